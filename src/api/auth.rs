@@ -1,0 +1,109 @@
+//! `/auth`: tokens, credentials and the request-signing key.
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use serde::Serialize;
+
+use super::resource;
+use crate::auth::{Credentials, Token};
+use crate::client::write;
+use crate::config::Secret;
+use crate::error::{Error, Result};
+use crate::transport::{Auth as CallAuth, Call};
+
+resource! {
+    /// Token, credentials and signing-key calls: `client.auth()`.
+    Auth
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CredentialsBody<'a> {
+    api_key: &'a str,
+    api_secret: &'a str,
+}
+
+impl Auth<'_> {
+    /// `POST /auth/token`: fetches a fresh token now and caches it for later calls.
+    /// (Calls fetch and refresh tokens by themselves; this is for inspection.)
+    ///
+    /// # Errors
+    /// [`crate::Error::Api`] with status 401 for wrong credentials.
+    pub fn token(&self) -> Result<Token> {
+        let token = self.h.client.fetch_token()?;
+        self.h.client.tokens().store(token.clone());
+        Ok(token)
+    }
+
+    /// `PUT /auth/credentials`: replaces the API key and secret. Every token is
+    /// invalidated; this client switches to the new credentials.
+    ///
+    /// # Errors
+    /// API and transport errors; the client keeps its old credentials then.
+    pub fn rotate_credentials(&self, api_key: &str, api_secret: &str) -> Result<()> {
+        let body = CredentialsBody {
+            api_key,
+            api_secret,
+        };
+        let mut call = Call::new("PUT", "/auth/credentials".into())
+            .idempotent(self.h.idempotency_key.as_deref())?
+            .json(&body)?;
+        let result = self.h.client.execute(&call);
+        zeroize::Zeroize::zeroize(&mut call.body);
+        result?;
+        *write(self.h.client.credentials()) = Credentials {
+            api_key: api_key.to_owned(),
+            api_secret: Secret::new(api_secret),
+        };
+        self.h.client.tokens().clear();
+        Ok(())
+    }
+
+    /// `DELETE /auth/credentials`: revokes API access for these credentials.
+    ///
+    /// # Errors
+    /// API and transport errors.
+    pub fn revoke_credentials(&self) -> Result<()> {
+        self.h
+            .mutate::<()>("DELETE", "/auth/credentials".into(), None)?;
+        self.h.client.tokens().clear();
+        Ok(())
+    }
+
+    /// `PUT /auth/signing`: registers the client's public key (the SPKI PEM, base64 of
+    /// the whole text) and makes the returned key id the client's `keyid`.
+    ///
+    /// # Errors
+    /// API and transport errors; [`crate::Error::Decode`] when the answer carries no
+    /// `keyId` (or `id`).
+    pub fn register_signing_key(&self) -> Result<String> {
+        let client = self.h.client;
+        let pem = client.config().signing_key.public_key_pem();
+        let body = serde_json::json!({ "publicKey": B64.encode(pem) });
+        let mut call = Call::new("PUT", "/auth/signing".into())
+            .idempotent(self.h.idempotency_key.as_deref())?
+            .json(&body)?;
+        call.auth = CallAuth::BearerSignedIfKeyed;
+        let resp = client.execute(&call)?;
+        let json: serde_json::Value = resp.decode()?;
+        let key_id = ["keyId", "id", "keyid"]
+            .iter()
+            .find_map(|k| json.get(*k).and_then(|v| v.as_str()))
+            .filter(|k| !k.is_empty())
+            .ok_or_else(|| Error::decode("$.keyId", "missing key id"))?
+            .to_owned();
+        client.set_key_id(Some(key_id.clone()));
+        Ok(key_id)
+    }
+
+    /// `DELETE /auth/signing`: removes the registered key. Later calls need a new one.
+    ///
+    /// # Errors
+    /// API and transport errors.
+    pub fn delete_signing_key(&self) -> Result<()> {
+        self.h
+            .mutate::<()>("DELETE", "/auth/signing".into(), None)?;
+        self.h.client.set_key_id(None);
+        Ok(())
+    }
+}

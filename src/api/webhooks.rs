@@ -1,0 +1,47 @@
+//! `/webhooks`.
+
+use super::{resource, seg};
+use crate::error::Result;
+use crate::models::{NewWebhook, Webhook};
+
+resource! {
+    /// Webhook subscription calls: `client.webhooks()`.
+    Webhooks
+}
+
+impl Webhooks<'_> {
+    /// `PUT /webhooks`: creates a subscription, or replaces the one with `webhook.id`.
+    ///
+    /// # Errors
+    /// API, transport and decoding errors.
+    pub fn put(&self, webhook: &NewWebhook) -> Result<Webhook> {
+        self.h
+            .mutate("PUT", "/webhooks".into(), Some(webhook))?
+            .decode()
+    }
+
+    /// `GET /webhooks/{id}`.
+    ///
+    /// # Errors
+    /// [`crate::Error::Api`] with status 404 when there is no such subscription.
+    pub fn get(&self, id: &str) -> Result<Webhook> {
+        self.h.get(format!("/webhooks/{}", seg(id)?))
+    }
+
+    /// `GET /webhooks`.
+    ///
+    /// # Errors
+    /// API, transport and decoding errors.
+    pub fn list(&self) -> Result<Vec<Webhook>> {
+        self.h.list("/webhooks".into())
+    }
+
+    /// `DELETE /webhooks/{id}`.
+    ///
+    /// # Errors
+    /// API and transport errors.
+    pub fn delete(&self, id: &str) -> Result<()> {
+        let path = format!("/webhooks/{}", seg(id)?);
+        self.h.mutate::<()>("DELETE", path, None).map(drop)
+    }
+}

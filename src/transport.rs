@@ -1,0 +1,320 @@
+//! The one road every request travels: auth token → body bytes → Content-Digest →
+//! Idempotency-Key → RFC 9421 signature → ureq → status check → decode.
+//!
+//! Retries happen here and only here: each attempt is signed afresh (new `created`) but
+//! keeps the same body bytes and the same Idempotency-Key.
+
+use std::io::Read;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use ureq::http;
+
+use crate::client::Client;
+use crate::config::RetryPolicy;
+use crate::error::{ApiError, Error, Result};
+use crate::httpsig::{prepare, PreparedRequest, RequestInput, RequestSigner, SignatureParams};
+
+/// Responses larger than this are refused rather than buffered.
+const MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// How a call authenticates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Auth {
+    /// No `Authorization`, no signature (`POST /auth/token`).
+    None,
+    /// Bearer token, signed when a key id is known (`PUT /auth/signing`).
+    BearerSignedIfKeyed,
+    /// Bearer token and a signature: every other call.
+    Signed,
+}
+
+/// One logical API operation.
+#[derive(Debug, Clone)]
+pub(crate) struct Call {
+    pub method: &'static str,
+    pub path: String,
+    pub query: Option<String>,
+    pub body: Option<Vec<u8>>,
+    pub idempotency_key: Option<String>,
+    pub auth: Auth,
+}
+
+impl Call {
+    pub fn new(method: &'static str, path: String) -> Call {
+        Call {
+            method,
+            path,
+            query: None,
+            body: None,
+            idempotency_key: None,
+            auth: Auth::Signed,
+        }
+    }
+
+    /// Adds a JSON body.
+    pub fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Result<Call> {
+        self.body = Some(
+            serde_json::to_vec(body)
+                .map_err(|e| Error::InvalidInput(format!("cannot serialize body: {e}")))?,
+        );
+        Ok(self)
+    }
+
+    /// Sets the Idempotency-Key (given by the caller or a fresh UUIDv4).
+    pub fn idempotent(mut self, key: Option<&str>) -> Result<Call> {
+        let key = match key {
+            Some(k) => {
+                uuid::Uuid::parse_str(k).map_err(|_| {
+                    Error::InvalidInput("idempotency key must be a UUID".into())
+                })?;
+                k.to_owned()
+            }
+            None => uuid::Uuid::new_v4().to_string(),
+        };
+        self.idempotency_key = Some(key);
+        Ok(self)
+    }
+}
+
+/// A successful response.
+#[derive(Debug)]
+pub(crate) struct Response {
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// Decodes the body as `T`, naming where it failed.
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T> {
+        decode_json(&self.body)
+    }
+}
+
+/// Decodes JSON into `T`; a list may also arrive wrapped as `{"data": [...]}`.
+pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| Error::decode("$", e))?;
+    decode_value(value, "$")
+}
+
+pub(crate) fn decode_value<T: DeserializeOwned>(value: serde_json::Value, path: &str) -> Result<T> {
+    serde_json::from_value(value).map_err(|e| Error::decode(path, e))
+}
+
+/// Decodes a list, element by element so an error names its index.
+pub(crate) fn decode_list<T: DeserializeOwned>(body: &[u8]) -> Result<Vec<T>> {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| Error::decode("$", e))?;
+    let (items, prefix) = match value {
+        serde_json::Value::Array(items) => (items, "$"),
+        serde_json::Value::Object(mut map) => match ["data", "items", "results"]
+            .iter()
+            .find_map(|k| map.remove(*k).map(|v| (v, *k)))
+        {
+            Some((serde_json::Value::Array(items), "data")) => (items, "$.data"),
+            Some((serde_json::Value::Array(items), "items")) => (items, "$.items"),
+            Some((serde_json::Value::Array(items), _)) => (items, "$.results"),
+            _ => return Err(Error::decode("$", "expected a list")),
+        },
+        _ => return Err(Error::decode("$", "expected a list")),
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| decode_value(item, &format!("{prefix}[{i}]")))
+        .collect()
+}
+
+impl Client {
+    /// Builds the exact request for one attempt: fresh `created`, same body and key.
+    pub(crate) fn prepare_call(&self, call: &Call, token: Option<&str>) -> Result<PreparedRequest> {
+        let cfg = self.config();
+        let input = RequestInput {
+            method: call.method,
+            base: &cfg.base,
+            path: &call.path,
+            query: call.query.as_deref(),
+            token,
+            body: call.body.as_deref(),
+            idempotency_key: call.idempotency_key.as_deref(),
+            digest: cfg.digest,
+        };
+        let key_id = match call.auth {
+            Auth::None => None,
+            Auth::BearerSignedIfKeyed => self.key_id(),
+            Auth::Signed => Some(self.key_id().ok_or_else(|| {
+                Error::Config("no signing key id: set key_id(..) or register the key".into())
+            })?),
+        };
+        let Some(key_id) = key_id else {
+            return prepare(&input, None);
+        };
+        let created = self.now_unix();
+        let params = SignatureParams {
+            label: cfg.label.clone(),
+            created,
+            expires: cfg
+                .signature_validity
+                .map(|v| created.saturating_add(v.as_secs() as i64)),
+            nonce: cfg.signature_nonce.then(|| uuid::Uuid::new_v4().simple().to_string()),
+            key_id,
+        };
+        let signer = RequestSigner {
+            key: &cfg.signing_key,
+            components: &cfg.components,
+            params: &params,
+        };
+        prepare(&input, Some(&signer))
+    }
+
+    /// Performs a call with token refresh and retries; non-2xx becomes an error.
+    pub(crate) fn execute(&self, call: &Call) -> Result<Response> {
+        let policy = *self.config().retry();
+        let mut attempt = 1;
+        let mut refreshed = false;
+        loop {
+            let token = match call.auth {
+                Auth::None => None,
+                _ => Some(self.token()?),
+            };
+            let prepared = self.prepare_call(call, token.as_ref().map(|t| t.expose()))?;
+            let outcome = self.send_once(&prepared, call.body.as_deref());
+            let (error, retry_after) = match outcome {
+                Ok(resp) if (200..300).contains(&resp.status) => {
+                    return Ok(Response { body: resp.body })
+                }
+                Ok(resp) => {
+                    let api = api_error(resp);
+                    if api.status == 401 && call.auth != Auth::None && !refreshed {
+                        // A revoked or expired token: get a new one and try once more,
+                        // without spending a retry (same Idempotency-Key).
+                        refreshed = true;
+                        if let Some(t) = &token {
+                            self.invalidate_token(t);
+                        }
+                        continue;
+                    }
+                    let wait = api.retry_after.map(Duration::from_secs);
+                    (classify(api), wait)
+                }
+                Err(e) => (e, None),
+            };
+            let too_long = retry_after.is_some_and(|w| w > RetryPolicy::MAX_RETRY_AFTER);
+            if !error.is_retryable() || attempt >= policy.max_attempts || too_long {
+                return Err(error);
+            }
+            std::thread::sleep(policy.backoff(attempt, retry_after));
+            attempt += 1;
+        }
+    }
+
+    /// Sends one prepared request; any status is `Ok`, only transport failures are `Err`.
+    fn send_once(&self, prepared: &PreparedRequest, body: Option<&[u8]>) -> Result<RawResponse> {
+        let mut builder = http::Request::builder()
+            .method(prepared.method.as_str())
+            .uri(prepared.url.as_str());
+        for (name, value) in &prepared.headers {
+            builder = builder.header(*name, value.as_str());
+        }
+        let result = match body {
+            Some(b) => builder.body(b).map(|r| self.agent().run(r)),
+            None => builder
+                .body(ureq::SendBody::none())
+                .map(|r| self.agent().run(r)),
+        };
+        let response = result
+            .map_err(|e| Error::InvalidInput(format!("cannot build request: {e}")))?
+            .map_err(transport_error)?;
+        let status = response.status().as_u16();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let request_id = header("x-request-id").or_else(|| header("request-id"));
+        let retry_after = header("retry-after").and_then(|v| v.trim().parse::<u64>().ok());
+        let mut body = Vec::new();
+        response
+            .into_body()
+            .into_reader()
+            .take(MAX_RESPONSE_BYTES)
+            .read_to_end(&mut body)
+            .map_err(|e| Error::Transport {
+                message: format!("reading the response failed: {e}"),
+                retryable: true,
+            })?;
+        Ok(RawResponse {
+            status,
+            body,
+            request_id,
+            retry_after,
+        })
+    }
+}
+
+struct RawResponse {
+    status: u16,
+    body: Vec<u8>,
+    request_id: Option<String>,
+    retry_after: Option<u64>,
+}
+
+/// The one function that turns a non-2xx response into an [`ApiError`].
+fn api_error(resp: RawResponse) -> ApiError {
+    let body = String::from_utf8_lossy(&resp.body).into_owned();
+    let json = serde_json::from_slice(&resp.body).ok();
+    let mut api = ApiError {
+        status: resp.status,
+        body,
+        json,
+        request_id: resp.request_id,
+        retry_after: resp.retry_after,
+        retryable: false,
+    };
+    api.retryable = matches!(api.status, 429 | 500 | 502 | 503 | 504)
+        || (api.status == 409 && is_in_flight(&api));
+    api
+}
+
+/// A 409 that means "the same Idempotency-Key is still being processed", as opposed to
+/// "this resource already exists": the server asks us to come back (`Retry-After`) or
+/// says so in its error code.
+fn is_in_flight(api: &ApiError) -> bool {
+    if api.retry_after.is_some() {
+        return true;
+    }
+    let code = api
+        .json
+        .as_ref()
+        .and_then(|j| j.get("error").or_else(|| j.get("code")))
+        .and_then(|v| v.as_str())
+        .unwrap_or("");
+    ["in_use", "in_progress", "in_flight", "processing"]
+        .iter()
+        .any(|k| code.contains(k))
+}
+
+fn classify(api: ApiError) -> Error {
+    if api.status == 409 && !api.retryable {
+        Error::Conflict(Box::new(api))
+    } else {
+        Error::Api(Box::new(api))
+    }
+}
+
+fn transport_error(e: ureq::Error) -> Error {
+    let retryable = matches!(
+        e,
+        ureq::Error::Io(_)
+            | ureq::Error::Timeout(_)
+            | ureq::Error::ConnectionFailed
+            | ureq::Error::Protocol(_)
+            | ureq::Error::HostNotFound
+    );
+    Error::Transport {
+        message: e.to_string(),
+        retryable,
+    }
+}
