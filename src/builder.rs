@@ -89,7 +89,11 @@ impl ClientBuilder {
 
     /// The API key and secret (the secret is held zeroized-on-drop and never printed).
     /// Required.
-    pub fn credentials(mut self, api_key: impl Into<String>, api_secret: impl Into<String>) -> Self {
+    pub fn credentials(
+        mut self,
+        api_key: impl Into<String>,
+        api_secret: impl Into<String>,
+    ) -> Self {
         self.api_key = Some(api_key.into());
         self.api_secret = Some(Secret::new(api_secret));
         self
@@ -212,16 +216,23 @@ impl ClientBuilder {
         let signing_key = self
             .signing_key
             .ok_or_else(|| Error::Config("a request-signing key is required".into()))?;
-        let label_ok = self.label.starts_with(|c: char| c.is_ascii_lowercase() || c == '*')
+        let label_ok = self
+            .label
+            .starts_with(|c: char| c.is_ascii_lowercase() || c == '*')
             && self
                 .label
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-.*".contains(&b));
         if !label_ok {
-            return Err(Error::Config(format!("{:?} is not a valid signature label", self.label)));
+            return Err(Error::Config(format!(
+                "{:?} is not a valid signature label",
+                self.label
+            )));
         }
         if self.retry.max_attempts == 0 {
-            return Err(Error::Config("retry max_attempts must be at least 1".into()));
+            return Err(Error::Config(
+                "retry max_attempts must be at least 1".into(),
+            ));
         }
         if self.timeout.is_zero() || self.connect_timeout.is_zero() {
             return Err(Error::Config("timeouts must be positive".into()));

@@ -162,7 +162,9 @@ impl Client {
             None => (path.to_owned(), None),
         };
         if !path.starts_with('/') {
-            return Err(crate::Error::InvalidInput("path must start with '/'".into()));
+            return Err(crate::Error::InvalidInput(
+                "path must start with '/'".into(),
+            ));
         }
         let mut call = Call::new(method, path);
         call.query = query;

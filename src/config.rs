@@ -62,10 +62,16 @@ impl BaseUrl {
             return Err(bad("needs a host and no user info"));
         }
         let (host, port) = match authority.rfind(':') {
-            Some(i) if !authority[i..].contains(']') => (&authority[..i], Some(&authority[i + 1..])),
+            Some(i) if !authority[i..].contains(']') => {
+                (&authority[..i], Some(&authority[i + 1..]))
+            }
             _ => (authority, None),
         };
-        if host.is_empty() || !host.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._[]:".contains(&b)) {
+        if host.is_empty()
+            || !host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._[]:".contains(&b))
+        {
             return Err(bad("invalid host"));
         }
         if let Some(p) = port {
@@ -303,7 +309,10 @@ mod tests {
             let cap = (p.base_backoff * (1 << (attempt - 1))).min(p.max_backoff);
             assert!(d >= cap / 2 && d <= cap, "attempt {attempt}: {d:?}");
         }
-        assert_eq!(p.backoff(1, Some(Duration::from_secs(2))), Duration::from_secs(2));
+        assert_eq!(
+            p.backoff(1, Some(Duration::from_secs(2))),
+            Duration::from_secs(2)
+        );
     }
 
     #[test]

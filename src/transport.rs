@@ -65,9 +65,8 @@ impl Call {
     pub fn idempotent(mut self, key: Option<&str>) -> Result<Call> {
         let key = match key {
             Some(k) => {
-                uuid::Uuid::parse_str(k).map_err(|_| {
-                    Error::InvalidInput("idempotency key must be a UUID".into())
-                })?;
+                uuid::Uuid::parse_str(k)
+                    .map_err(|_| Error::InvalidInput("idempotency key must be a UUID".into()))?;
                 k.to_owned()
             }
             None => uuid::Uuid::new_v4().to_string(),
@@ -156,7 +155,9 @@ impl Client {
             expires: cfg
                 .signature_validity
                 .map(|v| created.saturating_add(v.as_secs() as i64)),
-            nonce: cfg.signature_nonce.then(|| uuid::Uuid::new_v4().simple().to_string()),
+            nonce: cfg
+                .signature_nonce
+                .then(|| uuid::Uuid::new_v4().simple().to_string()),
             key_id,
         };
         let signer = RequestSigner {

@@ -10,7 +10,8 @@ use serde_json::{json, Value};
 
 const CUSTOMER: &str = r#"{"id":"04c5851c-4386-5bd9-9f89-08312f8aee3a","externalId":"27c9aa3b-f12d-43b9-8e91-5264ccc998de","chainId":"eip155:280:0x22227A31dd842196A246d8f3b775998560eAa61d","status":"initiating","createdAt":"2024-01-12T14:53:02.65345725Z","updatedAt":"2024-01-12T14:53:02.65345725Z","challenge":"Y2g="}"#;
 const ACCOUNT: &str = r#"{"id":"ae61c362-4136-49af-8e01-544457fe265b","customerId":"04c5851c-4386-5bd9-9f89-08312f8aee3a","status":"initiating","type":"card_account","currencies":["EUR"],"createdAt":"2024-01-12T15:07:17.358440283Z","updatedAt":"2024-01-12T15:07:17.358440283Z","challenge":"NWRm"}"#;
-const WEBHOOK: &str = r#"{"id":"wh-1","callbackUrl":"https://example.com/hook","types":["customer.updated"]}"#;
+const WEBHOOK: &str =
+    r#"{"id":"wh-1","callbackUrl":"https://example.com/hook","types":["customer.updated"]}"#;
 
 /// Mounts one endpoint, runs `call`, and checks everything the request carried.
 fn check(
@@ -45,14 +46,21 @@ fn check(
     let seen = log.lock().unwrap().pop().expect("request seen");
     assert_eq!(seen.method, method);
     assert_eq!(seen.path_and_query, path);
-    assert_eq!(seen.header("authorization"), Some(&*format!("Bearer {TOKEN}")));
+    assert_eq!(
+        seen.header("authorization"),
+        Some(&*format!("Bearer {TOKEN}"))
+    );
     let components = verify_signature(&seen, &key);
     for c in ["@method", "@authority", "@path", "authorization"] {
         assert!(components.iter().any(|x| x == c), "{c} covered");
     }
     let mutation = method != "GET";
     let idem = seen.header("idempotency-key");
-    assert_eq!(idem.is_some(), mutation, "Idempotency-Key only on mutations");
+    assert_eq!(
+        idem.is_some(),
+        mutation,
+        "Idempotency-Key only on mutations"
+    );
     if let Some(k) = idem {
         uuid::Uuid::parse_str(k).expect("Idempotency-Key is a UUID");
         assert!(components.iter().any(|x| x == "idempotency-key"));
@@ -102,9 +110,19 @@ fn customers_create() {
 
 #[test]
 fn customers_get() {
-    check("GET", &format!("/v1/customers/{CID}"), 200, CUSTOMER, None, |c| {
-        assert_eq!(c.customers().get(CID).unwrap().external_id, "27c9aa3b-f12d-43b9-8e91-5264ccc998de");
-    });
+    check(
+        "GET",
+        &format!("/v1/customers/{CID}"),
+        200,
+        CUSTOMER,
+        None,
+        |c| {
+            assert_eq!(
+                c.customers().get(CID).unwrap().external_id,
+                "27c9aa3b-f12d-43b9-8e91-5264ccc998de"
+            );
+        },
+    );
 }
 
 #[test]
@@ -153,9 +171,16 @@ fn accounts_create() {
 
 #[test]
 fn accounts_get() {
-    check("GET", &format!("/v1/accounts/{AID}"), 200, ACCOUNT, None, |c| {
-        assert_eq!(c.accounts().get(AID).unwrap().customer_id, CID);
-    });
+    check(
+        "GET",
+        &format!("/v1/accounts/{AID}"),
+        200,
+        ACCOUNT,
+        None,
+        |c| {
+            assert_eq!(c.accounts().get(AID).unwrap().customer_id, CID);
+        },
+    );
 }
 
 #[test]
@@ -195,23 +220,44 @@ fn accounts_sign_challenge() {
 
 #[test]
 fn accounts_activate() {
-    check("PATCH", &format!("/v1/accounts/{AID}/activate"), 200, ACCOUNT, None, |c| {
-        c.accounts().activate(AID).unwrap();
-    });
+    check(
+        "PATCH",
+        &format!("/v1/accounts/{AID}/activate"),
+        200,
+        ACCOUNT,
+        None,
+        |c| {
+            c.accounts().activate(AID).unwrap();
+        },
+    );
 }
 
 #[test]
 fn accounts_deactivate() {
-    check("PATCH", &format!("/v1/accounts/{AID}/deactivate"), 200, ACCOUNT, None, |c| {
-        c.accounts().deactivate(AID).unwrap();
-    });
+    check(
+        "PATCH",
+        &format!("/v1/accounts/{AID}/deactivate"),
+        200,
+        ACCOUNT,
+        None,
+        |c| {
+            c.accounts().deactivate(AID).unwrap();
+        },
+    );
 }
 
 #[test]
 fn accounts_close() {
-    check("DELETE", &format!("/v1/accounts/{AID}"), 204, "", None, |c| {
-        c.accounts().close(AID).unwrap();
-    });
+    check(
+        "DELETE",
+        &format!("/v1/accounts/{AID}"),
+        204,
+        "",
+        None,
+        |c| {
+            c.accounts().close(AID).unwrap();
+        },
+    );
 }
 
 #[test]
@@ -249,7 +295,10 @@ fn webhooks_put() {
 #[test]
 fn webhooks_get() {
     check("GET", "/v1/webhooks/wh-1", 200, WEBHOOK, None, |c| {
-        assert_eq!(c.webhooks().get("wh-1").unwrap().types, [WebhookType::CustomerUpdated]);
+        assert_eq!(
+            c.webhooks().get("wh-1").unwrap().types,
+            [WebhookType::CustomerUpdated]
+        );
     });
 }
 
@@ -272,7 +321,9 @@ fn webhooks_delete() {
 fn auth_rotate_credentials() {
     let body = json!({"apiKey": "new-key", "apiSecret": "new-secret"});
     check("PUT", "/v1/auth/credentials", 204, "", Some(body), |c| {
-        c.auth().rotate_credentials("new-key", "new-secret").unwrap();
+        c.auth()
+            .rotate_credentials("new-key", "new-secret")
+            .unwrap();
     });
 }
 
@@ -293,7 +344,12 @@ fn auth_delete_signing_key() {
 
 #[test]
 fn auth_register_signing_key() {
-    let Fixture { mut server, client, key, .. } = fixture();
+    let Fixture {
+        mut server,
+        client,
+        key,
+        ..
+    } = fixture();
     let log = Log::default();
     let sink = log.clone();
     let mock = server
@@ -305,7 +361,10 @@ fn auth_register_signing_key() {
         })
         .create();
     client.set_key_id(None);
-    assert_eq!(client.auth().register_signing_key().unwrap(), "kid-from-server");
+    assert_eq!(
+        client.auth().register_signing_key().unwrap(),
+        "kid-from-server"
+    );
     assert_eq!(client.key_id().as_deref(), Some("kid-from-server"));
     mock.assert();
     let seen = log.lock().unwrap().pop().unwrap();

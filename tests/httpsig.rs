@@ -117,8 +117,12 @@ fn fixed_request_pins_base_input_and_signature() {
     assert_eq!(req.header("Host"), Some("api.sandbox.offblocks.xyz"));
     // And it verifies over the hand-written base.
     use base64::Engine;
-    let b64 = EXPECTED_SIGNATURE.trim_start_matches("sig=:").trim_end_matches(':');
-    let raw = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+    let b64 = EXPECTED_SIGNATURE
+        .trim_start_matches("sig=:")
+        .trim_end_matches(':');
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap();
     let sig = p384::ecdsa::Signature::from_slice(&raw).unwrap();
     rfc6979_key()
         .verifying_key()

@@ -16,7 +16,10 @@ fn new_customer() -> NewCustomer {
 }
 
 /// Mounts `responses` in order on POST /v1/customers (the last one repeats).
-fn sequence(server: &mut mockito::ServerGuard, responses: Vec<(usize, &'static str, Option<&'static str>)>) -> (Log, Vec<mockito::Mock>) {
+fn sequence(
+    server: &mut mockito::ServerGuard,
+    responses: Vec<(usize, &'static str, Option<&'static str>)>,
+) -> (Log, Vec<mockito::Mock>) {
     let log = Log::default();
     let n = responses.len();
     let mocks = responses
@@ -46,8 +49,13 @@ fn sequence(server: &mut mockito::ServerGuard, responses: Vec<(usize, &'static s
 
 #[test]
 fn retry_503_then_201_keeps_the_idempotency_key_and_body() {
-    let Fixture { mut server, client, .. } = fixture();
-    let (log, mocks) = sequence(&mut server, vec![(503, "busy", None), (201, CUSTOMER, None)]);
+    let Fixture {
+        mut server, client, ..
+    } = fixture();
+    let (log, mocks) = sequence(
+        &mut server,
+        vec![(503, "busy", None), (201, CUSTOMER, None)],
+    );
     let c = client.customers().create(&new_customer()).unwrap();
     assert_eq!(c.id, "c1");
     for m in &mocks {
@@ -55,27 +63,50 @@ fn retry_503_then_201_keeps_the_idempotency_key_and_body() {
     }
     let seen = log.lock().unwrap();
     assert_eq!(seen.len(), 2, "one logical create, two attempts");
-    assert_eq!(seen[0].header("idempotency-key"), seen[1].header("idempotency-key"));
+    assert_eq!(
+        seen[0].header("idempotency-key"),
+        seen[1].header("idempotency-key")
+    );
     assert_eq!(seen[0].body, seen[1].body);
-    assert_eq!(seen[0].header("content-digest"), seen[1].header("content-digest"));
+    assert_eq!(
+        seen[0].header("content-digest"),
+        seen[1].header("content-digest")
+    );
     // Each attempt is signed afresh (the signature headers exist on both).
     assert!(seen[1].header("signature").is_some());
 }
 
 #[test]
 fn retry_429_honours_retry_after() {
-    let Fixture { mut server, client, .. } = fixture();
-    let (log, _m) = sequence(&mut server, vec![(429, "slow down", Some("1")), (201, CUSTOMER, None)]);
+    let Fixture {
+        mut server, client, ..
+    } = fixture();
+    let (log, _m) = sequence(
+        &mut server,
+        vec![(429, "slow down", Some("1")), (201, CUSTOMER, None)],
+    );
     let start = std::time::Instant::now();
     client.customers().create(&new_customer()).unwrap();
-    assert!(start.elapsed() >= std::time::Duration::from_secs(1), "waited Retry-After");
+    assert!(
+        start.elapsed() >= std::time::Duration::from_secs(1),
+        "waited Retry-After"
+    );
     assert_eq!(log.lock().unwrap().len(), 2);
 }
 
 #[test]
 fn a_400_is_not_retried_and_keeps_everything() {
-    let Fixture { mut server, client, .. } = fixture();
-    let (log, _m) = sequence(&mut server, vec![(400, r#"{"error":"invalid_body","message":"bad chain id"}"#, None)]);
+    let Fixture {
+        mut server, client, ..
+    } = fixture();
+    let (log, _m) = sequence(
+        &mut server,
+        vec![(
+            400,
+            r#"{"error":"invalid_body","message":"bad chain id"}"#,
+            None,
+        )],
+    );
     let err = client.customers().create(&new_customer()).unwrap_err();
     assert_eq!(log.lock().unwrap().len(), 1);
     let api = err.api().expect("api error");
@@ -89,7 +120,9 @@ fn a_400_is_not_retried_and_keeps_everything() {
 
 #[test]
 fn a_409_exists_is_a_conflict_with_its_body() {
-    let Fixture { mut server, client, .. } = fixture();
+    let Fixture {
+        mut server, client, ..
+    } = fixture();
     let body = r#"{"error":"customer_exists","customerId":"c1"}"#;
     let (log, _m) = sequence(&mut server, vec![(409, body, None)]);
     let err = client.customers().create(&new_customer()).unwrap_err();
@@ -102,20 +135,30 @@ fn a_409_exists_is_a_conflict_with_its_body() {
 
 #[test]
 fn a_409_in_flight_is_retried() {
-    let Fixture { mut server, client, .. } = fixture();
+    let Fixture {
+        mut server, client, ..
+    } = fixture();
     let (log, _m) = sequence(
         &mut server,
-        vec![(409, r#"{"error":"idempotency_key_in_use"}"#, None), (201, CUSTOMER, None)],
+        vec![
+            (409, r#"{"error":"idempotency_key_in_use"}"#, None),
+            (201, CUSTOMER, None),
+        ],
     );
     client.customers().create(&new_customer()).unwrap();
     let seen = log.lock().unwrap();
     assert_eq!(seen.len(), 2);
-    assert_eq!(seen[0].header("idempotency-key"), seen[1].header("idempotency-key"));
+    assert_eq!(
+        seen[0].header("idempotency-key"),
+        seen[1].header("idempotency-key")
+    );
 }
 
 #[test]
 fn retries_stop_at_max_attempts() {
-    let Fixture { mut server, client, .. } = fixture();
+    let Fixture {
+        mut server, client, ..
+    } = fixture();
     let (log, _m) = sequence(&mut server, vec![(500, "boom", None)]);
     let err = client.customers().create(&new_customer()).unwrap_err();
     assert_eq!(log.lock().unwrap().len(), 4, "max_attempts = 4");
@@ -125,12 +168,23 @@ fn retries_stop_at_max_attempts() {
 
 #[test]
 fn a_401_fetches_a_new_token_and_retries_once_with_the_same_key() {
-    let Fixture { mut server, client, token_mock, .. } = fixture();
-    let (log, _m) = sequence(&mut server, vec![(401, "expired", None), (201, CUSTOMER, None)]);
+    let Fixture {
+        mut server,
+        client,
+        token_mock,
+        ..
+    } = fixture();
+    let (log, _m) = sequence(
+        &mut server,
+        vec![(401, "expired", None), (201, CUSTOMER, None)],
+    );
     client.customers().create(&new_customer()).unwrap();
     let seen = log.lock().unwrap();
     assert_eq!(seen.len(), 2);
-    assert_eq!(seen[0].header("idempotency-key"), seen[1].header("idempotency-key"));
+    assert_eq!(
+        seen[0].header("idempotency-key"),
+        seen[1].header("idempotency-key")
+    );
     drop(seen);
     // Two token fetches: the first, and the refresh after the 401.
     token_mock.expect(2).assert();
@@ -138,7 +192,9 @@ fn a_401_fetches_a_new_token_and_retries_once_with_the_same_key() {
 
 #[test]
 fn a_second_401_is_returned() {
-    let Fixture { mut server, client, .. } = fixture();
+    let Fixture {
+        mut server, client, ..
+    } = fixture();
     let (log, _m) = sequence(&mut server, vec![(401, "no", None)]);
     let err = client.customers().create(&new_customer()).unwrap_err();
     assert_eq!(err.status(), Some(401));
@@ -147,8 +203,17 @@ fn a_second_401_is_returned() {
 
 #[test]
 fn the_token_is_cached_across_calls() {
-    let Fixture { mut server, client, token_mock, .. } = fixture();
-    let _m = server.mock("GET", "/v1/customers").with_body("[]").expect(3).create();
+    let Fixture {
+        mut server,
+        client,
+        token_mock,
+        ..
+    } = fixture();
+    let _m = server
+        .mock("GET", "/v1/customers")
+        .with_body("[]")
+        .expect(3)
+        .create();
     for _ in 0..3 {
         client.customers().list().unwrap();
     }
@@ -157,7 +222,12 @@ fn the_token_is_cached_across_calls() {
 
 #[test]
 fn a_token_close_to_expiry_is_refreshed() {
-    let Fixture { mut server, client, token_mock, .. } = fixture();
+    let Fixture {
+        mut server,
+        client,
+        token_mock,
+        ..
+    } = fixture();
     token_mock.remove();
     // Expires in 30 s: under the 60 s margin, so every call fetches a new one.
     let soon = common::now() + 30;
@@ -175,7 +245,11 @@ fn a_token_close_to_expiry_is_refreshed() {
 #[test]
 fn a_dropped_server_is_a_retryable_transport_error() {
     // A port nobody listens on: the connection is refused.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let client = offblocks::Client::builder()
         .base_url(format!("http://127.0.0.1:{port}/v1"))
         .credentials("k", "s")
@@ -185,12 +259,23 @@ fn a_dropped_server_is_a_retryable_transport_error() {
         .build()
         .unwrap();
     let err = client.customers().list().unwrap_err();
-    assert!(matches!(err, Error::Transport { retryable: true, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                retryable: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[test]
 fn bad_json_is_a_decode_error_naming_the_field() {
-    let Fixture { mut server, client, .. } = fixture();
+    let Fixture {
+        mut server, client, ..
+    } = fixture();
     let _m = server
         .mock("GET", "/v1/customers")
         .with_body(r#"[{"id":"c1"}]"#)
@@ -206,17 +291,27 @@ fn bad_json_is_a_decode_error_naming_the_field() {
 
 #[test]
 fn unknown_fields_and_enum_values_are_tolerated() {
-    let Fixture { mut server, client, .. } = fixture();
+    let Fixture {
+        mut server, client, ..
+    } = fixture();
     let body = r#"{"id":"c1","externalId":"e","chainId":"x","status":"frozen","createdAt":"2024-01-12T14:53:02.123456789Z","updatedAt":"2024-01-12T14:53:02Z","newField":{"a":1}}"#;
-    let _m = server.mock("GET", "/v1/customers/c1").with_body(body).create();
+    let _m = server
+        .mock("GET", "/v1/customers/c1")
+        .with_body(body)
+        .create();
     let c = client.customers().get("c1").unwrap();
     assert_eq!(c.status.as_str(), "frozen");
-    assert!(matches!(c.status, offblocks::models::CustomerStatus::Unknown(_)));
+    assert!(matches!(
+        c.status,
+        offblocks::models::CustomerStatus::Unknown(_)
+    ));
 }
 
 #[test]
 fn caller_supplied_idempotency_key_is_sent() {
-    let Fixture { mut server, client, .. } = fixture();
+    let Fixture {
+        mut server, client, ..
+    } = fixture();
     let (log, _m) = sequence(&mut server, vec![(201, CUSTOMER, None)]);
     let key = "6f1c2a9e-3b7d-4c1e-9f2a-0d8b7c6e5f4a";
     client

@@ -16,7 +16,10 @@ fn debug_output_holds_no_secret() {
         format!("{:?}", f.client.config()),
         format!("{:?}", f.key),
         format!("{:?}", token),
-        format!("{:?}", offblocks::Client::builder().credentials("k", "s3cr3t-api-secret")),
+        format!(
+            "{:?}",
+            offblocks::Client::builder().credentials("k", "s3cr3t-api-secret")
+        ),
     ];
     for d in &dumps {
         assert!(!d.contains("s3cr3t-api-secret"), "api secret leaked: {d}");
@@ -29,7 +32,12 @@ fn debug_output_holds_no_secret() {
 #[test]
 fn errors_hold_no_secret() {
     let mut f = fixture();
-    let _m = f.server.mock("GET", "/v1/customers").with_status(500).with_body("oops").create();
+    let _m = f
+        .server
+        .mock("GET", "/v1/customers")
+        .with_status(500)
+        .with_body("oops")
+        .create();
     let err = f.client.customers().list().unwrap_err();
     let text = format!("{err} {err:?}");
     assert!(!text.contains(common::TOKEN));

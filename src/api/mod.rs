@@ -112,7 +112,11 @@ pub(crate) fn static_method(method: &str) -> Result<&'static str> {
         "PUT" => "PUT",
         "PATCH" => "PATCH",
         "DELETE" => "DELETE",
-        _ => return Err(Error::InvalidInput(format!("unsupported method {method:?}"))),
+        _ => {
+            return Err(Error::InvalidInput(format!(
+                "unsupported method {method:?}"
+            )))
+        }
     })
 }
 

@@ -51,7 +51,9 @@ impl Component {
             "@scheme" => Component::Scheme,
             "@request-target" => Component::RequestTarget,
             h if !h.is_empty()
-                && h.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.!#$%&'*+^`|~".contains(&b)) =>
+                && h.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.!#$%&'*+^`|~".contains(&b)
+                }) =>
             {
                 Component::Header(h.to_owned())
             }
@@ -205,7 +207,10 @@ pub struct RequestSigner<'a> {
 /// # Errors
 /// [`Error::InvalidInput`] when a header value (token, key id, nonce, Idempotency-Key)
 /// holds characters a header or a structured-field string cannot carry.
-pub fn prepare(input: &RequestInput<'_>, signer: Option<&RequestSigner<'_>>) -> Result<PreparedRequest> {
+pub fn prepare(
+    input: &RequestInput<'_>,
+    signer: Option<&RequestSigner<'_>>,
+) -> Result<PreparedRequest> {
     let base = input.base;
     let mut url = String::with_capacity(base.as_str().len() + input.path.len() + 16);
     url.push_str(base.as_str());

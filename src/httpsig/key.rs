@@ -32,7 +32,9 @@ impl SigningKey {
             p384::SecretKey::from_pkcs8_pem(pem)
                 .map_err(|_| Error::Key("not a P-384 PKCS#8 private key".into()))?
         } else if pem.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
-            return Err(Error::Key("encrypted private keys are not supported".into()));
+            return Err(Error::Key(
+                "encrypted private keys are not supported".into(),
+            ));
         } else if pem.contains("PUBLIC KEY-----") {
             return Err(Error::Key("a public key cannot sign requests".into()));
         } else {
@@ -147,7 +149,8 @@ mod tests {
         let pk = SigningKey::generate().unwrap().public_key_pem();
         let err = SigningKey::from_pem(&pk).unwrap_err().to_string();
         assert!(err.contains("public key"), "{err}");
-        let bogus = "-----BEGIN EC PRIVATE KEY-----\nAAAASECRETSECRET\n-----END EC PRIVATE KEY-----";
+        let bogus =
+            "-----BEGIN EC PRIVATE KEY-----\nAAAASECRETSECRET\n-----END EC PRIVATE KEY-----";
         let err = SigningKey::from_pem(bogus).unwrap_err().to_string();
         assert!(!err.contains("SECRET"), "{err}");
         assert!(SigningKey::from_pem("").is_err());
