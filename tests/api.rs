@@ -4,7 +4,7 @@
 mod common;
 
 use common::{fixture, record, verify_digest, verify_signature, Fixture, Log, Seen, TOKEN};
-use offblocks::models::{NewAccount, NewCustomer, NewWebhook, SignedChallenge, WebhookType};
+use offblocks::models::{NewAccount, NewCustomer, NewWebhook, ChallengeSignature, WebhookType};
 use offblocks::Client;
 use serde_json::{json, Value};
 
@@ -81,8 +81,8 @@ fn check(
     seen
 }
 
-fn signed() -> SignedChallenge {
-    SignedChallenge {
+fn signed() -> ChallengeSignature {
+    ChallengeSignature {
         owner_id: "eip155:280:0x22227A31dd842196A246d8f3b775998560eAa61d".into(),
         challenge: "Y2g=".into(),
         signature: "c2ln".into(),

@@ -2,7 +2,7 @@
 
 use super::{resource, seg};
 use crate::error::Result;
-use crate::models::{Account, Challenge, NewAccount, SignedChallenge};
+use crate::models::{Account, Challenge, NewAccount, ChallengeSignature};
 
 resource! {
     /// Account calls: `client.accounts()`.
@@ -58,7 +58,7 @@ impl Accounts<'_> {
     ///
     /// # Errors
     /// [`crate::Error::Api`] with status 400 when the server rejects it.
-    pub fn submit_challenge(&self, id: &str, signed: &SignedChallenge) -> Result<()> {
+    pub fn submit_challenge(&self, id: &str, signed: &ChallengeSignature) -> Result<()> {
         let path = format!("/accounts/{}/challenge/sign", seg(id)?);
         self.h.mutate("POST", path, Some(signed)).map(drop)
     }

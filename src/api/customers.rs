@@ -2,7 +2,7 @@
 
 use super::{resource, seg};
 use crate::error::Result;
-use crate::models::{Challenge, Customer, NewCustomer, SignedChallenge};
+use crate::models::{Challenge, Customer, NewCustomer, ChallengeSignature};
 
 resource! {
     /// Customer calls: `client.customers()`.
@@ -51,7 +51,7 @@ impl Customers<'_> {
     /// # Errors
     /// [`crate::Error::Api`] with status 400 when the server rejects the signature (it
     /// then issues a new challenge).
-    pub fn submit_challenge(&self, id: &str, signed: &SignedChallenge) -> Result<()> {
+    pub fn submit_challenge(&self, id: &str, signed: &ChallengeSignature) -> Result<()> {
         let path = format!("/customers/{}/challenge/sign", seg(id)?);
         self.h.mutate("POST", path, Some(signed)).map(drop)
     }

@@ -21,7 +21,7 @@ pub struct Challenge {
 /// The body of `POST …/challenge/sign`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SignedChallenge {
+pub struct ChallengeSignature {
     /// The signer's CAIP-10 account id.
     pub owner_id: String,
     /// The challenge, base64 exactly as issued.
