@@ -166,3 +166,33 @@ pub(crate) fn put_secret(out: &mut MaybeUninit<*mut c_char>, secret: &str) -> Re
     text.push_str(secret);
     put_string(out, text)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_a_code_and_a_message() {
+        let rc = boundary(|| panic!("boom"));
+        assert_eq!(rc, offblocks_result::OFFBLOCKS_PANIC);
+        assert_eq!(
+            offblocks_last_error_code(),
+            offblocks_result::OFFBLOCKS_PANIC
+        );
+        // SAFETY: the message is a valid string until the next call on this thread.
+        let message = unsafe { CStr::from_ptr(offblocks_last_error_message()) };
+        assert_eq!(message.to_str().unwrap(), "internal error (panic): boom");
+        assert_eq!(boundary(|| Ok(())), offblocks_result::OFFBLOCKS_OK);
+        assert_eq!(boundary_infallible(7, || panic!("again")), 7);
+    }
+
+    #[test]
+    fn byte_arguments_allow_null_only_when_empty() {
+        // SAFETY: NULL with length 0 is never read; the slice points to 3 bytes.
+        unsafe {
+            assert_eq!(arg_bytes(std::ptr::null(), 0, "m").unwrap(), b"");
+            assert!(arg_bytes(std::ptr::null(), 3, "m").is_err());
+            assert_eq!(arg_bytes(b"abc".as_ptr(), 3, "m").unwrap(), b"abc");
+        }
+    }
+}
