@@ -5,6 +5,7 @@
 #![deny(missing_docs)]
 
 mod error;
+pub mod time;
 pub mod wallet;
 
 pub use error::{ApiError, Error, Result};
