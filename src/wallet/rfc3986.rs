@@ -59,35 +59,19 @@ pub(crate) fn is_authority(text: &str) -> bool {
             return false;
         }
     }
-    let (host, port) = if let Some(rest) = host_port.strip_prefix('[') {
-        // IP-literal: "[" ( IPv6address / IPvFuture ) "]"
-        match rest.split_once(']') {
-            Some((inside, after)) => {
-                let ok = !inside.is_empty()
-                    && inside
-                        .bytes()
-                        .all(|c| c.is_ascii_hexdigit() || matches!(c, b':' | b'.' | b'v' | b'V'));
-                if !ok {
-                    return false;
-                }
-                match after {
-                    "" => return true,
-                    _ => match after.strip_prefix(':') {
-                        Some(port) => ("[ip]", port),
-                        None => return false,
-                    },
-                }
-            }
-            None => return false,
-        }
-    } else {
-        match host_port.rsplit_once(':') {
-            Some((h, p)) => (h, p),
-            None => (host_port, ""),
-        }
-    };
+    let is_port = |p: &str| p.bytes().all(|c| c.is_ascii_digit());
+    if let Some(rest) = host_port.strip_prefix('[') {
+        // IP-literal = "[" ( IPv6address / IPvFuture ) "]", checked by character only.
+        let Some((inside, after)) = rest.split_once(']') else {
+            return false;
+        };
+        let literal = |c: u8| c.is_ascii_hexdigit() || matches!(c, b':' | b'.' | b'v' | b'V');
+        let port_ok = after.is_empty() || after.strip_prefix(':').is_some_and(is_port);
+        return !inside.is_empty() && inside.bytes().all(literal) && port_ok;
+    }
+    let (host, port) = host_port.rsplit_once(':').unwrap_or((host_port, ""));
     let reg_name = |c: u8| is_unreserved(c) || is_sub_delim(c);
-    !host.is_empty() && all_with_pct(host, reg_name) && port.bytes().all(|c| c.is_ascii_digit())
+    !host.is_empty() && all_with_pct(host, reg_name) && is_port(port)
 }
 
 /// A `URI` (§3): a scheme, `:`, then only URI characters, at most one `#`.
