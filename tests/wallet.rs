@@ -75,6 +75,10 @@ fn private_keys_give_their_addresses() {
     // Hardhat / Anvil default account #0.
     let hardhat = Wallet::from_hex(HARDHAT_KEY).unwrap();
     assert_eq!(hardhat.address().to_string(), HARDHAT_ADDRESS);
+    assert_eq!(
+        hardhat.account_id(&ChainId::eip155(280)),
+        hardhat_customer()
+    );
     // web3.js docs, `web3.eth.accounts.privateKeyToAccount` example.
     let web3js =
         Wallet::from_hex("0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318")
@@ -235,30 +239,6 @@ fn seed_signatures_parse() {
     assert!(PersonalSignature::parse("c2lnbmF0dXJl").is_err());
 }
 
-#[test]
-fn high_s_signatures_still_recover() {
-    // secp256k1 group order n: (r, n - s) with the other v is the same signature to
-    // ecrecover (the malleability EIP-2 forbids for transactions only).
-    const N: [u8; 32] = [
-        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-        0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36,
-        0x41, 0x41,
-    ];
-    let wallet = Wallet::from_hex(HARDHAT_KEY).unwrap();
-    let low = wallet.sign_personal(b"hello").unwrap();
-    let mut raw = *low.as_bytes();
-    let mut borrow = 0i16;
-    for i in (0..32).rev() {
-        let d = i16::from(N[i]) - i16::from(raw[32 + i]) - borrow;
-        raw[32 + i] = d.rem_euclid(256) as u8;
-        borrow = i16::from(d < 0);
-    }
-    raw[64] = if raw[64] == 27 { 28 } else { 27 };
-    let high = PersonalSignature::from_bytes(raw).unwrap();
-    assert_ne!(high, low);
-    assert_eq!(high.recover(b"hello").unwrap(), wallet.address());
-}
-
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -333,124 +313,85 @@ fn statement_is_optional_in_both_layouts() {
     assert!(m.resources.is_empty());
 }
 
-/// A predicate on a parse error.
-type Expect = Box<dyn Fn(&SiweError) -> bool>;
-
-/// A check that an error is `InvalidField` for `name`.
-fn field(name: &'static str) -> Expect {
-    Box::new(move |e| matches!(e, SiweError::InvalidField { field, .. } if *field == name))
+/// A parse error in short: `invalid <field>` for field errors, else its `Debug` form.
+fn kind(e: &SiweError) -> String {
+    match e {
+        SiweError::InvalidField { field, .. } => format!("invalid {field}"),
+        SiweError::InvalidAddress { .. } => "invalid address".into(),
+        other => format!("{other:?}"),
+    }
 }
 
 #[test]
 fn malformed_messages_name_the_problem() {
-    use SiweError::*;
-    let cases: Vec<(String, Expect)> = vec![
-        (String::new(), Box::new(|e| *e == MissingHeader)),
+    // Each edit of the EIP-4361 example breaks one rule of its ABNF.
+    let edits = [
+        (" sign in with", " log in with", "MissingHeader"),
+        ("example.com wants", "exa mple.com wants", "invalid domain"),
         (
-            SPEC_EXAMPLE.replacen(" sign in with", " log in with", 1),
-            Box::new(|e| *e == MissingHeader),
+            "example.com wants",
+            "1https://example.com wants",
+            "invalid scheme",
         ),
+        ("0xC02aaA39", "0xc02aaA39", "invalid address"), // checksum
+        ("0xC02aaA39", "0xC02aaA3", "invalid address"),  // 39 hex digits
+        ("Terms of Service:", "100% Terms:", "invalid statement"),
+        ("https://example.com/login", "example com", "invalid uri"),
+        ("Version: 1", "Version: 2", "UnsupportedVersion(\"2\")"),
+        ("Chain ID: 1", "Chain ID: one", "invalid chain-id"),
         (
-            SPEC_EXAMPLE.replacen("0xC02aaA39", "0xc02aaA39", 1),
-            Box::new(|e| matches!(e, InvalidAddress { .. })),
+            "Chain ID: 1",
+            "Chain ID: 99999999999999999999",
+            "invalid chain-id",
         ),
-        (
-            SPEC_EXAMPLE.replacen("0xC02aaA39", "0xC02aaA3", 1),
-            Box::new(|e| matches!(e, InvalidAddress { .. })),
-        ),
-        (
-            SPEC_EXAMPLE.replacen("Version: 1", "Version: 2", 1),
-            Box::new(|e| *e == UnsupportedVersion("2".into())),
-        ),
-        (
-            SPEC_EXAMPLE.replacen("Chain ID: 1", "Chain ID: one", 1),
-            field("chain-id"),
-        ),
-        (
-            SPEC_EXAMPLE.replacen("Chain ID: 1", "Chain ID: 99999999999999999999", 1),
-            field("chain-id"),
-        ),
-        (
-            SPEC_EXAMPLE.replacen("Nonce: 32891756\n", "", 1),
-            Box::new(|e| *e == MissingField("nonce")),
-        ),
-        (
-            SPEC_EXAMPLE.replacen("Nonce: 32891756", "Nonce: 3289175", 1),
-            field("nonce"),
-        ),
-        (
-            SPEC_EXAMPLE.replacen("Nonce: 32891756", "Nonce: 32891756!", 1),
-            field("nonce"),
-        ),
-        (
-            SPEC_EXAMPLE.replacen("2021-09-30T16:25:24Z", "2021-09-31T16:25:24Z", 1),
-            field("issued-at"),
-        ),
-        (
-            SPEC_EXAMPLE.replacen("2021-09-30T16:25:24Z", "30/09/2021", 1),
-            field("issued-at"),
-        ),
-        (
-            SPEC_EXAMPLE.replacen("https://example.com/login", "example com", 1),
-            field("uri"),
-        ),
-        (
-            SPEC_EXAMPLE.replacen("example.com wants", "exa mple.com wants", 1),
-            field("domain"),
-        ),
-        (
-            SPEC_EXAMPLE.replacen("Terms of Service:", "100% Terms:", 1),
-            field("statement"),
-        ),
-        (
-            SPEC_EXAMPLE.replacen("- https://", "- not a uri", 1),
-            field("resources"),
-        ),
+        ("Nonce: 32891756\n", "", "MissingField(\"nonce\")"),
+        ("Nonce: 32891756", "Nonce: 3289175", "invalid nonce"),
+        ("Nonce: 32891756", "Nonce: 32891756!", "invalid nonce"),
+        ("T16:25:24Z", "T16:25:24", "invalid issued-at"),
+        ("2021-09-30T", "2021-09-31T", "invalid issued-at"),
+        ("- https://", "- not a uri", "invalid resources"),
         // URI and Version swapped: line 6 holds a field that belongs later.
         (
-            SPEC_EXAMPLE.replacen(
-                "URI: https://example.com/login\nVersion: 1",
-                "Version: 1\nURI: https://example.com/login",
-                1,
-            ),
-            Box::new(|e| *e == UnexpectedLine { line: 6 }),
+            "URI: https://example.com/login\nVersion: 1",
+            "Version: 1\nURI: x:y",
+            "UnexpectedLine { line: 6 }",
         ),
-        // Optional fields out of order: Not Before before Expiration Time.
+        // The empty line after the statement is missing.
+        ("\n\nURI:", "\nURI:", "UnexpectedLine { line: 4 }"),
+        // Resources: must be the last field.
         (
-            format!(
-                "{}\nNot Before: 2021-09-30T16:20:24Z\nExpiration Time: 2021-10-01T16:25:24Z",
-                head()
-            ),
-            Box::new(|e| *e == UnexpectedLine { line: 12 }),
+            "\nResources:",
+            "\nResources:\nNonce: 32891756",
+            "UnexpectedLine { line: 12 }",
+        ),
+    ];
+    let mut cases: Vec<(String, &str)> = edits
+        .iter()
+        .map(|(from, to, want)| (SPEC_EXAMPLE.replacen(from, to, 1), *want))
+        .collect();
+    let not_before_first =
+        "\nNot Before: 2021-09-30T16:20:24Z\nExpiration Time: 2021-10-01T16:25:24Z";
+    cases.extend([
+        (String::new(), "MissingHeader"),
+        (SPEC_EXAMPLE.replace('\n', "\r\n"), "MissingHeader"),
+        (
+            SPEC_EXAMPLE.lines().next().unwrap().to_owned(),
+            "MissingField(\"address\")",
         ),
         (
-            SPEC_EXAMPLE.replacen("\n\nURI:", "\nURI:", 1),
-            Box::new(|e| matches!(e, UnexpectedLine { .. })),
+            format!("{}{not_before_first}", head()),
+            "UnexpectedLine { line: 12 }",
         ),
         (
             format!("{SPEC_EXAMPLE}\nhello"),
-            Box::new(|e| *e == TrailingData { line: 14 }),
+            "TrailingData { line: 14 }",
         ),
-        (
-            format!("{SPEC_EXAMPLE}\n"),
-            Box::new(|e| *e == TrailingData { line: 14 }),
-        ),
-        (
-            SPEC_EXAMPLE.replace('\n', "\r\n"),
-            Box::new(|e| *e == MissingHeader),
-        ),
-        (
-            format!("{SPEC_EXAMPLE}\nNonce: 32891756"),
-            Box::new(|e| matches!(e, UnexpectedLine { .. })),
-        ),
-        (
-            "example.com wants you to sign in with your Ethereum account:".into(),
-            Box::new(|e| *e == MissingField("address")),
-        ),
-    ];
-    for (text, expected) in cases {
+        (format!("{SPEC_EXAMPLE}\n"), "TrailingData { line: 14 }"),
+    ]);
+    for (text, want) in cases {
+        assert_ne!(text, SPEC_EXAMPLE);
         let err = SiweMessage::parse(&text).expect_err(&text);
-        assert!(expected(&err), "{text:?} gave {err:?}");
+        assert_eq!(kind(&err), want, "{text:?}");
         assert_eq!(err.to_string(), err.to_string().to_lowercase(), "{err}");
     }
 }
@@ -531,117 +472,6 @@ fn hardhat_challenge(extra: &str) -> String {
 
 fn hardhat_customer() -> AccountId {
     AccountId::parse(&format!("eip155:280:{HARDHAT_ADDRESS}")).unwrap()
-}
-
-#[test]
-fn guard_accepts_a_matching_challenge() {
-    let msg = SiweMessage::parse(&hardhat_challenge(
-        "\nExpiration Time: 2024-01-17T19:21:53Z\nNot Before: 2024-01-17T18:21:53Z",
-    ))
-    .unwrap();
-    let wallet: Address = HARDHAT_ADDRESS.parse().unwrap();
-    let guard = ChallengeGuard::new().expected_domain("https://API.sandbox.offblocks.xyz/");
-    let now = ts("2024-01-17T18:30:00Z");
-    assert_eq!(guard.check(&msg, &wallet, &hardhat_customer(), now), Ok(()));
-    // Lowercase spelling of the customer's address is the same owner.
-    let lower =
-        AccountId::parse(&format!("eip155:280:{}", HARDHAT_ADDRESS.to_lowercase())).unwrap();
-    assert_eq!(guard.check(&msg, &wallet, &lower, now), Ok(()));
-}
-
-#[test]
-fn guard_refusals() {
-    let window = "\nExpiration Time: 2024-01-17T19:21:53Z\nNot Before: 2024-01-17T18:21:53Z";
-    let msg = SiweMessage::parse(&hardhat_challenge(window)).unwrap();
-    let wallet: Address = HARDHAT_ADDRESS.parse().unwrap();
-    let other: Address = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
-        .parse()
-        .unwrap();
-    let customer = hardhat_customer();
-    let guard = ChallengeGuard::new().leeway_secs(0);
-    let now = ts("2024-01-17T18:30:00Z");
-
-    // Message names another address than the wallet (the customer's is the wallet's).
-    let foreign =
-        SiweMessage::parse(&hardhat_challenge("").replace(HARDHAT_ADDRESS, &other.to_string()))
-            .unwrap();
-    assert_eq!(
-        guard.check(&foreign, &wallet, &customer, now),
-        Err(Refusal::AddressMismatch {
-            expected: wallet,
-            found: other
-        })
-    );
-    // The customer's account is another address than the wallet.
-    let other_customer = AccountId::from_evm(ChainId::eip155(280), &other);
-    assert_eq!(
-        guard.check(&msg, &wallet, &other_customer, now),
-        Err(Refusal::OwnerMismatch {
-            expected: wallet,
-            found: other
-        })
-    );
-    // The customer is on chain 324, the message on 280.
-    let zksync = AccountId::from_evm(ChainId::eip155(324), &wallet);
-    assert_eq!(
-        guard.check(&msg, &wallet, &zksync, now),
-        Err(Refusal::ChainMismatch {
-            expected: 324,
-            found: 280
-        })
-    );
-    // Customer challenges are EVM-only.
-    let solana = AccountId::parse(&format!(
-        "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp:{HARDHAT_ADDRESS}"
-    ))
-    .unwrap();
-    assert!(matches!(
-        guard.check(&msg, &wallet, &solana, now),
-        Err(Refusal::NotEvm { .. })
-    ));
-    // Another domain.
-    let strict = guard.clone().expected_domain("api.offblocks.xyz");
-    assert_eq!(
-        strict.check(&msg, &wallet, &customer, now),
-        Err(Refusal::DomainMismatch {
-            expected: "api.offblocks.xyz".into(),
-            found: "api.sandbox.offblocks.xyz".into()
-        })
-    );
-    // Past the expiration time, and before not-before.
-    let at = ts("2024-01-17T19:21:53Z");
-    assert_eq!(
-        guard.check(&msg, &wallet, &customer, at),
-        Err(Refusal::Expired { at })
-    );
-    let early = ts("2024-01-17T18:21:52Z");
-    assert_eq!(
-        guard.check(&msg, &wallet, &customer, early),
-        Err(Refusal::NotYetValid {
-            from: ts("2024-01-17T18:21:53Z")
-        })
-    );
-    // Leeway absorbs small clock differences; check_time(false) turns the window off.
-    assert_eq!(
-        guard
-            .clone()
-            .leeway_secs(5)
-            .check(&msg, &wallet, &customer, early),
-        Ok(())
-    );
-    assert_eq!(
-        guard
-            .clone()
-            .check_time(false)
-            .check(&msg, &wallet, &customer, at.add_secs(9999)),
-        Ok(())
-    );
-    // Messages are short and lowercase.
-    let refusal = guard.check(&msg, &wallet, &customer, at).unwrap_err();
-    assert_eq!(
-        refusal.to_string(),
-        "message expired at 2024-01-17T19:21:53Z"
-    );
 }
 
 #[test]
@@ -764,106 +594,4 @@ fn sign_challenge_refuses_before_signing() {
         0,
         "nothing may be signed"
     );
-}
-
-// ---------------------------------------------------------------- CAIP-2 and CAIP-10
-
-#[test]
-fn caip2_examples() {
-    // CAIP-2 "Test Cases", and the chains of the OffBlocks contract §7.
-    for text in [
-        "eip155:1",
-        "bip122:000000000019d6689c085ae165831e93",
-        "bip122:12a765e31ffd4059bada1e25190f6e98",
-        "bip122:fdbe99b90c90bae7505796461471d89a",
-        "cosmos:cosmoshub-2",
-        "cosmos:cosmoshub-3",
-        "cosmos:Binance-Chain-Tigris",
-        "cosmos:iov-mainnet",
-        "starknet:SN_GOERLI",
-        "lip9:9ee11e9df416b18b",
-        "chainstd:8c3444cf8970a9e41a706fab93e7a6c4",
-        "eip155:324",
-        "eip155:300",
-        "eip155:42161",
-        "eip155:421614",
-        "eip155:137",
-        "eip155:80001",
-        "eip155:280",
-    ] {
-        let id: ChainId = text.parse().unwrap();
-        assert_eq!(id.to_string(), text);
-    }
-    assert_eq!(
-        ChainId::parse("eip155:42161").unwrap().eip155_number(),
-        Some(42161)
-    );
-    assert_eq!(
-        ChainId::parse("cosmos:cosmoshub-3")
-            .unwrap()
-            .eip155_number(),
-        None
-    );
-    for bad in [
-        "EIP155:1",                                 // uppercase namespace
-        "ei:1",                                     // namespace too short
-        "eip155abc:1",                              // namespace too long
-        "eip155:",                                  // empty reference
-        ":1",                                       // empty namespace
-        "eip155",                                   // no reference
-        "cosmos:0123456789abcdef0123456789abcdef0", // reference of 33 characters
-        "cosmos:hub.3",                             // '.' not allowed
-        "eip155:1:2",                               // extra colon
-        "eip155:mainnet",                           // eip155 reference not a number
-        "",
-    ] {
-        assert!(ChainId::parse(bad).is_err(), "{bad}");
-    }
-}
-
-#[test]
-fn caip10_examples() {
-    // CAIP-10 "Test Cases", and the OffBlocks contract §7 / seed pages.
-    for text in [
-        "eip155:1:0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb",
-        "bip122:000000000019d6689c085ae165831e93:128Lkh3S7CkDTBZ8W7BbpsN3YYizJMp8p6",
-        "cosmos:cosmoshub-3:cosmos1t2uflqwqe0fsj0shcfkrvpukewcw40yjj6hdc0",
-        "polkadot:b0a8d493285c2df73290dfb7e61f870f:5hmuyxw9xdgbpptgypokw4thfyoe3ryenebr381z9iaegmfy",
-        "starknet:SN_GOERLI:0x02dd1b492765c064eac4039e3841aa5f382773b598097a40073bd8b48170ab57",
-        "chainstd:8c3444cf8970a9e41a706fab93e7a6c4:6d9b0b4b9994e8a6afbd3dc3ed983cd51c755afb27cd1dc7825ef59c134a39f7",
-        "hedera:mainnet:0.0.1234567890-zbhlt",
-        "eip155:280:0x22227A31dd842196A246d8f3b775998560eAa61d",
-    ] {
-        let id: AccountId = text.parse().unwrap();
-        assert_eq!(id.to_string(), text, "kept as given");
-    }
-    let evm = AccountId::parse("eip155:1:0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb").unwrap();
-    assert_eq!(
-        evm.evm_address().unwrap().to_string(),
-        "0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb"
-    );
-    assert_eq!(evm.chain_id(), &ChainId::eip155(1));
-    let cosmos =
-        AccountId::parse("cosmos:cosmoshub-3:cosmos1t2uflqwqe0fsj0shcfkrvpukewcw40yjj6hdc0")
-            .unwrap();
-    assert_eq!(cosmos.evm_address(), None);
-    let wallet = Wallet::from_hex(HARDHAT_KEY).unwrap();
-    assert_eq!(wallet.account_id(&ChainId::eip155(280)), hardhat_customer());
-
-    let long = format!("cosmos:cosmoshub-3:{}", "a".repeat(129));
-    for bad in [
-        "eip155:1",                                                  // no address
-        "eip155:1:",                                                 // empty address
-        "EIP155:1:0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb",       // uppercase namespace
-        "eip155:1:0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb:extra", // extra colon
-        "eip155:1:0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcd",        // 39 hex digits
-        "eip155:1:0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdbb",      // 41 hex digits
-        "eip155:1:ab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb",         // no 0x
-        "eip155:1:0xAb16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb",       // bad checksum
-        "eip155:one:0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb",     // non-numeric reference
-        "cosmos:cosmoshub-3:cosmos1 t2uf",                           // space
-        &long,                                                       // 129 characters
-    ] {
-        assert!(AccountId::parse(bad).is_err(), "{bad}");
-    }
 }

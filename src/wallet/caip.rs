@@ -273,6 +273,104 @@ mod tests {
     use super::*;
 
     #[test]
+    fn caip2_examples() {
+        // CAIP-2 "Test Cases", and the chains of the OffBlocks contract §7.
+        for text in [
+            "eip155:1",
+            "bip122:000000000019d6689c085ae165831e93",
+            "bip122:12a765e31ffd4059bada1e25190f6e98",
+            "bip122:fdbe99b90c90bae7505796461471d89a",
+            "cosmos:cosmoshub-2",
+            "cosmos:cosmoshub-3",
+            "cosmos:Binance-Chain-Tigris",
+            "cosmos:iov-mainnet",
+            "starknet:SN_GOERLI",
+            "lip9:9ee11e9df416b18b",
+            "chainstd:8c3444cf8970a9e41a706fab93e7a6c4",
+            "eip155:324",
+            "eip155:300",
+            "eip155:42161",
+            "eip155:421614",
+            "eip155:137",
+            "eip155:80001",
+            "eip155:280",
+        ] {
+            let id: ChainId = text.parse().unwrap();
+            assert_eq!(id.to_string(), text);
+        }
+        assert_eq!(
+            ChainId::parse("eip155:42161").unwrap().eip155_number(),
+            Some(42161)
+        );
+        assert_eq!(
+            ChainId::parse("cosmos:cosmoshub-3")
+                .unwrap()
+                .eip155_number(),
+            None
+        );
+        for bad in [
+            "EIP155:1",                                 // uppercase namespace
+            "ei:1",                                     // namespace too short
+            "eip155abc:1",                              // namespace too long
+            "eip155:",                                  // empty reference
+            ":1",                                       // empty namespace
+            "eip155",                                   // no reference
+            "cosmos:0123456789abcdef0123456789abcdef0", // reference of 33 characters
+            "cosmos:hub.3",                             // '.' not allowed
+            "eip155:1:2",                               // extra colon
+            "eip155:mainnet",                           // eip155 reference not a number
+            "",
+        ] {
+            assert!(ChainId::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn caip10_examples() {
+        // CAIP-10 "Test Cases", and the OffBlocks contract §7 / seed pages.
+        for text in [
+            "eip155:1:0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb",
+            "bip122:000000000019d6689c085ae165831e93:128Lkh3S7CkDTBZ8W7BbpsN3YYizJMp8p6",
+            "cosmos:cosmoshub-3:cosmos1t2uflqwqe0fsj0shcfkrvpukewcw40yjj6hdc0",
+            "polkadot:b0a8d493285c2df73290dfb7e61f870f:5hmuyxw9xdgbpptgypokw4thfyoe3ryenebr381z9iaegmfy",
+            "starknet:SN_GOERLI:0x02dd1b492765c064eac4039e3841aa5f382773b598097a40073bd8b48170ab57",
+            "chainstd:8c3444cf8970a9e41a706fab93e7a6c4:6d9b0b4b9994e8a6afbd3dc3ed983cd51c755afb27cd1dc7825ef59c134a39f7",
+            "hedera:mainnet:0.0.1234567890-zbhlt",
+            "eip155:280:0x22227A31dd842196A246d8f3b775998560eAa61d",
+        ] {
+            let id: AccountId = text.parse().unwrap();
+            assert_eq!(id.to_string(), text, "kept as given");
+        }
+        let evm = AccountId::parse("eip155:1:0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb").unwrap();
+        assert_eq!(
+            evm.evm_address().unwrap().to_string(),
+            "0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb"
+        );
+        assert_eq!(evm.chain_id(), &ChainId::eip155(1));
+        let cosmos =
+            AccountId::parse("cosmos:cosmoshub-3:cosmos1t2uflqwqe0fsj0shcfkrvpukewcw40yjj6hdc0")
+                .unwrap();
+        assert_eq!(cosmos.evm_address(), None);
+
+        let long = format!("cosmos:cosmoshub-3:{}", "a".repeat(129));
+        for bad in [
+            "eip155:1",                                                  // no address
+            "eip155:1:",                                                 // empty address
+            "EIP155:1:0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb",       // uppercase namespace
+            "eip155:1:0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb:extra", // extra colon
+            "eip155:1:0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcd",        // 39 hex digits
+            "eip155:1:0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdbb",      // 41 hex digits
+            "eip155:1:ab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb",         // no 0x
+            "eip155:1:0xAb16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb",       // bad checksum
+            "eip155:one:0xab16a96D359eC26a11e2C2b3d8f8B8942d5Bfcdb",     // non-numeric reference
+            "cosmos:cosmoshub-3:cosmos1 t2uf",                           // space
+            &long,                                                       // 129 characters
+        ] {
+            assert!(AccountId::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn eip155_numbers() {
         assert_eq!(ChainId::eip155(280).to_string(), "eip155:280");
         assert_eq!(ChainId::eip155(280).eip155_number(), Some(280));

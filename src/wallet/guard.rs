@@ -190,3 +190,140 @@ impl ChallengeGuard {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HARDHAT_ADDRESS: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+
+    fn ts(text: &str) -> Timestamp {
+        Timestamp::parse(text).unwrap()
+    }
+
+    /// A challenge for Hardhat / Anvil account #0 on chain 280, laid out like the seed's.
+    fn hardhat_challenge(extra: &str) -> String {
+        format!(
+            "api.sandbox.offblocks.xyz wants you to sign in with your Ethereum account:\n\
+             {HARDHAT_ADDRESS}\n\n\
+             OffBlocks wants to verify ownership of your wallet.\n\n\
+             URI: https://api.sandbox.offblocks.xyz\nVersion: 1\nChain ID: 280\n\
+             Nonce: 5ufoiEqDaFvmfo78\nIssued At: 2024-01-17T18:21:53Z{extra}"
+        )
+    }
+
+    fn hardhat_customer() -> AccountId {
+        AccountId::parse(&format!("eip155:280:{HARDHAT_ADDRESS}")).unwrap()
+    }
+
+    #[test]
+    fn guard_accepts_a_matching_challenge() {
+        let msg = SiweMessage::parse(&hardhat_challenge(
+            "\nExpiration Time: 2024-01-17T19:21:53Z\nNot Before: 2024-01-17T18:21:53Z",
+        ))
+        .unwrap();
+        let wallet: Address = HARDHAT_ADDRESS.parse().unwrap();
+        let guard = ChallengeGuard::new().expected_domain("https://API.sandbox.offblocks.xyz/");
+        let now = ts("2024-01-17T18:30:00Z");
+        assert_eq!(guard.check(&msg, &wallet, &hardhat_customer(), now), Ok(()));
+        // Lowercase spelling of the customer's address is the same owner.
+        let lower =
+            AccountId::parse(&format!("eip155:280:{}", HARDHAT_ADDRESS.to_lowercase())).unwrap();
+        assert_eq!(guard.check(&msg, &wallet, &lower, now), Ok(()));
+    }
+
+    #[test]
+    fn guard_refusals() {
+        let window = "\nExpiration Time: 2024-01-17T19:21:53Z\nNot Before: 2024-01-17T18:21:53Z";
+        let msg = SiweMessage::parse(&hardhat_challenge(window)).unwrap();
+        let wallet: Address = HARDHAT_ADDRESS.parse().unwrap();
+        let other: Address = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+            .parse()
+            .unwrap();
+        let customer = hardhat_customer();
+        let guard = ChallengeGuard::new().leeway_secs(0);
+        let now = ts("2024-01-17T18:30:00Z");
+
+        // Message names another address than the wallet (the customer's is the wallet's).
+        let foreign =
+            SiweMessage::parse(&hardhat_challenge("").replace(HARDHAT_ADDRESS, &other.to_string()))
+                .unwrap();
+        assert_eq!(
+            guard.check(&foreign, &wallet, &customer, now),
+            Err(Refusal::AddressMismatch {
+                expected: wallet,
+                found: other
+            })
+        );
+        // The customer's account is another address than the wallet.
+        let other_customer = AccountId::from_evm(ChainId::eip155(280), &other);
+        assert_eq!(
+            guard.check(&msg, &wallet, &other_customer, now),
+            Err(Refusal::OwnerMismatch {
+                expected: wallet,
+                found: other
+            })
+        );
+        // The customer is on chain 324, the message on 280.
+        let zksync = AccountId::from_evm(ChainId::eip155(324), &wallet);
+        assert_eq!(
+            guard.check(&msg, &wallet, &zksync, now),
+            Err(Refusal::ChainMismatch {
+                expected: 324,
+                found: 280
+            })
+        );
+        // Customer challenges are EVM-only.
+        let solana = AccountId::parse(&format!(
+            "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp:{HARDHAT_ADDRESS}"
+        ))
+        .unwrap();
+        assert!(matches!(
+            guard.check(&msg, &wallet, &solana, now),
+            Err(Refusal::NotEvm { .. })
+        ));
+        // Another domain.
+        let strict = guard.clone().expected_domain("api.offblocks.xyz");
+        assert_eq!(
+            strict.check(&msg, &wallet, &customer, now),
+            Err(Refusal::DomainMismatch {
+                expected: "api.offblocks.xyz".into(),
+                found: "api.sandbox.offblocks.xyz".into()
+            })
+        );
+        // Past the expiration time, and before not-before.
+        let at = ts("2024-01-17T19:21:53Z");
+        assert_eq!(
+            guard.check(&msg, &wallet, &customer, at),
+            Err(Refusal::Expired { at })
+        );
+        let early = ts("2024-01-17T18:21:52Z");
+        assert_eq!(
+            guard.check(&msg, &wallet, &customer, early),
+            Err(Refusal::NotYetValid {
+                from: ts("2024-01-17T18:21:53Z")
+            })
+        );
+        // Leeway absorbs small clock differences; check_time(false) turns the window off.
+        assert_eq!(
+            guard
+                .clone()
+                .leeway_secs(5)
+                .check(&msg, &wallet, &customer, early),
+            Ok(())
+        );
+        assert_eq!(
+            guard
+                .clone()
+                .check_time(false)
+                .check(&msg, &wallet, &customer, at.add_secs(9999)),
+            Ok(())
+        );
+        // Messages are short and lowercase.
+        let refusal = guard.check(&msg, &wallet, &customer, at).unwrap_err();
+        assert_eq!(
+            refusal.to_string(),
+            "message expired at 2024-01-17T19:21:53Z"
+        );
+    }
+}

@@ -231,4 +231,31 @@ mod tests {
         assert!(zero.recover(b"x").is_err());
         assert!(!zero.verify(b"x", &Address::from_bytes([0; 20])));
     }
+
+    #[test]
+    fn high_s_signatures_still_recover() {
+        // secp256k1 group order n: (r, n - s) with the other v is the same signature to
+        // ecrecover (the malleability EIP-2 forbids for transactions only).
+        const N: [u8; 32] = [
+            0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+            0xff, 0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c,
+            0xd0, 0x36, 0x41, 0x41,
+        ];
+        let wallet = crate::wallet::Wallet::from_hex(
+            "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+        )
+        .unwrap();
+        let low = wallet.sign_personal(b"hello").unwrap();
+        let mut raw = *low.as_bytes();
+        let mut borrow = 0i16;
+        for i in (0..32).rev() {
+            let d = i16::from(N[i]) - i16::from(raw[32 + i]) - borrow;
+            raw[32 + i] = d.rem_euclid(256) as u8;
+            borrow = i16::from(d < 0);
+        }
+        raw[64] = if raw[64] == 27 { 28 } else { 27 };
+        let high = PersonalSignature::from_bytes(raw).unwrap();
+        assert_ne!(high, low);
+        assert_eq!(high.recover(b"hello").unwrap(), wallet.address());
+    }
 }

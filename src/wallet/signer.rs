@@ -13,8 +13,8 @@ use crate::{Error, Result};
 ///
 /// The SDK never needs the key itself. It hands [`sign_personal`](Signer::sign_personal)
 /// the exact message bytes (for a customer challenge, the decoded challenge as
-/// received) and expects back the 65-byte `r‖s‖v` signature that `personal_sign` /
-/// `eth_sign` over those bytes gives. That makes any of these a signer:
+/// received) and expects back the 65-byte `r‖s‖v` signature that `personal_sign` over
+/// those bytes gives. That makes any of these a signer:
 ///
 /// - [`Wallet`], a key held in memory;
 /// - a user's wallet app (MetaMask, WalletConnect…): show it the message, then read its
