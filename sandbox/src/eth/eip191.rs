@@ -73,11 +73,16 @@ mod tests {
     use super::super::{checksum_address, unhex};
     use super::*;
 
-    /// eth-account's documented `sign_message` example (Account.sign_message docs):
-    /// key 0x4c08…2318 signs "I♥SF".
+    /// eth-account's documented `sign_message` example: "I♥SF" signed by the key
+    /// 0xb25c…b364 recovers 0x5ce9…B12E. (The key 0x4c08…2318 often quoted with it is
+    /// the `Account.from_key` example of the same docs and belongs to 0x2c75…5c23.)
     const SIGNATURE: &str = "0xe6ca9bba58c88611fad66a6ce8f996908195593807c4b38bd528d2cff09d4eb33e5bfbbf4d3e39b1a2fd816a7680c19ebebaf3a141b239934ad43cb33fcec8ce1c";
     const ADDRESS: &str = "0x5ce9454909639D2D17A3F753ce7d93fa0b9aB12E";
-    const KEY: &str = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
+    const KEY: &str = "b25c7db31feed9122727bf0939dc769a96564b2de4c4726d035b36ecf1e5b364";
+    const FROM_KEY_EXAMPLE: (&str, &str) = (
+        "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318",
+        "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23",
+    );
 
     fn raw(hex_sig: &str) -> [u8; 65] {
         let bytes = unhex(&hex_sig[2..]).unwrap();
@@ -92,6 +97,17 @@ mod tests {
         assert_eq!(checksum_address(&address), ADDRESS);
         let key = k256::ecdsa::SigningKey::from_slice(&unhex(KEY).unwrap()).unwrap();
         assert_eq!(checksum_address(&address_of(key.verifying_key())), ADDRESS);
+        let (other_key, other_address) = FROM_KEY_EXAMPLE;
+        let other = k256::ecdsa::SigningKey::from_slice(&unhex(other_key).unwrap()).unwrap();
+        assert_eq!(checksum_address(&address_of(other.verifying_key())), other_address);
+        // Signing the same message ourselves (RFC 6979) recovers the same address.
+        let (sig, recid) = key
+            .sign_prehash_recoverable(&personal_sign_hash("I♥SF".as_bytes()))
+            .unwrap();
+        let mut ours = [0u8; 65];
+        ours[..64].copy_from_slice(&sig.to_bytes());
+        ours[64] = 27 + recid.to_byte();
+        assert_eq!(ours, raw(SIGNATURE));
     }
 
     #[test]
