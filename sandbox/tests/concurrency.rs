@@ -11,7 +11,10 @@ const PER_THREAD: usize = 5;
 
 /// Sends with one idempotency key until an answer arrives (reconnecting after drops).
 fn reliably(client: &mut Client<'_>, method: &str, path: &str, body: Option<&Value>) -> Resp {
-    let opts = Opts { idempotency_key: Some(uuid::Uuid::new_v4().to_string()), ..Opts::default() };
+    let opts = Opts {
+        idempotency_key: Some(uuid::Uuid::new_v4().to_string()),
+        ..Opts::default()
+    };
     for _ in 0..20 {
         match client.try_request(method, path, body, opts.clone()) {
             Some(resp) if resp.status == 409 && resp.code() == "idempotency_key_in_use" => {}
@@ -24,23 +27,45 @@ fn reliably(client: &mut Client<'_>, method: &str, path: &str, body: Option<&Val
 
 fn onboard(client: &mut Client<'_>) {
     let wallet = Wallet::new();
-    let body = json!({"chainId": wallet.chain_id(324), "externalId": uuid::Uuid::new_v4().to_string()});
+    let body =
+        json!({"chainId": wallet.chain_id(324), "externalId": uuid::Uuid::new_v4().to_string()});
     let customer = reliably(client, "POST", "/v1/customers", Some(&body));
     assert_eq!(customer.status, 201, "{:?}", customer.json());
     let customer = customer.json();
     let id = customer["id"].as_str().unwrap();
     let challenge = customer["challenge"].as_str().unwrap();
     let sign = json!({"ownerId": wallet.chain_id(324), "challenge": challenge, "signature": wallet.sign_hex_field(&b64decode(challenge))});
-    let signed = reliably(client, "POST", &format!("/v1/customers/{id}/challenge/sign"), Some(&sign));
+    let signed = reliably(
+        client,
+        "POST",
+        &format!("/v1/customers/{id}/challenge/sign"),
+        Some(&sign),
+    );
     assert_eq!(signed.status, 204, "{:?}", signed.json());
-    let verified = reliably(client, "PATCH", &format!("/v1/simulator/customers/{id}/verify"), None);
+    let verified = reliably(
+        client,
+        "PATCH",
+        &format!("/v1/simulator/customers/{id}/verify"),
+        None,
+    );
     assert_eq!(verified.status, 202);
     let body = json!({"type": "card_account", "currencies": ["EUR"]});
-    let account = reliably(client, "POST", &format!("/v1/customers/{id}/accounts"), Some(&body)).json();
+    let account = reliably(
+        client,
+        "POST",
+        &format!("/v1/customers/{id}/accounts"),
+        Some(&body),
+    )
+    .json();
     let account_id = account["id"].as_str().unwrap();
     let challenge = account["challenge"].as_str().unwrap();
     let sign = json!({"ownerId": wallet.chain_id(324), "challenge": challenge, "signature": wallet.sign_raw_field(&b64decode(challenge))});
-    let signed = reliably(client, "POST", &format!("/v1/accounts/{account_id}/challenge/sign"), Some(&sign));
+    let signed = reliably(
+        client,
+        "POST",
+        &format!("/v1/accounts/{account_id}/challenge/sign"),
+        Some(&sign),
+    );
     assert_eq!(signed.status, 204, "{:?}", signed.json());
     let active = reliably(client, "GET", &format!("/v1/accounts/{account_id}"), None).json();
     assert_eq!(active["status"], "active");

@@ -109,10 +109,7 @@ impl State {
     }
 
     pub(crate) fn signing_key(&self, id: &str) -> Option<VerifyingKey> {
-        self.signing_keys
-            .iter()
-            .find(|k| k.id == id)
-            .map(|k| k.key)
+        self.signing_keys.iter().find(|k| k.id == id).map(|k| k.key)
     }
 
     /// Customers in creation order.
