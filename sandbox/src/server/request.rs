@@ -176,7 +176,15 @@ pub(crate) fn read_request(
         body: Vec::new(),
         peer,
     };
-    if !http10 && req.header("host").is_none() {
+    let hosts = req
+        .headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("host"))
+        .count();
+    if hosts > 1 {
+        return Err(bad(400, "bad_request", "more than one Host header"));
+    }
+    if !http10 && hosts == 0 {
         return Err(bad(
             400,
             "missing_host",
