@@ -76,7 +76,7 @@ impl FaultRule {
             && self
                 .method
                 .as_deref()
-                .map_or(true, |m| m.eq_ignore_ascii_case(method))
+                .is_none_or(|m| m.eq_ignore_ascii_case(method))
             && path.starts_with(&self.path_prefix)
     }
 

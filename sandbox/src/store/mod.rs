@@ -124,7 +124,7 @@ impl State {
         let mut list: Vec<&mut Account> = self
             .accounts
             .values_mut()
-            .filter(|a| customer_id.map_or(true, |id| a.customer_id == id))
+            .filter(|a| customer_id.is_none_or(|id| a.customer_id == id))
             .collect();
         list.sort_by_key(|a| a.seq);
         list
