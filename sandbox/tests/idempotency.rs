@@ -76,25 +76,31 @@ fn in_flight_key_is_409_with_retry_after() {
     sandbox.add_fault(
         FaultRule::new(
             "/v1/customers",
-            FaultKind::Slow(Duration::from_millis(1500)),
+            FaultKind::Slow(Duration::from_millis(2000)),
         )
         .method("POST")
         .times(1),
     );
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
     std::thread::scope(|scope| {
         let slow = scope.spawn(|| {
             let mut client = Client::ready(&sandbox);
-            client.request("POST", "/v1/customers", Some(&body), with_key(&key))
+            let bytes = client.build("POST", "/v1/customers", Some(&body), &with_key(&key));
+            ready_tx.send(()).unwrap();
+            client.raw(&bytes).unwrap()
         });
         let mut client = Client::ready(&sandbox);
+        // Let the slow request claim the key (and the one-shot Slow fault) first.
+        ready_rx.recv().unwrap();
+        std::thread::sleep(Duration::from_millis(300));
         let mut conflict = None;
-        for _ in 0..100 {
-            std::thread::sleep(Duration::from_millis(20));
+        for _ in 0..50 {
             let resp = client.request("POST", "/v1/customers", Some(&body), with_key(&key));
             if resp.status == 409 {
                 conflict = Some(resp);
                 break;
             }
+            std::thread::sleep(Duration::from_millis(20));
         }
         let conflict = conflict.expect("the retry never saw the key in flight");
         assert_eq!(conflict.code(), "idempotency_key_in_use");
