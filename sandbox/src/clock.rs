@@ -110,7 +110,11 @@ mod tests {
         assert!((clock.offset() + 10.0).abs() < 1e-9);
         assert!((before - 11..=before - 9).contains(&clock.now_secs()));
         clock.set_offset(0);
-        let drift = clock.now() - SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs_f64();
+        let drift = clock.now()
+            - SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap()
+                .as_secs_f64();
         assert!(drift.abs() < 1.0);
         clock.advance_secs(-5.0);
         assert!((clock.offset() + 5.0).abs() < 1e-9);

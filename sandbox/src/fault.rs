@@ -76,7 +76,7 @@ impl FaultRule {
             && self
                 .method
                 .as_deref()
-                .map_or(true, |m| m.eq_ignore_ascii_case(method))
+                .is_none_or(|m| m.eq_ignore_ascii_case(method))
             && path.starts_with(&self.path_prefix)
     }
 
@@ -188,10 +188,17 @@ mod tests {
     #[test]
     fn rules_fire_by_method_prefix_and_count() {
         let mut set = FaultSet::default();
-        set.add(FaultRule::new("/v1/customers", FaultKind::Status(503)).method("post").times(1));
+        set.add(
+            FaultRule::new("/v1/customers", FaultKind::Status(503))
+                .method("post")
+                .times(1),
+        );
         set.add(FaultRule::new("/v1/accounts", FaultKind::DropBeforeCommit).rate(0.0));
         assert_eq!(set.pick("GET", "/v1/customers"), None);
-        assert_eq!(set.pick("POST", "/v1/customers"), Some(FaultKind::Status(503)));
+        assert_eq!(
+            set.pick("POST", "/v1/customers"),
+            Some(FaultKind::Status(503))
+        );
         assert_eq!(set.pick("POST", "/v1/customers"), None);
         assert_eq!(set.pick("GET", "/v1/accounts/x"), None);
     }
@@ -203,7 +210,12 @@ mod tests {
             "retryAfterSecs": 2, "rate": 0.5, "remaining": 3
         }))
         .unwrap();
-        assert_eq!(rule.kind, FaultKind::TooManyRequests { retry_after_secs: 2 });
+        assert_eq!(
+            rule.kind,
+            FaultKind::TooManyRequests {
+                retry_after_secs: 2
+            }
+        );
         assert_eq!(rule.remaining, Some(3));
         let slow = FaultRule::from_json(&json!({"kind": "slow", "delayMs": 200})).unwrap();
         assert_eq!(slow.kind, FaultKind::Slow(Duration::from_millis(200)));

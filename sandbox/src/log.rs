@@ -4,6 +4,8 @@ use std::collections::VecDeque;
 
 /// How many requests are kept (oldest dropped first).
 pub(crate) const LOG_CAPACITY: usize = 10_000;
+/// How many body bytes the log keeps in total (oldest entries dropped first).
+const LOG_BODY_BYTES: usize = 64 * 1024 * 1024;
 
 /// One request as received, with what the emulator did with it.
 #[derive(Debug, Clone)]
@@ -35,18 +37,23 @@ impl LoggedRequest {
     }
 }
 
-/// A ring of the last [`LOG_CAPACITY`] requests.
+/// A ring of the last [`LOG_CAPACITY`] requests, holding at most 64 MiB of bodies.
 #[derive(Default)]
 pub(crate) struct RequestLog {
     entries: VecDeque<LoggedRequest>,
+    body_bytes: usize,
 }
 
 impl RequestLog {
     pub(crate) fn push(&mut self, entry: LoggedRequest) {
-        if self.entries.len() >= LOG_CAPACITY {
-            self.entries.pop_front();
-        }
+        self.body_bytes += entry.body.len();
         self.entries.push_back(entry);
+        while self.entries.len() > LOG_CAPACITY || self.body_bytes > LOG_BODY_BYTES {
+            match self.entries.pop_front() {
+                Some(old) => self.body_bytes -= old.body.len(),
+                None => break,
+            }
+        }
     }
 
     pub(crate) fn snapshot(&self) -> Vec<LoggedRequest> {

@@ -19,7 +19,11 @@ pub(crate) fn fill(buf: &mut [u8]) {
             .map(|d| d.as_nanos())
             .unwrap_or(0);
         hasher.update(now.to_le_bytes());
-        hasher.update(FALLBACK_COUNTER.fetch_add(1, Ordering::Relaxed).to_le_bytes());
+        hasher.update(
+            FALLBACK_COUNTER
+                .fetch_add(1, Ordering::Relaxed)
+                .to_le_bytes(),
+        );
         hasher.update(format!("{:?}", std::thread::current().id()).as_bytes());
         let digest = hasher.finalize();
         chunk.copy_from_slice(&digest[..chunk.len()]);

@@ -150,3 +150,36 @@ impl std::fmt::Debug for Sandbox {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handles_are_shareable_across_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Sandbox>();
+        assert_send_sync::<Clock>();
+        assert_send_sync::<FaultRule>();
+    }
+
+    #[test]
+    fn starts_reports_and_stops() {
+        let sandbox = Sandbox::start(SandboxConfig::default()).unwrap();
+        let url = sandbox.url();
+        assert!(url.starts_with("http://127.0.0.1:") && url.ends_with("/v1"));
+        assert_eq!(sandbox.api_key(), sandbox.config().api_key);
+        assert!(sandbox.customers().is_empty() && sandbox.accounts().is_empty());
+        assert!(sandbox.request_log().is_empty());
+        let key = p384::ecdsa::SigningKey::from_slice(&[9u8; 48]).unwrap();
+        let pem = p384::pkcs8::EncodePublicKey::to_public_key_pem(
+            key.verifying_key(),
+            p384::pkcs8::LineEnding::LF,
+        )
+        .unwrap();
+        let pem = pem.as_str();
+        let id = sandbox.register_signing_key(pem);
+        assert_eq!(sandbox.register_signing_key(pem), id);
+        assert!(format!("{sandbox:?}").contains("[redacted]"));
+    }
+}

@@ -14,7 +14,9 @@ use std::sync::{Mutex, MutexGuard};
 /// Locks a mutex, recovering the data if a thread panicked while holding it: one failed
 /// request must not wedge the server.
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The server's shared state.

@@ -7,7 +7,11 @@ use serde_json::{json, Value};
 use std::time::Duration;
 
 fn create(client: &mut Client<'_>, chain_id: &str, external_id: &str) -> common::Resp {
-    client.send("POST", "/v1/customers", Some(&json!({"chainId": chain_id, "externalId": external_id})))
+    client.send(
+        "POST",
+        "/v1/customers",
+        Some(&json!({"chainId": chain_id, "externalId": external_id})),
+    )
 }
 
 fn sign_body(wallet: &Wallet, chain: u64, challenge: &str) -> Value {
@@ -16,7 +20,10 @@ fn sign_body(wallet: &Wallet, chain: u64, challenge: &str) -> Value {
 }
 
 fn status(client: &mut Client<'_>, id: &str) -> String {
-    client.get(&format!("/v1/customers/{id}")).json()["status"].as_str().unwrap().to_string()
+    client.get(&format!("/v1/customers/{id}")).json()["status"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 #[test]
@@ -40,7 +47,10 @@ fn creation_validates_and_detects_duplicates() {
     let dup = create(&mut client, &lower, "ext-2");
     assert_eq!(dup.json()["customerId"], id);
     // The same address on another chain is another customer.
-    assert_eq!(create(&mut client, &wallet.chain_id(1), "ext-3").status, 201);
+    assert_eq!(
+        create(&mut client, &wallet.chain_id(1), "ext-3").status,
+        201
+    );
     let invalid = [
         "eip155:280:0x43158f45b5EbD7b1179130131DF00393928C2691", // broken EIP-55 checksum
         "eip155:280:0x1234",
@@ -50,11 +60,22 @@ fn creation_validates_and_detects_duplicates() {
     ];
     for chain_id in invalid {
         let resp = create(&mut client, chain_id, "ext-x");
-        assert_eq!((resp.status, resp.code().as_str()), (400, "invalid_chain_id"), "{chain_id}");
+        assert_eq!(
+            (resp.status, resp.code().as_str()),
+            (400, "invalid_chain_id"),
+            "{chain_id}"
+        );
     }
-    let resp = client.send("POST", "/v1/customers", Some(&json!({"chainId": wallet.chain_id(5)})));
+    let resp = client.send(
+        "POST",
+        "/v1/customers",
+        Some(&json!({"chainId": wallet.chain_id(5)})),
+    );
     assert_eq!(resp.code(), "invalid_request");
-    assert_eq!(client.get("/v1/customers").json().as_array().unwrap().len(), 2);
+    assert_eq!(
+        client.get("/v1/customers").json().as_array().unwrap().len(),
+        2
+    );
     assert_eq!(client.get("/v1/customers/unknown").status, 404);
 }
 
@@ -68,7 +89,10 @@ fn the_challenge_is_an_eip4361_message_for_this_host() {
     let host = sandbox.local_addr().to_string();
     let lines: Vec<&str> = text.split('\n').collect();
     assert_eq!(lines.len(), 11);
-    assert_eq!(lines[0], format!("{host} wants you to sign in with your Ethereum account:"));
+    assert_eq!(
+        lines[0],
+        format!("{host} wants you to sign in with your Ethereum account:")
+    );
     assert_eq!(lines[1], wallet.address());
     assert_eq!(lines[2], "");
     assert!(lines[3].starts_with("OffBlocks wants to verify ownership of your wallet."));
@@ -110,9 +134,20 @@ fn failed_signs_issue_a_new_challenge() {
     let mut challenge = customer["challenge"].as_str().unwrap().to_string();
     let attempt = |client: &mut Client<'_>, body: Value, code: &str, challenge: &mut String| {
         let resp = client.send("POST", &path, Some(&body));
-        assert_eq!((resp.status, resp.code()), (400, code.to_string()), "{:?}", resp.json());
-        let fresh = client.get(&format!("/v1/customers/{id}/challenge")).json()["challenge"].as_str().unwrap().to_string();
-        assert_ne!(&fresh, challenge, "a failed sign must replace the challenge");
+        assert_eq!(
+            (resp.status, resp.code()),
+            (400, code.to_string()),
+            "{:?}",
+            resp.json()
+        );
+        let fresh = client.get(&format!("/v1/customers/{id}/challenge")).json()["challenge"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_ne!(
+            &fresh, challenge,
+            "a failed sign must replace the challenge"
+        );
         *challenge = fresh;
     };
     // Signed by another wallet.
@@ -121,13 +156,23 @@ fn failed_signs_issue_a_new_challenge() {
     body["ownerId"] = json!(wallet.chain_id(280));
     attempt(&mut client, body, "invalid_signature", &mut challenge);
     // Owner on another chain, or another address.
-    attempt(&mut client, sign_body(&wallet, 1, &challenge), "owner_mismatch", &mut challenge);
+    attempt(
+        &mut client,
+        sign_body(&wallet, 1, &challenge),
+        "owner_mismatch",
+        &mut challenge,
+    );
     let mut body = sign_body(&wallet, 280, &challenge);
     body["ownerId"] = json!("eip155:280:0x43158f45b5EbD7b1179130131DF00393928C2691");
     attempt(&mut client, body, "owner_mismatch", &mut challenge);
     // The old challenge is dead.
     let stale = customer["challenge"].as_str().unwrap();
-    attempt(&mut client, sign_body(&wallet, 280, stale), "challenge_mismatch", &mut challenge);
+    attempt(
+        &mut client,
+        sign_body(&wallet, 280, stale),
+        "challenge_mismatch",
+        &mut challenge,
+    );
     // A signature that is not 65 bytes.
     let mut body = sign_body(&wallet, 280, &challenge);
     body["signature"] = json!("c2lnbmF0dXJl");
@@ -135,10 +180,18 @@ fn failed_signs_issue_a_new_challenge() {
     // Expired: an hour later the current challenge cannot be signed; GET re-issues.
     sandbox.clock().advance(Duration::from_secs(3601));
     client.login();
-    attempt(&mut client, sign_body(&wallet, 280, &challenge), "challenge_expired", &mut challenge);
+    attempt(
+        &mut client,
+        sign_body(&wallet, 280, &challenge),
+        "challenge_expired",
+        &mut challenge,
+    );
     sandbox.clock().advance(Duration::from_secs(3601));
     client.login();
-    let fresh = client.get(&format!("/v1/customers/{id}/challenge")).json()["challenge"].as_str().unwrap().to_string();
+    let fresh = client.get(&format!("/v1/customers/{id}/challenge")).json()["challenge"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert_ne!(fresh, challenge);
     // The raw 65-byte encoding works too.
     let message = b64decode(&fresh);
@@ -157,22 +210,53 @@ fn state_machine() {
     let deactivate = format!("/v1/customers/{id}/deactivate");
     let resp = client.send("PATCH", &verify, None);
     assert_eq!((resp.status, resp.code().as_str()), (409, "invalid_state"));
-    assert_eq!(client.send("PATCH", &deactivate, None).code(), "invalid_state");
+    assert_eq!(
+        client.send("PATCH", &deactivate, None).code(),
+        "invalid_state"
+    );
     let body = sign_body(&wallet, 280, customer["challenge"].as_str().unwrap());
-    assert_eq!(client.send("POST", &format!("/v1/customers/{id}/challenge/sign"), Some(&body)).status, 204);
+    assert_eq!(
+        client
+            .send(
+                "POST",
+                &format!("/v1/customers/{id}/challenge/sign"),
+                Some(&body)
+            )
+            .status,
+        204
+    );
     assert_eq!(sandbox.customers()[0]["status"], "screening");
     assert_eq!(status(&mut client, &id), "screening");
     assert_eq!(status(&mut client, &id), "verifying");
-    let resp = client.send("POST", &format!("/v1/customers/{id}/challenge/sign"), Some(&body));
+    let resp = client.send(
+        "POST",
+        &format!("/v1/customers/{id}/challenge/sign"),
+        Some(&body),
+    );
     assert_eq!(resp.code(), "invalid_state");
-    assert_eq!(client.get(&format!("/v1/customers/{id}/challenge")).code(), "invalid_state");
+    assert_eq!(
+        client.get(&format!("/v1/customers/{id}/challenge")).code(),
+        "invalid_state"
+    );
     let resp = client.send("PATCH", &verify, None);
     assert_eq!(resp.status, 202);
     assert_eq!(resp.json()["status"], "active");
     assert_eq!(client.send("PATCH", &verify, None).status, 409);
-    assert_eq!(client.send("PATCH", &format!("/v1/simulator/customers/{id}/reject"), None).status, 409);
+    assert_eq!(
+        client
+            .send(
+                "PATCH",
+                &format!("/v1/simulator/customers/{id}/reject"),
+                None
+            )
+            .status,
+        409
+    );
     let resp = client.send("PATCH", &deactivate, None);
-    assert_eq!((resp.status, resp.json()["status"].clone()), (200, json!("inactive")));
+    assert_eq!(
+        (resp.status, resp.json()["status"].clone()),
+        (200, json!("inactive"))
+    );
     assert_eq!(client.send("PATCH", &deactivate, None).status, 409);
     // Rejection is final.
     let (other, _) = {
@@ -180,10 +264,31 @@ fn state_machine() {
         let c = create(&mut client, &w.chain_id(280), "r").json();
         (c["id"].as_str().unwrap().to_string(), w)
     };
-    let resp = client.send("PATCH", &format!("/v1/simulator/customers/{other}/reject"), None);
-    assert_eq!((resp.status, resp.json()["status"].clone()), (202, json!("rejected")));
-    assert_eq!(client.send("PATCH", &format!("/v1/simulator/customers/{other}/verify"), None).status, 409);
-    assert_eq!(client.send("PATCH", "/v1/simulator/customers/nope/verify", None).status, 404);
+    let resp = client.send(
+        "PATCH",
+        &format!("/v1/simulator/customers/{other}/reject"),
+        None,
+    );
+    assert_eq!(
+        (resp.status, resp.json()["status"].clone()),
+        (202, json!("rejected"))
+    );
+    assert_eq!(
+        client
+            .send(
+                "PATCH",
+                &format!("/v1/simulator/customers/{other}/verify"),
+                None
+            )
+            .status,
+        409
+    );
+    assert_eq!(
+        client
+            .send("PATCH", "/v1/simulator/customers/nope/verify", None)
+            .status,
+        404
+    );
 }
 
 #[test]

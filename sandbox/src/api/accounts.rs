@@ -215,7 +215,13 @@ fn transition(ctx: &Ctx<'_>, id: &str, from: &[S], to: S, why: &str) -> Result<R
 
 /// `PATCH /accounts/{id}/activate`: `inactive` → `active`.
 pub(crate) fn activate(ctx: &Ctx<'_>, id: &str) -> Result<Response, ApiError> {
-    transition(ctx, id, &[S::Inactive], S::Active, "only an inactive account can be activated")
+    transition(
+        ctx,
+        id,
+        &[S::Inactive],
+        S::Active,
+        "only an inactive account can be activated",
+    )
 }
 
 /// `PATCH /accounts/{id}/deactivate`: `active` → `inactive`.

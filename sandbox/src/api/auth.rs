@@ -30,7 +30,8 @@ pub(crate) fn token(shared: &Shared, req: &Request) -> Result<Response, ApiError
         ));
     }
     let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
-    let claims = json!({"sub": api_key, "iat": now, "exp": expires_at, "jti": crate::random::uuid()});
+    let claims =
+        json!({"sub": api_key, "iat": now, "exp": expires_at, "jti": crate::random::uuid()});
     let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
     let nonce = URL_SAFE_NO_PAD.encode(crate::random::bytes::<32>());
     let token = format!("{header}.{payload}.{nonce}");
@@ -57,8 +58,8 @@ pub(crate) fn register_key(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
     let pem_bytes = STANDARD
         .decode(encoded.trim())
         .map_err(|_| invalid("publicKey must be the base64 encoding of the PEM text"))?;
-    let pem = String::from_utf8(pem_bytes)
-        .map_err(|_| invalid("publicKey must decode to PEM text"))?;
+    let pem =
+        String::from_utf8(pem_bytes).map_err(|_| invalid("publicKey must decode to PEM text"))?;
     if pem.contains("PRIVATE KEY") {
         return Err(ApiError::bad_request(
             "private_key_sent",
@@ -66,7 +67,9 @@ pub(crate) fn register_key(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
         ));
     }
     if !pem.contains("-----BEGIN PUBLIC KEY-----") {
-        return Err(invalid("publicKey must be a PEM with BEGIN PUBLIC KEY (SPKI)"));
+        return Err(invalid(
+            "publicKey must be a PEM with BEGIN PUBLIC KEY (SPKI)",
+        ));
     }
     let key = p384::PublicKey::from_public_key_pem(pem.trim())
         .map_err(|_| invalid("publicKey is not a P-384 (secp384r1) SPKI public key"))?;

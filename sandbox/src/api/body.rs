@@ -49,7 +49,10 @@ pub(crate) fn optional_string<'a>(
 /// A required array of non-empty strings.
 pub(crate) fn strings(obj: &Map<String, Value>, field: &str) -> Result<Vec<String>, ApiError> {
     let Some(Value::Array(items)) = obj.get(field) else {
-        return Err(ApiError::invalid_field(field, "must be an array of strings"));
+        return Err(ApiError::invalid_field(
+            field,
+            "must be an array of strings",
+        ));
     };
     items
         .iter()

@@ -48,29 +48,39 @@ pub(crate) fn check_signed(
     verify: bool,
 ) -> Result<(), ApiError> {
     let fail = |code: &'static str, why: String| ApiError::bad_request(code, why);
-    let current = current.filter(|c| c.encoded == sent.challenge).ok_or_else(|| {
-        fail(
-            "challenge_mismatch",
-            "challenge is not the current one: fetch it again".into(),
-        )
-    })?;
+    let current = current
+        .filter(|c| c.encoded == sent.challenge)
+        .ok_or_else(|| {
+            fail(
+                "challenge_mismatch",
+                "challenge is not the current one: fetch it again".into(),
+            )
+        })?;
     if now >= current.expires_at {
         return Err(fail(
             "challenge_expired",
             "challenge expired (1 hour after issue): fetch a new one".into(),
         ));
     }
-    let expected_owner = format!("eip155:{}:{}", owner.chain_ref, checksum_address(&owner.address));
-    let claimed = parse_eip155_account(&sent.owner_id)
-        .map_err(|e| fail("owner_mismatch", format!("ownerId is not a valid account id: {e}")))?;
+    let expected_owner = format!(
+        "eip155:{}:{}",
+        owner.chain_ref,
+        checksum_address(&owner.address)
+    );
+    let claimed = parse_eip155_account(&sent.owner_id).map_err(|e| {
+        fail(
+            "owner_mismatch",
+            format!("ownerId is not a valid account id: {e}"),
+        )
+    })?;
     if claimed != *owner {
         return Err(fail(
             "owner_mismatch",
             format!("ownerId must be the customer's account {expected_owner}"),
         ));
     }
-    let signature = decode_signature_field(&sent.signature)
-        .map_err(|e| fail("invalid_signature", e))?;
+    let signature =
+        decode_signature_field(&sent.signature).map_err(|e| fail("invalid_signature", e))?;
     if !verify {
         return Ok(());
     }

@@ -39,7 +39,10 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
     let chain_id = body::string(&obj, "chainId")?;
     let external_id = body::string(&obj, "externalId")?;
     if external_id.len() > 256 {
-        return Err(ApiError::invalid_field("externalId", "is longer than 256 bytes"));
+        return Err(ApiError::invalid_field(
+            "externalId",
+            "is longer than 256 bytes",
+        ));
     }
     let account = parse_eip155_account(chain_id)
         .map_err(|e| ApiError::bad_request("invalid_chain_id", format!("chainId: {e}")))?;

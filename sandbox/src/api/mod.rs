@@ -71,7 +71,9 @@ pub(crate) fn handle(shared: &Shared, req: &Request) -> Outcome {
                 .with_header("Retry-After", retry_after_secs.to_string());
             respond(Response::error(&err), request_id)
         }
-        Some(FaultKind::Slow(delay)) => respond(process(shared, req, request_id, Some(delay)), String::new()),
+        Some(FaultKind::Slow(delay)) => {
+            respond(process(shared, req, request_id, Some(delay)), String::new())
+        }
         None => respond(process(shared, req, request_id, None), String::new()),
     };
     lock(&shared.log).push(LoggedRequest {
@@ -95,7 +97,12 @@ fn respond(mut resp: Response, request_id: String) -> (Outcome, u16, String) {
 }
 
 /// Runs the API pipeline; errors become error responses.
-fn process(shared: &Shared, req: &Request, request_id: String, delay: Option<Duration>) -> Response {
+fn process(
+    shared: &Shared,
+    req: &Request,
+    request_id: String,
+    delay: Option<Duration>,
+) -> Response {
     let mut resp = match run(shared, req, &request_id, delay) {
         Ok(resp) => resp,
         Err(err) => Response::error(&err),
@@ -150,12 +157,8 @@ fn run(
         return router::dispatch(&ctx, &route);
     };
     let fingerprint = fingerprint(req);
-    let begin = lock(&shared.idempotency).begin(
-        &ctx.api_key,
-        &key,
-        fingerprint,
-        shared.clock.now_nanos(),
-    );
+    let begin =
+        lock(&shared.idempotency).begin(&ctx.api_key, &key, fingerprint, shared.clock.now_nanos());
     let ticket = match begin {
         Begin::Proceed(ticket) => ticket,
         Begin::Replay(stored) => {
@@ -221,7 +224,12 @@ struct Claim<'a> {
 
 impl Drop for Claim<'_> {
     fn drop(&mut self) {
-        lock(&self.shared.idempotency).finish(&self.scope, &self.key, self.ticket, self.stored.take());
+        lock(&self.shared.idempotency).finish(
+            &self.scope,
+            &self.key,
+            self.ticket,
+            self.stored.take(),
+        );
     }
 }
 
@@ -285,7 +293,10 @@ fn idempotency_key(req: &Request) -> Result<String, ApiError> {
     let key = req.header("idempotency-key").ok_or_else(|| {
         ApiError::bad_request(
             "missing_idempotency_key",
-            format!("{} requests need an Idempotency-Key header (a UUID)", req.method),
+            format!(
+                "{} requests need an Idempotency-Key header (a UUID)",
+                req.method
+            ),
         )
     })?;
     let hyphenated = key.len() == 36 && uuid::Uuid::try_parse(&key).is_ok();

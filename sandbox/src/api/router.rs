@@ -102,22 +102,27 @@ pub(crate) fn route(method: &str, path: &str) -> Result<Route, ApiError> {
         ["accounts"] => pick(method, vec![("GET", R::AccountList)]),
         ["accounts", a] => pick(
             method,
-            vec![("GET", R::AccountGet(id(a))), ("DELETE", R::AccountClose(id(a)))],
+            vec![
+                ("GET", R::AccountGet(id(a))),
+                ("DELETE", R::AccountClose(id(a))),
+            ],
         ),
-        ["accounts", a, "challenge"] => {
-            pick(method, vec![("GET", R::AccountChallengeGet(id(a)))])
-        }
+        ["accounts", a, "challenge"] => pick(method, vec![("GET", R::AccountChallengeGet(id(a)))]),
         ["accounts", a, "challenge", "sign"] => {
             pick(method, vec![("POST", R::AccountChallengeSign(id(a)))])
         }
         ["accounts", a, "activate"] => pick(method, vec![("PATCH", R::AccountActivate(id(a)))]),
-        ["accounts", a, "deactivate"] => {
-            pick(method, vec![("PATCH", R::AccountDeactivate(id(a)))])
-        }
-        ["webhooks"] => pick(method, vec![("GET", R::WebhookList), ("PUT", R::WebhookPut)]),
+        ["accounts", a, "deactivate"] => pick(method, vec![("PATCH", R::AccountDeactivate(id(a)))]),
+        ["webhooks"] => pick(
+            method,
+            vec![("GET", R::WebhookList), ("PUT", R::WebhookPut)],
+        ),
         ["webhooks", w] => pick(
             method,
-            vec![("GET", R::WebhookGet(id(w))), ("DELETE", R::WebhookDelete(id(w)))],
+            vec![
+                ("GET", R::WebhookGet(id(w))),
+                ("DELETE", R::WebhookDelete(id(w))),
+            ],
         ),
         _ => Err(not_found()),
     }

@@ -33,14 +33,18 @@ fn split_account_id(text: &str) -> Result<(&str, &str, &str), String> {
         ));
     }
     if !(1..=32).contains(&reference.len())
-        || !all(reference, |b| b == b'-' || b == b'_' || b.is_ascii_alphanumeric())
+        || !all(reference, |b| {
+            b == b'-' || b == b'_' || b.is_ascii_alphanumeric()
+        })
     {
         return Err(format!(
             "CAIP-2 reference \"{reference}\" must match [-_a-zA-Z0-9]{{1,32}}"
         ));
     }
     if !(1..=128).contains(&address.len())
-        || !all(address, |b| b"-.%".contains(&b) || b.is_ascii_alphanumeric())
+        || !all(address, |b| {
+            b"-.%".contains(&b) || b.is_ascii_alphanumeric()
+        })
     {
         return Err("CAIP-10 address must match [-.%a-zA-Z0-9]{1,128}".into());
     }

@@ -40,7 +40,10 @@ pub(crate) fn decode_signature_field(field: &str) -> Result<[u8; 65], String> {
 
 /// Recovers the address that produced a `personal_sign` signature (`r||s||v`, `v` 27 or
 /// 28) over `message`. High-`s` signatures are accepted, as Ethereum's `ecrecover` does.
-pub(crate) fn recover_personal_sign(message: &[u8], signature: &[u8; 65]) -> Result<[u8; 20], String> {
+pub(crate) fn recover_personal_sign(
+    message: &[u8],
+    signature: &[u8; 65],
+) -> Result<[u8; 20], String> {
     let v = signature[64];
     if v != 27 && v != 28 {
         return Err(format!("signature v must be 27 or 28, got {v}"));
@@ -99,7 +102,10 @@ mod tests {
         assert_eq!(checksum_address(&address_of(key.verifying_key())), ADDRESS);
         let (other_key, other_address) = FROM_KEY_EXAMPLE;
         let other = k256::ecdsa::SigningKey::from_slice(&unhex(other_key).unwrap()).unwrap();
-        assert_eq!(checksum_address(&address_of(other.verifying_key())), other_address);
+        assert_eq!(
+            checksum_address(&address_of(other.verifying_key())),
+            other_address
+        );
         // Signing the same message ourselves (RFC 6979) recovers the same address.
         let (sig, recid) = key
             .sign_prehash_recoverable(&personal_sign_hash("I♥SF".as_bytes()))
@@ -113,7 +119,10 @@ mod tests {
     #[test]
     fn rejects_other_messages_and_bad_v() {
         let address = recover_personal_sign(b"I love SF", &raw(SIGNATURE));
-        assert_ne!(address.map(|a| checksum_address(&a)).ok().as_deref(), Some(ADDRESS));
+        assert_ne!(
+            address.map(|a| checksum_address(&a)).ok().as_deref(),
+            Some(ADDRESS)
+        );
         let mut bad_v = raw(SIGNATURE);
         bad_v[64] = 1;
         assert!(recover_personal_sign("I♥SF".as_bytes(), &bad_v).is_err());

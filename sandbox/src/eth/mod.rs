@@ -26,7 +26,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// Decodes hex digits (either case) of even length.
 pub(crate) fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !text.len().is_multiple_of(2) || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     (0..text.len())

@@ -53,12 +53,17 @@ impl Request {
 
     /// The authority the client addressed: the absolute-form target's, else `Host`.
     pub(crate) fn authority(&self) -> Option<String> {
-        self.target_authority.clone().or_else(|| self.header("host"))
+        self.target_authority
+            .clone()
+            .or_else(|| self.header("host"))
     }
 
     /// Whether the connection may carry another request after this one.
     pub(crate) fn keep_alive(&self) -> bool {
-        let connection = self.header("connection").unwrap_or_default().to_ascii_lowercase();
+        let connection = self
+            .header("connection")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let tokens: Vec<&str> = connection.split(',').map(str::trim).collect();
         if self.http10 {
             tokens.contains(&"keep-alive")
@@ -94,7 +99,11 @@ fn read_line(reader: &mut impl BufRead) -> Result<Option<String>, ReadError> {
     }
     if line.last() != Some(&b'\n') {
         if line.len() > MAX_LINE {
-            return Err(bad(431, "header_too_large", "request line or header too long"));
+            return Err(bad(
+                431,
+                "header_too_large",
+                "request line or header too long",
+            ));
         }
         return Err(ReadError::Io);
     }
@@ -142,7 +151,13 @@ pub(crate) fn read_request(
     let http10 = match version {
         "HTTP/1.1" => false,
         "HTTP/1.0" => true,
-        _ => return Err(bad(505, "http_version_not_supported", "only HTTP/1.1 and HTTP/1.0")),
+        _ => {
+            return Err(bad(
+                505,
+                "http_version_not_supported",
+                "only HTTP/1.1 and HTTP/1.0",
+            ))
+        }
     };
     let (target_authority, origin) = split_target(target)?;
     let (path, query) = match origin.split_once('?') {
@@ -161,8 +176,20 @@ pub(crate) fn read_request(
         body: Vec::new(),
         peer,
     };
-    if !http10 && req.header("host").is_none() {
-        return Err(bad(400, "missing_host", "HTTP/1.1 requests need a Host header"));
+    let hosts = req
+        .headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("host"))
+        .count();
+    if hosts > 1 {
+        return Err(bad(400, "bad_request", "more than one Host header"));
+    }
+    if !http10 && hosts == 0 {
+        return Err(bad(
+            400,
+            "missing_host",
+            "HTTP/1.1 requests need a Host header",
+        ));
     }
     if req.header("transfer-encoding").is_some() {
         return Err(bad(
@@ -173,7 +200,11 @@ pub(crate) fn read_request(
     }
     let length = content_length(&req)?;
     if length > MAX_BODY {
-        return Err(bad(413, "payload_too_large", "request body larger than 1 MiB"));
+        return Err(bad(
+            413,
+            "payload_too_large",
+            "request body larger than 1 MiB",
+        ));
     }
     if length > 0 {
         let expects_continue = req
@@ -200,7 +231,11 @@ fn split_target(target: &str) -> Result<(Option<String>, &str), ReadError> {
     for scheme in ["http://", "https://"] {
         if let Some(rest) = target.strip_prefix(scheme) {
             let end = rest.find(['/', '?']).unwrap_or(rest.len());
-            let origin = if rest[end..].starts_with('/') { &rest[end..] } else { "/" };
+            let origin = if rest[end..].starts_with('/') {
+                &rest[end..]
+            } else {
+                "/"
+            };
             return Ok((Some(rest[..end].to_string()), origin));
         }
     }
@@ -229,7 +264,10 @@ fn read_headers(reader: &mut impl BufRead) -> Result<Vec<(String, String)>, Read
         if value.bytes().any(|b| b.is_ascii_control() && b != b'\t') {
             return Err(bad(400, "bad_request", "control character in header value"));
         }
-        headers.push((name.to_string(), value.trim_matches([' ', '\t']).to_string()));
+        headers.push((
+            name.to_string(),
+            value.trim_matches([' ', '\t']).to_string(),
+        ));
     }
 }
 
@@ -241,8 +279,13 @@ fn content_length(req: &Request) -> Result<usize, ReadError> {
         }
         for part in value.split(',') {
             let part = part.trim();
-            let ok = !part.is_empty() && part.len() <= 12 && part.bytes().all(|b| b.is_ascii_digit());
-            let n: usize = if ok { part.parse().unwrap_or(usize::MAX) } else { usize::MAX };
+            let ok =
+                !part.is_empty() && part.len() <= 12 && part.bytes().all(|b| b.is_ascii_digit());
+            let n: usize = if ok {
+                part.parse().unwrap_or(usize::MAX)
+            } else {
+                usize::MAX
+            };
             if n == usize::MAX || length.is_some_and(|l| l != n) {
                 return Err(bad(400, "bad_request", "invalid Content-Length"));
             }

@@ -81,7 +81,10 @@ pub(crate) fn write_response(
     keep_alive: bool,
 ) -> io::Result<()> {
     let mut head = format!("HTTP/1.1 {} {}\r\n", resp.status, reason(resp.status));
-    head.push_str(&format!("X-Request-Id: {}\r\nDate: {date}\r\n", resp.request_id));
+    head.push_str(&format!(
+        "X-Request-Id: {}\r\nDate: {date}\r\n",
+        resp.request_id
+    ));
     let bodiless = resp.status == 204 || resp.status == 304 || resp.status < 200;
     if !bodiless {
         if !resp.body.is_empty() {

@@ -221,7 +221,9 @@ impl Parser<'_> {
             return Err("decimal needs 1 to 3 fractional digits".into());
         }
         let int: i64 = int.parse().map_err(|_| "invalid decimal")?;
-        let frac_value: i64 = format!("{frac:0<3}").parse().map_err(|_| "invalid decimal")?;
+        let frac_value: i64 = format!("{frac:0<3}")
+            .parse()
+            .map_err(|_| "invalid decimal")?;
         Ok(BareItem::Decimal(sign * (int * 1000 + frac_value)))
     }
 

@@ -53,10 +53,9 @@ fn byte_sequences_and_multiple_members() {
 
 #[test]
 fn escapes_and_parameter_types() {
-    let dict = parse_dictionary(
-        r#"l=("a\"b" "c\\d");s="x";t=tok/en:1;i=-42;d=1.50;b=?0;f;e=:aGk=:"#,
-    )
-    .unwrap();
+    let dict =
+        parse_dictionary(r#"l=("a\"b" "c\\d");s="x";t=tok/en:1;i=-42;d=1.50;b=?0;f;e=:aGk=:"#)
+            .unwrap();
     let list = inner(&dict, "l");
     assert_eq!(list.items[0].value, BareItem::String("a\"b".into()));
     assert_eq!(list.items[1].value, BareItem::String("c\\d".into()));
@@ -96,26 +95,26 @@ fn bare_keys_duplicates_and_whitespace() {
 #[test]
 fn rejects_invalid_input() {
     let bad = [
-        "A=1",                         // uppercase key
-        "a=1,",                        // trailing comma
-        "a=1 b=2",                     // missing comma
-        r#"a="unterminated"#,          // unterminated string
-        r#"a="bad\escape""#,           // only \" and \\ escapes
-        "a=(\"x\"\"y\")",              // items must be space separated
-        "a=(\"x\"",                    // unterminated inner list
-        "a=:not base64!:",             // bad byte sequence
-        "a=:AAA",                      // unterminated byte sequence
-        "a=1234567890123456",          // integer of 16 digits
-        "a=1.2345",                    // decimal with 4 fractional digits
-        "a=1.",                        // decimal without fraction
-        "a=?2",                        // bad boolean
-        "a=-",                         // sign without digits
-        "a=1;B=2",                     // uppercase parameter key
-        "a=\"caf\u{e9}\"",             // non-ASCII
-        "a=\"tab\there\"",             // control character in string
-        "a=(\"x\")junk",               // garbage after inner list
-        ",a=1",                        // leading comma
-        "a=@",                         // not an item
+        "A=1",                // uppercase key
+        "a=1,",               // trailing comma
+        "a=1 b=2",            // missing comma
+        r#"a="unterminated"#, // unterminated string
+        r#"a="bad\escape""#,  // only \" and \\ escapes
+        "a=(\"x\"\"y\")",     // items must be space separated
+        "a=(\"x\"",           // unterminated inner list
+        "a=:not base64!:",    // bad byte sequence
+        "a=:AAA",             // unterminated byte sequence
+        "a=1234567890123456", // integer of 16 digits
+        "a=1.2345",           // decimal with 4 fractional digits
+        "a=1.",               // decimal without fraction
+        "a=?2",               // bad boolean
+        "a=-",                // sign without digits
+        "a=1;B=2",            // uppercase parameter key
+        "a=\"caf\u{e9}\"",    // non-ASCII
+        "a=\"tab\there\"",    // control character in string
+        "a=(\"x\")junk",      // garbage after inner list
+        ",a=1",               // leading comma
+        "a=@",                // not an item
     ];
     for input in bad {
         assert!(parse_dictionary(input).is_err(), "accepted {input:?}");

@@ -54,8 +54,9 @@ impl IdempotencyStore {
         now: i128,
     ) -> Begin {
         if self.entries.len() > 10_000 {
-            self.entries
-                .retain(|_, e| matches!(e.slot, Slot::InFlight) || now < e.first_used + KEY_LIFETIME);
+            self.entries.retain(|_, e| {
+                matches!(e.slot, Slot::InFlight) || now < e.first_used + KEY_LIFETIME
+            });
         }
         let id = (scope.to_string(), key.to_ascii_lowercase());
         if let Some(entry) = self.entries.get(&id) {
@@ -128,15 +129,24 @@ mod tests {
             panic!("first use must proceed")
         };
         assert!(matches!(store.begin("k", "k1", [1; 32], 1), Begin::InUse));
-        assert!(matches!(store.begin("k", "k1", [2; 32], 1), Begin::Mismatch));
+        assert!(matches!(
+            store.begin("k", "k1", [2; 32], 1),
+            Begin::Mismatch
+        ));
         store.finish("k", "k1", ticket, Some(stored()));
         match store.begin("k", "k1", [1; 32], 2) {
             Begin::Replay(r) => assert_eq!(r.request_id, "r1"),
             _ => panic!("expected replay"),
         }
-        assert!(matches!(store.begin("other", "k1", [2; 32], 2), Begin::Proceed(_)));
+        assert!(matches!(
+            store.begin("other", "k1", [2; 32], 2),
+            Begin::Proceed(_)
+        ));
         // After an hour the key is new again.
-        assert!(matches!(store.begin("k", "k1", [2; 32], KEY_LIFETIME), Begin::Proceed(_)));
+        assert!(matches!(
+            store.begin("k", "k1", [2; 32], KEY_LIFETIME),
+            Begin::Proceed(_)
+        ));
     }
 
     #[test]
@@ -153,6 +163,9 @@ mod tests {
         store.finish("k", "a", first, Some(stored()));
         assert!(matches!(store.begin("k", "a", [1; 32], 0), Begin::InUse));
         store.finish("k", "a", second, Some(stored()));
-        assert!(matches!(store.begin("k", "a", [1; 32], 0), Begin::Replay(_)));
+        assert!(matches!(
+            store.begin("k", "a", [1; 32], 0),
+            Begin::Replay(_)
+        ));
     }
 }

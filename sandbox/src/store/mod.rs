@@ -109,10 +109,7 @@ impl State {
     }
 
     pub(crate) fn signing_key(&self, id: &str) -> Option<VerifyingKey> {
-        self.signing_keys
-            .iter()
-            .find(|k| k.id == id)
-            .map(|k| k.key)
+        self.signing_keys.iter().find(|k| k.id == id).map(|k| k.key)
     }
 
     /// Customers in creation order.
@@ -127,7 +124,7 @@ impl State {
         let mut list: Vec<&mut Account> = self
             .accounts
             .values_mut()
-            .filter(|a| customer_id.map_or(true, |id| a.customer_id == id))
+            .filter(|a| customer_id.is_none_or(|id| a.customer_id == id))
             .collect();
         list.sort_by_key(|a| a.seq);
         list

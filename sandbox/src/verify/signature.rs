@@ -303,7 +303,11 @@ fn component_value(req: &Request, name: &str) -> Result<String, ApiError> {
         "@scheme" => Ok("http".to_string()),
         "@request-target" => Ok(req.target.clone()),
         "@target-uri" => {
-            let query = if req.query.is_some() { query() } else { String::new() };
+            let query = if req.query.is_some() {
+                query()
+            } else {
+                String::new()
+            };
             Ok(format!("http://{}{}{}", authority()?, req.path, query))
         }
         _ if name.starts_with('@') => Err(fail(

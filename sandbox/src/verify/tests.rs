@@ -76,7 +76,12 @@ fn signed(mut req: Request, inner_list: &str, base: &str, label: &str) -> Reques
 }
 
 fn sign_with(params: &str) -> Request {
-    signed(request(), &format!("{COMPONENTS}{params}"), &base(params), "sig")
+    signed(
+        request(),
+        &format!("{COMPONENTS}{params}"),
+        &base(params),
+        "sig",
+    )
 }
 
 fn lookup(id: &str) -> Option<VerifyingKey> {
@@ -94,15 +99,26 @@ fn accepts_a_correct_signature() {
     assert_eq!(verify(&sign_with(GOOD)), Ok("k1".into()));
     // Any label, optional parameters, alg omitted, clock within tolerance.
     let params = r#";created=1700000004;keyid="k1";nonce="n-1";expires=1700000060"#;
-    let req = signed(request(), &format!("{COMPONENTS}{params}"), &base(params), "x-1");
+    let req = signed(
+        request(),
+        &format!("{COMPONENTS}{params}"),
+        &base(params),
+        "x-1",
+    );
     assert_eq!(verify(&req), Ok("k1".into()));
 }
 
 #[test]
 fn rejects_tampering() {
     let mut req = sign_with(GOOD);
-    let sig = req.headers.iter_mut().find(|(n, _)| n == "Signature").unwrap();
-    let mut bytes = STANDARD.decode(sig.1.trim_start_matches("sig=:").trim_end_matches(':')).unwrap();
+    let sig = req
+        .headers
+        .iter_mut()
+        .find(|(n, _)| n == "Signature")
+        .unwrap();
+    let mut bytes = STANDARD
+        .decode(sig.1.trim_start_matches("sig=:").trim_end_matches(':'))
+        .unwrap();
     bytes[10] ^= 1;
     sig.1 = format!("sig=:{}:", STANDARD.encode(&bytes));
     assert_eq!(verify(&req), Err("invalid_signature".into()));
@@ -116,13 +132,31 @@ fn rejects_tampering() {
 fn rejects_parameters_and_times() {
     let cases = [
         (r#";created=1700000000;keyid="k2""#, "unknown_key_id"),
-        (r#";created=1700000000;keyid="k1";tag="x""#, "unknown_signature_parameter"),
-        (r#";created=1700000006;keyid="k1""#, "signature_created_in_future"),
+        (
+            r#";created=1700000000;keyid="k1";tag="x""#,
+            "unknown_signature_parameter",
+        ),
+        (
+            r#";created=1700000006;keyid="k1""#,
+            "signature_created_in_future",
+        ),
         (r#";created=1699999699;keyid="k1""#, "signature_too_old"),
-        (r#";created=1700000000;keyid="k1";expires=1700000000"#, "signature_expired"),
-        (r#";created=1700000000;keyid="k1";alg="ecdsa-p256-sha256""#, "unsupported_algorithm"),
-        (r#";created=1700000000;keyid=k1"#, "invalid_signature_parameter"),
-        (r#";created="1700000000";keyid="k1""#, "invalid_signature_parameter"),
+        (
+            r#";created=1700000000;keyid="k1";expires=1700000000"#,
+            "signature_expired",
+        ),
+        (
+            r#";created=1700000000;keyid="k1";alg="ecdsa-p256-sha256""#,
+            "unsupported_algorithm",
+        ),
+        (
+            r#";created=1700000000;keyid=k1"#,
+            "invalid_signature_parameter",
+        ),
+        (
+            r#";created="1700000000";keyid="k1""#,
+            "invalid_signature_parameter",
+        ),
         (r#";keyid="k1""#, "missing_signature_parameter"),
         (r#";created=1700000000"#, "missing_signature_parameter"),
     ];
@@ -133,7 +167,8 @@ fn rejects_parameters_and_times() {
 
 #[test]
 fn requires_the_covered_components() {
-    let components = r#"("@method" "@authority" "@path" "authorization" "content-type" "idempotency-key")"#;
+    let components =
+        r#"("@method" "@authority" "@path" "authorization" "content-type" "idempotency-key")"#;
     let params = r#";created=1700000000;keyid="k1""#;
     let base = format!(
         "\"@method\": POST\n\"@authority\": 127.0.0.1:43117\n\"@path\": /v1/customers\n\
@@ -163,17 +198,29 @@ fn rejects_der_and_malformed_headers() {
     let signature: Signature = key().sign(base(params).as_bytes());
     let der = STANDARD.encode(signature.to_der().as_bytes());
     let mut req = request();
-    req.headers.push(("Signature-Input".into(), format!("sig={COMPONENTS}{params}")));
-    req.headers.push(("Signature".into(), format!("sig=:{der}:")));
+    req.headers.push((
+        "Signature-Input".into(),
+        format!("sig={COMPONENTS}{params}"),
+    ));
+    req.headers
+        .push(("Signature".into(), format!("sig=:{der}:")));
     assert_eq!(verify(&req), Err("invalid_signature".into()));
     let mut req = sign_with(GOOD);
     req.headers.retain(|(n, _)| n != "Signature");
     assert_eq!(verify(&req), Err("missing_signature".into()));
     let mut req = sign_with(GOOD);
-    req.headers.iter_mut().find(|(n, _)| n == "Signature").unwrap().1 = "other=:AA==:".into();
+    req.headers
+        .iter_mut()
+        .find(|(n, _)| n == "Signature")
+        .unwrap()
+        .1 = "other=:AA==:".into();
     assert_eq!(verify(&req), Err("missing_signature".into()));
     let mut req = sign_with(GOOD);
-    req.headers.iter_mut().find(|(n, _)| n == "Signature-Input").unwrap().1 = "sig=(\"@method\"".into();
+    req.headers
+        .iter_mut()
+        .find(|(n, _)| n == "Signature-Input")
+        .unwrap()
+        .1 = "sig=(\"@method\"".into();
     assert_eq!(verify(&req), Err("malformed_signature_input".into()));
 }
 
@@ -222,10 +269,25 @@ fn content_digest_vectors_and_rejections() {
     assert_eq!(with_digest(Some(&both), BODY), Ok(()));
     assert_eq!(with_digest(None, b""), Ok(()));
     assert_eq!(with_digest(None, BODY), Err("missing_content_digest"));
-    assert_eq!(with_digest(Some(SHA256_VECTOR), b"{\"hello\":\"world\"}"), Err("invalid_content_digest"));
+    assert_eq!(
+        with_digest(Some(SHA256_VECTOR), b"{\"hello\":\"world\"}"),
+        Err("invalid_content_digest")
+    );
     let half_wrong = format!("{SHA256_VECTOR}, sha-512=:AA==:");
-    assert_eq!(with_digest(Some(&half_wrong), BODY), Err("invalid_content_digest"));
-    assert_eq!(with_digest(Some("md5=:AA==:"), BODY), Err("invalid_content_digest"));
-    assert_eq!(with_digest(Some("sha-256=X48E9q"), BODY), Err("invalid_content_digest"));
-    assert_eq!(with_digest(Some("sha-256"), BODY), Err("invalid_content_digest"));
+    assert_eq!(
+        with_digest(Some(&half_wrong), BODY),
+        Err("invalid_content_digest")
+    );
+    assert_eq!(
+        with_digest(Some("md5=:AA==:"), BODY),
+        Err("invalid_content_digest")
+    );
+    assert_eq!(
+        with_digest(Some("sha-256=X48E9q"), BODY),
+        Err("invalid_content_digest")
+    );
+    assert_eq!(
+        with_digest(Some("sha-256"), BODY),
+        Err("invalid_content_digest")
+    );
 }

@@ -2,6 +2,10 @@
 //! P-384) and digests bodies (RFC 9530) by hand, and a secp256k1 wallet for EIP-191.
 #![allow(dead_code)]
 
+mod wallet;
+
+pub use wallet::Wallet;
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use offblocks_sandbox::{Sandbox, SandboxConfig};
@@ -9,7 +13,6 @@ use p384::ecdsa::signature::Signer as _;
 use p384::pkcs8::{EncodePublicKey as _, LineEnding};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use sha3::Keccak256;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
@@ -97,7 +100,9 @@ pub struct Client<'a> {
 impl<'a> Client<'a> {
     pub fn connect(sandbox: &'a Sandbox) -> Client<'a> {
         let stream = TcpStream::connect(sandbox.local_addr()).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
         Client {
             sandbox,
             reader: BufReader::new(stream.try_clone().unwrap()),
@@ -118,19 +123,39 @@ impl<'a> Client<'a> {
     }
 
     pub fn login(&mut self) {
-        let creds = json!({"apiKey": self.sandbox.api_key(), "apiSecret": self.sandbox.api_secret()});
-        let resp = self.request("POST", "/v1/auth/token", Some(&creds), Opts { unsigned: true, ..Opts::default() });
+        let creds =
+            json!({"apiKey": self.sandbox.api_key(), "apiSecret": self.sandbox.api_secret()});
+        let resp = self.request(
+            "POST",
+            "/v1/auth/token",
+            Some(&creds),
+            Opts {
+                unsigned: true,
+                ..Opts::default()
+            },
+        );
         assert_eq!(resp.status, 200, "{:?}", resp.json());
         self.token = Some(resp.json()["token"].as_str().unwrap().to_string());
     }
 
     pub fn public_pem(&self) -> String {
-        self.key.verifying_key().to_public_key_pem(LineEnding::LF).unwrap()
+        self.key
+            .verifying_key()
+            .to_public_key_pem(LineEnding::LF)
+            .unwrap()
     }
 
     pub fn register_key(&mut self) {
         let body = json!({"publicKey": STANDARD.encode(self.public_pem())});
-        let resp = self.request("PUT", "/v1/auth/signing", Some(&body), Opts { unsigned: true, ..Opts::default() });
+        let resp = self.request(
+            "PUT",
+            "/v1/auth/signing",
+            Some(&body),
+            Opts {
+                unsigned: true,
+                ..Opts::default()
+            },
+        );
         assert_eq!(resp.status, 200, "{:?}", resp.json());
         self.key_id = Some(resp.json()["keyId"].as_str().unwrap().to_string());
     }
@@ -146,7 +171,8 @@ impl<'a> Client<'a> {
     /// Builds, signs and sends one request, returning the response (panics if the
     /// connection closes without one: use `try_request` for that).
     pub fn request(&mut self, method: &str, path: &str, body: Option<&Value>, opts: Opts) -> Resp {
-        self.try_request(method, path, body, opts).expect("connection closed without a response")
+        self.try_request(method, path, body, opts)
+            .expect("connection closed without a response")
     }
 
     pub fn build(&self, method: &str, path: &str, body: Option<&Value>, opts: &Opts) -> Vec<u8> {
@@ -166,7 +192,10 @@ impl<'a> Client<'a> {
         }
         let mutating = method != "GET";
         if mutating && path != "/v1/auth/token" {
-            let key = opts.idempotency_key.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+            let key = opts
+                .idempotency_key
+                .clone()
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
             headers.push(("Idempotency-Key".into(), key));
         }
         if !opts.unsigned {
@@ -187,7 +216,13 @@ impl<'a> Client<'a> {
     }
 
     /// RFC 9421 signature over the components a careful client covers.
-    pub fn sign(&self, method: &str, target: &str, headers: &[(String, String)], key_id: &str) -> (String, String) {
+    pub fn sign(
+        &self,
+        method: &str,
+        target: &str,
+        headers: &[(String, String)],
+        key_id: &str,
+    ) -> (String, String) {
         let (path, query) = match target.split_once('?') {
             Some((p, q)) => (p, Some(q)),
             None => (target, None),
@@ -204,7 +239,14 @@ impl<'a> Client<'a> {
         }
         for (name, value) in headers {
             let lower = name.to_lowercase();
-            if ["authorization", "content-type", "content-digest", "idempotency-key"].contains(&lower.as_str()) {
+            if [
+                "authorization",
+                "content-type",
+                "content-digest",
+                "idempotency-key",
+            ]
+            .contains(&lower.as_str())
+            {
                 lines.push(format!("\"{lower}\": {value}"));
                 names.push(match lower.as_str() {
                     "authorization" => "authorization",
@@ -222,10 +264,19 @@ impl<'a> Client<'a> {
         );
         lines.push(format!("\"@signature-params\": {params}"));
         let signature: p384::ecdsa::Signature = self.key.sign(lines.join("\n").as_bytes());
-        (format!("sig={params}"), format!("sig=:{}:", STANDARD.encode(signature.to_bytes())))
+        (
+            format!("sig={params}"),
+            format!("sig=:{}:", STANDARD.encode(signature.to_bytes())),
+        )
     }
 
-    pub fn try_request(&mut self, method: &str, path: &str, body: Option<&Value>, opts: Opts) -> Option<Resp> {
+    pub fn try_request(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+        opts: Opts,
+    ) -> Option<Resp> {
         let bytes = self.build(method, path, body, &opts);
         self.raw(&bytes)
     }
@@ -239,7 +290,9 @@ impl<'a> Client<'a> {
     /// Replaces the connection with a new one (after the server closed it).
     pub fn reconnect(&mut self) {
         let stream = TcpStream::connect(self.sandbox.local_addr()).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
         self.reader = BufReader::new(stream.try_clone().unwrap());
         self.writer = stream;
     }
@@ -251,69 +304,17 @@ pub fn rand_bytes<const N: usize>() -> [u8; N] {
     b
 }
 
-/// A customer's secp256k1 wallet.
-pub struct Wallet {
-    pub key: k256::ecdsa::SigningKey,
-}
-
-impl Wallet {
-    pub fn new() -> Wallet {
-        Wallet { key: k256::ecdsa::SigningKey::from_slice(&rand_bytes::<32>()).unwrap() }
-    }
-
-    pub fn address_bytes(&self) -> [u8; 20] {
-        let point = self.key.verifying_key().to_encoded_point(false);
-        let hash = Keccak256::digest(&point.as_bytes()[1..]);
-        hash[12..].try_into().unwrap()
-    }
-
-    /// EIP-55 form (computed here independently of the sandbox).
-    pub fn address(&self) -> String {
-        let lower: String = self.address_bytes().iter().map(|b| format!("{b:02x}")).collect();
-        let hash = Keccak256::digest(lower.as_bytes());
-        let mut out = String::from("0x");
-        for (i, c) in lower.chars().enumerate() {
-            let nibble = (hash[i / 2] >> if i % 2 == 0 { 4 } else { 0 }) & 0xf;
-            out.push(if nibble >= 8 { c.to_ascii_uppercase() } else { c });
-        }
-        out
-    }
-
-    pub fn chain_id(&self, chain: u64) -> String {
-        format!("eip155:{chain}:{}", self.address())
-    }
-
-    /// EIP-191 personal_sign: 65 bytes r||s||v, v = 27/28.
-    pub fn personal_sign(&self, message: &[u8]) -> [u8; 65] {
-        let mut data = format!("\x19Ethereum Signed Message:\n{}", message.len()).into_bytes();
-        data.extend_from_slice(message);
-        let hash = Keccak256::digest(&data);
-        let (sig, recid) = self.key.sign_prehash_recoverable(&hash).unwrap();
-        let mut out = [0u8; 65];
-        out[..64].copy_from_slice(&sig.to_bytes());
-        out[64] = 27 + recid.to_byte();
-        out
-    }
-
-    /// The API's `signature` field: base64 of `0x` + hex text.
-    pub fn sign_hex_field(&self, message: &[u8]) -> String {
-        let hex: String = self.personal_sign(message).iter().map(|b| format!("{b:02x}")).collect();
-        STANDARD.encode(format!("0x{hex}"))
-    }
-
-    /// The API's `signature` field: base64 of the raw 65 bytes.
-    pub fn sign_raw_field(&self, message: &[u8]) -> String {
-        STANDARD.encode(self.personal_sign(message))
-    }
-}
-
 pub fn b64decode(s: &str) -> Vec<u8> {
     STANDARD.decode(s).unwrap()
 }
 
 /// A sandbox with accounts active right after their challenge is signed.
 pub fn sandbox() -> Sandbox {
-    Sandbox::start(SandboxConfig { activation_polls: 0, ..SandboxConfig::default() }).unwrap()
+    Sandbox::start(SandboxConfig {
+        activation_polls: 0,
+        ..SandboxConfig::default()
+    })
+    .unwrap()
 }
 
 /// Creates a customer and takes it to `active`; returns (customer id, wallet).
@@ -330,9 +331,17 @@ pub fn active_customer(client: &mut Client<'_>) -> (String, Wallet) {
     let challenge = customer["challenge"].as_str().unwrap();
     let message = b64decode(challenge);
     let sign = json!({"ownerId": wallet.chain_id(280), "challenge": challenge, "signature": wallet.sign_hex_field(&message)});
-    let signed = client.send("POST", &format!("/v1/customers/{id}/challenge/sign"), Some(&sign));
+    let signed = client.send(
+        "POST",
+        &format!("/v1/customers/{id}/challenge/sign"),
+        Some(&sign),
+    );
     assert_eq!(signed.status, 204, "{:?}", signed.json());
-    let verified = client.send("PATCH", &format!("/v1/simulator/customers/{id}/verify"), None);
+    let verified = client.send(
+        "PATCH",
+        &format!("/v1/simulator/customers/{id}/verify"),
+        None,
+    );
     assert_eq!(verified.status, 202, "{:?}", verified.json());
     (id, wallet)
 }
