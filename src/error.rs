@@ -82,6 +82,11 @@ pub enum Error {
         message: String,
     },
 
+    /// A resource reached a state the operation cannot continue from (a `rejected`
+    /// customer, a `failed` account).
+    #[error("cannot continue: {0}")]
+    State(String),
+
     /// An operation that waits (polling an account until `active`) ran out of time.
     #[error("timed out: {0}")]
     Timeout(String),

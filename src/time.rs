@@ -1,53 +1,379 @@
-//! Placeholder; replaced by the wallet branch's full RFC 3339 implementation.
-#![allow(missing_docs)]
+//! Points in time as the API and EIP-4361 write them: RFC 3339 text, UTC inside.
+//!
+//! The SDK only needs to read timestamps (`Issued At`, `createdAt`…), compare them and
+//! print them back, so it carries its own small civil-date conversion instead of a
+//! date-time crate.
 
-use crate::error::{Error, Result};
+use std::fmt;
+use std::str::FromStr;
+use std::time::{SystemTime, UNIX_EPOCH};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+use crate::{Error, Result};
+
+const SECS_PER_DAY: i64 = 86_400;
+const NANOS_PER_SEC: u32 = 1_000_000_000;
+
+/// An instant with nanosecond precision, counted from the Unix epoch (UTC).
+///
+/// Parsed from RFC 3339 (`2024-01-17T18:21:53Z`, `2024-01-17T19:21:53.5+01:00`…) and
+/// printed back as RFC 3339 in UTC. Serializes as that string.
+#[derive(
+    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(try_from = "String", into = "String")]
 pub struct Timestamp {
     secs: i64,
     nanos: u32,
 }
 
 impl Timestamp {
-    pub fn from_unix(secs: i64) -> Timestamp {
+    /// The instant `secs` seconds after the Unix epoch (negative: before it).
+    pub const fn from_unix(secs: i64) -> Timestamp {
         Timestamp { secs, nanos: 0 }
     }
+
+    /// The current time of the system clock.
     pub fn now() -> Timestamp {
-        let d = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
-        Timestamp {
-            secs: d.as_secs() as i64,
-            nanos: d.subsec_nanos(),
+        match SystemTime::now().duration_since(UNIX_EPOCH) {
+            Ok(d) => Timestamp {
+                secs: i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+                nanos: d.subsec_nanos(),
+            },
+            // A clock set before 1970: count backwards, keeping nanos in [0, 1e9).
+            Err(e) => {
+                let d = e.duration();
+                let secs = -i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+                match d.subsec_nanos() {
+                    0 => Timestamp { secs, nanos: 0 },
+                    n => Timestamp {
+                        secs: secs - 1,
+                        nanos: NANOS_PER_SEC - n,
+                    },
+                }
+            }
         }
     }
-    pub fn unix_seconds(&self) -> i64 {
+
+    /// Whole seconds since the Unix epoch (rounded down).
+    pub const fn unix_seconds(&self) -> i64 {
         self.secs
     }
-    pub fn parse(s: &str) -> Result<Timestamp> {
-        if s.len() < 20 {
-            return Err(Error::InvalidInput("bad timestamp".into()));
+
+    /// The nanoseconds past [`unix_seconds`](Self::unix_seconds), below one billion.
+    pub const fn subsec_nanos(&self) -> u32 {
+        self.nanos
+    }
+
+    /// This instant moved by `secs` seconds (saturating at the ends of the range).
+    pub const fn add_secs(self, secs: i64) -> Timestamp {
+        Timestamp {
+            secs: self.secs.saturating_add(secs),
+            nanos: self.nanos,
         }
-        Ok(Timestamp { secs: 0, nanos: 0 })
+    }
+
+    /// Parses an RFC 3339 date-time: `YYYY-MM-DDThh:mm:ss`, 0 to 9 fractional digits,
+    /// then `Z` or `±hh:mm`. Lowercase `t` and `z` are accepted; a leap second (`:60`)
+    /// is read as the first second of the next minute.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] when the text is not such a date-time or names a day that
+    /// does not exist (`2023-02-29`).
+    pub fn parse(text: &str) -> Result<Timestamp> {
+        parse_rfc3339(text).map_err(|why| Error::InvalidInput(format!("timestamp: {why}")))
     }
 }
 
-impl std::fmt::Display for Timestamp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.secs)
+/// Parses RFC 3339, returning a short reason on failure (used by the SIWE parser too).
+pub(crate) fn parse_rfc3339(text: &str) -> Result<Timestamp, &'static str> {
+    let b = text.as_bytes();
+    if b.len() < 20 {
+        return Err("too short for an rfc 3339 date-time");
+    }
+    let sep = |i: usize, c: &[u8]| c.contains(&b[i]);
+    if !(sep(4, b"-") && sep(7, b"-") && sep(10, b"Tt") && sep(13, b":") && sep(16, b":")) {
+        return Err("not in the form yyyy-mm-ddThh:mm:ss");
+    }
+    let year = digits(&b[0..4]).ok_or("bad year")?;
+    let month = digits(&b[5..7]).ok_or("bad month")?;
+    let day = digits(&b[8..10]).ok_or("bad day")?;
+    let hour = digits(&b[11..13]).ok_or("bad hour")?;
+    let minute = digits(&b[14..16]).ok_or("bad minute")?;
+    let second = digits(&b[17..19]).ok_or("bad second")?;
+    if !(1..=12).contains(&month) {
+        return Err("month out of range");
+    }
+    if day < 1 || day > days_in_month(year, month) {
+        return Err("day out of range");
+    }
+    if hour > 23 || minute > 59 || second > 60 {
+        return Err("time of day out of range");
+    }
+
+    let mut rest = &b[19..];
+    let mut nanos = 0u32;
+    if let Some((b'.', frac)) = rest.split_first() {
+        let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 {
+            return Err("empty fraction of a second");
+        }
+        if n > 9 {
+            return Err("more than 9 fractional digits");
+        }
+        let value = digits(&frac[..n]).ok_or("bad fraction")?;
+        nanos = u32::try_from(value * 10i64.pow(9 - n as u32)).map_err(|_| "bad fraction")?;
+        rest = &frac[n..];
+    }
+
+    let offset_secs = match rest {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let oh = digits(&[*h1, *h2]).ok_or("bad offset")?;
+            let om = digits(&[*m1, *m2]).ok_or("bad offset")?;
+            if oh > 23 || om > 59 {
+                return Err("offset out of range");
+            }
+            let off = oh * 3600 + om * 60;
+            if *sign == b'-' {
+                -off
+            } else {
+                off
+            }
+        }
+        [] => return Err("missing offset (Z or +hh:mm)"),
+        _ => return Err("bad offset (expected Z or +hh:mm)"),
+    };
+
+    let days = days_from_civil(year, month, day);
+    let secs = days * SECS_PER_DAY + hour * 3600 + minute * 60 + second - offset_secs;
+    Ok(Timestamp { secs, nanos })
+}
+
+/// The value of a run of ASCII digits, or `None` if any byte is not a digit.
+fn digits(b: &[u8]) -> Option<i64> {
+    b.iter().try_fold(0i64, |acc, c| {
+        c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
+    })
+}
+
+fn is_leap_year(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if is_leap_year(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
     }
 }
 
-impl serde::Serialize for Timestamp {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_str(self)
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-Compatible
+/// Low-Level Date Algorithms", `days_from_civil`).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The inverse of [`days_from_civil`]: (year, month, day) of a day count.
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+impl fmt::Display for Timestamp {
+    /// RFC 3339 in UTC (`2024-01-17T18:21:53Z`), with a fraction only when there is one,
+    /// trailing zeros trimmed. Years outside 0000–9999 print with more digits or a sign.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let days = self.secs.div_euclid(SECS_PER_DAY);
+        let tod = self.secs.rem_euclid(SECS_PER_DAY);
+        let (y, m, d) = civil_from_days(days);
+        write!(
+            f,
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+            tod / 3600,
+            tod % 3600 / 60,
+            tod % 60
+        )?;
+        if self.nanos != 0 {
+            let frac = format!("{:09}", self.nanos);
+            write!(f, ".{}", frac.trim_end_matches('0'))?;
+        }
+        f.write_str("Z")
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Timestamp {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Timestamp::parse(&s).map_err(serde::de::Error::custom)
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Timestamp({self})")
+    }
+}
+
+impl FromStr for Timestamp {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Timestamp> {
+        Timestamp::parse(s)
+    }
+}
+
+impl TryFrom<String> for Timestamp {
+    type Error = Error;
+
+    fn try_from(s: String) -> Result<Timestamp> {
+        Timestamp::parse(&s)
+    }
+}
+
+impl From<Timestamp> for String {
+    fn from(t: Timestamp) -> String {
+        t.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> Timestamp {
+        Timestamp::parse(s).expect(s)
+    }
+
+    #[test]
+    fn epoch_and_known_instants() {
+        assert_eq!(ts("1970-01-01T00:00:00Z"), Timestamp::from_unix(0));
+        // `date -u -d 2024-01-17T18:21:53Z +%s` = 1705515713 (the seed's Issued At).
+        assert_eq!(ts("2024-01-17T18:21:53Z").unix_seconds(), 1_705_515_713);
+        // 2000-03-01 follows a leap day of a year divisible by 400: 951868800.
+        assert_eq!(ts("2000-03-01T00:00:00Z").unix_seconds(), 951_868_800);
+        assert_eq!(ts("1969-12-31T23:59:59Z").unix_seconds(), -1);
+        assert_eq!(ts("0000-01-01T00:00:00Z").unix_seconds(), -62_167_219_200);
+        assert_eq!(ts("9999-12-31T23:59:59Z").unix_seconds(), 253_402_300_799);
+    }
+
+    #[test]
+    fn fractions_from_zero_to_nine_digits() {
+        let base = "2024-01-12T14:53:02";
+        assert_eq!(ts(&format!("{base}Z")).subsec_nanos(), 0);
+        let digits = "653457257";
+        let want = [
+            600_000_000,
+            650_000_000,
+            653_000_000,
+            653_400_000,
+            653_450_000,
+            653_457_000,
+            653_457_200,
+            653_457_250,
+            653_457_257,
+        ];
+        for (n, nanos) in want.iter().enumerate() {
+            let text = format!("{base}.{}Z", &digits[..=n]);
+            assert_eq!(ts(&text).subsec_nanos(), *nanos, "{text}");
+        }
+        // The seed's createdAt has 8 digits.
+        assert_eq!(
+            ts("2024-01-12T14:53:02.65345725Z").subsec_nanos(),
+            653_457_250
+        );
+        assert!(Timestamp::parse("2024-01-12T14:53:02.1234567891Z").is_err());
+        assert!(Timestamp::parse("2024-01-12T14:53:02.Z").is_err());
+    }
+
+    #[test]
+    fn offsets_and_lowercase() {
+        let utc = ts("2024-01-17T18:21:53Z");
+        assert_eq!(ts("2024-01-17T19:21:53+01:00"), utc);
+        assert_eq!(ts("2024-01-17T13:51:53-04:30"), utc);
+        assert_eq!(ts("2024-01-17t18:21:53z"), utc);
+        assert_eq!(ts("2024-01-17T18:21:53-00:00"), utc);
+        for bad in [
+            "2024-01-17T18:21:53",
+            "2024-01-17T18:21:53+0100",
+            "2024-01-17T18:21:53+24:00",
+        ] {
+            assert!(Timestamp::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn leap_days_and_invalid_dates() {
+        assert!(Timestamp::parse("2024-02-29T00:00:00Z").is_ok());
+        assert!(Timestamp::parse("2000-02-29T00:00:00Z").is_ok());
+        for bad in [
+            "2023-02-29T00:00:00Z",
+            "1900-02-29T00:00:00Z",
+            "2024-04-31T00:00:00Z",
+            "2024-13-01T00:00:00Z",
+            "2024-00-10T00:00:00Z",
+            "2024-01-00T00:00:00Z",
+            "2024-01-01T24:00:00Z",
+            "2024-01-01T00:60:00Z",
+            "2024-01-01 00:00:00Z",
+            "24-01-01T00:00:00Z",
+            "2024-1-01T00:00:00Z",
+            "２０２４-01-01T00:00:00Z",
+            "",
+        ] {
+            assert!(Timestamp::parse(bad).is_err(), "{bad}");
+        }
+        // A leap second rolls into the next minute.
+        assert_eq!(ts("2016-12-31T23:59:60Z"), ts("2017-01-01T00:00:00Z"));
+    }
+
+    #[test]
+    fn display_round_trips_in_utc() {
+        for (input, shown) in [
+            ("2024-01-17T18:21:53Z", "2024-01-17T18:21:53Z"),
+            (
+                "2024-01-12T14:53:02.65345725Z",
+                "2024-01-12T14:53:02.65345725Z",
+            ),
+            ("2024-01-12T14:53:02.500Z", "2024-01-12T14:53:02.5Z"),
+            ("2024-03-01T00:30:00+01:00", "2024-02-29T23:30:00Z"),
+            (
+                "1969-12-31T23:59:59.999999999Z",
+                "1969-12-31T23:59:59.999999999Z",
+            ),
+        ] {
+            assert_eq!(ts(input).to_string(), shown);
+        }
+        // Every day across four centuries survives the civil-date round trip.
+        for days in -146_097 * 2..146_097 {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+    }
+
+    #[test]
+    fn arithmetic_ordering_and_serde() {
+        let t = ts("2024-01-17T18:21:53Z");
+        assert_eq!(t.add_secs(3600), ts("2024-01-17T19:21:53Z"));
+        assert!(t < t.add_secs(1));
+        assert_eq!(
+            Timestamp::from_unix(i64::MAX).add_secs(1).unix_seconds(),
+            i64::MAX
+        );
+        let _ = Timestamp::from_unix(i64::MIN).to_string(); // no panic at the edges
+        let _ = Timestamp::from_unix(i64::MAX).to_string();
+        assert!(Timestamp::now() > t);
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(json, "\"2024-01-17T18:21:53Z\"");
+        assert_eq!(serde_json::from_str::<Timestamp>(&json).unwrap(), t);
+        assert!(serde_json::from_str::<Timestamp>("\"2023-02-29T00:00:00Z\"").is_err());
     }
 }

@@ -217,11 +217,14 @@ impl Client {
         for (name, value) in &prepared.headers {
             builder = builder.header(*name, value.as_str());
         }
-        let result = match body {
-            Some(b) => builder.body(b).map(|r| self.agent().run(r)),
-            None => builder
+        // A body-less PATCH/PUT/DELETE/POST goes out with `Content-Length: 0`: without a
+        // length ureq would send it chunked, which some servers refuse.
+        let result = match (body, prepared.method.as_str()) {
+            (Some(b), _) => builder.body(b).map(|r| self.agent().run(r)),
+            (None, "GET") => builder
                 .body(ureq::SendBody::none())
                 .map(|r| self.agent().run(r)),
+            (None, _) => builder.body(&[][..]).map(|r| self.agent().run(r)),
         };
         let response = result
             .map_err(|e| Error::InvalidInput(format!("cannot build request: {e}")))?

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{fixture, record, verify_digest, verify_signature, Fixture, Log, Seen, TOKEN};
-use offblocks::models::{NewAccount, NewCustomer, NewWebhook, ChallengeSignature, WebhookType};
+use offblocks::models::{ChallengeSignature, NewAccount, NewCustomer, NewWebhook, WebhookType};
 use offblocks::Client;
 use serde_json::{json, Value};
 

@@ -2,7 +2,7 @@
 
 use super::{resource, seg};
 use crate::error::Result;
-use crate::models::{Account, Challenge, NewAccount, ChallengeSignature};
+use crate::models::{Account, Challenge, ChallengeSignature, NewAccount};
 
 resource! {
     /// Account calls: `client.accounts()`.

@@ -2,7 +2,7 @@
 
 use super::{resource, seg};
 use crate::error::Result;
-use crate::models::{Challenge, Customer, NewCustomer, ChallengeSignature};
+use crate::models::{Challenge, ChallengeSignature, Customer, NewCustomer};
 
 resource! {
     /// Customer calls: `client.customers()`.

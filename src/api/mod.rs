@@ -6,6 +6,7 @@
 
 mod accounts;
 mod auth;
+mod challenges;
 mod customers;
 mod simulator;
 mod webhooks;
@@ -67,7 +68,7 @@ macro_rules! resource {
         $(#[$meta])*
         #[derive(Debug, Clone)]
         pub struct $name<'a> {
-            h: crate::api::Handle<'a>,
+            pub(super) h: crate::api::Handle<'a>,
         }
 
         impl<'a> $name<'a> {

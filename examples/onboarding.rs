@@ -1,0 +1,111 @@
+//! The whole onboarding flow, printing each step.
+//!
+//! With no settings it starts the local OffBlocks emulator in-process and runs against it:
+//!
+//!     cargo run --release --example onboarding
+//!
+//! Against another server (the real OffBlocks sandbox, say), set:
+//! `OFFBLOCKS_BASE_URL`, `OFFBLOCKS_API_KEY`, `OFFBLOCKS_API_SECRET`,
+//! `OFFBLOCKS_SIGNING_KEY` (path of a P-384 PEM), and optionally `OFFBLOCKS_KEY_ID`
+//! (the key is registered when absent), `OFFBLOCKS_WALLET_KEY` (hex secp256k1; random
+//! when absent), `OFFBLOCKS_CHAIN` (CAIP-2, default `eip155:300`),
+//! `OFFBLOCKS_SIMULATE_VERIFY` (default on; `0`/`false`/`off` to skip).
+
+use std::process::ExitCode;
+
+use offblocks::wallet::{ChainId, Wallet};
+use offblocks::{Client, OnboardingRequest, Progress, SigningKey};
+use offblocks_sandbox::{Sandbox, SandboxConfig};
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("onboarding failed: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), String> {
+    // Keeps the emulator alive for the whole run when we started it.
+    let mut _sandbox = None;
+    let builder = match env("OFFBLOCKS_BASE_URL") {
+        None => {
+            let sandbox = Sandbox::start(SandboxConfig::default())
+                .map_err(|e| format!("cannot start the local emulator: {e}"))?;
+            println!("local OffBlocks emulator at {}", sandbox.url());
+            let builder = Client::builder()
+                .base_url(sandbox.url())
+                .credentials(sandbox.api_key(), sandbox.api_secret())
+                .signing_key(SigningKey::generate().map_err(|e| e.to_string())?);
+            _sandbox = Some(sandbox);
+            builder
+        }
+        Some(url) => {
+            let need = |name: &str| env(name).ok_or_else(|| format!("{name} is not set"));
+            let key_path = need("OFFBLOCKS_SIGNING_KEY")?;
+            let pem = std::fs::read_to_string(&key_path)
+                .map_err(|e| format!("cannot read {key_path}: {e}"))?;
+            let mut builder = Client::builder()
+                .base_url(url)
+                .credentials(need("OFFBLOCKS_API_KEY")?, need("OFFBLOCKS_API_SECRET")?)
+                .signing_key_pem(&pem)
+                .map_err(|e| format!("{key_path}: {e}"))?;
+            if let Some(id) = env("OFFBLOCKS_KEY_ID") {
+                builder = builder.key_id(id);
+            }
+            builder
+        }
+    };
+    let client = builder.build().map_err(|e| e.to_string())?;
+    println!("api: {}", client.config().base_url().as_str());
+    if client.key_id().is_none() {
+        let id = client
+            .auth()
+            .register_signing_key()
+            .map_err(|e| format!("registering the signing key: {e}"))?;
+        println!("registered the request-signing key as {id}");
+    }
+    let wallet = match env("OFFBLOCKS_WALLET_KEY") {
+        Some(hex) => Wallet::from_hex(&hex).map_err(|e| format!("OFFBLOCKS_WALLET_KEY: {e}"))?,
+        None => Wallet::random().map_err(|e| e.to_string())?,
+    };
+    let chain_text = env("OFFBLOCKS_CHAIN").unwrap_or_else(|| "eip155:300".into());
+    let chain = ChainId::parse(&chain_text).map_err(|e| format!("OFFBLOCKS_CHAIN: {e}"))?;
+    let simulate = !matches!(
+        env("OFFBLOCKS_SIMULATE_VERIFY").as_deref(),
+        Some("0" | "false" | "off" | "no")
+    );
+    let address = wallet.address();
+    println!("wallet: {address} on {chain}");
+    let external_id = uuid::Uuid::new_v4().to_string();
+    let mut request = OnboardingRequest::new(external_id.clone(), chain);
+    request.simulate_verification = simulate;
+    println!("onboarding external id {external_id}");
+    let mut print = |p: &Progress| {
+        println!(
+            "[{:>7.1} ms] {:<24} {:<11} {}",
+            p.elapsed.as_secs_f64() * 1000.0,
+            p.step.as_str(),
+            p.status,
+            p.message
+        );
+    };
+    let done = client
+        .onboard(&request, &wallet, &mut print)
+        .map_err(|e| e.to_string())?;
+    println!(
+        "done: customer {} ({}), account {} ({}) at {}",
+        done.customer.id,
+        done.customer.status,
+        done.account.id,
+        done.account.status,
+        done.account.chain_id.as_deref().unwrap_or("-")
+    );
+    Ok(())
+}

@@ -1,0 +1,99 @@
+//! The emulator's settings.
+
+use std::fmt;
+use std::time::Duration;
+
+/// Settings of one [`Sandbox`](crate::Sandbox).
+///
+/// Build it with struct-update syntax on the default:
+/// `SandboxConfig { activation_polls: 0, ..SandboxConfig::default() }`.
+///
+/// Holds the API secret: its `Debug` output prints `[redacted]` instead.
+#[derive(Clone)]
+pub struct SandboxConfig {
+    /// The API key accepted by `POST /v1/auth/token`. Defaults to a random UUID.
+    pub api_key: String,
+    /// The API secret accepted with `api_key` (a secret). Defaults to 32 random
+    /// alphanumerics.
+    pub api_secret: String,
+    /// How long an issued bearer token stays valid. Defaults to 3600 s.
+    pub token_lifetime: Duration,
+    /// How far in the server's future a signature's `created` may be before it is
+    /// refused. Defaults to 5 s.
+    pub created_tolerance: Duration,
+    /// How old a signature's `created` may be. Defaults to 300 s.
+    pub max_signature_age: Duration,
+    /// The domain named in customer challenges (EIP-4361 messages); the URI then uses
+    /// `https`. When `None`, the request's `Host` header is used with `http`.
+    /// Defaults to `None`.
+    pub challenge_domain: Option<String>,
+    /// After a successful account challenge signature, the number of
+    /// `GET /v1/accounts/{id}` calls that still see the account `pending`; the next one
+    /// sees it `active`. `0` disables poll-based activation. Defaults to 2.
+    pub activation_polls: u32,
+    /// Time (sandbox clock) after which a `pending` account becomes `active`. Zero
+    /// disables time-based activation. When both this and `activation_polls` are zero,
+    /// accounts become active as soon as their challenge is signed; when both are set,
+    /// whichever condition is met first activates. Defaults to 0 s.
+    pub activation_delay: Duration,
+    /// Whether account challenge signatures are checked (EIP-191 over the decoded
+    /// challenge bytes, recovered address = the customer's). When `false`, any signature
+    /// that decodes to 65 bytes is accepted, as OffBlocks' hosted sandbox does.
+    /// Defaults to `true`.
+    pub verify_account_signatures: bool,
+    /// Unused: the server runs one thread per connection. Kept so callers may set it.
+    /// Defaults to 8.
+    pub workers: usize,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> SandboxConfig {
+        SandboxConfig {
+            api_key: crate::random::uuid(),
+            api_secret: crate::random::alphanumeric(32),
+            token_lifetime: Duration::from_secs(3600),
+            created_tolerance: Duration::from_secs(5),
+            max_signature_age: Duration::from_secs(300),
+            challenge_domain: None,
+            activation_polls: 2,
+            activation_delay: Duration::ZERO,
+            verify_account_signatures: true,
+            workers: 8,
+        }
+    }
+}
+
+impl fmt::Debug for SandboxConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SandboxConfig")
+            .field("api_key", &self.api_key)
+            .field("api_secret", &"[redacted]")
+            .field("token_lifetime", &self.token_lifetime)
+            .field("created_tolerance", &self.created_tolerance)
+            .field("max_signature_age", &self.max_signature_age)
+            .field("challenge_domain", &self.challenge_domain)
+            .field("activation_polls", &self.activation_polls)
+            .field("activation_delay", &self.activation_delay)
+            .field("verify_account_signatures", &self.verify_account_signatures)
+            .field("workers", &self.workers)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_random_and_redacted() {
+        let a = SandboxConfig::default();
+        let b = SandboxConfig::default();
+        assert_ne!(a.api_key, b.api_key);
+        assert_eq!(a.api_secret.len(), 32);
+        let shown = format!("{a:?}");
+        assert!(shown.contains("[redacted]"));
+        assert!(!shown.contains(&a.api_secret));
+        assert_eq!(a.activation_polls, 2);
+        assert!(a.verify_account_signatures);
+    }
+}

@@ -1,0 +1,185 @@
+//! The embedding API: start an emulator inside a test, drive its clock and faults,
+//! inspect what it received.
+
+use crate::clock::Clock;
+use crate::config::SandboxConfig;
+use crate::fault::FaultRule;
+use crate::log::LoggedRequest;
+use crate::shared::{lock, Shared};
+use p384::pkcs8::DecodePublicKey as _;
+use serde_json::Value;
+use std::io;
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// A running emulator. Dropping it stops the server: the listener closes and open
+/// connections are shut down (best effort; a thread inside a `Slow` fault finishes its
+/// sleep first).
+pub struct Sandbox {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    accept: Option<JoinHandle<()>>,
+}
+
+impl Sandbox {
+    /// Starts an emulator on `127.0.0.1` with a port chosen by the system.
+    ///
+    /// # Errors
+    /// When the socket cannot be bound or the accept thread cannot be spawned.
+    pub fn start(config: SandboxConfig) -> io::Result<Sandbox> {
+        Sandbox::start_on("127.0.0.1:0", config)
+    }
+
+    /// Starts an emulator listening on `addr` (e.g. `"127.0.0.1:8080"`).
+    ///
+    /// # Errors
+    /// When the socket cannot be bound or the accept thread cannot be spawned.
+    pub fn start_on(addr: &str, config: SandboxConfig) -> io::Result<Sandbox> {
+        let listener = TcpListener::bind(addr)?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared::new(config));
+        let accept = crate::server::spawn_accept_loop(listener, Arc::clone(&shared))?;
+        Ok(Sandbox {
+            shared,
+            addr,
+            accept: Some(accept),
+        })
+    }
+
+    /// The API base URL, `http://127.0.0.1:PORT/v1`.
+    pub fn url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The API key configured at start (a later `PUT /v1/auth/credentials` does not
+    /// change what this returns).
+    pub fn api_key(&self) -> &str {
+        &self.shared.config.api_key
+    }
+
+    /// The API secret configured at start (a secret).
+    pub fn api_secret(&self) -> &str {
+        &self.shared.config.api_secret
+    }
+
+    /// The settings the emulator runs with.
+    pub fn config(&self) -> &SandboxConfig {
+        &self.shared.config
+    }
+
+    /// The sandbox clock, to move time or simulate skew.
+    pub fn clock(&self) -> &Clock {
+        &self.shared.clock
+    }
+
+    /// Adds a fault rule (rules are tried in the order added).
+    pub fn add_fault(&self, rule: FaultRule) {
+        lock(&self.shared.faults).add(rule);
+    }
+
+    /// Removes every fault rule.
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+    }
+
+    /// Registers a request-signing public key (a P-384 SPKI PEM, `BEGIN PUBLIC KEY`)
+    /// without going through HTTP, and returns its key id. Registering the same key again
+    /// returns the same id.
+    ///
+    /// # Panics
+    /// When `spki_pem` is not a P-384 public key PEM: a bug in the calling test.
+    pub fn register_signing_key(&self, spki_pem: &str) -> String {
+        let key = p384::PublicKey::from_public_key_pem(spki_pem.trim())
+            .unwrap_or_else(|e| panic!("register_signing_key: not a P-384 SPKI PEM: {e}"));
+        lock(&self.shared.state).register_key(key.into())
+    }
+
+    /// A snapshot of all customers, as `GET /v1/customers/{id}` shows them (taking it
+    /// does not count as a client read).
+    pub fn customers(&self) -> Vec<Value> {
+        self.shared.customers_json()
+    }
+
+    /// A snapshot of all accounts, as `GET /v1/accounts/{id}` shows them (taking it does
+    /// not count as a poll).
+    pub fn accounts(&self) -> Vec<Value> {
+        self.shared.accounts_json()
+    }
+
+    /// The last requests received on `/v1` (at most 10 000), oldest first.
+    pub fn request_log(&self) -> Vec<LoggedRequest> {
+        lock(&self.shared.log).snapshot()
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.shared.shutdown.store(true, Ordering::SeqCst);
+        // Wake the accept loop with a connection of our own.
+        let mut wake = self.addr;
+        if wake.ip().is_unspecified() {
+            wake.set_ip(if wake.is_ipv4() {
+                [127, 0, 0, 1].into()
+            } else {
+                std::net::Ipv6Addr::LOCALHOST.into()
+            });
+        }
+        let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
+        if let Some(accept) = self.accept.take() {
+            let _ = accept.join();
+        }
+        for (_, stream) in lock(&self.shared.connections).drain() {
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+    }
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("url", &self.url())
+            .field("config", &self.shared.config)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handles_are_shareable_across_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Sandbox>();
+        assert_send_sync::<Clock>();
+        assert_send_sync::<FaultRule>();
+    }
+
+    #[test]
+    fn starts_reports_and_stops() {
+        let sandbox = Sandbox::start(SandboxConfig::default()).unwrap();
+        let url = sandbox.url();
+        assert!(url.starts_with("http://127.0.0.1:") && url.ends_with("/v1"));
+        assert_eq!(sandbox.api_key(), sandbox.config().api_key);
+        assert!(sandbox.customers().is_empty() && sandbox.accounts().is_empty());
+        assert!(sandbox.request_log().is_empty());
+        let key = p384::ecdsa::SigningKey::from_slice(&[9u8; 48]).unwrap();
+        let pem = p384::pkcs8::EncodePublicKey::to_public_key_pem(
+            key.verifying_key(),
+            p384::pkcs8::LineEnding::LF,
+        )
+        .unwrap();
+        let pem = pem.as_str();
+        let id = sandbox.register_signing_key(pem);
+        assert_eq!(sandbox.register_signing_key(pem), id);
+        assert!(format!("{sandbox:?}").contains("[redacted]"));
+    }
+}

@@ -1,0 +1,77 @@
+//! What every connection thread shares: settings, clock, state and fault rules.
+
+use crate::clock::Clock;
+use crate::config::SandboxConfig;
+use crate::fault::FaultSet;
+use crate::log::RequestLog;
+use crate::store::{IdempotencyStore, State};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::net::TcpStream;
+use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::{Mutex, MutexGuard};
+
+/// Locks a mutex, recovering the data if a thread panicked while holding it: one failed
+/// request must not wedge the server.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The server's shared state.
+pub(crate) struct Shared {
+    pub(crate) config: SandboxConfig,
+    pub(crate) clock: Clock,
+    pub(crate) state: Mutex<State>,
+    pub(crate) idempotency: Mutex<IdempotencyStore>,
+    pub(crate) faults: Mutex<FaultSet>,
+    pub(crate) log: Mutex<RequestLog>,
+    pub(crate) shutdown: AtomicBool,
+    /// Open connections, so that stopping the server can close them.
+    pub(crate) connections: Mutex<HashMap<u64, TcpStream>>,
+    pub(crate) next_connection: AtomicU64,
+}
+
+impl Shared {
+    pub(crate) fn new(config: SandboxConfig) -> Shared {
+        let state = State::new(&config.api_key, &config.api_secret);
+        Shared {
+            config,
+            clock: Clock::new(),
+            state: Mutex::new(state),
+            idempotency: Mutex::new(IdempotencyStore::default()),
+            faults: Mutex::new(FaultSet::default()),
+            log: Mutex::new(RequestLog::default()),
+            shutdown: AtomicBool::new(false),
+            connections: Mutex::new(HashMap::new()),
+            next_connection: AtomicU64::new(0),
+        }
+    }
+
+    /// All customers as the API shows them, in creation order. Does not count as a read
+    /// (screening is not advanced).
+    pub(crate) fn customers_json(&self) -> Vec<Value> {
+        let mut state = lock(&self.state);
+        state
+            .customers_sorted()
+            .into_iter()
+            .map(|c| c.to_json())
+            .collect()
+    }
+
+    /// All accounts as the API shows them, in creation order. Time-based activation is
+    /// applied; poll-based activation is not counted.
+    pub(crate) fn accounts_json(&self) -> Vec<Value> {
+        let now = self.clock.now_nanos();
+        let mut state = lock(&self.state);
+        state
+            .accounts_sorted(None)
+            .into_iter()
+            .map(|a| {
+                a.refresh(now);
+                a.to_json()
+            })
+            .collect()
+    }
+}

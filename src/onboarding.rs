@@ -1,0 +1,367 @@
+//! The whole onboarding flow in one call: from nothing to an `active` account.
+//!
+//! Every step is resumable. Mutations carry Idempotency-Keys derived (UUIDv5) from the
+//! API key, the external id, the owner and the step, so running the flow again after a
+//! crash replays the server's earlier answers instead of creating anything twice; after
+//! the keys expire (1 h), an existing customer is picked up from the `409` and an
+//! existing account from the customer's account list.
+
+use std::time::{Duration, Instant};
+
+use uuid::Uuid;
+
+use crate::client::{read, Client};
+use crate::error::{Error, Result};
+use crate::models::{Account, AccountStatus, Customer, CustomerStatus, NewAccount, NewCustomer};
+use crate::wallet::{AccountId, ChainId, Signer};
+
+/// What to onboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnboardingRequest {
+    /// Your id for the customer.
+    pub external_id: String,
+    /// The chain the customer's wallet lives on (CAIP-2, e.g. `eip155:300`).
+    pub chain: ChainId,
+    /// Call the sandbox simulator's verify when the customer waits for verification.
+    pub simulate_verification: bool,
+    /// The account to open.
+    pub account: NewAccount,
+    /// How long the whole flow may wait for statuses to change.
+    pub timeout: Duration,
+    /// The first pause between polls; it doubles up to 2 s.
+    pub poll_interval: Duration,
+}
+
+impl OnboardingRequest {
+    /// A request with the defaults: simulate verification, a EUR card account, a 120 s
+    /// timeout, polls from 100 ms.
+    pub fn new(external_id: impl Into<String>, chain: ChainId) -> OnboardingRequest {
+        OnboardingRequest {
+            external_id: external_id.into(),
+            chain,
+            simulate_verification: true,
+            account: NewAccount::default(),
+            timeout: Duration::from_secs(120),
+            poll_interval: Duration::from_millis(100),
+        }
+    }
+}
+
+/// A step of the flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Step {
+    /// `POST /customers` (or picking up the existing customer).
+    CreateCustomer,
+    /// Signing the customer's EIP-4361 challenge.
+    SignCustomerChallenge,
+    /// The simulator's verify (sandbox).
+    VerifyCustomer,
+    /// Waiting for the customer to become `active`.
+    WaitCustomer,
+    /// `POST /customers/{id}/accounts` (or picking up the existing account).
+    CreateAccount,
+    /// Signing the account's challenge.
+    SignAccountChallenge,
+    /// Waiting for the account to become `active`.
+    WaitAccount,
+    /// Finished.
+    Done,
+}
+
+impl Step {
+    /// A short snake_case name (`create_customer`…), stable for logs and other languages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::CreateCustomer => "create_customer",
+            Step::SignCustomerChallenge => "sign_customer_challenge",
+            Step::VerifyCustomer => "verify_customer",
+            Step::WaitCustomer => "wait_customer",
+            Step::CreateAccount => "create_account",
+            Step::SignAccountChallenge => "sign_account_challenge",
+            Step::WaitAccount => "wait_account",
+            Step::Done => "done",
+        }
+    }
+}
+
+/// A report of progress, given to the callback after each step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    /// The step just done.
+    pub step: Step,
+    /// The resource's status after it.
+    pub status: String,
+    /// Time since the flow started.
+    pub elapsed: Duration,
+    /// A short description (ids, what happened).
+    pub message: String,
+}
+
+/// The flow's result.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Onboarded {
+    /// The customer, `active`.
+    pub customer: Customer,
+    /// The account, `active`.
+    pub account: Account,
+}
+
+/// Namespace of the derived Idempotency-Keys (a UUIDv5 of "offblocks-onboarding").
+const KEY_NAMESPACE: Uuid = Uuid::from_bytes([
+    0x6f, 0x66, 0x66, 0x62, 0x6c, 0x6f, 0x63, 0x6b, 0x73, 0x2d, 0x6f, 0x6e, 0x62, 0x6f, 0x61, 0x72,
+]);
+
+struct Flow<'a> {
+    client: &'a Client,
+    req: &'a OnboardingRequest,
+    owner: AccountId,
+    started: Instant,
+    progress: &'a mut dyn FnMut(&Progress),
+}
+
+impl Client {
+    /// Runs the whole onboarding flow: creates the customer (or picks it up on `409`),
+    /// signs its challenge with `signer`, verifies it through the simulator when asked,
+    /// waits until it is `active`, opens the account (or picks up an open one), signs its
+    /// challenge, and polls with backoff until the account is `active`.
+    ///
+    /// `progress` is called after each step.
+    ///
+    /// # Errors
+    /// Any error of the underlying calls; [`Error::State`] when the customer is
+    /// `rejected` or the account `failed`/`closed`; [`Error::Timeout`] when statuses do
+    /// not change within `req.timeout`.
+    pub fn onboard(
+        &self,
+        req: &OnboardingRequest,
+        signer: &dyn Signer,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<Onboarded> {
+        let owner = AccountId::from_evm(req.chain.clone(), &signer.address()?);
+        let mut flow = Flow {
+            client: self,
+            req,
+            owner,
+            started: Instant::now(),
+            progress,
+        };
+        let customer = flow.customer(signer)?;
+        let account = flow.account(&customer, signer)?;
+        flow.report(Step::Done, "active", format!("account {}", account.id));
+        Ok(Onboarded { customer, account })
+    }
+}
+
+impl Flow<'_> {
+    fn report(&mut self, step: Step, status: &str, message: String) {
+        (self.progress)(&Progress {
+            step,
+            status: status.to_owned(),
+            elapsed: self.started.elapsed(),
+            message,
+        });
+    }
+
+    /// The Idempotency-Key of `step`, the same on every run of this onboarding.
+    fn key(&self, step: &str) -> String {
+        let api_key = read(self.client.credentials()).api_key.clone();
+        let name = format!(
+            "{api_key}\n{}\n{}\n{step}",
+            self.req.external_id, self.owner
+        );
+        Uuid::new_v5(&KEY_NAMESPACE, name.as_bytes()).to_string()
+    }
+
+    fn customer(&mut self, signer: &dyn Signer) -> Result<Customer> {
+        let customers = self.client.customers();
+        let new = NewCustomer {
+            chain_id: self.owner.to_string(),
+            external_id: self.req.external_id.clone(),
+        };
+        let keyed = customers
+            .clone()
+            .idempotency_key(self.key("create-customer"));
+        let mut customer = match keyed.create(&new) {
+            Ok(c) => c,
+            Err(Error::Conflict(api)) => self.existing_customer(api.json.as_ref())?,
+            Err(e) => return Err(e),
+        };
+        let msg = format!("customer {}", customer.id);
+        self.report(Step::CreateCustomer, customer.status.as_str(), msg);
+        if customer.status == CustomerStatus::Initiating {
+            self.sign_customer(&customer, signer)?;
+            customer = customers.get(&customer.id)?;
+            let msg = format!("signed as {}", self.owner);
+            self.report(Step::SignCustomerChallenge, customer.status.as_str(), msg);
+        }
+        let mut verified = false;
+        let mut pause = self.req.poll_interval;
+        loop {
+            match customer.status {
+                CustomerStatus::Active => break,
+                CustomerStatus::Verifying if self.req.simulate_verification && !verified => {
+                    let key = self.key("verify-customer");
+                    self.client
+                        .simulator()
+                        .idempotency_key(key)
+                        .verify_customer(&customer.id)?;
+                    verified = true;
+                    self.report(Step::VerifyCustomer, "verifying", "simulator verify".into());
+                }
+                CustomerStatus::Initiating
+                | CustomerStatus::Screening
+                | CustomerStatus::Verifying => self.pause(&mut pause, "customer")?,
+                ref other => {
+                    return Err(Error::State(format!("customer {} is {other}", customer.id)))
+                }
+            }
+            customer = customers.get(&customer.id)?;
+        }
+        self.report(
+            Step::WaitCustomer,
+            "active",
+            format!("customer {}", customer.id),
+        );
+        Ok(customer)
+    }
+
+    /// After a `409`: the id from the error body, else the list searched by external id.
+    fn existing_customer(&self, body: Option<&serde_json::Value>) -> Result<Customer> {
+        let customers = self.client.customers();
+        let id = body
+            .and_then(|b| b.get("customerId").or_else(|| b.get("id")))
+            .and_then(|v| v.as_str());
+        if let Some(id) = id {
+            return customers.get(id);
+        }
+        customers
+            .list()?
+            .into_iter()
+            .find(|c| c.external_id == self.req.external_id)
+            .ok_or_else(|| Error::State("customer exists but could not be found".into()))
+    }
+
+    /// Signs the customer's challenge; a rejected signature is retried once with the
+    /// challenge the server issued after it, never more.
+    fn sign_customer(&self, customer: &Customer, signer: &dyn Signer) -> Result<()> {
+        let challenge = match &customer.challenge {
+            Some(c) => c.clone(),
+            None => self.client.customers().challenge(&customer.id)?,
+        };
+        let attempt = |challenge: &str| {
+            // Keyed by the challenge: the same challenge replays, a new one is new.
+            let key = Uuid::new_v5(&KEY_NAMESPACE, challenge.as_bytes()).to_string();
+            let customers = self.client.customers().idempotency_key(key);
+            match customers.sign_this_challenge(customer, challenge, signer) {
+                Err(Error::ChallengeRefused(crate::wallet::Refusal::Expired { .. })) => {
+                    let fresh = self.client.customers().challenge(&customer.id)?;
+                    let key = Uuid::new_v5(&KEY_NAMESPACE, fresh.as_bytes()).to_string();
+                    self.client
+                        .customers()
+                        .idempotency_key(key)
+                        .sign_this_challenge(customer, &fresh, signer)
+                }
+                other => other,
+            }
+        };
+        match attempt(&challenge) {
+            Err(Error::ChallengeRejected {
+                reissued: Some(next),
+                ..
+            }) => attempt(&next),
+            other => other,
+        }
+    }
+
+    fn account(&mut self, customer: &Customer, signer: &dyn Signer) -> Result<Account> {
+        let accounts = self.client.accounts();
+        let wanted = &self.req.account;
+        let existing = accounts
+            .list_for_customer(&customer.id)?
+            .into_iter()
+            .find(|a| {
+                a.account_type == wanted.account_type
+                    && a.currencies == wanted.currencies
+                    && !matches!(a.status, AccountStatus::Closed | AccountStatus::Failed)
+            });
+        let mut account = match existing {
+            Some(a) => a,
+            None => accounts
+                .clone()
+                .idempotency_key(self.key("create-account"))
+                .create(&customer.id, wanted)?,
+        };
+        self.report(
+            Step::CreateAccount,
+            account.status.as_str(),
+            format!("account {}", account.id),
+        );
+        if account.status == AccountStatus::Initiating {
+            let challenge = match &account.challenge {
+                Some(c) => c.clone(),
+                None => accounts.challenge(&account.id)?,
+            };
+            let key = Uuid::new_v5(&KEY_NAMESPACE, challenge.as_bytes()).to_string();
+            let with_challenge = Account {
+                challenge: Some(challenge),
+                ..account.clone()
+            };
+            let keyed = accounts.clone().idempotency_key(key);
+            match keyed.sign_challenge(&with_challenge, &self.owner, signer) {
+                Err(Error::ChallengeRejected {
+                    reissued: Some(next),
+                    ..
+                }) => {
+                    let key = Uuid::new_v5(&KEY_NAMESPACE, next.as_bytes()).to_string();
+                    let retry = Account {
+                        challenge: Some(next),
+                        ..account.clone()
+                    };
+                    accounts.clone().idempotency_key(key).sign_challenge(
+                        &retry,
+                        &self.owner,
+                        signer,
+                    )?;
+                }
+                other => other?,
+            }
+            account = accounts.get(&account.id)?;
+            let msg = format!("signed as {}", self.owner);
+            self.report(Step::SignAccountChallenge, account.status.as_str(), msg);
+        }
+        let mut pause = self.req.poll_interval;
+        loop {
+            match account.status {
+                AccountStatus::Active => break,
+                AccountStatus::Initiating | AccountStatus::Pending => {
+                    self.pause(&mut pause, "account")?
+                }
+                ref other => {
+                    return Err(Error::State(format!("account {} is {other}", account.id)))
+                }
+            }
+            account = accounts.get(&account.id)?;
+        }
+        let chain = account.chain_id.clone().unwrap_or_default();
+        self.report(
+            Step::WaitAccount,
+            "active",
+            format!("account {} deployed at {chain}", account.id),
+        );
+        Ok(account)
+    }
+
+    /// Sleeps before the next poll (doubling up to 2 s) or fails past the deadline.
+    fn pause(&self, pause: &mut Duration, what: &str) -> Result<()> {
+        if self.started.elapsed() + *pause > self.req.timeout {
+            return Err(Error::Timeout(format!(
+                "{what} not active after {:?}",
+                self.req.timeout
+            )));
+        }
+        std::thread::sleep(*pause);
+        *pause = (*pause * 2).min(Duration::from_secs(2));
+        Ok(())
+    }
+}

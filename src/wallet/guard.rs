@@ -1,0 +1,329 @@
+//! The checks made before a customer challenge is signed.
+//!
+//! A signature is a grant: the guard makes sure the challenge asks the right key, for
+//! the right customer, on the right chain, from the right domain, while it is valid.
+
+use crate::time::Timestamp;
+use crate::wallet::{AccountId, Address, ChainId, SiweMessage};
+
+/// Why the challenge guard refused to sign.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// The customer's account is not on an EVM (`eip155`) chain; customer challenges
+    /// are EVM-only.
+    #[error("customer chain {chain} is not an eip155 chain")]
+    NotEvm {
+        /// The customer's chain.
+        chain: ChainId,
+    },
+    /// The customer's CAIP-10 address is not the signing wallet's address.
+    #[error("customer account is {found}, the wallet is {expected}")]
+    OwnerMismatch {
+        /// The signing wallet's address.
+        expected: Address,
+        /// The address in the customer's account id.
+        found: Address,
+    },
+    /// The message asks another address to sign.
+    #[error("message names address {found}, the wallet is {expected}")]
+    AddressMismatch {
+        /// The signing wallet's address.
+        expected: Address,
+        /// The address in the message.
+        found: Address,
+    },
+    /// The message's chain id is not the customer's chain.
+    #[error("message is for chain {found}, the customer is on chain {expected}")]
+    ChainMismatch {
+        /// The chain number of the customer's account id.
+        expected: u64,
+        /// The `Chain ID` of the message.
+        found: u64,
+    },
+    /// The message comes from another domain than the one expected.
+    #[error("message is from {found}, expected {expected}")]
+    DomainMismatch {
+        /// The domain the guard expects.
+        expected: String,
+        /// The domain in the message.
+        found: String,
+    },
+    /// The message's `Expiration Time` has passed.
+    #[error("message expired at {at}")]
+    Expired {
+        /// The message's expiration time.
+        at: Timestamp,
+    },
+    /// The message's `Not Before` time has not come yet.
+    #[error("message is not valid before {from}")]
+    NotYetValid {
+        /// The message's not-before time.
+        from: Timestamp,
+    },
+}
+
+/// The rules a customer challenge must pass before it is signed.
+///
+/// Always checked: the customer is on an `eip155` chain, its address and the message's
+/// address are the signing wallet's, and the message's chain id is the customer's
+/// chain. Optionally checked: the message's domain, and its validity window.
+///
+/// ```
+/// use offblocks::wallet::ChallengeGuard;
+///
+/// let guard = ChallengeGuard::new()
+///     .expected_domain("api.sandbox.offblocks.xyz")
+///     .leeway_secs(30);
+/// # let _ = guard;
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChallengeGuard {
+    expected_domain: Option<String>,
+    check_time: bool,
+    leeway_secs: u32,
+}
+
+impl Default for ChallengeGuard {
+    fn default() -> ChallengeGuard {
+        ChallengeGuard::new()
+    }
+}
+
+impl ChallengeGuard {
+    /// A guard with the defaults: any domain, validity window checked, 60 s leeway.
+    pub fn new() -> ChallengeGuard {
+        ChallengeGuard {
+            expected_domain: None,
+            check_time: true,
+            leeway_secs: 60,
+        }
+    }
+
+    /// The authority (`host` or `host:port`) the message's domain must be, compared
+    /// case-insensitively; a `scheme://` prefix and a final `/` are ignored.
+    /// Defaults to none: any domain is accepted.
+    pub fn expected_domain(mut self, domain: impl Into<String>) -> ChallengeGuard {
+        self.expected_domain = Some(domain.into());
+        self
+    }
+
+    /// Whether to refuse messages past their `Expiration Time` or before their
+    /// `Not Before`. Defaults to true.
+    pub fn check_time(mut self, check: bool) -> ChallengeGuard {
+        self.check_time = check;
+        self
+    }
+
+    /// How many seconds of clock difference with the server to tolerate when checking
+    /// the validity window. Defaults to 60.
+    pub fn leeway_secs(mut self, secs: u32) -> ChallengeGuard {
+        self.leeway_secs = secs;
+        self
+    }
+
+    /// Checks that `msg` may be signed by `wallet` for the customer `customer` at `now`.
+    ///
+    /// # Errors
+    ///
+    /// The first [`Refusal`] that applies, in this order: [`Refusal::NotEvm`],
+    /// [`Refusal::OwnerMismatch`], [`Refusal::AddressMismatch`],
+    /// [`Refusal::ChainMismatch`], [`Refusal::DomainMismatch`], [`Refusal::Expired`],
+    /// [`Refusal::NotYetValid`].
+    pub fn check(
+        &self,
+        msg: &SiweMessage,
+        wallet: &Address,
+        customer: &AccountId,
+        now: Timestamp,
+    ) -> Result<(), Refusal> {
+        let chain = customer.chain_id();
+        let (Some(owner), Some(chain_number)) = (customer.evm_address(), chain.eip155_number())
+        else {
+            return Err(Refusal::NotEvm {
+                chain: chain.clone(),
+            });
+        };
+        if owner != *wallet {
+            return Err(Refusal::OwnerMismatch {
+                expected: *wallet,
+                found: owner,
+            });
+        }
+        if msg.address != *wallet {
+            return Err(Refusal::AddressMismatch {
+                expected: *wallet,
+                found: msg.address,
+            });
+        }
+        if msg.chain_id != chain_number {
+            return Err(Refusal::ChainMismatch {
+                expected: chain_number,
+                found: msg.chain_id,
+            });
+        }
+        if let Some(expected) = &self.expected_domain {
+            let authority = expected
+                .split_once("://")
+                .map_or(expected.as_str(), |(_, a)| a);
+            let authority = authority.strip_suffix('/').unwrap_or(authority);
+            if !authority.eq_ignore_ascii_case(&msg.domain) {
+                return Err(Refusal::DomainMismatch {
+                    expected: expected.clone(),
+                    found: msg.domain.clone(),
+                });
+            }
+        }
+        if self.check_time {
+            let leeway = i64::from(self.leeway_secs);
+            if let Some(at) = msg.expiration_time {
+                if now >= at.add_secs(leeway) {
+                    return Err(Refusal::Expired { at });
+                }
+            }
+            if let Some(from) = msg.not_before {
+                if now.add_secs(leeway) < from {
+                    return Err(Refusal::NotYetValid { from });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HARDHAT_ADDRESS: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+
+    fn ts(text: &str) -> Timestamp {
+        Timestamp::parse(text).unwrap()
+    }
+
+    /// A challenge for Hardhat / Anvil account #0 on chain 280, laid out like the seed's.
+    fn hardhat_challenge(extra: &str) -> String {
+        format!(
+            "api.sandbox.offblocks.xyz wants you to sign in with your Ethereum account:\n\
+             {HARDHAT_ADDRESS}\n\n\
+             OffBlocks wants to verify ownership of your wallet.\n\n\
+             URI: https://api.sandbox.offblocks.xyz\nVersion: 1\nChain ID: 280\n\
+             Nonce: 5ufoiEqDaFvmfo78\nIssued At: 2024-01-17T18:21:53Z{extra}"
+        )
+    }
+
+    fn hardhat_customer() -> AccountId {
+        AccountId::parse(&format!("eip155:280:{HARDHAT_ADDRESS}")).unwrap()
+    }
+
+    #[test]
+    fn guard_accepts_a_matching_challenge() {
+        let msg = SiweMessage::parse(&hardhat_challenge(
+            "\nExpiration Time: 2024-01-17T19:21:53Z\nNot Before: 2024-01-17T18:21:53Z",
+        ))
+        .unwrap();
+        let wallet: Address = HARDHAT_ADDRESS.parse().unwrap();
+        let guard = ChallengeGuard::new().expected_domain("https://API.sandbox.offblocks.xyz/");
+        let now = ts("2024-01-17T18:30:00Z");
+        assert_eq!(guard.check(&msg, &wallet, &hardhat_customer(), now), Ok(()));
+        // Lowercase spelling of the customer's address is the same owner.
+        let lower =
+            AccountId::parse(&format!("eip155:280:{}", HARDHAT_ADDRESS.to_lowercase())).unwrap();
+        assert_eq!(guard.check(&msg, &wallet, &lower, now), Ok(()));
+    }
+
+    #[test]
+    fn guard_refusals() {
+        let window = "\nExpiration Time: 2024-01-17T19:21:53Z\nNot Before: 2024-01-17T18:21:53Z";
+        let msg = SiweMessage::parse(&hardhat_challenge(window)).unwrap();
+        let wallet: Address = HARDHAT_ADDRESS.parse().unwrap();
+        let other: Address = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+            .parse()
+            .unwrap();
+        let customer = hardhat_customer();
+        let guard = ChallengeGuard::new().leeway_secs(0);
+        let now = ts("2024-01-17T18:30:00Z");
+
+        // Message names another address than the wallet (the customer's is the wallet's).
+        let foreign =
+            SiweMessage::parse(&hardhat_challenge("").replace(HARDHAT_ADDRESS, &other.to_string()))
+                .unwrap();
+        assert_eq!(
+            guard.check(&foreign, &wallet, &customer, now),
+            Err(Refusal::AddressMismatch {
+                expected: wallet,
+                found: other
+            })
+        );
+        // The customer's account is another address than the wallet.
+        let other_customer = AccountId::from_evm(ChainId::eip155(280), &other);
+        assert_eq!(
+            guard.check(&msg, &wallet, &other_customer, now),
+            Err(Refusal::OwnerMismatch {
+                expected: wallet,
+                found: other
+            })
+        );
+        // The customer is on chain 324, the message on 280.
+        let zksync = AccountId::from_evm(ChainId::eip155(324), &wallet);
+        assert_eq!(
+            guard.check(&msg, &wallet, &zksync, now),
+            Err(Refusal::ChainMismatch {
+                expected: 324,
+                found: 280
+            })
+        );
+        // Customer challenges are EVM-only.
+        let solana = AccountId::parse(&format!(
+            "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp:{HARDHAT_ADDRESS}"
+        ))
+        .unwrap();
+        assert!(matches!(
+            guard.check(&msg, &wallet, &solana, now),
+            Err(Refusal::NotEvm { .. })
+        ));
+        // Another domain.
+        let strict = guard.clone().expected_domain("api.offblocks.xyz");
+        assert_eq!(
+            strict.check(&msg, &wallet, &customer, now),
+            Err(Refusal::DomainMismatch {
+                expected: "api.offblocks.xyz".into(),
+                found: "api.sandbox.offblocks.xyz".into()
+            })
+        );
+        // Past the expiration time, and before not-before.
+        let at = ts("2024-01-17T19:21:53Z");
+        assert_eq!(
+            guard.check(&msg, &wallet, &customer, at),
+            Err(Refusal::Expired { at })
+        );
+        let early = ts("2024-01-17T18:21:52Z");
+        assert_eq!(
+            guard.check(&msg, &wallet, &customer, early),
+            Err(Refusal::NotYetValid {
+                from: ts("2024-01-17T18:21:53Z")
+            })
+        );
+        // Leeway absorbs small clock differences; check_time(false) turns the window off.
+        assert_eq!(
+            guard
+                .clone()
+                .leeway_secs(5)
+                .check(&msg, &wallet, &customer, early),
+            Ok(())
+        );
+        assert_eq!(
+            guard
+                .clone()
+                .check_time(false)
+                .check(&msg, &wallet, &customer, at.add_secs(9999)),
+            Ok(())
+        );
+        // Messages are short and lowercase.
+        let refusal = guard.check(&msg, &wallet, &customer, at).unwrap_err();
+        assert_eq!(
+            refusal.to_string(),
+            "message expired at 2024-01-17T19:21:53Z"
+        );
+    }
+}
