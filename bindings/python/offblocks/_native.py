@@ -23,6 +23,7 @@ from ctypes import (
     c_char_p,
     c_int,
     c_int32,
+    c_int64,
     c_size_t,
     c_uint8,
     c_uint16,
@@ -120,6 +121,38 @@ FUNCTIONS: dict[str, tuple[Any, tuple[Any, ...]]] = {
     "offblocks_webhook_list": (RESULT, (HANDLE, STRING_OUT)),
     "offblocks_webhook_delete": (RESULT, (HANDLE, c_char_p, c_char_p)),
     "offblocks_webhook_event_parse": (RESULT, (c_char_p, STRING_OUT)),
+    # wallet
+    "offblocks_wallet_new_random": (RESULT, (HANDLE_OUT,)),
+    "offblocks_wallet_from_hex": (RESULT, (c_char_p, HANDLE_OUT)),
+    "offblocks_wallet_free": (None, (HANDLE,)),
+    "offblocks_wallet_address": (RESULT, (HANDLE, STRING_OUT)),
+    "offblocks_wallet_account_id": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
+    "offblocks_wallet_sign_personal": (RESULT, (HANDLE, BYTES_IN, c_size_t, c_int, STRING_OUT)),
+    "offblocks_wallet_export_secret_hex": (RESULT, (HANDLE, STRING_OUT)),
+    "offblocks_signature_recover": (RESULT, (BYTES_IN, c_size_t, c_char_p, STRING_OUT)),
+    # CAIP, EIP-4361
+    "offblocks_caip_chain_id_parse": (RESULT, (c_char_p, STRING_OUT)),
+    "offblocks_caip_account_id_parse": (RESULT, (c_char_p, STRING_OUT)),
+    "offblocks_siwe_parse": (RESULT, (c_char_p, STRING_OUT)),
+    "offblocks_siwe_guard": (
+        RESULT,
+        (c_char_p, c_char_p, c_char_p, c_char_p, c_int64, STRING_OUT),
+    ),
+    # signers
+    "offblocks_signer_new": (RESULT, (c_char_p, SIGN_FN, c_void_p, HANDLE_OUT)),
+    "offblocks_signer_from_wallet": (RESULT, (HANDLE, HANDLE_OUT)),
+    "offblocks_signer_address": (RESULT, (HANDLE, STRING_OUT)),
+    "offblocks_signer_free": (None, (HANDLE,)),
+    # onboarding, challenge signing
+    "offblocks_onboard": (
+        RESULT,
+        (HANDLE, c_char_p, HANDLE, PROGRESS_FN, c_void_p, STRING_OUT),
+    ),
+    "offblocks_customer_sign_challenge": (RESULT, (HANDLE, c_char_p, HANDLE, c_char_p)),
+    "offblocks_account_sign_challenge": (
+        RESULT,
+        (HANDLE, c_char_p, c_char_p, HANDLE, c_char_p),
+    ),
 }
 
 # ---------------------------------------------------------------------------------------

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+import builtins
+import ctypes
 import json
 import os
-import threading
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from . import _native
+from ._handle import OwnedHandle
 from ._native import opt_text, text
-from .errors import ConfigError, OffblocksError
+from .errors import CallbackError, ConfigError, OffblocksError
 from .models import (
     Account,
     Challenge,
     Customer,
     DryRun,
+    Onboarded,
+    Progress,
     Token,
     Webhook,
     WebhookEvent,
     WebhookType,
 )
+from .wallet import NativeSigner, Signer, Wallet
 
 __all__ = [
     "Client",
@@ -180,11 +185,8 @@ class Client:
         self._init(config)
 
     def _init(self, config: dict[str, Any]) -> None:
-        self._handle: int | None = None
-        self._active = 0
-        self._closed = False
-        self._cond = threading.Condition()
-        self._handle = _new_handle(config)
+        handle = _new_handle(config)
+        self._owned = OwnedHandle(handle, _native.function("offblocks_client_free"), "client")
         self.customers = Customers(self)
         self.accounts = Accounts(self)
         self.webhooks = Webhooks(self)
@@ -235,15 +237,9 @@ class Client:
     def close(self) -> None:
         """Releases the client, after the calls in progress on other threads return.
         Calls made after it raise :class:`OffblocksError`. Closing twice is harmless."""
-        with self._cond:
-            if self._closed:
-                return
-            self._closed = True
-            while self._active:
-                self._cond.wait()
-            handle, self._handle = self._handle, None
-        if handle:
-            _native.function("offblocks_client_free")(handle)
+        owned = getattr(self, "_owned", None)
+        if owned is not None:
+            owned.close()
 
     def __enter__(self) -> Client:
         return self
@@ -251,31 +247,16 @@ class Client:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def __del__(self) -> None:
-        # Only when the constructor got as far as making a handle.
-        if getattr(self, "_handle", None) and not getattr(self, "_closed", True):
-            try:
-                self.close()
-            except Exception:  # pragma: no cover - interpreter shutdown
-                pass
-
     @property
     def closed(self) -> bool:
         """Whether :meth:`close` was called."""
-        return self._closed
+        return self._owned.closed
 
     def _enter(self) -> int:
-        with self._cond:
-            if self._closed or not self._handle:
-                raise OffblocksError("the client is closed")
-            self._active += 1
-            return self._handle
+        return self._owned.enter()
 
     def _leave(self) -> None:
-        with self._cond:
-            self._active -= 1
-            if not self._active:
-                self._cond.notify_all()
+        self._owned.leave()
 
     def _call(self, name: str, *args: Any) -> None:
         handle = self._enter()
@@ -346,9 +327,134 @@ class Client:
         """Shortcut for :meth:`Auth.register_signing_key`."""
         return self.auth.register_signing_key(idempotency_key=idempotency_key)
 
+    def onboard(
+        self,
+        external_id: str,
+        *,
+        signer: Signer | Wallet,
+        chain: str = "eip155:300",
+        progress: Callable[[Progress], object] | None = None,
+        simulate_verification: bool = True,
+        account_type: str = "card_account",
+        currencies: Iterable[str] = ("EUR",),
+        timeout: float = 120.0,
+        poll_interval: float = 0.1,
+    ) -> Onboarded:
+        """Runs the whole onboarding flow: creates the customer ``external_id`` with
+        ``signer``'s address on ``chain`` (or picks it up if it exists), checks and signs
+        its challenge, has the sandbox's simulator verify it (``simulate_verification``),
+        waits until it is ``active``, opens the account (or picks up an open one), signs
+        its challenge, and waits until the account is ``active``.
+
+        ``signer`` is a :class:`Wallet` (the library signs by itself) or any
+        :class:`Signer` (``address`` + ``sign_personal(bytes) -> bytes``), called back
+        from the library. ``progress`` is called after each step with a
+        :class:`Progress`.
+
+        Every step is resumable: calling again with the same ``external_id`` and signer
+        after a crash continues where the flow stopped, creating nothing twice.
+
+        >>> done = client.onboard("user-42", signer=Wallet.random(),       # doctest: +SKIP
+        ...                       progress=lambda p: print(p.step, p.status))
+        create_customer initiating
+        ...
+        done active
+
+        Raises:
+            SignerError: the signer failed (a Python signer's exception is ``__cause__``).
+            CallbackError: ``progress`` raised (``__cause__``); the flow itself ran to its
+                end, and ``onboarded`` holds its result when it succeeded.
+            TimeoutError: statuses did not change within ``timeout`` seconds.
+            StateError: the customer was rejected, or the account failed or was closed.
+            ApiError, TransportError…: as the underlying calls.
+        """
+        request = {
+            "externalId": external_id,
+            "chain": chain,
+            "simulateVerification": bool(simulate_verification),
+            "account": {"type": str(account_type), "currencies": list(currencies)},
+            "timeoutMs": _ms(timeout, "timeout"),
+            "pollIntervalMs": _ms(poll_interval, "poll_interval"),
+        }
+        request_arg = _json_arg(request)
+        progress_errors: list[BaseException] = []
+
+        def on_progress(
+            _user_data: Any, step: bytes | None, status: bytes | None, elapsed_ms: int,
+            message: bytes | None,
+        ) -> None:
+            # Called by the library on this thread; nothing may unwind into C.
+            if progress is None or progress_errors:
+                return
+            try:
+                progress(
+                    Progress(
+                        step=(step or b"").decode("utf-8", "replace"),
+                        status=(status or b"").decode("utf-8", "replace"),
+                        elapsed=elapsed_ms / 1000.0,
+                        message=(message or b"").decode("utf-8", "replace"),
+                    )
+                )
+            except BaseException as e:  # noqa: BLE001
+                progress_errors.append(e)
+
+        callback = _native.PROGRESS_FN(on_progress) if progress is not None else _native.PROGRESS_FN()
+        with NativeSigner(signer) as native_signer:
+            handle = self._enter()
+            signer_handle = native_signer.handle()
+            try:
+                out = ctypes.c_void_p()
+                code = _native.function("offblocks_onboard")(
+                    handle, request_arg, signer_handle, callback, None, ctypes.byref(out)
+                )
+                failure = _native.last_error(code) if code else None
+                raw = None if code else _native.take_string(out)
+            finally:
+                native_signer.release()
+                self._leave()
+            for error in progress_errors:
+                if isinstance(error, (KeyboardInterrupt, SystemExit)):
+                    raise error
+            native_signer.reraise()
+        del callback
+        if failure is not None:
+            if progress_errors:
+                failure.__context__ = progress_errors[0]
+            raise failure
+        onboarded = Onboarded.from_json(_loads(raw or "null"))
+        if progress_errors:
+            error = CallbackError(
+                f"the progress callback raised {type(progress_errors[0]).__name__}: "
+                f"{progress_errors[0]}"
+            )
+            error.onboarded = onboarded
+            raise error from progress_errors[0]
+        return onboarded
+
+    def _with_signer(self, signer: Signer | Wallet, name: str, *args: Any) -> None:
+        """Calls ``name(client, *args)`` where an argument ``_SIGNER`` stands for the
+        signer's handle; re-raises what a Python signer raised."""
+        with NativeSigner(signer) as native_signer:
+            handle = self._enter()
+            signer_handle = native_signer.handle()
+            try:
+                code = _native.function(name)(
+                    handle, *(signer_handle if a is _SIGNER else a for a in args)
+                )
+                failure = _native.last_error(code) if code else None
+            finally:
+                native_signer.release()
+                self._leave()
+            native_signer.reraise()
+        if failure is not None:
+            raise failure
+
     def __repr__(self) -> str:
-        state = "closed" if self._closed else "open"
+        state = "closed" if self.closed else "open"
         return f"<offblocks.Client {state}>"
+
+
+_SIGNER = object()  # stands for the signer's handle in Client._with_signer's arguments
 
 
 def _new_handle(config: dict[str, Any]) -> int:
@@ -469,6 +575,34 @@ class Customers(_Part):
             opt_text(idempotency_key, "idempotency_key"),
         )
 
+    def sign_challenge(
+        self,
+        customer: Customer | str,
+        signer: Signer | Wallet,
+        *,
+        idempotency_key: str | None = None,
+    ) -> None:
+        """Checks the customer's challenge, signs it with ``signer`` and submits it
+        (``POST /customers/{id}/challenge/sign``). ``customer`` is a :class:`Customer`
+        (its ``challenge`` is used when present, else the current one is fetched) or an
+        id.
+
+        Raises :class:`ChallengeRefused` (nothing signed) when the challenge names
+        another address, chain or domain or is out of its validity window;
+        :class:`ChallengeRejected` when the server refuses the signature (its
+        ``reissued_challenge`` is the new one); :class:`SignerError` when the signer
+        fails.
+        """
+        if isinstance(customer, str):
+            customer = self.get(customer)
+        self._client._with_signer(
+            signer,
+            "offblocks_customer_sign_challenge",
+            _json_arg(customer.to_json()),
+            _SIGNER,
+            opt_text(idempotency_key, "idempotency_key"),
+        )
+
     def deactivate(self, customer_id: str, *, idempotency_key: str | None = None) -> None:
         """``PATCH /customers/{id}/deactivate``."""
         self._client._call(
@@ -531,7 +665,7 @@ class Accounts(_Part):
         """``GET /accounts``: every account."""
         return [Account.from_json(a) for a in self._client._call_json("offblocks_account_list")]
 
-    def list_for_customer(self, customer_id: str) -> list[Account]:
+    def list_for_customer(self, customer_id: str) -> builtins.list[Account]:
         """``GET /customers/{id}/accounts``."""
         raw = self._client._call_json(
             "offblocks_account_list_for_customer", text(customer_id, "customer_id")
@@ -560,6 +694,32 @@ class Accounts(_Part):
             "offblocks_account_submit_challenge",
             text(account_id, "account_id"),
             _json_arg(body),
+            opt_text(idempotency_key, "idempotency_key"),
+        )
+
+    def sign_challenge(
+        self,
+        account: Account | str,
+        signer: Signer | Wallet,
+        *,
+        owner_id: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> None:
+        """Signs the account's challenge with ``signer`` and submits it
+        (``POST /accounts/{id}/challenge/sign``). ``account`` is an :class:`Account` (its
+        ``challenge`` is used when present, else a new one is fetched) or an id;
+        ``owner_id`` is the customer's CAIP-10 ``chain_id`` (fetched when not given),
+        whose address must be the signer's (else :class:`ChallengeRefused`)."""
+        if isinstance(account, str):
+            account = self.get(account)
+        if owner_id is None:
+            owner_id = self._client.customers.get(account.customer_id).chain_id
+        self._client._with_signer(
+            signer,
+            "offblocks_account_sign_challenge",
+            _json_arg(account.to_json()),
+            text(owner_id, "owner_id"),
+            _SIGNER,
             opt_text(idempotency_key, "idempotency_key"),
         )
 

@@ -20,6 +20,7 @@ for HTTP failures, the status::
     │   └── ChallengeRejected            the server rejected a signed challenge
     ├── DecodeError                      a response did not have the expected shape
     ├── TimeoutError (TimeoutError)      waiting for a status ran out of time
+    ├── StateError                       a rejected customer, a failed or closed account
     ├── CallbackError                    a Python callback raised (see ``__cause__``)
     ├── InternalError                    a bug in the library (a caught panic)
     └── LibraryNotFound (ImportError)    the shared library cannot be loaded
@@ -62,6 +63,7 @@ class ResultCode(IntEnum):
     DECODE = 15
     TIMEOUT = 16
     PANIC = 17
+    STATE = 18
 
 
 class OffblocksError(Exception):
@@ -215,6 +217,11 @@ class TimeoutError(OffblocksError, builtins.TimeoutError):  # noqa: A001
     """An operation that waits (onboarding) ran out of time."""
 
 
+class StateError(OffblocksError):
+    """A resource reached a state the operation cannot continue from (a ``rejected``
+    customer, a ``failed`` or ``closed`` account)."""
+
+
 class CallbackError(OffblocksError):
     """A Python callback (a progress callback) raised. The original exception is
     ``__cause__``; ``onboarded`` holds the flow's result when the flow itself finished."""
@@ -253,6 +260,7 @@ _BY_CODE: dict[int, type[OffblocksError]] = {
     ResultCode.DECODE: DecodeError,
     ResultCode.TIMEOUT: TimeoutError,
     ResultCode.PANIC: InternalError,
+    ResultCode.STATE: StateError,
 }
 
 _BY_STATUS: dict[int, type[ApiError]] = {

@@ -147,6 +147,12 @@ def parse_timestamp(text: str) -> datetime:
         raise DecodeError(f"not an RFC 3339 timestamp: {text!r}") from e
 
 
+def _format_timestamp(value: datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
 def _obj(value: Any, what: str) -> Mapping[str, Any]:
     if not isinstance(value, dict):
         raise DecodeError(f"expected a JSON object for {what}")
@@ -224,6 +230,22 @@ class Customer:
             raw=dict(o),
         )
 
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object (camelCase), as received when there is one."""
+        if self.raw:
+            return dict(self.raw)
+        out: dict[str, Any] = {
+            "id": self.id,
+            "externalId": self.external_id,
+            "chainId": self.chain_id,
+            "status": self.status.value,
+            "createdAt": _format_timestamp(self.created_at),
+            "updatedAt": _format_timestamp(self.updated_at),
+        }
+        if self.challenge is not None:
+            out["challenge"] = self.challenge
+        return out
+
 
 @dataclass(frozen=True)
 class Account:
@@ -269,6 +291,25 @@ class Account:
             challenge=_opt_str(o, "challenge", "account"),
             raw=dict(o),
         )
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON object (camelCase), as received when there is one."""
+        if self.raw:
+            return dict(self.raw)
+        out: dict[str, Any] = {
+            "id": self.id,
+            "customerId": self.customer_id,
+            "status": self.status.value,
+            "type": self.type.value,
+            "currencies": list(self.currencies),
+            "createdAt": _format_timestamp(self.created_at),
+            "updatedAt": _format_timestamp(self.updated_at),
+        }
+        if self.chain_id is not None:
+            out["chainId"] = self.chain_id
+        if self.challenge is not None:
+            out["challenge"] = self.challenge
+        return out
 
 
 @dataclass(frozen=True)
