@@ -1,0 +1,30 @@
+"""The examples in the docstrings run (doctest), and the package is fully typed."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+from pathlib import Path
+
+import pytest
+
+import offblocks
+
+MODULES = {"offblocks.models": 5, "offblocks.wallet": 10, "offblocks.client": 1}
+
+
+@pytest.mark.parametrize("name,at_least", sorted(MODULES.items()))
+def test_docstring_examples(name: str, at_least: int) -> None:
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, globs=dict(vars(module), **{"offblocks": offblocks}))
+    assert result.failed == 0
+    assert result.attempted >= at_least
+
+
+def test_py_typed_is_shipped() -> None:
+    assert (Path(offblocks.__file__).parent / "py.typed").is_file()
+
+
+def test_public_names_are_exported() -> None:
+    for name in offblocks.__all__:
+        assert hasattr(offblocks, name), name
