@@ -43,8 +43,6 @@ mod signer;
 
 mod onboard;
 
-mod json;
-
 pub use accounts::*;
 pub use auth::*;
 pub use client::*;

@@ -7,8 +7,8 @@ use serde::Deserialize;
 
 use super::client::offblocks_client;
 use super::error::{offblocks_result, Failure};
-use super::json::{parse_strict, to_json};
 use super::signer::offblocks_signer;
+use super::strings::{parse_strict, to_json};
 use super::{arg_opt_str, arg_out, arg_ref, arg_str, boundary, put_string};
 use crate::models::{Account, Customer, NewAccount};
 use crate::onboarding::{OnboardingRequest, Progress};

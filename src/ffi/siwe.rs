@@ -5,7 +5,7 @@ use std::ffi::c_char;
 use serde_json::{json, Value};
 
 use super::error::offblocks_result;
-use super::json::to_json;
+use super::strings::to_json;
 use super::{arg_opt_str, arg_out, arg_str, boundary, put_string};
 use crate::time::Timestamp;
 use crate::wallet::{decode_challenge, AccountId, Address, ChainId, ChallengeGuard, SiweMessage};
