@@ -148,7 +148,33 @@ typedef enum {
      * The library panicked (a bug: please report it). The handle is still usable.
      */
     OFFBLOCKS_PANIC = 17,
+    /**
+     * A resource reached a state the operation cannot continue from (a `rejected`
+     * customer, a `failed` or `closed` account).
+     */
+    OFFBLOCKS_STATE = 18,
 } offblocks_result;
+
+/**
+ * How `offblocks_wallet_sign_personal` writes a signature: the values of its
+ * `encoding` argument.
+ */
+typedef enum {
+    /**
+     * `0x` and 130 lowercase hex digits of the 65 bytes `r‖s‖v`.
+     */
+    OFFBLOCKS_SIGNATURE_HEX = 0,
+    /**
+     * Base64 of the ASCII `0x…` hex text: what a customer challenge's `signature`
+     * field carries.
+     */
+    OFFBLOCKS_SIGNATURE_BASE64_HEX = 1,
+    /**
+     * Base64 of the raw 65 bytes: what an account challenge's `signature` field
+     * carries.
+     */
+    OFFBLOCKS_SIGNATURE_BASE64_RAW = 2,
+} offblocks_signature_encoding;
 
 /**
  * A client of the OffBlocks API (opaque). Made by `offblocks_client_new`, released by
@@ -159,6 +185,55 @@ typedef enum {
  * while another call on the same handle is in progress.
  */
 typedef struct offblocks_client offblocks_client;
+
+/**
+ * Someone who signs challenges (opaque): a wallet of this library
+ * (`offblocks_signer_from_wallet`) or the host's own signing function
+ * (`offblocks_signer_new`). Released by `offblocks_signer_free`.
+ */
+typedef struct offblocks_signer offblocks_signer;
+
+/**
+ * A customer's wallet (opaque): a secp256k1 private key held in memory, zeroized when
+ * freed. Made by `offblocks_wallet_new_random` or `offblocks_wallet_from_hex`, released
+ * by `offblocks_wallet_free`. May be used from several threads at once.
+ *
+ * To sign with a key held elsewhere (a wallet app, a KMS), see `offblocks_signer_new`.
+ */
+typedef struct offblocks_wallet offblocks_wallet;
+
+/**
+ * The host's signing function, for keys this library never sees (a wallet app, a
+ * secure enclave, a KMS). It must sign the `message_len` bytes at `message` with
+ * EIP-191 `personal_sign` (the bytes themselves: it adds the Ethereum prefix and hashes
+ * them) and write the 65-byte signature `r‖s‖v` (`v` = 27 or 28, or 0 or 1) to
+ * `out_signature`, then return 0. Any other return value means "failed", and the call
+ * using the signer fails with `OFFBLOCKS_SIGNER`.
+ *
+ * `message` is valid only during the call. `user_data` is the pointer given to
+ * `offblocks_signer_new`. The function is called on the thread of the `offblocks_`
+ * call that needs a signature, before that call returns; if one signer is used by
+ * several threads at once, the function must be thread-safe. Every signature is checked
+ * (recovered to the signer's address) before it is sent anywhere.
+ */
+typedef int32_t (*offblocks_sign_fn)(void *user_data,
+                                     const uint8_t *message,
+                                     size_t message_len,
+                                     uint8_t *out_signature);
+
+/**
+ * Called by `offblocks_onboard` after each step, on the calling thread: `step` is a
+ * stable snake_case name (`create_customer`, `sign_customer_challenge`,
+ * `verify_customer`, `wait_customer`, `create_account`, `sign_account_challenge`,
+ * `wait_account`, `done`), `status` the resource's status after it, `elapsed_ms` the
+ * time since the flow started, `message` a short description. The strings are valid
+ * only during the call; `user_data` is the pointer given to `offblocks_onboard`.
+ */
+typedef void (*offblocks_progress_fn)(void *user_data,
+                                      const char *step,
+                                      const char *status,
+                                      uint64_t elapsed_ms,
+                                      const char *message);
 
 #ifdef __cplusplus
 extern "C" {
@@ -677,6 +752,267 @@ offblocks_result offblocks_webhook_delete(const offblocks_client *client,
  * `body` is NULL or NUL-terminated; `out_json` is NULL or writable.
  */
 offblocks_result offblocks_webhook_event_parse(const char *body, char **out_json);
+
+/**
+ * Makes a wallet with a fresh random key (from the operating system) and stores its
+ * handle in `*out_wallet`. Back the key up with `offblocks_wallet_export_secret_hex`
+ * if it must outlive the handle.
+ *
+ * # Safety
+ * `out_wallet` is NULL or writable.
+ */
+offblocks_result offblocks_wallet_new_random(offblocks_wallet **out_wallet);
+
+/**
+ * Makes a wallet from a private key written as 64 hex digits (with or without `0x`)
+ * and stores its handle in `*out_wallet`. `OFFBLOCKS_KEY` when it is not a valid
+ * secp256k1 key; the message never repeats the key.
+ *
+ * # Safety
+ * `private_key_hex` is NULL or NUL-terminated; `out_wallet` is NULL or writable.
+ */
+offblocks_result offblocks_wallet_from_hex(const char *private_key_hex,
+                                           offblocks_wallet **out_wallet);
+
+/**
+ * Releases a wallet; its key is zeroized once no signer made from it remains.
+ * `offblocks_wallet_free(NULL)` does nothing.
+ *
+ * # Safety
+ * `wallet` is NULL or a handle not freed yet, and not in use by another thread.
+ */
+void offblocks_wallet_free(offblocks_wallet *wallet);
+
+/**
+ * Stores the wallet's Ethereum address (`0x…`, EIP-55 mixed case) in `*out_address`.
+ *
+ * # Safety
+ * `wallet` is a live handle or NULL; `out_address` is NULL or writable.
+ */
+offblocks_result offblocks_wallet_address(const offblocks_wallet *wallet, char **out_address);
+
+/**
+ * Stores the CAIP-10 account id of the wallet on `chain` (a CAIP-2 chain id such as
+ * `"eip155:300"`) in `*out_account_id`: `"eip155:300:0x…"`, the customer's `chainId`.
+ *
+ * # Safety
+ * `wallet` is a live handle or NULL; `chain` is NULL or NUL-terminated;
+ * `out_account_id` is NULL or writable.
+ */
+offblocks_result offblocks_wallet_account_id(const offblocks_wallet *wallet,
+                                             const char *chain,
+                                             char **out_account_id);
+
+/**
+ * Signs `message_len` bytes at `message` with EIP-191 `personal_sign` (the bytes
+ * themselves, not a hash; the library adds the Ethereum prefix) and stores the
+ * signature in `*out_signature`, written as `encoding` says (an
+ * `offblocks_signature_encoding` value). `message` may be NULL when `message_len` is 0.
+ *
+ * # Safety
+ * `wallet` is a live handle or NULL; `message` is NULL or points to `message_len`
+ * readable bytes; `out_signature` is NULL or writable.
+ */
+offblocks_result offblocks_wallet_sign_personal(const offblocks_wallet *wallet,
+                                                const uint8_t *message,
+                                                size_t message_len,
+                                                int encoding,
+                                                char **out_signature);
+
+/**
+ * Stores the wallet's private key in `*out_hex` as `0x` and 64 hex digits, to back up
+ * a key made by `offblocks_wallet_new_random`. **This is the secret**: never log it;
+ * `offblocks_string_free` wipes it.
+ *
+ * # Safety
+ * `wallet` is a live handle or NULL; `out_hex` is NULL or writable.
+ */
+offblocks_result offblocks_wallet_export_secret_hex(const offblocks_wallet *wallet, char **out_hex);
+
+/**
+ * Recovers who signed: stores in `*out_address` the address (EIP-55) whose key made
+ * `signature` over the `message_len` bytes at `message` with EIP-191 `personal_sign`.
+ * `signature` may be in any `offblocks_signature_encoding`. Compare the result with the
+ * expected address to verify a signature. `OFFBLOCKS_INVALID_INPUT` when the signature
+ * is malformed or no key recovers from it.
+ *
+ * # Safety
+ * `message` is NULL or points to `message_len` readable bytes; `signature` is NULL or
+ * NUL-terminated; `out_address` is NULL or writable.
+ */
+offblocks_result offblocks_signature_recover(const uint8_t *message,
+                                             size_t message_len,
+                                             const char *signature,
+                                             char **out_address);
+
+/**
+ * Parses a CAIP-2 chain id (`"eip155:300"`) and stores in `*out_json` an object
+ * `{"chainId", "namespace", "reference", "eip155Chain"}` (`eip155Chain` is the chain
+ * number, or null for another namespace). `OFFBLOCKS_INVALID_INPUT` when malformed.
+ *
+ * # Safety
+ * `text` is NULL or NUL-terminated; `out_json` is NULL or writable.
+ */
+offblocks_result offblocks_caip_chain_id_parse(const char *text, char **out_json);
+
+/**
+ * Parses a CAIP-10 account id (`"eip155:300:0x…"`) and stores in `*out_json` an object
+ * `{"accountId", "chainId", "namespace", "reference", "eip155Chain", "address",
+ * "evmAddress"}`: `evmAddress` is the address with its EIP-55 checksum on `eip155`
+ * chains, else null. `OFFBLOCKS_INVALID_INPUT` when malformed (including an `eip155`
+ * address whose mixed case fails the checksum).
+ *
+ * # Safety
+ * `text` is NULL or NUL-terminated; `out_json` is NULL or writable.
+ */
+offblocks_result offblocks_caip_account_id_parse(const char *text, char **out_json);
+
+/**
+ * Parses the text of an EIP-4361 message and stores its fields in `*out_json`:
+ * `{"scheme", "domain", "address", "statement", "uri", "version", "chainId" (a number),
+ * "nonce", "issuedAt", "expirationTime", "notBefore", "requestId", "resources"}`, absent
+ * optional fields as null, times in RFC 3339. `OFFBLOCKS_SIWE` names the first problem.
+ *
+ * # Safety
+ * `text` is NULL or NUL-terminated; `out_json` is NULL or writable.
+ */
+offblocks_result offblocks_siwe_parse(const char *text, char **out_json);
+
+/**
+ * Checks a customer challenge before anyone signs it, as the SDK does itself: decodes
+ * `challenge_b64` (as issued by the API), parses it, and checks that it names
+ * `wallet_address`, that `customer_caip10` (the customer's `chainId`) is that address
+ * on an `eip155` chain whose number the message names, that the message's domain is
+ * `expected_domain` (when not NULL), and that `now_unix` (seconds, e.g. `time(NULL)`)
+ * is inside its validity window, give or take 60 s.
+ *
+ * On success stores the parsed message in `*out_json`, as `offblocks_siwe_parse` does,
+ * to show the user what they sign. `OFFBLOCKS_CHALLENGE_REFUSED` (the message says
+ * why) when a check fails; `OFFBLOCKS_SIWE` or `OFFBLOCKS_INVALID_INPUT` when the
+ * challenge or an id does not parse.
+ *
+ * # Safety
+ * The strings are NULL or NUL-terminated; `out_json` is NULL or writable.
+ */
+offblocks_result offblocks_siwe_guard(const char *challenge_b64,
+                                      const char *wallet_address,
+                                      const char *customer_caip10,
+                                      const char *expected_domain,
+                                      int64_t now_unix,
+                                      char **out_json);
+
+/**
+ * Makes a signer that calls the host's `sign` function with `user_data`, for the
+ * Ethereum account `address` (`0x…`; mixed case must be a valid EIP-55 checksum), and
+ * stores its handle in `*out_signer`. `user_data` may be NULL; the library never reads
+ * it, and it must stay valid until the signer is freed.
+ *
+ * # Safety
+ * `address` is NULL or NUL-terminated; `sign` is NULL or a function as documented at
+ * `offblocks_sign_fn`; `out_signer` is NULL or writable.
+ */
+offblocks_result offblocks_signer_new(const char *address,
+                                      offblocks_sign_fn sign,
+                                      void *user_data,
+                                      offblocks_signer **out_signer);
+
+/**
+ * Makes a signer that signs with `wallet`'s key and stores its handle in
+ * `*out_signer`. The signer keeps the key alive on its own: the wallet handle may be
+ * freed first.
+ *
+ * # Safety
+ * `wallet` is a live handle or NULL; `out_signer` is NULL or writable.
+ */
+offblocks_result offblocks_signer_from_wallet(const offblocks_wallet *wallet,
+                                              offblocks_signer **out_signer);
+
+/**
+ * Stores the signer's Ethereum address (`0x…`, EIP-55) in `*out_address`.
+ *
+ * # Safety
+ * `signer` is a live handle or NULL; `out_address` is NULL or writable.
+ */
+offblocks_result offblocks_signer_address(const offblocks_signer *signer, char **out_address);
+
+/**
+ * Releases a signer. `offblocks_signer_free(NULL)` does nothing.
+ *
+ * # Safety
+ * `signer` is NULL or a handle not freed yet, and not in use by another thread.
+ */
+void offblocks_signer_free(offblocks_signer *signer);
+
+/**
+ * Runs the whole onboarding flow with `signer` as the customer's wallet: creates the
+ * customer (or picks it up if it exists), checks and signs its challenge, has the
+ * sandbox verify it when asked, waits until it is `active`, opens the account (or
+ * picks up an open one), signs its challenge, and waits until the account is `active`.
+ * Stores `{"customer": {…}, "account": {…}}` in `*out_json`.
+ *
+ * `request_json`: `{"externalId": "…", "chain": "eip155:300"}` and optionally
+ * `"simulateVerification"` (true), `"account"` (`{"type": "card_account",
+ * "currencies": ["EUR"]}`), `"timeoutMs"` (120000), `"pollIntervalMs"` (100).
+ *
+ * Every step is resumable: after a crash, calling again with the same request and
+ * signer continues where the flow stopped, creating nothing twice. `progress` (may be
+ * NULL) is called after each step with `user_data`. Blocks until done:
+ * `OFFBLOCKS_TIMEOUT` when statuses do not change in time, `OFFBLOCKS_STATE` for a
+ * rejected customer or failed account, `OFFBLOCKS_SIGNER` when the signer fails.
+ *
+ * # Safety
+ * `client` and `signer` are live handles or NULL; `request_json` is NULL or
+ * NUL-terminated; `progress` is NULL or a function as documented at
+ * `offblocks_progress_fn`; `out_json` is NULL or writable.
+ */
+offblocks_result offblocks_onboard(const offblocks_client *client,
+                                   const char *request_json,
+                                   const offblocks_signer *signer,
+                                   offblocks_progress_fn progress,
+                                   void *user_data,
+                                   char **out_json);
+
+/**
+ * Signs the customer's challenge with `signer` and submits it
+ * (`POST /customers/{id}/challenge/sign`). `customer_json` is the customer as
+ * `offblocks_customer_create` or `offblocks_customer_get` returned it; its `challenge`
+ * is used when present, else the current one is fetched.
+ *
+ * Before signing, the challenge is checked as `offblocks_siwe_guard` does (the domain
+ * must be the client's `challengeDomain`, by default the API host):
+ * `OFFBLOCKS_CHALLENGE_REFUSED` and nothing signed when it fails. An expired challenge
+ * is fetched again once. `OFFBLOCKS_CHALLENGE_REJECTED` when the server refuses the
+ * signature; `offblocks_last_error_reissued_challenge()` then gives the new challenge.
+ *
+ * `idempotency_key` (a UUID) may be NULL: a fresh one is used.
+ *
+ * # Safety
+ * `client` and `signer` are live handles or NULL; the strings are NULL or
+ * NUL-terminated.
+ */
+offblocks_result offblocks_customer_sign_challenge(const offblocks_client *client,
+                                                   const char *customer_json,
+                                                   const offblocks_signer *signer,
+                                                   const char *idempotency_key);
+
+/**
+ * Signs the account's challenge with `signer` and submits it
+ * (`POST /accounts/{id}/challenge/sign`). `account_json` is the account as
+ * `offblocks_account_create` or `offblocks_account_get` returned it (its `challenge` is
+ * used when present, else a new one is fetched); `owner_caip10` is the customer's
+ * `chainId`, whose address must be the signer's (else `OFFBLOCKS_CHALLENGE_REFUSED`).
+ *
+ * `idempotency_key` (a UUID) may be NULL: a fresh one is used.
+ *
+ * # Safety
+ * `client` and `signer` are live handles or NULL; the strings are NULL or
+ * NUL-terminated.
+ */
+offblocks_result offblocks_account_sign_challenge(const offblocks_client *client,
+                                                  const char *account_json,
+                                                  const char *owner_caip10,
+                                                  const offblocks_signer *signer,
+                                                  const char *idempotency_key);
 
 #ifdef __cplusplus
 }  // extern "C"

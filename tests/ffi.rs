@@ -160,7 +160,7 @@ fn invalid_utf8_is_refused() {
     );
     let mut s: *mut c_char = SENTINEL;
     // SAFETY: as above.
-    let rc = unsafe { offblocks_webhook_event_parse(b"\xc3\x28\0".as_ptr().cast(), &mut s) };
+    let rc = unsafe { offblocks_webhook_event_parse(c"\xc3\x28".as_ptr(), &mut s) };
     expect_err(rc, OFFBLOCKS_INVALID_UTF8);
     assert_eq!(s, SENTINEL);
 }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use zeroize::Zeroize;
 
 use super::error::{offblocks_result, Failure};
-use super::json::{redacted, to_json};
+use super::strings::{redacted, to_json};
 use super::{
     arg_opt_str, arg_out, arg_ref, arg_str, boundary, boundary_infallible, put_secret, put_string,
 };

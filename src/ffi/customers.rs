@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use super::client::offblocks_client;
 use super::error::offblocks_result;
-use super::json::{parse_strict, to_json};
+use super::strings::{parse_strict, to_json};
 use super::{arg_opt_str, arg_out, arg_ref, arg_str, boundary, put_string};
 use crate::api::{Customers, Simulator};
 use crate::models::{ChallengeSignature, NewCustomer};

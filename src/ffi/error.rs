@@ -62,6 +62,9 @@ pub enum offblocks_result {
     OFFBLOCKS_TIMEOUT = 16,
     /// The library panicked (a bug: please report it). The handle is still usable.
     OFFBLOCKS_PANIC = 17,
+    /// A resource reached a state the operation cannot continue from (a `rejected`
+    /// customer, a `failed` or `closed` account).
+    OFFBLOCKS_STATE = 18,
 }
 
 /// The one mapping from the SDK's error to a result code. No `_ =>` arm: a new
@@ -81,6 +84,7 @@ fn code_of(error: &Error) -> offblocks_result {
         Error::Api(_) => OFFBLOCKS_API,
         Error::Conflict(_) => OFFBLOCKS_CONFLICT,
         Error::Decode { .. } => OFFBLOCKS_DECODE,
+        Error::State(_) => OFFBLOCKS_STATE,
         Error::Timeout(_) => OFFBLOCKS_TIMEOUT,
     }
 }
@@ -125,7 +129,6 @@ impl Failure {
         Failure::new(offblocks_result::OFFBLOCKS_INVALID_JSON, message)
     }
 
-    #[allow(dead_code)] // for the wallet functions
     pub(crate) fn invalid(message: String) -> Failure {
         Failure::new(offblocks_result::OFFBLOCKS_INVALID_INPUT, message)
     }

@@ -35,14 +35,24 @@ mod accounts;
 
 mod webhooks;
 
-mod json;
+mod wallet;
+
+mod siwe;
+
+mod signer;
+
+mod onboard;
 
 pub use accounts::*;
 pub use auth::*;
 pub use client::*;
 pub use customers::*;
 pub use error::*;
+pub use onboard::*;
+pub use signer::*;
+pub use siwe::*;
 pub use strings::*;
+pub use wallet::*;
 pub use webhooks::*;
 
 use std::ffi::{c_char, CStr, CString};
@@ -118,7 +128,6 @@ pub(crate) unsafe fn arg_opt_str<'a>(
 ///
 /// # Safety
 /// `ptr` is NULL or points to `len` readable bytes valid for the whole call.
-#[allow(dead_code)] // for the wallet functions
 pub(crate) unsafe fn arg_bytes<'a>(
     ptr: *const u8,
     len: usize,
