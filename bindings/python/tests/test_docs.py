@@ -28,3 +28,15 @@ def test_py_typed_is_shipped() -> None:
 def test_public_names_are_exported() -> None:
     for name in offblocks.__all__:
         assert hasattr(offblocks, name), name
+
+
+@pytest.mark.skipif(
+    not __import__("os").environ.get("OFFBLOCKS_TEST_INSTALLED"), reason="run-tests.sh only"
+)
+def test_the_installed_package_bundles_its_library() -> None:
+    """Under run-tests.sh: the package imported is the installed one, and its library is
+    the copy bundled inside it (not a build in the repository)."""
+    package = Path(offblocks.__file__).resolve().parent
+    assert "site-packages" in package.parts
+    if not __import__("os").environ.get("OFFBLOCKS_LIB"):
+        assert Path(offblocks.library_path()).resolve().parent == package
