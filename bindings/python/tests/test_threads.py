@@ -73,17 +73,17 @@ def test_close_waits_for_calls_in_progress(sandbox: LocalSandbox) -> None:
     c.auth.register_signing_key()
     sandbox.add_fault(kind="slow", delayMs=300, pathPrefix="/v1/webhooks", method="GET")
     try:
-        started = threading.Event()
         outcome: list[object] = []
 
         def slow_call() -> None:
-            started.set()
             outcome.append(c.webhooks.list())
 
         t = threading.Thread(target=slow_call)
         t.start()
-        started.wait()
-        time.sleep(0.05)
+        deadline = time.monotonic() + 5
+        while c._owned._active == 0 and time.monotonic() < deadline:  # the call is in
+            time.sleep(0.001)
+        assert c._owned._active == 1
         c.close()  # waits for the slow call
         t.join()
         assert outcome and isinstance(outcome[0], list)
