@@ -38,8 +38,8 @@ step "building the emulator: cargo build --release --locked -p offblocks-sandbox
 (cd "$REPO" && cargo build --release --locked -p offblocks-sandbox)
 export OFFBLOCKS_SANDBOX_BIN="${OFFBLOCKS_SANDBOX_BIN:-$TARGET/release/offblocks-sandbox}"
 
-step "mypy --strict"
-(cd "$HERE" && "$VENV/bin/mypy" --strict offblocks)
+step "mypy --strict (the package, then the tests)"
+(cd "$HERE" && "$VENV/bin/mypy" --strict offblocks && "$VENV/bin/mypy" --strict tests)
 
 step "pytest"
 # Run from a directory where `import offblocks` finds the installed package (with its

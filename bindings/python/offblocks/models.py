@@ -338,6 +338,12 @@ class Challenge:
         """The decoded message as text."""
         return self.message.decode("utf-8", "replace")
 
+    def parse(self) -> SiweMessage:
+        """The decoded message parsed as EIP-4361 (raises :class:`SiweError`)."""
+        from .wallet import parse_siwe
+
+        return parse_siwe(self.message)
+
     def __str__(self) -> str:
         return self.challenge
 

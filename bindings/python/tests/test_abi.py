@@ -229,3 +229,18 @@ def test_the_parser_catches_a_wrong_declaration(header: Header, monkeypatch: pyt
     with pytest.raises(AssertionError):
         test_every_header_function_is_declared_with_its_signature(header)
 
+
+
+def test_signature_encodings_match_the_header(header: Header) -> None:
+    from offblocks.models import SignatureEncoding
+    from offblocks.wallet import _ENCODING_NUMBER
+
+    values = header.enums["offblocks_signature_encoding"]
+    assert sorted(values.values()) == sorted(_ENCODING_NUMBER.values())
+    names = {
+        SignatureEncoding.HEX_TEXT: "OFFBLOCKS_SIGNATURE_HEX",
+        SignatureEncoding.BASE64_HEX_TEXT: "OFFBLOCKS_SIGNATURE_BASE64_HEX",
+        SignatureEncoding.BASE64_RAW: "OFFBLOCKS_SIGNATURE_BASE64_RAW",
+    }
+    for encoding, cname in names.items():
+        assert values[cname] == _ENCODING_NUMBER[encoding]

@@ -94,6 +94,7 @@ def test_customer_lifecycle(client: Client, wallet: Wallet, external_id: str) ->
 
     challenge = client.customers.challenge(customer.id)
     message = offblocks.parse_siwe(challenge.message)
+    assert challenge.parse() == message
     assert message.address == wallet.address
     assert message.chain_id == 300
     assert message.raw == challenge.text
