@@ -31,7 +31,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 step "installing the test tools"
 "$PY" -m pip install --quiet -r "$HERE/requirements-test.txt"
 
-step "pip install ./bindings/python (builds the Rust library with cargo)"
+step "pip install ./bindings/python (builds the Rust library with cargo: minutes on a cold target dir)"
 (cd "$REPO" && "$PY" -m pip install --quiet --force-reinstall --no-deps ./bindings/python)
 
 step "building the emulator: cargo build --release --locked -p offblocks-sandbox"

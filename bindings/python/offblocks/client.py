@@ -401,16 +401,18 @@ class Client:
         callback = _native.PROGRESS_FN(on_progress) if progress is not None else _native.PROGRESS_FN()
         with NativeSigner(signer) as native_signer:
             handle = self._enter()
-            signer_handle = native_signer.handle()
             try:
-                out = ctypes.c_void_p()
-                code = _native.function("offblocks_onboard")(
-                    handle, request_arg, signer_handle, callback, None, ctypes.byref(out)
-                )
-                failure = _native.last_error(code) if code else None
-                raw = None if code else _native.take_string(out)
+                signer_handle = native_signer.handle()
+                try:
+                    out = ctypes.c_void_p()
+                    code = _native.function("offblocks_onboard")(
+                        handle, request_arg, signer_handle, callback, None, ctypes.byref(out)
+                    )
+                    failure = _native.last_error(code) if code else None
+                    raw = None if code else _native.take_string(out)
+                finally:
+                    native_signer.release()
             finally:
-                native_signer.release()
                 self._leave()
             for error in progress_errors:
                 if isinstance(error, (KeyboardInterrupt, SystemExit)):
@@ -436,14 +438,16 @@ class Client:
         signer's handle; re-raises what a Python signer raised."""
         with NativeSigner(signer) as native_signer:
             handle = self._enter()
-            signer_handle = native_signer.handle()
             try:
-                code = _native.function(name)(
-                    handle, *(signer_handle if a is _SIGNER else a for a in args)
-                )
-                failure = _native.last_error(code) if code else None
+                signer_handle = native_signer.handle()
+                try:
+                    code = _native.function(name)(
+                        handle, *(signer_handle if a is _SIGNER else a for a in args)
+                    )
+                    failure = _native.last_error(code) if code else None
+                finally:
+                    native_signer.release()
             finally:
-                native_signer.release()
                 self._leave()
             native_signer.reraise()
         if failure is not None:
