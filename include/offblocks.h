@@ -132,7 +132,8 @@ typedef enum {
      */
     OFFBLOCKS_API = 13,
     /**
-     * The server answered 409 Conflict: the resource already exists.
+     * The server answered 409 Conflict: the resource already exists, or is not in a
+     * state that allows the call (activating an active account…).
      */
     OFFBLOCKS_CONFLICT = 14,
     /**
