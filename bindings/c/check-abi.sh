@@ -2,7 +2,8 @@
 # Checks what can be checked of the mobile/C packaging on this machine:
 #  1. the functions exported by liboffblocks.so are exactly those the header declares
 #     (nothing missing, nothing undeclared);
-#  2. bindings/swift/module.modulemap parses and its module imports (clang -fmodules),
+#  2. the C test program calls every exported function at least once;
+#  3. bindings/swift/module.modulemap parses and its module imports (clang -fmodules),
 #     or, without clang, at least has the expected structure.
 # Usage: check-abi.sh <directory holding liboffblocks.so>
 set -euo pipefail
@@ -29,7 +30,18 @@ if ! diff -u --label declared-in-header "$work/functions" --label exported-by-li
 fi
 echo "check-abi: $(wc -l <"$work/exported") exported functions, all declared, none missing"
 
-# 2. The Swift module map.
+# 2. Every export is exercised by the C tests.
+here="$root/bindings/c"
+cat "$here/test_offblocks.c" "$here/test_network.c" "$here/test_support.h" |
+    grep -oE '\boffblocks_[a-z0-9_]+\(' | tr -d '(' | sort -u >"$work/called"
+if [ -n "$(comm -23 "$work/exported" "$work/called")" ]; then
+    echo "check-abi: the C tests never call:" >&2
+    comm -23 "$work/exported" "$work/called" >&2
+    exit 1
+fi
+echo "check-abi: the C tests call every exported function"
+
+# 3. The Swift module map.
 modulemap="$root/bindings/swift/module.modulemap"
 grep -q '^module OffBlocks ' "$modulemap"
 grep -q 'header "../../include/offblocks.h"' "$modulemap"
