@@ -31,6 +31,7 @@ mod builder;
 mod client;
 mod config;
 mod error;
+pub mod ffi;
 pub mod httpsig;
 pub mod models;
 pub mod onboarding;

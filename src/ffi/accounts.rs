@@ -1,0 +1,249 @@
+//! `/accounts` and `/customers/{id}/accounts`.
+
+use std::ffi::c_char;
+
+use super::client::offblocks_client;
+use super::error::{offblocks_result, Failure};
+use super::strings::{parse_strict, to_json};
+use super::{arg_opt_str, arg_out, arg_ref, arg_str, boundary, put_string};
+use crate::api::Accounts;
+use crate::models::{ChallengeSignature, NewAccount};
+use crate::Client;
+
+fn accounts<'a>(client: &'a Client, idempotency_key: Option<&str>) -> Accounts<'a> {
+    match idempotency_key {
+        Some(key) => client.accounts().idempotency_key(key),
+        None => client.accounts(),
+    }
+}
+
+/// The shared body of the `PATCH`/`DELETE` account calls: `(client, id, key) -> ()`.
+///
+/// # Safety
+/// As each caller's `# Safety`.
+unsafe fn account_action(
+    client: *const offblocks_client,
+    id: *const c_char,
+    idempotency_key: *const c_char,
+    action: fn(&Accounts<'_>, &str) -> crate::Result<()>,
+) -> offblocks_result {
+    boundary(|| {
+        // SAFETY: forwarded from the exported function's caller.
+        let (client, id, key) = unsafe {
+            (
+                arg_ref(client, "client")?,
+                arg_str(id, "id")?,
+                arg_opt_str(idempotency_key, "idempotency_key")?,
+            )
+        };
+        action(&accounts(&client.client, key), id).map_err(Failure::from)
+    })
+}
+
+/// `POST /customers/{customer_id}/accounts`: opens an account for an `active` customer
+/// and stores it as JSON in `*out_json` (with its `challenge`). `json_body` is
+/// `{"type": "card_account", "currencies": ["EUR"]}`, or NULL for exactly that.
+///
+/// `idempotency_key` (a UUID) may be NULL: a fresh one is used.
+///
+/// # Safety
+/// `client` is a live handle or NULL; the strings are NULL or NUL-terminated; `out_json`
+/// is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn offblocks_account_create(
+    client: *const offblocks_client,
+    customer_id: *const c_char,
+    json_body: *const c_char,
+    idempotency_key: *const c_char,
+    out_json: *mut *mut c_char,
+) -> offblocks_result {
+    boundary(|| {
+        // SAFETY: the caller's guarantees above.
+        let (client, customer_id, body, key, out) = unsafe {
+            (
+                arg_ref(client, "client")?,
+                arg_str(customer_id, "customer_id")?,
+                arg_opt_str(json_body, "json_body")?,
+                arg_opt_str(idempotency_key, "idempotency_key")?,
+                arg_out(out_json, "out_json")?,
+            )
+        };
+        let body: NewAccount = match body {
+            Some(text) => parse_strict(text, "json_body")?,
+            None => NewAccount::default(),
+        };
+        let account = accounts(&client.client, key).create(customer_id, &body)?;
+        put_string(out, to_json(&account)?)
+    })
+}
+
+/// `GET /accounts/{id}`: stores the account as JSON in `*out_json`.
+///
+/// # Safety
+/// `client` is a live handle or NULL; `id` is NULL or NUL-terminated; `out_json` is NULL
+/// or writable.
+#[no_mangle]
+pub unsafe extern "C" fn offblocks_account_get(
+    client: *const offblocks_client,
+    id: *const c_char,
+    out_json: *mut *mut c_char,
+) -> offblocks_result {
+    boundary(|| {
+        // SAFETY: the caller's guarantees above.
+        let (client, id, out) = unsafe {
+            (
+                arg_ref(client, "client")?,
+                arg_str(id, "id")?,
+                arg_out(out_json, "out_json")?,
+            )
+        };
+        let account = client.client.accounts().get(id)?;
+        put_string(out, to_json(&account)?)
+    })
+}
+
+/// `GET /accounts`: stores a JSON array of every account in `*out_json`.
+///
+/// # Safety
+/// `client` is a live handle or NULL; `out_json` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn offblocks_account_list(
+    client: *const offblocks_client,
+    out_json: *mut *mut c_char,
+) -> offblocks_result {
+    boundary(|| {
+        // SAFETY: the caller's guarantees above.
+        let (client, out) = unsafe { (arg_ref(client, "client")?, arg_out(out_json, "out_json")?) };
+        let list = client.client.accounts().list()?;
+        put_string(out, to_json(&list)?)
+    })
+}
+
+/// `GET /customers/{customer_id}/accounts`: stores a JSON array of the customer's
+/// accounts in `*out_json`.
+///
+/// # Safety
+/// `client` is a live handle or NULL; `customer_id` is NULL or NUL-terminated;
+/// `out_json` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn offblocks_account_list_for_customer(
+    client: *const offblocks_client,
+    customer_id: *const c_char,
+    out_json: *mut *mut c_char,
+) -> offblocks_result {
+    boundary(|| {
+        // SAFETY: the caller's guarantees above.
+        let (client, customer_id, out) = unsafe {
+            (
+                arg_ref(client, "client")?,
+                arg_str(customer_id, "customer_id")?,
+                arg_out(out_json, "out_json")?,
+            )
+        };
+        let list = client.client.accounts().list_for_customer(customer_id)?;
+        put_string(out, to_json(&list)?)
+    })
+}
+
+/// `GET /accounts/{id}/challenge`: a new challenge for the account (earlier ones stop
+/// working), stored as base64 text (not JSON) in `*out_challenge`.
+///
+/// # Safety
+/// `client` is a live handle or NULL; `id` is NULL or NUL-terminated; `out_challenge` is
+/// NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn offblocks_account_challenge(
+    client: *const offblocks_client,
+    id: *const c_char,
+    out_challenge: *mut *mut c_char,
+) -> offblocks_result {
+    boundary(|| {
+        // SAFETY: the caller's guarantees above.
+        let (client, id, out) = unsafe {
+            (
+                arg_ref(client, "client")?,
+                arg_str(id, "id")?,
+                arg_out(out_challenge, "out_challenge")?,
+            )
+        };
+        put_string(out, client.client.accounts().challenge(id)?)
+    })
+}
+
+/// `POST /accounts/{id}/challenge/sign` with a signature made elsewhere: `json_body` is
+/// `{"ownerId": "<CAIP-10>", "challenge": "<base64 as issued>", "signature": "<base64>"}`.
+///
+/// `idempotency_key` (a UUID) may be NULL: a fresh one is used.
+///
+/// # Safety
+/// `client` is a live handle or NULL; the strings are NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn offblocks_account_submit_challenge(
+    client: *const offblocks_client,
+    id: *const c_char,
+    json_body: *const c_char,
+    idempotency_key: *const c_char,
+) -> offblocks_result {
+    boundary(|| {
+        // SAFETY: the caller's guarantees above.
+        let (client, id, body, key) = unsafe {
+            (
+                arg_ref(client, "client")?,
+                arg_str(id, "id")?,
+                arg_str(json_body, "json_body")?,
+                arg_opt_str(idempotency_key, "idempotency_key")?,
+            )
+        };
+        let body: ChallengeSignature = parse_strict(body, "json_body")?;
+        accounts(&client.client, key).submit_challenge(id, &body)?;
+        Ok(())
+    })
+}
+
+/// `PATCH /accounts/{id}/activate`.
+///
+/// `idempotency_key` (a UUID) may be NULL: a fresh one is used.
+///
+/// # Safety
+/// `client` is a live handle or NULL; the strings are NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn offblocks_account_activate(
+    client: *const offblocks_client,
+    id: *const c_char,
+    idempotency_key: *const c_char,
+) -> offblocks_result {
+    // SAFETY: same contract as this function's.
+    unsafe { account_action(client, id, idempotency_key, |a, id| a.activate(id)) }
+}
+
+/// `PATCH /accounts/{id}/deactivate`.
+///
+/// `idempotency_key` (a UUID) may be NULL: a fresh one is used.
+///
+/// # Safety
+/// `client` is a live handle or NULL; the strings are NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn offblocks_account_deactivate(
+    client: *const offblocks_client,
+    id: *const c_char,
+    idempotency_key: *const c_char,
+) -> offblocks_result {
+    // SAFETY: same contract as this function's.
+    unsafe { account_action(client, id, idempotency_key, |a, id| a.deactivate(id)) }
+}
+
+/// `DELETE /accounts/{id}`: closes the account (final).
+///
+/// `idempotency_key` (a UUID) may be NULL: a fresh one is used.
+///
+/// # Safety
+/// `client` is a live handle or NULL; the strings are NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn offblocks_account_close(
+    client: *const offblocks_client,
+    id: *const c_char,
+    idempotency_key: *const c_char,
+) -> offblocks_result {
+    // SAFETY: same contract as this function's.
+    unsafe { account_action(client, id, idempotency_key, |a, id| a.close(id)) }
+}

@@ -1,0 +1,207 @@
+//! The C ABI: the only module of the crate allowed `unsafe`.
+//!
+//! Every exported function has the same four parts:
+//!
+//! 1. a panic boundary, [`boundary`], that turns a panic into
+//!    [`offblocks_result::OFFBLOCKS_PANIC`] (a plain function taking a closure, not a
+//!    macro, so rustfmt formats the bodies);
+//! 2. each pointer checked and turned into a reference ([`arg_ref`], [`arg_str`],
+//!    [`arg_out`]…), or the call fails with `OFFBLOCKS_NULL_ARGUMENT`,
+//!    `OFFBLOCKS_INVALID_UTF8`…;
+//! 3. an ordinary safe Rust call doing the work;
+//! 4. out-parameters written last, and only on success ([`put_string`]).
+//!
+//! The conventions a C caller relies on (result codes, ownership, threading) are written
+//! once, in the preamble of `include/offblocks.h` (from `cbindgen.toml`). The header is
+//! generated from this module by `build.rs`; `tests/ffi_header.rs` fails when the
+//! committed copy differs from what the build produces.
+#![allow(unsafe_code)]
+#![deny(unsafe_op_in_unsafe_fn)]
+// C names: `offblocks_client`, `OFFBLOCKS_OK`.
+#![allow(non_camel_case_types)]
+
+// The order of these modules is the order of the header's sections.
+mod error;
+
+mod strings;
+
+mod client;
+
+mod auth;
+
+mod customers;
+
+mod accounts;
+
+mod webhooks;
+
+mod wallet;
+
+mod siwe;
+
+mod signer;
+
+mod onboard;
+
+pub use accounts::*;
+pub use auth::*;
+pub use client::*;
+pub use customers::*;
+pub use error::*;
+pub use onboard::*;
+pub use signer::*;
+pub use siwe::*;
+pub use strings::*;
+pub use wallet::*;
+pub use webhooks::*;
+
+use std::ffi::{c_char, CStr, CString};
+use std::mem::MaybeUninit;
+use std::panic::{self, AssertUnwindSafe};
+
+use error::Failure;
+
+/// The panic boundary of every function returning an [`offblocks_result`]: clears this
+/// thread's last error, runs `f`, and turns its error (or a panic) into a result code
+/// and this thread's last-error detail.
+pub(crate) fn boundary<F>(f: F) -> offblocks_result
+where
+    F: FnOnce() -> Result<(), Failure>,
+{
+    error::clear();
+    let outcome = panic::catch_unwind(AssertUnwindSafe(f));
+    match outcome {
+        Ok(Ok(())) => offblocks_result::OFFBLOCKS_OK,
+        Ok(Err(failure)) => error::store(failure),
+        Err(payload) => error::store(Failure::from_panic(payload.as_ref())),
+    }
+}
+
+/// The panic boundary of the few functions that cannot fail (getters, `_free`): a panic
+/// yields `fallback`. The last error is left as it is.
+pub(crate) fn boundary_infallible<T, F: FnOnce() -> T>(fallback: T, f: F) -> T {
+    panic::catch_unwind(AssertUnwindSafe(f)).unwrap_or(fallback)
+}
+
+/// Borrows a handle or other pointed-to argument.
+///
+/// # Safety
+/// `ptr` is NULL or points to a live `T` that is not mutated during the call.
+pub(crate) unsafe fn arg_ref<'a, T>(ptr: *const T, name: &'static str) -> Result<&'a T, Failure> {
+    // SAFETY: the caller guarantees `ptr` is NULL or valid; NULL gives `None`.
+    unsafe { ptr.as_ref() }.ok_or_else(|| Failure::null(name))
+}
+
+/// Borrows a NUL-terminated UTF-8 string argument.
+///
+/// # Safety
+/// `ptr` is NULL or points to a NUL-terminated string valid for the whole call.
+pub(crate) unsafe fn arg_str<'a>(
+    ptr: *const c_char,
+    name: &'static str,
+) -> Result<&'a str, Failure> {
+    if ptr.is_null() {
+        return Err(Failure::null(name));
+    }
+    // SAFETY: non-NULL, and the caller guarantees a NUL-terminated string that stays
+    // valid for the call.
+    let text = unsafe { CStr::from_ptr(ptr) };
+    text.to_str().map_err(|e| Failure::utf8(name, &e))
+}
+
+/// Borrows a string argument that may be NULL (meaning "not given").
+///
+/// # Safety
+/// As [`arg_str`].
+pub(crate) unsafe fn arg_opt_str<'a>(
+    ptr: *const c_char,
+    name: &'static str,
+) -> Result<Option<&'a str>, Failure> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: forwarded from the caller's guarantee.
+    unsafe { arg_str(ptr, name) }.map(Some)
+}
+
+/// Borrows `len` bytes at `ptr`; `ptr` may be NULL only when `len` is 0.
+///
+/// # Safety
+/// `ptr` is NULL or points to `len` readable bytes valid for the whole call.
+pub(crate) unsafe fn arg_bytes<'a>(
+    ptr: *const u8,
+    len: usize,
+    name: &'static str,
+) -> Result<&'a [u8], Failure> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if ptr.is_null() {
+        return Err(Failure::null(name));
+    }
+    if len > isize::MAX as usize {
+        return Err(Failure::invalid(format!("{name} is too long")));
+    }
+    // SAFETY: non-NULL, `len` fits in isize, and the caller guarantees `len` readable
+    // bytes that are not mutated during the call.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+/// Checks an out-parameter, to be written last with [`MaybeUninit::write`].
+///
+/// # Safety
+/// `ptr` is NULL or valid for a write of one `T` (its current content is not read).
+pub(crate) unsafe fn arg_out<'a, T>(
+    ptr: *mut T,
+    name: &'static str,
+) -> Result<&'a mut MaybeUninit<T>, Failure> {
+    // SAFETY: `MaybeUninit<T>` has `T`'s layout, and the caller guarantees `ptr` is NULL
+    // or writable; NULL gives `None`.
+    unsafe { ptr.cast::<MaybeUninit<T>>().as_mut() }.ok_or_else(|| Failure::null(name))
+}
+
+/// Writes `text` to a `char **` out-parameter as a library-owned string (freed with
+/// [`offblocks_string_free`]). Fails without writing when `text` holds a NUL byte.
+pub(crate) fn put_string(out: &mut MaybeUninit<*mut c_char>, text: String) -> Result<(), Failure> {
+    let owned = CString::new(text).map_err(|_| Failure::decode("result holds a NUL byte"))?;
+    out.write(owned.into_raw());
+    Ok(())
+}
+
+/// Writes a secret (a PEM, a token) like [`put_string`], copied exactly once into a
+/// buffer that has room for the NUL, so that no stray copy is left in freed memory.
+pub(crate) fn put_secret(out: &mut MaybeUninit<*mut c_char>, secret: &str) -> Result<(), Failure> {
+    let mut text = String::with_capacity(secret.len() + 1);
+    text.push_str(secret);
+    put_string(out, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_a_code_and_a_message() {
+        let rc = boundary(|| panic!("boom"));
+        assert_eq!(rc, offblocks_result::OFFBLOCKS_PANIC);
+        assert_eq!(
+            offblocks_last_error_code(),
+            offblocks_result::OFFBLOCKS_PANIC
+        );
+        // SAFETY: the message is a valid string until the next call on this thread.
+        let message = unsafe { CStr::from_ptr(offblocks_last_error_message()) };
+        assert_eq!(message.to_str().unwrap(), "internal error (panic): boom");
+        assert_eq!(boundary(|| Ok(())), offblocks_result::OFFBLOCKS_OK);
+        assert_eq!(boundary_infallible(7, || panic!("again")), 7);
+    }
+
+    #[test]
+    fn byte_arguments_allow_null_only_when_empty() {
+        // SAFETY: NULL with length 0 is never read; the slice points to 3 bytes.
+        unsafe {
+            assert_eq!(arg_bytes(std::ptr::null(), 0, "m").unwrap(), b"");
+            assert!(arg_bytes(std::ptr::null(), 3, "m").is_err());
+            assert_eq!(arg_bytes(b"abc".as_ptr(), 3, "m").unwrap(), b"abc");
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! Signing challenges with a signer, and the whole onboarding flow in one call.
+
+use std::ffi::{c_char, c_void, CString};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::client::offblocks_client;
+use super::error::{offblocks_result, Failure};
+use super::signer::offblocks_signer;
+use super::strings::{parse_strict, to_json};
+use super::{arg_opt_str, arg_out, arg_ref, arg_str, boundary, put_string};
+use crate::models::{Account, Customer, NewAccount};
+use crate::onboarding::{OnboardingRequest, Progress};
+use crate::wallet::{AccountId, ChainId};
+
+/// Called by `offblocks_onboard` after each step, on the calling thread: `step` is a
+/// stable snake_case name (`create_customer`, `sign_customer_challenge`,
+/// `verify_customer`, `wait_customer`, `create_account`, `sign_account_challenge`,
+/// `wait_account`, `done`), `status` the resource's status after it, `elapsed_ms` the
+/// time since the flow started, `message` a short description. The strings are valid
+/// only during the call; `user_data` is the pointer given to `offblocks_onboard`.
+pub type offblocks_progress_fn = Option<
+    unsafe extern "C-unwind" fn(
+        user_data: *mut c_void,
+        step: *const c_char,
+        status: *const c_char,
+        elapsed_ms: u64,
+        message: *const c_char,
+    ),
+>;
+
+/// The JSON request of `offblocks_onboard`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct Request {
+    external_id: String,
+    chain: String,
+    simulate_verification: Option<bool>,
+    account: Option<NewAccount>,
+    timeout_ms: Option<u64>,
+    poll_interval_ms: Option<u64>,
+}
+
+impl Request {
+    fn into_request(self) -> Result<OnboardingRequest, Failure> {
+        let mut req = OnboardingRequest::new(self.external_id, ChainId::parse(&self.chain)?);
+        if let Some(simulate) = self.simulate_verification {
+            req.simulate_verification = simulate;
+        }
+        if let Some(account) = self.account {
+            req.account = account;
+        }
+        if let Some(ms) = self.timeout_ms {
+            req.timeout = Duration::from_millis(ms);
+        }
+        if let Some(ms) = self.poll_interval_ms {
+            req.poll_interval = Duration::from_millis(ms);
+        }
+        Ok(req)
+    }
+}
+
+/// A C string for a callback; a NUL byte (never expected) becomes U+FFFD.
+fn c_text(text: &str) -> CString {
+    CString::new(text.replace('\0', "\u{fffd}")).unwrap_or_default()
+}
+
+/// Runs the whole onboarding flow with `signer` as the customer's wallet: creates the
+/// customer (or picks it up if it exists), checks and signs its challenge, has the
+/// sandbox verify it when asked, waits until it is `active`, opens the account (or
+/// picks up an open one), signs its challenge, and waits until the account is `active`.
+/// Stores `{"customer": {…}, "account": {…}}` in `*out_json`.
+///
+/// `request_json`: `{"externalId": "…", "chain": "eip155:300"}` and optionally
+/// `"simulateVerification"` (true), `"account"` (`{"type": "card_account",
+/// "currencies": ["EUR"]}`), `"timeoutMs"` (120000), `"pollIntervalMs"` (100).
+///
+/// Every step is resumable: after a crash, calling again with the same request and
+/// signer continues where the flow stopped, creating nothing twice. `progress` (may be
+/// NULL) is called after each step with `user_data`. Blocks until done:
+/// `OFFBLOCKS_TIMEOUT` when statuses do not change in time, `OFFBLOCKS_STATE` for a
+/// rejected customer or failed account, `OFFBLOCKS_SIGNER` when the signer fails.
+///
+/// # Safety
+/// `client` and `signer` are live handles or NULL; `request_json` is NULL or
+/// NUL-terminated; `progress` is NULL or a function as documented at
+/// `offblocks_progress_fn`; `out_json` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn offblocks_onboard(
+    client: *const offblocks_client,
+    request_json: *const c_char,
+    signer: *const offblocks_signer,
+    progress: offblocks_progress_fn,
+    user_data: *mut c_void,
+    out_json: *mut *mut c_char,
+) -> offblocks_result {
+    boundary(|| {
+        // SAFETY: the caller's guarantees above.
+        let (client, request, signer, out) = unsafe {
+            (
+                arg_ref(client, "client")?,
+                arg_str(request_json, "request_json")?,
+                arg_ref(signer, "signer")?,
+                arg_out(out_json, "out_json")?,
+            )
+        };
+        let request: Request =
+            serde_json::from_str(request).map_err(|e| Failure::json("request_json", e))?;
+        let request = request.into_request()?;
+        let mut report = |p: &Progress| {
+            if let Some(callback) = progress {
+                let (step, status, message) = (
+                    c_text(p.step.as_str()),
+                    c_text(&p.status),
+                    c_text(&p.message),
+                );
+                let elapsed = u64::try_from(p.elapsed.as_millis()).unwrap_or(u64::MAX);
+                // SAFETY: the host's function, called as its type documents, with
+                // strings that live until it returns. A panic in it (possible only for
+                // a C-unwind function written in Rust) reaches the panic boundary.
+                unsafe {
+                    callback(
+                        user_data,
+                        step.as_ptr(),
+                        status.as_ptr(),
+                        elapsed,
+                        message.as_ptr(),
+                    )
+                };
+            }
+        };
+        let onboarded = client
+            .client
+            .onboard(&request, signer.signer.as_ref(), &mut report)?;
+        put_string(out, to_json(&onboarded)?)
+    })
+}
+
+/// Signs the customer's challenge with `signer` and submits it
+/// (`POST /customers/{id}/challenge/sign`). `customer_json` is the customer as
+/// `offblocks_customer_create` or `offblocks_customer_get` returned it; its `challenge`
+/// is used when present, else the current one is fetched.
+///
+/// Before signing, the challenge is checked as `offblocks_siwe_guard` does (the domain
+/// must be the client's `challengeDomain`, by default the API host):
+/// `OFFBLOCKS_CHALLENGE_REFUSED` and nothing signed when it fails. An expired challenge
+/// is fetched again once. `OFFBLOCKS_CHALLENGE_REJECTED` when the server refuses the
+/// signature; `offblocks_last_error_reissued_challenge()` then gives the new challenge.
+///
+/// `idempotency_key` (a UUID) may be NULL: a fresh one is used.
+///
+/// # Safety
+/// `client` and `signer` are live handles or NULL; the strings are NULL or
+/// NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn offblocks_customer_sign_challenge(
+    client: *const offblocks_client,
+    customer_json: *const c_char,
+    signer: *const offblocks_signer,
+    idempotency_key: *const c_char,
+) -> offblocks_result {
+    boundary(|| {
+        // SAFETY: the caller's guarantees above.
+        let (client, customer, signer, key) = unsafe {
+            (
+                arg_ref(client, "client")?,
+                arg_str(customer_json, "customer_json")?,
+                arg_ref(signer, "signer")?,
+                arg_opt_str(idempotency_key, "idempotency_key")?,
+            )
+        };
+        let customer: Customer = parse_strict(customer, "customer_json")?;
+        let customers = match key {
+            Some(key) => client.client.customers().idempotency_key(key),
+            None => client.client.customers(),
+        };
+        customers.sign_challenge(&customer, signer.signer.as_ref())?;
+        Ok(())
+    })
+}
+
+/// Signs the account's challenge with `signer` and submits it
+/// (`POST /accounts/{id}/challenge/sign`). `account_json` is the account as
+/// `offblocks_account_create` or `offblocks_account_get` returned it (its `challenge` is
+/// used when present, else a new one is fetched); `owner_caip10` is the customer's
+/// `chainId`, whose address must be the signer's (else `OFFBLOCKS_CHALLENGE_REFUSED`).
+///
+/// `idempotency_key` (a UUID) may be NULL: a fresh one is used.
+///
+/// # Safety
+/// `client` and `signer` are live handles or NULL; the strings are NULL or
+/// NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn offblocks_account_sign_challenge(
+    client: *const offblocks_client,
+    account_json: *const c_char,
+    owner_caip10: *const c_char,
+    signer: *const offblocks_signer,
+    idempotency_key: *const c_char,
+) -> offblocks_result {
+    boundary(|| {
+        // SAFETY: the caller's guarantees above.
+        let (client, account, owner, signer, key) = unsafe {
+            (
+                arg_ref(client, "client")?,
+                arg_str(account_json, "account_json")?,
+                arg_str(owner_caip10, "owner_caip10")?,
+                arg_ref(signer, "signer")?,
+                arg_opt_str(idempotency_key, "idempotency_key")?,
+            )
+        };
+        let account: Account = parse_strict(account, "account_json")?;
+        let owner = AccountId::parse(owner)?;
+        let accounts = match key {
+            Some(key) => client.client.accounts().idempotency_key(key),
+            None => client.client.accounts(),
+        };
+        accounts.sign_challenge(&account, &owner, signer.signer.as_ref())?;
+        Ok(())
+    })
+}
