@@ -1,0 +1,163 @@
+"""Python bindings of the OffBlocks SDK: a client for the OffBlocks crypto-card
+onboarding API (customers, accounts, wallets, challenges, webhooks), over the SDK's C ABI.
+
+Every request is signed (RFC 9421, ``ecdsa-p384-sha384``) with a ``Content-Digest``
+(RFC 9530) and an ``Idempotency-Key`` that survives retries; customers prove they own
+their wallet by signing EIP-4361 challenges with EIP-191.
+
+Quick start, against the local emulator::
+
+    from offblocks import Wallet
+    from offblocks.sandbox import LocalSandbox
+
+    with LocalSandbox.start() as sandbox, sandbox.client() as client:
+        client.auth.register_signing_key()
+        done = client.onboard("user-42", signer=Wallet.random(),
+                              progress=lambda p: print(p.step, p.status))
+        print(done.customer.id, done.account.status)
+
+The shared library is loaded (and its version checked against this package's) on import;
+``OFFBLOCKS_LIB`` overrides its path.
+"""
+
+from __future__ import annotations
+
+from . import _native
+from ._native import library_path, library_version
+from ._version import __version__
+from .client import (
+    Accounts,
+    Auth,
+    Client,
+    Customers,
+    Retry,
+    Simulator,
+    Webhooks,
+    generate_signing_key,
+    parse_webhook_event,
+    signing_key_public_pem,
+)
+from .errors import (
+    ApiError,
+    AuthenticationError,
+    CallbackError,
+    ChallengeRefused,
+    ChallengeRejected,
+    ConfigError,
+    ConflictError,
+    DecodeError,
+    InternalError,
+    InvalidInput,
+    InvalidKey,
+    LibraryNotFound,
+    NotFoundError,
+    OffblocksError,
+    ResultCode,
+    SignerError,
+    SigningError,
+    SiweError,
+    StateError,
+    TimeoutError,
+    TransportError,
+    VersionMismatch,
+)
+from .models import (
+    Account,
+    AccountStatus,
+    AccountType,
+    Challenge,
+    Customer,
+    CustomerStatus,
+    DryRun,
+    Onboarded,
+    OpenEnum,
+    Progress,
+    SignatureEncoding,
+    SiweMessage,
+    Token,
+    Webhook,
+    WebhookEvent,
+    WebhookType,
+)
+from .wallet import (
+    AccountId,
+    CallbackSigner,
+    ChainId,
+    EthAccountSigner,
+    Signer,
+    Wallet,
+    check_challenge,
+    parse_siwe,
+    recover_address,
+)
+
+# Load the library now: a missing library or a version mismatch fails the import, with
+# the paths tried.
+_native.lib()
+
+__all__ = [
+    "__version__",
+    "library_path",
+    "library_version",
+    # client
+    "Client",
+    "Retry",
+    "Auth",
+    "Customers",
+    "Accounts",
+    "Simulator",
+    "Webhooks",
+    "generate_signing_key",
+    "signing_key_public_pem",
+    "parse_webhook_event",
+    # wallet
+    "Wallet",
+    "Signer",
+    "CallbackSigner",
+    "EthAccountSigner",
+    "ChainId",
+    "AccountId",
+    "recover_address",
+    "parse_siwe",
+    "check_challenge",
+    # models
+    "Account",
+    "AccountStatus",
+    "AccountType",
+    "Challenge",
+    "Customer",
+    "CustomerStatus",
+    "DryRun",
+    "Onboarded",
+    "OpenEnum",
+    "Progress",
+    "SignatureEncoding",
+    "SiweMessage",
+    "Token",
+    "Webhook",
+    "WebhookEvent",
+    "WebhookType",
+    # errors
+    "OffblocksError",
+    "ResultCode",
+    "InvalidInput",
+    "InvalidKey",
+    "SiweError",
+    "ConfigError",
+    "SigningError",
+    "SignerError",
+    "ChallengeRefused",
+    "ChallengeRejected",
+    "TransportError",
+    "ApiError",
+    "AuthenticationError",
+    "NotFoundError",
+    "ConflictError",
+    "DecodeError",
+    "TimeoutError",
+    "StateError",
+    "CallbackError",
+    "InternalError",
+    "LibraryNotFound",
+    "VersionMismatch",
+]

@@ -1,0 +1,61 @@
+"""An owned handle of the library, safe to close while other threads use it."""
+
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+from .errors import OffblocksError
+
+
+class OwnedHandle:
+    """A handle (an address) with its ``_free`` function.
+
+    :meth:`enter` / :meth:`leave` bracket each use; :meth:`close` marks the handle closed,
+    waits until no use is in progress (a handle's ``_free`` must never overlap a call on
+    it), then frees it. Uses after ``close`` raise :class:`OffblocksError`.
+    """
+
+    __slots__ = ("_handle", "_free", "_active", "_closed", "_cond", "_what")
+
+    def __init__(self, handle: int, free: Callable[[int], None], what: str) -> None:
+        self._handle: int | None = handle
+        self._free = free
+        self._active = 0
+        self._closed = False
+        self._cond = threading.Condition()
+        self._what = what
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def enter(self) -> int:
+        with self._cond:
+            if self._closed or not self._handle:
+                raise OffblocksError(f"the {self._what} is closed")
+            self._active += 1
+            return self._handle
+
+    def leave(self) -> None:
+        with self._cond:
+            self._active -= 1
+            if not self._active:
+                self._cond.notify_all()
+
+    def close(self) -> None:
+        with self._cond:
+            if self._closed:
+                return
+            self._closed = True
+            while self._active:
+                self._cond.wait()
+            handle, self._handle = self._handle, None
+        if handle:
+            self._free(handle)
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # pragma: no cover - interpreter shutdown
+            pass

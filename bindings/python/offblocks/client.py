@@ -1,0 +1,816 @@
+"""The OffBlocks API client."""
+
+from __future__ import annotations
+
+import builtins
+import ctypes
+import json
+import os
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from . import _native
+from ._handle import OwnedHandle
+from ._native import opt_text, text
+from .errors import CallbackError, ConfigError, OffblocksError
+from .models import (
+    Account,
+    Challenge,
+    Customer,
+    DryRun,
+    Onboarded,
+    Progress,
+    Token,
+    Webhook,
+    WebhookEvent,
+    WebhookType,
+)
+from .wallet import NativeSigner, Signer, Wallet
+
+__all__ = [
+    "Client",
+    "Retry",
+    "generate_signing_key",
+    "signing_key_public_pem",
+    "parse_webhook_event",
+]
+
+
+@dataclass(frozen=True)
+class Retry:
+    """How calls are retried (connection failures, 429, 5xx), with the same
+    Idempotency-Key.
+
+    Attributes:
+        max_attempts: attempts in all, the first included (default 4).
+        base_backoff: the first pause, in seconds (default 0.2); it doubles each time.
+        max_backoff: the longest pause, in seconds (default 5).
+    """
+
+    max_attempts: int | None = None
+    base_backoff: float | None = None
+    max_backoff: float | None = None
+
+    def to_json(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        if self.max_attempts is not None:
+            out["maxAttempts"] = int(self.max_attempts)
+        if self.base_backoff is not None:
+            out["baseBackoffMs"] = _ms(self.base_backoff, "retry.base_backoff")
+        if self.max_backoff is not None:
+            out["maxBackoffMs"] = _ms(self.max_backoff, "retry.max_backoff")
+        return out
+
+
+def _ms(seconds: float, name: str) -> int:
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+        raise ConfigError(f"{name} must be a non-negative number of seconds")
+    return int(round(seconds * 1000))
+
+
+def _json_arg(value: Any) -> bytes:
+    return text(json.dumps(value, separators=(",", ":")), "json")
+
+
+def _loads(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError as e:
+        from .errors import DecodeError
+
+        raise DecodeError("the library returned text that is not JSON") from e
+
+
+class Client:
+    """A client of the OffBlocks API: every call signed (RFC 9421, ``ecdsa-p384-sha384``)
+    with a ``Content-Digest`` (RFC 9530) and an ``Idempotency-Key`` that survives retries.
+
+    Keyword arguments mirror the C ABI's JSON configuration (``offblocks_client_new``);
+    durations are in seconds. One of ``signing_key_pem`` and ``generate_signing_key`` is
+    required. A client may be shared by many threads; :meth:`close` waits for calls in
+    progress.
+
+    Example (against the local emulator)::
+
+        from offblocks import Client, Wallet
+
+        with Client(base_url="http://127.0.0.1:8080/v1", api_key="key", api_secret="secret",
+                    generate_signing_key=True) as client:
+            client.auth.register_signing_key()
+            wallet = Wallet.random()
+            done = client.onboard("user-42", signer=wallet)
+            print(done.account.status)      # AccountStatus.ACTIVE
+
+    Args:
+        base_url: the API's base URL, e.g. ``"http://127.0.0.1:8080/v1"``; or
+        environment: ``"sandbox"`` (the default) or ``"live"``; not both.
+        api_key, api_secret: the API credentials (required).
+        signing_key_pem: the P-384 request-signing private key (SEC1 or PKCS#8 PEM); or
+        generate_signing_key: make a fresh one (then register it with
+            ``client.auth.register_signing_key()``).
+        key_id: the id of an already registered signing key.
+        connect_timeout, timeout: in seconds (10 and 30).
+        retry: a :class:`Retry` or a mapping with its fields.
+        user_agent, covered_components, digest (``"sha-256"``, ``"sha-512"``, ``"both"``),
+        clock_skew (seconds), allow_insecure_http (plain http to a non-loopback host),
+        challenge_domain, signature_validity (seconds), signature_nonce, signature_label,
+        token_refresh_margin (seconds): see the C header.
+
+    Raises:
+        ConfigError: missing or contradictory settings.
+        InvalidKey: a PEM that is not a P-384 private key.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        environment: str | None = None,
+        api_key: str | None = None,
+        api_secret: str | None = None,
+        signing_key_pem: str | None = None,
+        generate_signing_key: bool = False,
+        key_id: str | None = None,
+        connect_timeout: float | None = None,
+        timeout: float | None = None,
+        retry: Retry | Mapping[str, Any] | None = None,
+        user_agent: str | None = None,
+        covered_components: Sequence[str] | None = None,
+        digest: str | None = None,
+        clock_skew: int | None = None,
+        allow_insecure_http: bool | None = None,
+        challenge_domain: str | None = None,
+        signature_validity: int | None = None,
+        signature_nonce: bool | None = None,
+        signature_label: str | None = None,
+        token_refresh_margin: int | None = None,
+    ) -> None:
+        config: dict[str, Any] = {}
+
+        def put(key: str, value: Any) -> None:
+            if value is not None:
+                config[key] = value
+
+        put("baseUrl", base_url)
+        put("environment", environment)
+        put("apiKey", api_key)
+        put("apiSecret", api_secret)
+        put("signingKeyPem", signing_key_pem)
+        if generate_signing_key:
+            config["generateSigningKey"] = True
+        put("keyId", key_id)
+        if connect_timeout is not None:
+            config["connectTimeoutMs"] = _ms(connect_timeout, "connect_timeout")
+        if timeout is not None:
+            config["timeoutMs"] = _ms(timeout, "timeout")
+        if retry is not None:
+            if isinstance(retry, Retry):
+                config["retry"] = retry.to_json()
+            else:
+                try:
+                    config["retry"] = Retry(**dict(retry)).to_json()
+                except TypeError as e:
+                    raise ConfigError(f"retry: {e}") from e
+        put("userAgent", user_agent)
+        if covered_components is not None:
+            config["coveredComponents"] = list(covered_components)
+        put("digest", digest)
+        put("clockSkewSecs", clock_skew)
+        put("allowInsecureHttp", allow_insecure_http)
+        put("challengeDomain", challenge_domain)
+        put("signatureValiditySecs", signature_validity)
+        put("signatureNonce", signature_nonce)
+        put("signatureLabel", signature_label)
+        put("tokenRefreshMarginSecs", token_refresh_margin)
+        self._init(config)
+
+    def _init(self, config: dict[str, Any]) -> None:
+        handle = _new_handle(config)
+        self._owned = OwnedHandle(handle, _native.function("offblocks_client_free"), "client")
+        self.customers = Customers(self)
+        self.accounts = Accounts(self)
+        self.webhooks = Webhooks(self)
+        self.auth = Auth(self)
+        self.simulator = Simulator(self)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Client:
+        """A client from the C ABI's JSON configuration as a mapping (camelCase keys).
+
+        >>> Client.from_config({"baseUrl": "http://127.0.0.1:1/v1", "apiKey": "k",
+        ...                     "apiSecret": "s", "generateSigningKey": True}).close()
+        """
+        self = cls.__new__(cls)
+        self._init(dict(config))
+        return self
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Client:
+        """A client from the same variables as the Rust example: ``OFFBLOCKS_BASE_URL``,
+        ``OFFBLOCKS_API_KEY``, ``OFFBLOCKS_API_SECRET``, ``OFFBLOCKS_SIGNING_KEY`` (the
+        path of a P-384 PEM; a fresh key when unset) and ``OFFBLOCKS_KEY_ID``."""
+
+        def env(name: str) -> str | None:
+            value = os.environ.get(name, "").strip()
+            return value or None
+
+        kwargs: dict[str, Any] = {
+            "base_url": env("OFFBLOCKS_BASE_URL"),
+            "api_key": env("OFFBLOCKS_API_KEY"),
+            "api_secret": env("OFFBLOCKS_API_SECRET"),
+            "key_id": env("OFFBLOCKS_KEY_ID"),
+        }
+        key_path = env("OFFBLOCKS_SIGNING_KEY")
+        if key_path:
+            try:
+                with open(key_path, encoding="utf-8") as f:
+                    kwargs["signing_key_pem"] = f.read()
+            except OSError as e:
+                raise ConfigError(f"cannot read OFFBLOCKS_SIGNING_KEY {key_path}: {e}") from e
+        else:
+            kwargs["generate_signing_key"] = True
+        kwargs.update(overrides)
+        return cls(**kwargs)
+
+    # -- lifetime ------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Releases the client, after the calls in progress on other threads return.
+        Calls made after it raise :class:`OffblocksError`. Closing twice is harmless."""
+        owned = getattr(self, "_owned", None)
+        if owned is not None:
+            owned.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._owned.closed
+
+    def _enter(self) -> int:
+        return self._owned.enter()
+
+    def _leave(self) -> None:
+        self._owned.leave()
+
+    def _call(self, name: str, *args: Any) -> None:
+        handle = self._enter()
+        try:
+            _native.call(name, handle, *args)
+        finally:
+            self._leave()
+
+    def _call_string(self, name: str, *args: Any) -> str:
+        handle = self._enter()
+        try:
+            return _native.call_string(name, handle, *args)
+        finally:
+            self._leave()
+
+    def _call_json(self, name: str, *args: Any) -> Any:
+        return _loads(self._call_string(name, *args))
+
+    # -- client settings -----------------------------------------------------------------
+
+    @property
+    def key_id(self) -> str | None:
+        """The id of the key the client signs with, or ``None`` before one is registered.
+        Set it to use a key registered earlier (``None`` forgets it)."""
+        handle = self._enter()
+        try:
+            return _native.call_opt_string("offblocks_client_key_id", handle)
+        finally:
+            self._leave()
+
+    @key_id.setter
+    def key_id(self, value: str | None) -> None:
+        self._call("offblocks_client_set_key_id", opt_text(value, "key_id"))
+
+    def dry_run(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        idempotency_key: str | None = None,
+        token: str | None = None,
+    ) -> DryRun:
+        """Shows, without sending anything, exactly what a request would carry: its
+        headers (signature, digest, token…) and the RFC 9421 signature base.
+
+        ``body`` is JSON text (``str``) or a value to encode as JSON. ``token`` is the
+        bearer token to show (by default the client's, fetched if needed).
+
+        >>> run = client.dry_run("POST", "/customers", {"externalId": "u"})  # doctest: +SKIP
+        >>> run.header("content-digest")                                      # doctest: +SKIP
+        'sha-256=:…:'
+        """
+        body_text = None
+        if body is not None:
+            body_text = body if isinstance(body, str) else json.dumps(body, separators=(",", ":"))
+        raw = self._call_json(
+            "offblocks_dry_run",
+            text(method, "method"),
+            text(path, "path"),
+            opt_text(body_text, "body"),
+            opt_text(idempotency_key, "idempotency_key"),
+            opt_text(token, "token"),
+        )
+        return DryRun.from_json(raw)
+
+    def register_signing_key(self, *, idempotency_key: str | None = None) -> str:
+        """Shortcut for :meth:`Auth.register_signing_key`."""
+        return self.auth.register_signing_key(idempotency_key=idempotency_key)
+
+    def onboard(
+        self,
+        external_id: str,
+        *,
+        signer: Signer | Wallet,
+        chain: str = "eip155:300",
+        progress: Callable[[Progress], object] | None = None,
+        simulate_verification: bool = True,
+        account_type: str = "card_account",
+        currencies: Iterable[str] = ("EUR",),
+        timeout: float = 120.0,
+        poll_interval: float = 0.1,
+    ) -> Onboarded:
+        """Runs the whole onboarding flow: creates the customer ``external_id`` with
+        ``signer``'s address on ``chain`` (or picks it up if it exists), checks and signs
+        its challenge, has the sandbox's simulator verify it (``simulate_verification``),
+        waits until it is ``active``, opens the account (or picks up an open one), signs
+        its challenge, and waits until the account is ``active``.
+
+        ``signer`` is a :class:`Wallet` (the library signs by itself) or any
+        :class:`Signer` (``address`` + ``sign_personal(bytes) -> bytes``), called back
+        from the library. ``progress`` is called after each step with a
+        :class:`Progress`.
+
+        Every step is resumable: calling again with the same ``external_id`` and signer
+        after a crash continues where the flow stopped, creating nothing twice.
+
+        >>> done = client.onboard("user-42", signer=Wallet.random(),       # doctest: +SKIP
+        ...                       progress=lambda p: print(p.step, p.status))
+        create_customer initiating
+        ...
+        done active
+
+        Raises:
+            SignerError: the signer failed (a Python signer's exception is ``__cause__``).
+            CallbackError: ``progress`` raised (``__cause__``); the flow itself ran to its
+                end, and ``onboarded`` holds its result when it succeeded.
+            TimeoutError: statuses did not change within ``timeout`` seconds.
+            StateError: the customer was rejected, or the account failed or was closed.
+            ApiError, TransportError…: as the underlying calls.
+        """
+        request = {
+            "externalId": external_id,
+            "chain": chain,
+            "simulateVerification": bool(simulate_verification),
+            "account": {"type": str(account_type), "currencies": list(currencies)},
+            "timeoutMs": _ms(timeout, "timeout"),
+            "pollIntervalMs": _ms(poll_interval, "poll_interval"),
+        }
+        request_arg = _json_arg(request)
+        progress_errors: list[BaseException] = []
+
+        def on_progress(
+            _user_data: Any, step: bytes | None, status: bytes | None, elapsed_ms: int,
+            message: bytes | None,
+        ) -> None:
+            # Called by the library on this thread; nothing may unwind into C.
+            if progress is None or progress_errors:
+                return
+            try:
+                progress(
+                    Progress(
+                        step=(step or b"").decode("utf-8", "replace"),
+                        status=(status or b"").decode("utf-8", "replace"),
+                        elapsed=elapsed_ms / 1000.0,
+                        message=(message or b"").decode("utf-8", "replace"),
+                    )
+                )
+            except BaseException as e:  # noqa: BLE001
+                progress_errors.append(e)
+
+        callback = _native.PROGRESS_FN(on_progress) if progress is not None else _native.PROGRESS_FN()
+        with NativeSigner(signer) as native_signer:
+            handle = self._enter()
+            signer_handle = native_signer.handle()
+            try:
+                out = ctypes.c_void_p()
+                code = _native.function("offblocks_onboard")(
+                    handle, request_arg, signer_handle, callback, None, ctypes.byref(out)
+                )
+                failure = _native.last_error(code) if code else None
+                raw = None if code else _native.take_string(out)
+            finally:
+                native_signer.release()
+                self._leave()
+            for error in progress_errors:
+                if isinstance(error, (KeyboardInterrupt, SystemExit)):
+                    raise error
+            native_signer.reraise()
+        del callback
+        if failure is not None:
+            if progress_errors:
+                failure.__context__ = progress_errors[0]
+            raise failure
+        onboarded = Onboarded.from_json(_loads(raw or "null"))
+        if progress_errors:
+            error = CallbackError(
+                f"the progress callback raised {type(progress_errors[0]).__name__}: "
+                f"{progress_errors[0]}"
+            )
+            error.onboarded = onboarded
+            raise error from progress_errors[0]
+        return onboarded
+
+    def _with_signer(self, signer: Signer | Wallet, name: str, *args: Any) -> None:
+        """Calls ``name(client, *args)`` where an argument ``_SIGNER`` stands for the
+        signer's handle; re-raises what a Python signer raised."""
+        with NativeSigner(signer) as native_signer:
+            handle = self._enter()
+            signer_handle = native_signer.handle()
+            try:
+                code = _native.function(name)(
+                    handle, *(signer_handle if a is _SIGNER else a for a in args)
+                )
+                failure = _native.last_error(code) if code else None
+            finally:
+                native_signer.release()
+                self._leave()
+            native_signer.reraise()
+        if failure is not None:
+            raise failure
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else "open"
+        return f"<offblocks.Client {state}>"
+
+
+_SIGNER = object()  # stands for the signer's handle in Client._with_signer's arguments
+
+
+def _new_handle(config: dict[str, Any]) -> int:
+    raw = json.dumps(config)
+    try:
+        return _native.call_handle("offblocks_client_new", text(raw, "config"))
+    except OffblocksError as e:
+        # A configuration that is not valid JSON for the call is a configuration error.
+        if e.code in (3,) and not isinstance(e, ConfigError):
+            raise ConfigError(e.message, code=e.code) from None
+        raise
+    finally:
+        del raw
+
+
+class _Part:
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+
+class Auth(_Part):
+    """``/auth``: tokens, credentials and the request-signing key (``client.auth``)."""
+
+    def token(self) -> Token:
+        """``POST /auth/token``: a fresh bearer token (calls fetch and refresh tokens by
+        themselves; this is for inspection). Raises :class:`AuthenticationError` for
+        wrong credentials."""
+        return Token.from_json(self._client._call_json("offblocks_auth_token"))
+
+    def register_signing_key(self, *, idempotency_key: str | None = None) -> str:
+        """``PUT /auth/signing``: registers the public half of the client's signing key and
+        makes the returned key id the one the client signs with. Returns the key id."""
+        return self._client._call_string(
+            "offblocks_signing_key_register", opt_text(idempotency_key, "idempotency_key")
+        )
+
+    def delete_signing_key(self, *, idempotency_key: str | None = None) -> None:
+        """``DELETE /auth/signing``: removes the registered signing key; signed calls fail
+        with :class:`ConfigError` until one is registered again."""
+        self._client._call(
+            "offblocks_signing_key_delete", opt_text(idempotency_key, "idempotency_key")
+        )
+
+    def rotate_credentials(
+        self, api_key: str, api_secret: str, *, idempotency_key: str | None = None
+    ) -> None:
+        """``PUT /auth/credentials``: replaces the API key and secret; the client switches
+        to them (and keeps the old ones on failure)."""
+        self._client._call(
+            "offblocks_auth_rotate_credentials",
+            text(api_key, "api_key"),
+            text(api_secret, "api_secret"),
+            opt_text(idempotency_key, "idempotency_key"),
+        )
+
+    def revoke_credentials(self, *, idempotency_key: str | None = None) -> None:
+        """``DELETE /auth/credentials``: revokes API access for the client's
+        credentials."""
+        self._client._call(
+            "offblocks_auth_revoke_credentials", opt_text(idempotency_key, "idempotency_key")
+        )
+
+
+class Customers(_Part):
+    """``/customers`` (``client.customers``)."""
+
+    def create(
+        self, chain_id: str, external_id: str, *, idempotency_key: str | None = None
+    ) -> Customer:
+        """``POST /customers``: creates a customer whose wallet is ``chain_id`` (CAIP-10,
+        ``eip155:300:0x…``; see :meth:`Wallet.account_id`). The result carries its first
+        ``challenge``. Raises :class:`ConflictError` when it already exists.
+
+        Give your own ``idempotency_key`` (a UUID) to resume safely after a crash.
+        """
+        raw = self._client._call_json(
+            "offblocks_customer_create",
+            _json_arg({"chainId": chain_id, "externalId": external_id}),
+            opt_text(idempotency_key, "idempotency_key"),
+        )
+        return Customer.from_json(raw)
+
+    def get(self, customer_id: str) -> Customer:
+        """``GET /customers/{id}``. Raises :class:`NotFoundError` (404) when unknown."""
+        raw = self._client._call_json("offblocks_customer_get", text(customer_id, "customer_id"))
+        return Customer.from_json(raw)
+
+    def list(self) -> list[Customer]:
+        """``GET /customers``."""
+        return [Customer.from_json(c) for c in self._client._call_json("offblocks_customer_list")]
+
+    def challenge(self, customer_id: str) -> Challenge:
+        """``GET /customers/{id}/challenge``: the customer's current challenge."""
+        raw = self._client._call_string(
+            "offblocks_customer_challenge", text(customer_id, "customer_id")
+        )
+        return Challenge(raw)
+
+    def submit_challenge(
+        self,
+        customer_id: str,
+        *,
+        owner_id: str,
+        challenge: str | Challenge,
+        signature: str,
+        idempotency_key: str | None = None,
+    ) -> None:
+        """``POST /customers/{id}/challenge/sign`` with a signature made elsewhere:
+        ``owner_id`` is the CAIP-10 id, ``challenge`` the base64 challenge as issued,
+        ``signature`` base64 of the ``0x…`` hex signature
+        (:attr:`SignatureEncoding.BASE64_HEX_TEXT`). Raises :class:`ApiError` (400) when
+        the server rejects it (it then issues a new challenge)."""
+        body = {"ownerId": owner_id, "challenge": str(challenge), "signature": signature}
+        self._client._call(
+            "offblocks_customer_submit_challenge",
+            text(customer_id, "customer_id"),
+            _json_arg(body),
+            opt_text(idempotency_key, "idempotency_key"),
+        )
+
+    def sign_challenge(
+        self,
+        customer: Customer | str,
+        signer: Signer | Wallet,
+        *,
+        idempotency_key: str | None = None,
+    ) -> None:
+        """Checks the customer's challenge, signs it with ``signer`` and submits it
+        (``POST /customers/{id}/challenge/sign``). ``customer`` is a :class:`Customer`
+        (its ``challenge`` is used when present, else the current one is fetched) or an
+        id.
+
+        Raises :class:`ChallengeRefused` (nothing signed) when the challenge names
+        another address, chain or domain or is out of its validity window;
+        :class:`ChallengeRejected` when the server refuses the signature (its
+        ``reissued_challenge`` is the new one); :class:`SignerError` when the signer
+        fails.
+        """
+        if isinstance(customer, str):
+            customer = self.get(customer)
+        self._client._with_signer(
+            signer,
+            "offblocks_customer_sign_challenge",
+            _json_arg(customer.to_json()),
+            _SIGNER,
+            opt_text(idempotency_key, "idempotency_key"),
+        )
+
+    def deactivate(self, customer_id: str, *, idempotency_key: str | None = None) -> None:
+        """``PATCH /customers/{id}/deactivate``."""
+        self._client._call(
+            "offblocks_customer_deactivate",
+            text(customer_id, "customer_id"),
+            opt_text(idempotency_key, "idempotency_key"),
+        )
+
+
+class Simulator(_Part):
+    """Sandbox only: ``/simulator`` (``client.simulator``). A live environment answers
+    404."""
+
+    def verify_customer(self, customer_id: str, *, idempotency_key: str | None = None) -> None:
+        """``PATCH /simulator/customers/{id}/verify``: the customer becomes ``active``."""
+        self._client._call(
+            "offblocks_simulator_verify_customer",
+            text(customer_id, "customer_id"),
+            opt_text(idempotency_key, "idempotency_key"),
+        )
+
+    def reject_customer(self, customer_id: str, *, idempotency_key: str | None = None) -> None:
+        """``PATCH /simulator/customers/{id}/reject``: the customer becomes ``rejected``."""
+        self._client._call(
+            "offblocks_simulator_reject_customer",
+            text(customer_id, "customer_id"),
+            opt_text(idempotency_key, "idempotency_key"),
+        )
+
+
+class Accounts(_Part):
+    """``/accounts`` (``client.accounts``)."""
+
+    def create(
+        self,
+        customer_id: str,
+        *,
+        type: str = "card_account",
+        currencies: Iterable[str] = ("EUR",),
+        idempotency_key: str | None = None,
+    ) -> Account:
+        """``POST /customers/{id}/accounts``: opens an account for an ``active`` customer.
+        The result carries its ``challenge``."""
+        body = {"type": str(type), "currencies": list(currencies)}
+        raw = self._client._call_json(
+            "offblocks_account_create",
+            text(customer_id, "customer_id"),
+            _json_arg(body),
+            opt_text(idempotency_key, "idempotency_key"),
+        )
+        return Account.from_json(raw)
+
+    def get(self, account_id: str) -> Account:
+        """``GET /accounts/{id}``."""
+        return Account.from_json(
+            self._client._call_json("offblocks_account_get", text(account_id, "account_id"))
+        )
+
+    def list(self) -> list[Account]:
+        """``GET /accounts``: every account."""
+        return [Account.from_json(a) for a in self._client._call_json("offblocks_account_list")]
+
+    def list_for_customer(self, customer_id: str) -> builtins.list[Account]:
+        """``GET /customers/{id}/accounts``."""
+        raw = self._client._call_json(
+            "offblocks_account_list_for_customer", text(customer_id, "customer_id")
+        )
+        return [Account.from_json(a) for a in raw]
+
+    def challenge(self, account_id: str) -> Challenge:
+        """``GET /accounts/{id}/challenge``: a new challenge (earlier ones stop
+        working)."""
+        raw = self._client._call_string("offblocks_account_challenge", text(account_id, "account_id"))
+        return Challenge(raw)
+
+    def submit_challenge(
+        self,
+        account_id: str,
+        *,
+        owner_id: str,
+        challenge: str | Challenge,
+        signature: str,
+        idempotency_key: str | None = None,
+    ) -> None:
+        """``POST /accounts/{id}/challenge/sign`` with a signature made elsewhere
+        (base64 of the raw 65 bytes, :attr:`SignatureEncoding.BASE64_RAW`)."""
+        body = {"ownerId": owner_id, "challenge": str(challenge), "signature": signature}
+        self._client._call(
+            "offblocks_account_submit_challenge",
+            text(account_id, "account_id"),
+            _json_arg(body),
+            opt_text(idempotency_key, "idempotency_key"),
+        )
+
+    def sign_challenge(
+        self,
+        account: Account | str,
+        signer: Signer | Wallet,
+        *,
+        owner_id: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> None:
+        """Signs the account's challenge with ``signer`` and submits it
+        (``POST /accounts/{id}/challenge/sign``). ``account`` is an :class:`Account` (its
+        ``challenge`` is used when present, else a new one is fetched) or an id;
+        ``owner_id`` is the customer's CAIP-10 ``chain_id`` (fetched when not given),
+        whose address must be the signer's (else :class:`ChallengeRefused`)."""
+        if isinstance(account, str):
+            account = self.get(account)
+        if owner_id is None:
+            owner_id = self._client.customers.get(account.customer_id).chain_id
+        self._client._with_signer(
+            signer,
+            "offblocks_account_sign_challenge",
+            _json_arg(account.to_json()),
+            text(owner_id, "owner_id"),
+            _SIGNER,
+            opt_text(idempotency_key, "idempotency_key"),
+        )
+
+    def _patch(self, name: str, account_id: str, idempotency_key: str | None) -> None:
+        self._client._call(
+            name, text(account_id, "account_id"), opt_text(idempotency_key, "idempotency_key")
+        )
+
+    def activate(self, account_id: str, *, idempotency_key: str | None = None) -> None:
+        """``PATCH /accounts/{id}/activate``."""
+        self._patch("offblocks_account_activate", account_id, idempotency_key)
+
+    def deactivate(self, account_id: str, *, idempotency_key: str | None = None) -> None:
+        """``PATCH /accounts/{id}/deactivate``."""
+        self._patch("offblocks_account_deactivate", account_id, idempotency_key)
+
+    def close(self, account_id: str, *, idempotency_key: str | None = None) -> None:
+        """``DELETE /accounts/{id}``: closes the account (final)."""
+        self._patch("offblocks_account_close", account_id, idempotency_key)
+
+
+class Webhooks(_Part):
+    """``/webhooks`` (``client.webhooks``)."""
+
+    def put(
+        self,
+        callback_url: str,
+        types: Iterable[WebhookType | str] = (WebhookType.CUSTOMER_UPDATED, WebhookType.ACCOUNT_UPDATED),
+        *,
+        id: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Webhook:
+        """``PUT /webhooks``: creates a subscription, or replaces the one with ``id``."""
+        body: dict[str, Any] = {"callbackUrl": callback_url, "types": [str(t) for t in types]}
+        if id is not None:
+            body["id"] = id
+        raw = self._client._call_json(
+            "offblocks_webhook_put", _json_arg(body), opt_text(idempotency_key, "idempotency_key")
+        )
+        return Webhook.from_json(raw)
+
+    def get(self, webhook_id: str) -> Webhook:
+        """``GET /webhooks/{id}``."""
+        return Webhook.from_json(
+            self._client._call_json("offblocks_webhook_get", text(webhook_id, "webhook_id"))
+        )
+
+    def list(self) -> list[Webhook]:
+        """``GET /webhooks``."""
+        return [Webhook.from_json(w) for w in self._client._call_json("offblocks_webhook_list")]
+
+    def delete(self, webhook_id: str, *, idempotency_key: str | None = None) -> None:
+        """``DELETE /webhooks/{id}``."""
+        self._client._call(
+            "offblocks_webhook_delete",
+            text(webhook_id, "webhook_id"),
+            opt_text(idempotency_key, "idempotency_key"),
+        )
+
+    @staticmethod
+    def parse_event(body: str | bytes) -> WebhookEvent:
+        """Same as :func:`parse_webhook_event`."""
+        return parse_webhook_event(body)
+
+
+def parse_webhook_event(body: str | bytes) -> WebhookEvent:
+    """Parses the body of a webhook delivery (what OffBlocks POSTs to your callback URL).
+    Needs no client. Raises :class:`DecodeError` when it is not such a delivery.
+
+    >>> event = parse_webhook_event(request_body)   # doctest: +SKIP
+    >>> event.entity, event.data.status             # doctest: +SKIP
+    ('customer', <CustomerStatus.ACTIVE: 'active'>)
+    """
+    if isinstance(body, bytes):
+        try:
+            body = body.decode("utf-8")
+        except UnicodeDecodeError as e:
+            from .errors import DecodeError
+
+            raise DecodeError("the webhook body is not UTF-8") from e
+    raw = _native.call_string("offblocks_webhook_event_parse", text(body, "body"))
+    return WebhookEvent.from_json(_loads(raw))
+
+
+def generate_signing_key() -> str:
+    """A new random P-384 request-signing key as PKCS#8 PEM. **A secret**: store it
+    safely."""
+    return _native.call_string("offblocks_signing_key_generate")
+
+
+def signing_key_public_pem(private_pem: str) -> str:
+    """The public half (SPKI PEM) of a P-384 private key. Raises :class:`InvalidKey`."""
+    return _native.call_string("offblocks_signing_key_public_pem", text(private_pem, "private_pem"))
+

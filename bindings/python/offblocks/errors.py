@@ -1,0 +1,298 @@
+"""The exceptions of the SDK, one class per kind of failure.
+
+Every exception raised by this package for a failure of the SDK is an
+:class:`OffblocksError`. Its class follows the C result code (``offblocks_result``) and,
+for HTTP failures, the status::
+
+    OffblocksError
+    ├── InvalidInput (ValueError)        bad argument: NUL, bad UTF-8/JSON, bad hex, id, CAIP…
+    │   ├── InvalidKey                   a P-384 PEM or secp256k1 key that does not load
+    │   └── SiweError                    an EIP-4361 message that does not parse
+    ├── ConfigError                      invalid or contradictory client configuration
+    ├── SigningError                     producing a signature failed
+    ├── SignerError                      an external signer failed (see ``__cause__``)
+    ├── ChallengeRefused                 the SDK refused to sign a challenge (nothing sent)
+    ├── TransportError (ConnectionError) connection failed, timed out or dropped
+    ├── ApiError                         non-2xx answer: ``status``, ``body``, ``request_id``
+    │   ├── AuthenticationError          401
+    │   ├── NotFoundError                404
+    │   ├── ConflictError                409: the resource already exists
+    │   └── ChallengeRejected            the server rejected a signed challenge
+    ├── DecodeError                      a response did not have the expected shape
+    ├── TimeoutError (TimeoutError)      waiting for a status ran out of time
+    ├── StateError                       a rejected customer, a failed or closed account
+    ├── CallbackError                    a Python callback raised (see ``__cause__``)
+    ├── InternalError                    a bug in the library (a caught panic)
+    └── LibraryNotFound (ImportError)    the shared library cannot be loaded
+        └── VersionMismatch              …or is not the version of this package
+
+Example::
+
+    try:
+        client.customers.get("no-such-id")
+    except offblocks.NotFoundError as e:
+        print(e.status, e.request_id, e.body)
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+from enum import IntEnum
+from typing import Any
+
+
+class ResultCode(IntEnum):
+    """The C ABI's ``offblocks_result`` codes."""
+
+    OK = 0
+    NULL_ARGUMENT = 1
+    INVALID_UTF8 = 2
+    INVALID_JSON = 3
+    INVALID_INPUT = 4
+    CONFIG = 5
+    KEY = 6
+    SIGNING = 7
+    SIGNER = 8
+    SIWE = 9
+    CHALLENGE_REFUSED = 10
+    CHALLENGE_REJECTED = 11
+    TRANSPORT = 12
+    API = 13
+    CONFLICT = 14
+    DECODE = 15
+    TIMEOUT = 16
+    PANIC = 17
+    STATE = 18
+
+
+class OffblocksError(Exception):
+    """A failure reported by the OffBlocks SDK.
+
+    Attributes:
+        message: a short, lowercase description (never a secret).
+        code: the C result code (:class:`ResultCode`, or a plain ``int`` for a code this
+            package does not know), or ``None`` for failures raised by Python code.
+        status: the HTTP status of the response behind the failure, or ``None``.
+        body: that response's body (text, usually JSON), or ``None``.
+        request_id: that response's ``X-Request-Id`` (quote it to OffBlocks support).
+        retryable: whether the same call (same Idempotency-Key) may succeed if repeated.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: int | None = None,
+        status: int | None = None,
+        body: str | None = None,
+        request_id: str | None = None,
+        retryable: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code: ResultCode | int | None = _result_code(code)
+        self.status = status
+        self.body = body
+        self.request_id = request_id
+        self.retryable = retryable
+
+    def __str__(self) -> str:
+        extra = []
+        if self.status and str(self.status) not in self.message:
+            extra.append(f"status {self.status}")
+        if self.request_id and self.request_id not in self.message:
+            extra.append(f"request id {self.request_id}")
+        return f"{self.message} ({', '.join(extra)})" if extra else self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, code={self.code!r}, status={self.status!r})"
+
+
+def _result_code(code: int | None) -> ResultCode | int | None:
+    if code is None:
+        return None
+    try:
+        return ResultCode(code)
+    except ValueError:
+        return code
+
+
+class InvalidInput(OffblocksError, ValueError):
+    """An argument was malformed (a NUL character, bad JSON, an empty id, bad hex, a bad
+    CAIP id or address…)."""
+
+
+class InvalidKey(InvalidInput):
+    """Key material (a P-384 PEM, a wallet's secp256k1 key) could not be loaded. The
+    message never repeats the key."""
+
+
+class SiweError(InvalidInput):
+    """A Sign-In with Ethereum (EIP-4361) message could not be parsed."""
+
+
+class ConfigError(OffblocksError):
+    """The client configuration is invalid or contradictory, or a call needs a setting
+    the client lacks (no signing key id yet)."""
+
+
+class SigningError(OffblocksError):
+    """Producing a signature failed."""
+
+
+class SignerError(OffblocksError):
+    """An external signer failed, or returned a signature that does not match its
+    address. When a Python signer raised, the original exception is ``__cause__``."""
+
+
+class ChallengeRefused(OffblocksError):
+    """The SDK refused to sign a challenge (wrong address, chain or domain, or outside its
+    validity window). Nothing was signed or sent."""
+
+
+class TransportError(OffblocksError, ConnectionError):
+    """The connection failed, timed out or dropped (see :attr:`retryable`)."""
+
+
+class ApiError(OffblocksError):
+    """The server answered with a non-2xx status.
+
+    ``status`` (an ``int``), ``body`` and ``request_id`` tell what it answered.
+    """
+
+    status: int
+
+    def __init__(self, message: str, **kw: Any) -> None:
+        super().__init__(message, **kw)
+        self.status = self.status or 0
+
+    def json(self) -> Any:
+        """The body parsed as JSON, or ``None`` when it is not JSON."""
+        if not self.body:
+            return None
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return None
+
+    @property
+    def error_code(self) -> str | None:
+        """The ``error`` member of a JSON error body (``"not_found"``…), if any."""
+        parsed = self.json()
+        if isinstance(parsed, dict) and isinstance(parsed.get("error"), str):
+            return str(parsed["error"])
+        return None
+
+
+class AuthenticationError(ApiError):
+    """401: wrong credentials, or an invalid token or request signature."""
+
+
+class NotFoundError(ApiError):
+    """404: no such resource (or an endpoint the environment does not have)."""
+
+
+class ConflictError(ApiError):
+    """409 Conflict: the resource already exists."""
+
+
+class ChallengeRejected(ApiError):
+    """The server rejected a signed challenge.
+
+    ``reissued_challenge`` is the challenge it issued in its place (base64), when it could
+    be fetched.
+    """
+
+    def __init__(self, message: str, *, reissued_challenge: str | None = None, **kw: Any):
+        super().__init__(message, **kw)
+        self.reissued_challenge = reissued_challenge
+
+
+class DecodeError(OffblocksError):
+    """A response (or a webhook delivery) did not have the expected shape."""
+
+
+class TimeoutError(OffblocksError, builtins.TimeoutError):  # noqa: A001
+    """An operation that waits (onboarding) ran out of time."""
+
+
+class StateError(OffblocksError):
+    """A resource reached a state the operation cannot continue from (a ``rejected``
+    customer, a ``failed`` or ``closed`` account)."""
+
+
+class CallbackError(OffblocksError):
+    """A Python callback (a progress callback) raised. The original exception is
+    ``__cause__``; ``onboarded`` holds the flow's result when the flow itself finished."""
+
+    onboarded: Any = None
+
+
+class InternalError(OffblocksError):
+    """The library hit a bug (a caught panic). The handle is still usable; please report
+    it."""
+
+
+class LibraryNotFound(OffblocksError, ImportError):
+    """The shared library could not be loaded. The message lists every path tried."""
+
+
+class VersionMismatch(LibraryNotFound):
+    """The shared library is not the version this package was built for."""
+
+
+_BY_CODE: dict[int, type[OffblocksError]] = {
+    ResultCode.NULL_ARGUMENT: InvalidInput,
+    ResultCode.INVALID_UTF8: InvalidInput,
+    ResultCode.INVALID_JSON: InvalidInput,
+    ResultCode.INVALID_INPUT: InvalidInput,
+    ResultCode.CONFIG: ConfigError,
+    ResultCode.KEY: InvalidKey,
+    ResultCode.SIGNING: SigningError,
+    ResultCode.SIGNER: SignerError,
+    ResultCode.SIWE: SiweError,
+    ResultCode.CHALLENGE_REFUSED: ChallengeRefused,
+    ResultCode.CHALLENGE_REJECTED: ChallengeRejected,
+    ResultCode.TRANSPORT: TransportError,
+    ResultCode.API: ApiError,
+    ResultCode.CONFLICT: ConflictError,
+    ResultCode.DECODE: DecodeError,
+    ResultCode.TIMEOUT: TimeoutError,
+    ResultCode.PANIC: InternalError,
+    ResultCode.STATE: StateError,
+}
+
+_BY_STATUS: dict[int, type[ApiError]] = {
+    401: AuthenticationError,
+    404: NotFoundError,
+    409: ConflictError,
+}
+
+
+def error_from_code(
+    code: int,
+    message: str,
+    *,
+    status: int = 0,
+    request_id: str | None = None,
+    body: str | None = None,
+    retryable: bool = False,
+    reissued_challenge: str | None = None,
+) -> OffblocksError:
+    """The exception for a C result code and the last-error detail."""
+    cls = _BY_CODE.get(code, OffblocksError)
+    if cls is ApiError:
+        cls = _BY_STATUS.get(status, ApiError)
+    kw: dict[str, Any] = {
+        "code": code,
+        "status": status or None,
+        "body": body,
+        "request_id": request_id,
+        "retryable": retryable,
+    }
+    if cls is ChallengeRejected:
+        return ChallengeRejected(message or "challenge rejected", reissued_challenge=reissued_challenge, **kw)
+    if not message:
+        message = f"offblocks call failed with code {code}"
+    return cls(message, **kw)

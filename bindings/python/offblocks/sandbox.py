@@ -1,0 +1,223 @@
+"""Running the local OffBlocks emulator (the ``offblocks-sandbox`` binary) from Python.
+
+The emulator serves the OffBlocks API on ``http://127.0.0.1:PORT/v1`` and checks every
+request (RFC 9421 signature, RFC 9530 digest, idempotency keys, EIP-4361/191
+challenges). It is built from the repository with
+``cargo build --release -p offblocks-sandbox``.
+
+Example::
+
+    from offblocks import Client, Wallet
+    from offblocks.sandbox import LocalSandbox
+
+    with LocalSandbox.start() as sandbox, sandbox.client() as client:
+        client.auth.register_signing_key()
+        print(client.onboard("user-1", signer=Wallet.random()).account.status)
+
+The control API (loopback only) is wrapped too: :meth:`LocalSandbox.advance_clock`,
+:meth:`LocalSandbox.add_fault`, :meth:`LocalSandbox.clear_faults`,
+:meth:`LocalSandbox.state`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import threading
+import urllib.request
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Sequence
+
+if TYPE_CHECKING:
+    from .client import Client
+
+__all__ = ["LocalSandbox", "SandboxNotFound", "find_sandbox_binary"]
+
+BINARY = "offblocks-sandbox.exe" if os.name == "nt" else "offblocks-sandbox"
+
+
+class SandboxNotFound(FileNotFoundError):
+    """The ``offblocks-sandbox`` binary is not where it was looked for (the message lists
+    the paths)."""
+
+
+def _repos(start: Path) -> list[Path]:
+    """Checkouts of the repository at or above ``start``."""
+    found = []
+    for d in [start, *start.parents]:
+        if (d / "Cargo.toml").is_file() and (d / "sandbox" / "Cargo.toml").is_file():
+            found.append(d)
+    return found
+
+
+def candidate_binaries() -> list[Path]:
+    """Where the binary is looked for: ``OFFBLOCKS_SANDBOX_BIN`` alone when set; else
+    ``target/release/offblocks-sandbox`` (under ``CARGO_TARGET_DIR`` when set) of the
+    repository containing the working directory or this package."""
+    explicit = os.environ.get("OFFBLOCKS_SANDBOX_BIN")
+    if explicit:
+        return [Path(explicit)]
+    repos: list[Path] = []
+    for start in (Path.cwd().resolve(), Path(__file__).resolve().parent):
+        for repo in _repos(start):
+            if repo not in repos:
+                repos.append(repo)
+    paths: list[Path] = []
+    target = os.environ.get("CARGO_TARGET_DIR")
+    if target:
+        paths.append(Path(target) / "release" / BINARY)
+    for repo in repos:
+        paths.append(repo / "target" / "release" / BINARY)
+    return paths
+
+
+def find_sandbox_binary() -> Path:
+    """The emulator binary, or :class:`SandboxNotFound` listing the paths tried."""
+    tried = candidate_binaries()
+    for path in tried:
+        if path.is_file() and os.access(path, os.X_OK):
+            return path
+    listed = "\n  ".join(str(p) for p in tried) or "(no repository checkout found)"
+    raise SandboxNotFound(
+        "cannot find the offblocks-sandbox binary; tried:\n  "
+        + listed
+        + "\nBuild it with `cargo build --release -p offblocks-sandbox` in the repository, "
+        "or set OFFBLOCKS_SANDBOX_BIN to its path (or OFFBLOCKS_BASE_URL and the other "
+        "OFFBLOCKS_* variables to use a server instead)."
+    )
+
+
+class LocalSandbox:
+    """A running ``offblocks-sandbox`` process (started with ``--port 0
+    --exit-on-stdin-close``: it stops when this object closes its stdin, or when the
+    Python process dies).
+
+    Attributes:
+        base_url: ``http://127.0.0.1:PORT/v1``.
+        api_key, api_secret: the emulator's credentials.
+    """
+
+    def __init__(self, process: subprocess.Popen[bytes], values: dict[str, str]) -> None:
+        self._process = process
+        self.base_url = values["OFFBLOCKS_BASE_URL"]
+        self.api_key = values["OFFBLOCKS_API_KEY"]
+        self.api_secret = values["OFFBLOCKS_API_SECRET"]
+        self.root_url = self.base_url.rsplit("/v1", 1)[0]
+
+    @classmethod
+    def start(
+        cls,
+        binary: str | os.PathLike[str] | None = None,
+        args: Sequence[str] = (),
+        timeout: float = 20.0,
+    ) -> LocalSandbox:
+        """Starts the emulator (found with :func:`find_sandbox_binary` unless ``binary``
+        is given) and waits until it prints its URL and credentials. ``args`` are extra
+        command-line options (``--activation-polls 0``…)."""
+        path = Path(binary) if binary is not None else find_sandbox_binary()
+        cmd = [str(path), "--port", "0", "--exit-on-stdin-close", *args]
+        process = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        values: dict[str, str] = {}
+        done = threading.Event()
+
+        def read(stream: IO[bytes]) -> None:
+            for raw in stream:
+                line = raw.decode("utf-8", "replace").strip()
+                if "=" in line:
+                    key, _, value = line.partition("=")
+                    values[key] = value
+                if "OFFBLOCKS_API_SECRET" in values:
+                    break
+            done.set()
+
+        assert process.stdout is not None
+        reader = threading.Thread(target=read, args=(process.stdout,), daemon=True)
+        reader.start()
+        if not done.wait(timeout) or "OFFBLOCKS_BASE_URL" not in values:
+            process.kill()
+            _, err = process.communicate(timeout=5)
+            raise RuntimeError(
+                f"offblocks-sandbox did not start ({' '.join(cmd)}): "
+                + err.decode("utf-8", "replace").strip()
+            )
+        # Drain stderr so that a chatty emulator never blocks on a full pipe.
+        assert process.stderr is not None
+        threading.Thread(target=process.stderr.read, daemon=True).start()
+        return cls(process, values)
+
+    def client(self, **kwargs: Any) -> Client:
+        """A :class:`~offblocks.Client` for this emulator (a fresh signing key unless
+        ``signing_key_pem`` is given; other keyword arguments are passed on)."""
+        from .client import Client
+
+        kwargs.setdefault("base_url", self.base_url)
+        kwargs.setdefault("api_key", self.api_key)
+        kwargs.setdefault("api_secret", self.api_secret)
+        if "signing_key_pem" not in kwargs:
+            kwargs.setdefault("generate_signing_key", True)
+        return Client(**kwargs)
+
+    # -- control API -------------------------------------------------------------------
+
+    def _control(self, method: str, path: str, body: Any = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            self.root_url + "/_sandbox/" + path,
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json"} if data is not None else {},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            raw = response.read()
+        return json.loads(raw) if raw.strip() else None
+
+    def advance_clock(self, seconds: int) -> Any:
+        """Moves the emulator's clock forward (tokens and challenges expire)."""
+        return self._control("POST", "clock/advance", {"seconds": seconds})
+
+    def add_fault(self, **rule: Any) -> Any:
+        """Adds a fault rule: ``kind`` (``"drop_after_commit"``, ``"drop_before_commit"``,
+        ``"status"``, ``"too_many_requests"``, ``"slow"``) and optionally ``method``,
+        ``pathPrefix``, ``status``, ``retryAfterSecs``, ``delayMs``, ``rate``,
+        ``remaining``."""
+        return self._control("POST", "faults", rule)
+
+    def clear_faults(self) -> Any:
+        """Removes every fault rule."""
+        return self._control("DELETE", "faults")
+
+    def state(self) -> Any:
+        """The emulator's state (``{"customers": [..], "accounts": [..]}``)."""
+        return self._control("GET", "state")
+
+    def requests(self) -> Any:
+        """The emulator's request log: method, path, status, requestId, dropped, headers
+        and body (as text) of each request it received."""
+        return self._control("GET", "requests")
+
+    # -- lifetime ----------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Stops the emulator (closes its stdin, then kills it if it lingers)."""
+        if self._process.poll() is not None:
+            return
+        try:
+            if self._process.stdin:
+                self._process.stdin.close()
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait(timeout=5)
+        finally:
+            for stream in (self._process.stdout, self._process.stderr):
+                if stream:
+                    stream.close()
+
+    def __enter__(self) -> LocalSandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

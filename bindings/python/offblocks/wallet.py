@@ -1,0 +1,494 @@
+"""The customer's side: wallets, signers, EIP-191 signatures, CAIP ids, EIP-4361 messages.
+
+A customer proves it owns its blockchain account by signing the challenge OffBlocks
+issues (an EIP-4361 "Sign-In with Ethereum" message) with EIP-191 ``personal_sign``.
+The key can be held by this library (:class:`Wallet`) or anywhere else: any object with
+an ``address`` and a ``sign_personal(message: bytes) -> bytes`` method is a
+:class:`Signer` (a hardware wallet, a KMS, ``eth-account`` through
+:class:`EthAccountSigner`).
+
+>>> w = Wallet.from_hex("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80")
+>>> w.address
+'0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'
+>>> w.account_id("eip155:300")
+'eip155:300:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'
+>>> sig = w.sign_personal(b"hello")
+>>> len(sig), recover_address(b"hello", sig) == w.address
+(65, True)
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable, Protocol, overload, runtime_checkable
+
+from . import _native
+from ._handle import OwnedHandle
+from ._native import opt_text, text
+from .errors import InvalidInput, SignerError
+from .models import SignatureEncoding, SiweMessage
+
+__all__ = [
+    "Wallet",
+    "Signer",
+    "CallbackSigner",
+    "EthAccountSigner",
+    "ChainId",
+    "AccountId",
+    "recover_address",
+    "parse_siwe",
+    "check_challenge",
+]
+
+_ENCODING_NUMBER = {
+    SignatureEncoding.HEX_TEXT: 0,
+    SignatureEncoding.BASE64_HEX_TEXT: 1,
+    SignatureEncoding.BASE64_RAW: 2,
+}
+
+
+def _bytes_arg(message: bytes | bytearray | memoryview, name: str) -> tuple[Any, int]:
+    """A Python bytes-like as a ``(const uint8_t *, size_t)`` pair."""
+    if isinstance(message, str):
+        raise TypeError(f"{name} must be bytes, not str (encode it first)")
+    data = bytes(message)
+    buf = (ctypes.c_uint8 * max(len(data), 1)).from_buffer_copy(data or b"\0")
+    return ctypes.cast(buf, _native.BYTES_IN), len(data)
+
+
+@runtime_checkable
+class Signer(Protocol):
+    """Anything that can sign with EIP-191 ``personal_sign`` for one Ethereum address.
+
+    ``sign_personal`` receives the exact message bytes (for a challenge, the decoded
+    challenge as issued; not a hash, not hex) and returns the 65-byte signature
+    ``r‖s‖v`` (``v`` 27/28 or 0/1) that ``personal_sign`` over those bytes gives. The SDK
+    recovers the address from every signature before using it, so a signer that signs
+    the wrong bytes or with the wrong key is caught before anything is sent.
+
+    Example, with a key in a KMS::
+
+        class KmsSigner:
+            address = "0x…"
+            def sign_personal(self, message: bytes) -> bytes:
+                digest = keccak(b"\\x19Ethereum Signed Message:\\n%d" % len(message) + message)
+                return kms.sign_recoverable(digest)   # r‖s‖v
+
+    An exception raised by ``sign_personal`` fails the call that needed the signature with
+    :class:`SignerError`, whose ``__cause__`` is the original exception.
+    """
+
+    @property
+    def address(self) -> str: ...
+
+    def sign_personal(self, message: bytes) -> bytes: ...
+
+
+class CallbackSigner:
+    """A :class:`Signer` made of an address and a function ``(message: bytes) -> bytes``.
+
+    >>> w = Wallet.random()
+    >>> s = CallbackSigner(w.address, w.sign_personal)
+    >>> s.address == w.address
+    True
+    """
+
+    def __init__(self, address: str, sign: Callable[[bytes], bytes]) -> None:
+        self._address = address
+        self._sign = sign
+
+    @property
+    def address(self) -> str:
+        return self._address
+
+    def sign_personal(self, message: bytes) -> bytes:
+        return self._sign(message)
+
+    def __repr__(self) -> str:
+        return f"CallbackSigner({self._address!r})"
+
+
+class EthAccountSigner:
+    """A :class:`Signer` backed by an ``eth-account`` account (``LocalAccount`` or
+    anything with ``address`` and ``sign_message``), e.g.
+    ``EthAccountSigner(eth_account.Account.from_key(key))``. Needs ``eth-account``."""
+
+    def __init__(self, account: Any) -> None:
+        self._account = account
+
+    @property
+    def address(self) -> str:
+        return str(self._account.address)
+
+    def sign_personal(self, message: bytes) -> bytes:
+        from eth_account.messages import encode_defunct
+
+        signed = self._account.sign_message(encode_defunct(primitive=message))
+        return bytes(signed.signature)
+
+    def __repr__(self) -> str:
+        return f"EthAccountSigner({self.address!r})"
+
+
+class Wallet:
+    """A secp256k1 private key held by the library, and its Ethereum address.
+
+    **Holds a secret**: the key is zeroized in the library when the wallet is closed (or
+    garbage-collected); ``repr`` shows only the address. Signatures are deterministic
+    (RFC 6979) with a low ``s``. A wallet is a :class:`Signer`; it may be used from several
+    threads at once.
+
+    >>> with Wallet.random() as w:
+    ...     w.address.startswith("0x")
+    True
+    """
+
+    __slots__ = ("_owned", "_address", "__weakref__")
+
+    def __init__(self, _handle: int) -> None:
+        """Use :meth:`random` or :meth:`from_hex`."""
+        self._owned = OwnedHandle(_handle, _native.function("offblocks_wallet_free"), "wallet")
+        self._address = self._string("offblocks_wallet_address")
+
+    @classmethod
+    def random(cls) -> Wallet:
+        """A wallet with a fresh random key from the operating system."""
+        return cls(_native.call_handle("offblocks_wallet_new_random"))
+
+    @classmethod
+    def from_hex(cls, private_key_hex: str) -> Wallet:
+        """The wallet of a private key written as 64 hex digits (``0x`` optional).
+
+        Raises :class:`InvalidKey` when it is not a valid secp256k1 key (the message never
+        repeats the key)."""
+        return cls(
+            _native.call_handle("offblocks_wallet_from_hex", text(private_key_hex, "private_key_hex"))
+        )
+
+    def _string(self, name: str, *args: Any) -> str:
+        handle = self._owned.enter()
+        try:
+            return _native.call_string(name, handle, *args)
+        finally:
+            self._owned.leave()
+
+    @property
+    def address(self) -> str:
+        """The Ethereum address, ``0x…`` with its EIP-55 checksum."""
+        return self._address
+
+    def account_id(self, chain: str = "eip155:300") -> str:
+        """The CAIP-10 id of this wallet on ``chain`` (a CAIP-2 id): what a customer's
+        ``chain_id`` is.
+
+        >>> Wallet.from_hex("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
+        ...                 ).account_id("eip155:1")
+        'eip155:1:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'
+        """
+        return self._string("offblocks_wallet_account_id", text(chain, "chain"))
+
+    @overload
+    def sign_personal(self, message: bytes | bytearray | memoryview) -> bytes: ...
+
+    @overload
+    def sign_personal(
+        self, message: bytes | bytearray | memoryview, encoding: SignatureEncoding | str
+    ) -> str: ...
+
+    def sign_personal(
+        self,
+        message: bytes | bytearray | memoryview,
+        encoding: SignatureEncoding | str | None = None,
+    ) -> bytes | str:
+        """Signs ``message`` (the bytes themselves) with EIP-191 ``personal_sign``.
+
+        Without ``encoding``, returns the 65 bytes ``r‖s‖v``; with one, the signature as
+        text: :attr:`SignatureEncoding.HEX_TEXT` (``0x…``),
+        :attr:`~SignatureEncoding.BASE64_HEX_TEXT` (customer challenges) or
+        :attr:`~SignatureEncoding.BASE64_RAW` (account challenges).
+
+        >>> w = Wallet.random()
+        >>> w.sign_personal(b"hi", SignatureEncoding.HEX_TEXT)[:2]
+        '0x'
+        """
+        enc = SignatureEncoding(encoding) if encoding is not None else SignatureEncoding.HEX_TEXT
+        number = _ENCODING_NUMBER.get(enc)
+        if number is None:
+            raise InvalidInput(f"unknown signature encoding {enc.value!r}")
+        ptr, length = _bytes_arg(message, "message")
+        written = self._string("offblocks_wallet_sign_personal", ptr, length, number)
+        if encoding is None:
+            return bytes.fromhex(written[2:])
+        return written
+
+    def export_secret_hex(self) -> str:
+        """The private key as ``0x`` and 64 hex digits, to back up a random key.
+        **Returns the secret**: never log it."""
+        return self._string("offblocks_wallet_export_secret_hex")
+
+    def close(self) -> None:
+        """Releases the key (zeroized in the library). Closing twice is harmless."""
+        self._owned.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._owned.closed
+
+    def __enter__(self) -> Wallet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Wallet(address={self._address!r}, key=[redacted])"
+
+    def _native_signer(self) -> int:
+        """A new ``offblocks_signer`` handle for this wallet (the caller frees it)."""
+        handle = self._owned.enter()
+        try:
+            return _native.call_handle("offblocks_signer_from_wallet", handle)
+        finally:
+            self._owned.leave()
+
+
+def recover_address(message: bytes | bytearray | memoryview, signature: bytes | str) -> str:
+    """The address (EIP-55) whose key made ``signature`` (65 bytes, or text in any
+    :class:`SignatureEncoding`) over ``message`` with EIP-191 ``personal_sign``.
+
+    Raises :class:`InvalidInput` when the signature is malformed or recovers no key."""
+    if isinstance(signature, (bytes, bytearray, memoryview)):
+        raw = bytes(signature)
+        if len(raw) != 65:
+            raise InvalidInput(f"a signature has 65 bytes, not {len(raw)}")
+        signature = "0x" + raw.hex()
+    ptr, length = _bytes_arg(message, "message")
+    return _native.call_string("offblocks_signature_recover", ptr, length, text(signature, "signature"))
+
+
+# ---------------------------------------------------------------------------------------
+# CAIP-2 / CAIP-10.
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainId:
+    """A CAIP-2 chain id, e.g. ``eip155:300``.
+
+    >>> ChainId.parse("eip155:300").eip155_chain
+    300
+    """
+
+    chain_id: str
+    namespace: str
+    reference: str
+    eip155_chain: int | None
+
+    @classmethod
+    def parse(cls, value: str) -> ChainId:
+        """Parses a CAIP-2 id; :class:`InvalidInput` when malformed."""
+        o = json.loads(_native.call_string("offblocks_caip_chain_id_parse", text(value, "chain_id")))
+        return cls(o["chainId"], o["namespace"], o["reference"], o.get("eip155Chain"))
+
+    def __str__(self) -> str:
+        return self.chain_id
+
+
+@dataclass(frozen=True)
+class AccountId:
+    """A CAIP-10 account id, e.g. ``eip155:300:0xf39F…``.
+
+    ``evm_address`` is the address with its EIP-55 checksum on ``eip155`` chains.
+
+    >>> AccountId.parse("eip155:1:0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266").evm_address
+    '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'
+    """
+
+    account_id: str
+    chain_id: str
+    namespace: str
+    reference: str
+    eip155_chain: int | None
+    address: str
+    evm_address: str | None
+
+    @classmethod
+    def parse(cls, value: str) -> AccountId:
+        """Parses a CAIP-10 id; :class:`InvalidInput` when malformed (an ``eip155``
+        address whose mixed case fails its checksum included)."""
+        o = json.loads(
+            _native.call_string("offblocks_caip_account_id_parse", text(value, "account_id"))
+        )
+        return cls(
+            o["accountId"],
+            o["chainId"],
+            o["namespace"],
+            o["reference"],
+            o.get("eip155Chain"),
+            o["address"],
+            o.get("evmAddress"),
+        )
+
+    def __str__(self) -> str:
+        return self.account_id
+
+
+# ---------------------------------------------------------------------------------------
+# EIP-4361.
+# ---------------------------------------------------------------------------------------
+
+
+def _siwe(raw_json: str, raw_text: str) -> SiweMessage:
+    value = json.loads(raw_json)
+    value["raw"] = raw_text
+    return SiweMessage.from_json(value)
+
+
+def parse_siwe(message: str | bytes) -> SiweMessage:
+    """Parses the text of an EIP-4361 (Sign-In with Ethereum) message.
+
+    Raises :class:`SiweError` naming the first problem.
+
+    >>> m = parse_siwe("example.com wants you to sign in with your Ethereum account:\\n"
+    ...     "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266\\n\\nURI: https://example.com\\n"
+    ...     "Version: 1\\nChain ID: 300\\nNonce: 5ufoiEqDaFvmfo78\\n"
+    ...     "Issued At: 2024-01-17T18:21:53Z")
+    >>> m.domain, m.chain_id
+    ('example.com', 300)
+    """
+    if isinstance(message, bytes):
+        try:
+            message = message.decode("utf-8")
+        except UnicodeDecodeError as e:
+            from .errors import SiweError
+
+            raise SiweError("the message is not UTF-8") from e
+    return _siwe(_native.call_string("offblocks_siwe_parse", text(message, "message")), message)
+
+
+def check_challenge(
+    challenge: str,
+    *,
+    wallet_address: str,
+    customer_id: str,
+    expected_domain: str | None = None,
+    now: datetime | float | None = None,
+) -> SiweMessage:
+    """Checks a customer challenge (base64, as issued) before anyone signs it, as the SDK
+    does itself: it must name ``wallet_address``; ``customer_id`` (the customer's CAIP-10
+    ``chain_id``) must be that address on the ``eip155`` chain the message names; the
+    domain must be ``expected_domain`` (when given); ``now`` (default: the current time)
+    must be inside its validity window, give or take 60 s.
+
+    Returns the parsed message (to show the user what they sign). Raises
+    :class:`ChallengeRefused` when a check fails, :class:`SiweError` or
+    :class:`InvalidInput` when something does not parse.
+    """
+    if now is None:
+        now_unix = int(time.time())
+    elif isinstance(now, datetime):
+        now_unix = int(now.timestamp())
+    else:
+        now_unix = int(now)
+    from .models import Challenge
+
+    raw = _native.call_string(
+        "offblocks_siwe_guard",
+        text(str(challenge), "challenge"),
+        text(wallet_address, "wallet_address"),
+        text(customer_id, "customer_id"),
+        opt_text(expected_domain, "expected_domain"),
+        ctypes.c_int64(now_unix),
+    )
+    return _siwe(raw, Challenge(str(challenge)).text)
+
+
+# ---------------------------------------------------------------------------------------
+# Native signers (used by Client.onboard and the challenge-signing calls).
+# ---------------------------------------------------------------------------------------
+
+
+class NativeSigner:
+    """An ``offblocks_signer`` for the duration of one call (a context manager).
+
+    For a :class:`Wallet`, the library signs by itself. For any other :class:`Signer`, a
+    ctypes trampoline calls its ``sign_personal``; an exception there is caught (never
+    propagated into C), the C call fails with ``OFFBLOCKS_SIGNER``, and :meth:`reraise`
+    raises :class:`SignerError` from the original exception. The ctypes callback object
+    is kept referenced until the signer is closed.
+    """
+
+    def __init__(self, signer: Signer | Wallet) -> None:
+        self.error: BaseException | None = None
+        self._callback: Any = None
+        self._signer = signer
+        if isinstance(signer, Wallet):
+            handle = signer._native_signer()
+        else:
+            if not callable(getattr(signer, "sign_personal", None)):
+                raise TypeError(
+                    "signer must be a Wallet or have .address and .sign_personal(bytes) -> bytes"
+                )
+            try:
+                address = signer.address
+            except Exception as e:
+                raise SignerError("the signer's address could not be read") from e
+            if not isinstance(address, str):
+                address = str(address)
+            self._callback = _native.SIGN_FN(self._trampoline)
+            handle = _native.call_handle(
+                "offblocks_signer_new", text(address, "signer address"), self._callback, None
+            )
+        self._owned = OwnedHandle(handle, _native.function("offblocks_signer_free"), "signer")
+
+    def _trampoline(self, _user_data: Any, message: Any, length: int, out: Any) -> int:
+        # Called by the library on the calling thread. Never lets an exception out.
+        try:
+            data = ctypes.string_at(message, length) if length else b""
+            signature = self._signer.sign_personal(data)
+            if isinstance(signature, str):
+                hex_text = signature[2:] if signature.startswith(("0x", "0X")) else signature
+                signature = bytes.fromhex(hex_text)
+            signature = bytes(signature)
+            if len(signature) != 65:
+                raise SignerError(
+                    f"sign_personal returned {len(signature)} bytes, a signature has 65 (r‖s‖v)"
+                )
+            ctypes.memmove(out, signature, 65)
+            return 0
+        except BaseException as e:  # noqa: BLE001 - nothing may unwind into C
+            if self.error is None:
+                self.error = e
+            return 1
+
+    def handle(self) -> int:
+        return self._owned.enter()
+
+    def release(self) -> None:
+        self._owned.leave()
+
+    def reraise(self) -> None:
+        """Raises what the Python signer raised, if it did."""
+        error = self.error
+        if error is None:
+            return
+        self.error = None
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
+            raise error
+        if isinstance(error, SignerError) and error.__cause__ is None:
+            raise error
+        raise SignerError(f"the signer raised {type(error).__name__}: {error}") from error
+
+    def close(self) -> None:
+        self._owned.close()
+        self._callback = None
+
+    def __enter__(self) -> NativeSigner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,223 @@
+"""Python callbacks called from the library: signers and progress reports."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import weakref
+
+import pytest
+from eth_account import Account
+from eth_account.messages import encode_defunct
+from eth_account.signers.local import LocalAccount
+
+import offblocks
+from offblocks import (
+    AccountStatus,
+    CallbackError,
+    CallbackSigner,
+    Client,
+    CustomerStatus,
+    EthAccountSigner,
+    SignerError,
+    Wallet,
+)
+
+from conftest import CHAIN
+
+
+class EthSigner:
+    """A signer written the way a user would: eth-account's `Account.sign_message`."""
+
+    def __init__(self) -> None:
+        self.account: LocalAccount = Account.create()
+        self.calls: list[bytes] = []
+        self.threads: set[int] = set()
+
+    @property
+    def address(self) -> str:
+        return str(self.account.address)
+
+    def sign_personal(self, message: bytes) -> bytes:
+        self.calls.append(message)
+        self.threads.add(threading.get_ident())
+        signed = Account.sign_message(encode_defunct(primitive=message), self.account.key)
+        return bytes(signed.signature)
+
+
+def test_eth_account_signer_runs_the_whole_flow(client: Client, external_id: str) -> None:
+    signer = EthSigner()
+    steps: list[str] = []
+    done = client.onboard(external_id, signer=signer, progress=lambda p: steps.append(p.step))
+    assert done.customer.status is CustomerStatus.ACTIVE
+    assert done.account.status is AccountStatus.ACTIVE
+    assert done.customer.chain_id == f"{CHAIN}:{signer.address}"
+    # Called twice (customer and account challenges), on this thread, with the challenges.
+    assert len(signer.calls) == 2
+    assert signer.threads == {threading.get_ident()}
+    assert all(b"wants you to sign in with your Ethereum account" in m for m in signer.calls[:1])
+    assert steps[-1] == "done"
+
+
+def test_eth_account_adapter_and_callback_signer(client: Client, external_id: str) -> None:
+    done = client.onboard(external_id, signer=EthAccountSigner(Account.create()))
+    assert done.account.status is AccountStatus.ACTIVE
+    account = Account.create()
+
+    def sign(message: bytes) -> bytes:
+        return bytes(account.sign_message(encode_defunct(primitive=message)).signature)
+
+    done = client.onboard(external_id + "-cb", signer=CallbackSigner(account.address, sign))
+    assert done.customer.chain_id.endswith(account.address)
+
+
+def test_hex_text_answers_are_accepted(client: Client, external_id: str) -> None:
+    account = Account.create()
+    signer = CallbackSigner(
+        account.address,
+        lambda m: "0x" + bytes(account.sign_message(encode_defunct(primitive=m)).signature).hex(),  # type: ignore[arg-type, return-value]
+    )
+    done = client.onboard(external_id, signer=signer)
+    assert done.account.status is AccountStatus.ACTIVE
+
+
+def test_exception_in_signer_is_raised_to_the_caller(client: Client, external_id: str) -> None:
+    class Exploding(Exception):
+        pass
+
+    class BadSigner:
+        address = Account.create().address
+
+        def sign_personal(self, message: bytes) -> bytes:
+            raise Exploding("hardware wallet unplugged")
+
+    with pytest.raises(SignerError) as caught:
+        client.onboard(external_id, signer=BadSigner())
+    assert isinstance(caught.value.__cause__, Exploding)
+    assert "hardware wallet unplugged" in str(caught.value)
+    # Nothing was signed, and the client still works.
+    customer = next(c for c in client.customers.list() if c.external_id == external_id)
+    assert customer.status is CustomerStatus.INITIATING
+    client.customers.get(customer.id)
+
+
+def test_exception_in_signer_of_a_single_call(client: Client, wallet: Wallet, external_id: str) -> None:
+    customer = client.customers.create(wallet.account_id(CHAIN), external_id)
+
+    def fail(message: bytes) -> bytes:
+        raise KeyError("no key")
+
+    with pytest.raises(SignerError) as caught:
+        client.customers.sign_challenge(customer, CallbackSigner(wallet.address, fail))
+    assert isinstance(caught.value.__cause__, KeyError)
+    client.customers.sign_challenge(customer, wallet)  # the same challenge, now signed
+
+
+@pytest.mark.parametrize(
+    "answer,why",
+    [
+        (b"\x00" * 64, "65"),  # too short
+        (b"\x01" * 65, None),  # garbage: recovers to no key or another address
+    ],
+)
+def test_wrong_signatures_from_a_signer_are_refused(
+    client: Client, wallet: Wallet, external_id: str, answer: bytes, why: str | None
+) -> None:
+    customer = client.customers.create(wallet.account_id(CHAIN), external_id)
+    with pytest.raises(SignerError) as caught:
+        client.customers.sign_challenge(customer, CallbackSigner(wallet.address, lambda m: answer))
+    if why:
+        assert why in str(caught.value)
+
+
+def test_a_signer_signing_with_another_key_is_caught(
+    client: Client, wallet: Wallet, external_id: str
+) -> None:
+    customer = client.customers.create(wallet.account_id(CHAIN), external_id)
+    impostor = Wallet.random()
+    with pytest.raises(SignerError, match="recovers"):
+        client.customers.sign_challenge(customer, CallbackSigner(wallet.address, impostor.sign_personal))
+    assert client.customers.get(customer.id).status is CustomerStatus.INITIATING
+
+
+def test_exception_in_progress_is_raised_to_the_caller(client: Client, wallet: Wallet, external_id: str) -> None:
+    seen: list[str] = []
+
+    def progress(p: offblocks.Progress) -> None:
+        seen.append(p.step)
+        raise ZeroDivisionError("bad progress bar")
+
+    with pytest.raises(CallbackError) as caught:
+        client.onboard(external_id, signer=wallet, progress=progress)
+    assert isinstance(caught.value.__cause__, ZeroDivisionError)
+    assert seen == ["create_customer"]  # not called again after it raised
+    # The flow itself ran to its end (it is resumable and idempotent): its result is kept.
+    assert caught.value.onboarded is not None
+    assert caught.value.onboarded.account.status is AccountStatus.ACTIVE
+
+
+def test_progress_and_signer_both_raising(client: Client, external_id: str) -> None:
+    def sign(message: bytes) -> bytes:
+        raise RuntimeError("signer down")
+
+    def progress(p: offblocks.Progress) -> None:
+        raise ValueError("progress down")
+
+    with pytest.raises(SignerError) as caught:
+        client.onboard(external_id, signer=CallbackSigner(Account.create().address, sign), progress=progress)
+    assert isinstance(caught.value.__cause__, RuntimeError)
+
+
+def test_keyboard_interrupt_in_a_signer_propagates_as_is(client: Client, external_id: str) -> None:
+    def sign(message: bytes) -> bytes:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        client.onboard(external_id, signer=CallbackSigner(Account.create().address, sign))
+
+
+def test_a_signer_whose_address_fails(client: Client, external_id: str) -> None:
+    class NoAddress:
+        @property
+        def address(self) -> str:
+            raise OSError("device locked")
+
+        def sign_personal(self, message: bytes) -> bytes:
+            return b""
+
+    with pytest.raises(SignerError) as caught:
+        client.onboard(external_id, signer=NoAddress())
+    assert isinstance(caught.value.__cause__, OSError)
+    with pytest.raises(TypeError):
+        client.onboard(external_id, signer=object())  # type: ignore[arg-type]
+    with pytest.raises(offblocks.InvalidInput):
+        client.onboard(external_id, signer=CallbackSigner("0xnot-an-address", lambda m: m))
+
+
+def test_callbacks_are_released_after_the_call(client: Client, external_id: str) -> None:
+    signer = EthSigner()
+    ref = weakref.ref(signer)
+    client.onboard(external_id, signer=signer, progress=lambda p: None)
+    del signer
+    gc.collect()
+    assert ref() is None  # no reference kept by the trampoline once the call is over
+
+
+def test_python_signers_from_many_threads(client: Client) -> None:
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        try:
+            signer = EthSigner()
+            done = client.onboard(f"threaded-signer-{i}-{signer.address}", signer=signer)
+            assert done.account.status is AccountStatus.ACTIVE
+            assert len(signer.calls) == 2
+        except BaseException as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors

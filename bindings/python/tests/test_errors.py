@@ -1,0 +1,223 @@
+"""Bad inputs raise the right exception, with the status, body and request id."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import offblocks
+from offblocks import (
+    ApiError,
+    AuthenticationError,
+    Client,
+    ConfigError,
+    ConflictError,
+    InvalidInput,
+    InvalidKey,
+    NotFoundError,
+    OffblocksError,
+    ResultCode,
+    Wallet,
+)
+from offblocks.sandbox import LocalSandbox
+
+from conftest import CHAIN
+
+
+def test_unknown_customer_is_a_404(client: Client) -> None:
+    with pytest.raises(ApiError) as caught:
+        client.customers.get("no-such-customer")
+    e = caught.value
+    assert isinstance(e, NotFoundError)
+    assert e.status == 404
+    assert e.code is ResultCode.API
+    assert e.body and json.loads(e.body)["error"] == "not_found"
+    assert e.error_code == "not_found"
+    assert e.json()["message"]
+    assert e.request_id and e.request_id in str(e)
+    assert not e.retryable
+
+
+def test_duplicate_customer_is_a_conflict(client: Client, wallet: Wallet, external_id: str) -> None:
+    first = client.customers.create(wallet.account_id(CHAIN), external_id)
+    with pytest.raises(ConflictError) as caught:
+        client.customers.create(wallet.account_id(CHAIN), external_id)
+    e = caught.value
+    assert isinstance(e, ApiError)
+    assert e.status == 409
+    assert e.code is ResultCode.CONFLICT
+    assert e.json()["customerId"] == first.id
+
+
+def test_bad_credentials_are_an_authentication_error(sandbox: LocalSandbox) -> None:
+    with sandbox.client(api_secret="wrong-secret") as c:
+        with pytest.raises(AuthenticationError) as caught:
+            c.auth.token()
+    e = caught.value
+    assert e.status == 401
+    assert e.body
+    assert "wrong-secret" not in str(e) and "wrong-secret" not in (e.body or "")
+    with sandbox.client(api_key="nobody") as c:
+        with pytest.raises(AuthenticationError):
+            c.register_signing_key()
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},  # nothing at all
+        {"api_key": "k", "api_secret": "s"},  # no signing key
+        {"api_key": "k", "api_secret": "s", "generate_signing_key": True,
+         "base_url": "http://127.0.0.1:1/v1", "environment": "live"},
+        {"api_key": "k", "api_secret": "s", "generate_signing_key": True,
+         "base_url": "not a url"},
+        {"api_key": "k", "api_secret": "s", "generate_signing_key": True,
+         "base_url": "http://remote.example.com/v1"},  # plain http to a remote host
+        {"api_key": "k", "api_secret": "s", "generate_signing_key": True,
+         "environment": "staging"},
+        {"api_key": "k", "api_secret": "s", "generate_signing_key": True, "timeout": 0},
+        {"api_key": "k", "api_secret": "s", "generate_signing_key": True, "digest": "md5"},
+        {"api_key": "k", "api_secret": "s", "generate_signing_key": True, "timeout": -1},
+        {"api_key": "k", "api_secret": "s", "generate_signing_key": True,
+         "retry": {"attempts": 3}},
+    ],
+)
+def test_invalid_config_is_a_config_error(kwargs: dict[str, object]) -> None:
+    with pytest.raises(ConfigError):
+        Client(**kwargs)  # type: ignore[arg-type]
+
+
+def test_invalid_config_json_is_a_config_error() -> None:
+    with pytest.raises(ConfigError) as caught:
+        Client.from_config({"apiKey": "k", "apiSecret": "s", "generateSigningKey": True,
+                            "baseUrl": "http://127.0.0.1:1/v1", "apiSekret": "typo"})
+    assert "apiSekret" in str(caught.value)
+    with pytest.raises(ConfigError):
+        Client.from_config({"apiKey": 42, "apiSecret": "hunter2", "generateSigningKey": True})
+
+
+def test_config_errors_never_echo_secrets() -> None:
+    with pytest.raises(OffblocksError) as caught:
+        Client(api_key="k", api_secret="hunter2-secret", signing_key_pem="not a pem")
+    assert isinstance(caught.value, InvalidKey)
+    assert "hunter2" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "0x",
+        "zz" * 32,
+        "00" * 32,  # zero
+        "ff" * 32,  # above the group order
+        "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff",  # short
+    ],
+)
+def test_bad_wallet_hex_is_an_invalid_key(bad: str) -> None:
+    with pytest.raises(InvalidKey) as caught:
+        Wallet.from_hex(bad)
+    assert isinstance(caught.value, InvalidInput) and isinstance(caught.value, ValueError)
+    assert caught.value.code is ResultCode.KEY
+    if len(bad) > 8:
+        assert bad[:8] not in str(caught.value)
+
+
+def test_nul_characters_are_refused_before_the_call(client: Client) -> None:
+    with pytest.raises(InvalidInput, match="NUL"):
+        client.customers.get("abc\0def")
+    with pytest.raises(InvalidInput):
+        Wallet.from_hex("ab\0")
+
+
+def test_type_errors_for_wrong_python_types(client: Client) -> None:
+    with pytest.raises(TypeError):
+        client.customers.get(42)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Wallet.random().sign_personal("text")  # type: ignore[call-overload]
+
+
+def test_invalid_inputs_from_the_library(client: Client) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        client.customers.create("not-a-caip-id", "x", idempotency_key="not-a-uuid")
+    assert caught.value.code in (ResultCode.INVALID_INPUT, ResultCode.INVALID_JSON)
+    with pytest.raises(InvalidInput):
+        client.dry_run("BREW", "/customers", token="t")
+    with pytest.raises(InvalidInput):
+        Wallet.random().account_id("not a chain")
+    with pytest.raises(InvalidInput):
+        offblocks.recover_address(b"x", b"\x01" * 64)
+    with pytest.raises(InvalidInput):
+        offblocks.recover_address(b"x", "0x" + "00" * 65)
+    with pytest.raises(InvalidInput):
+        Wallet.random().sign_personal(b"x", "no-such-encoding")
+
+
+def test_server_validation_errors_are_api_errors(client: Client) -> None:
+    with pytest.raises(ApiError) as caught:
+        client.webhooks.put("ftp://example.com/x")
+    assert caught.value.status in (400, 422)
+    assert caught.value.body
+
+
+def test_transport_errors(sandbox: LocalSandbox) -> None:
+    with Client(
+        base_url="http://127.0.0.1:1/v1",
+        api_key="k",
+        api_secret="s",
+        generate_signing_key=True,
+        retry={"max_attempts": 1},
+        connect_timeout=1,
+    ) as c:
+        with pytest.raises(offblocks.TransportError) as caught:
+            c.auth.token()
+    assert isinstance(caught.value, ConnectionError)
+    assert caught.value.status is None and caught.value.retryable
+
+
+def test_a_failed_call_does_not_leak_its_error_into_the_next(client: Client) -> None:
+    with pytest.raises(NotFoundError):
+        client.customers.get("missing")
+    client.customers.list()  # succeeds: the last error was cleared
+    assert offblocks._native.lib().offblocks_last_error_code() == 0
+    assert offblocks._native.lib().offblocks_last_error_message() == b""
+
+
+def test_error_mapping_of_every_code() -> None:
+    from offblocks.errors import error_from_code
+
+    assert type(error_from_code(ResultCode.CONFIG, "m")) is ConfigError
+    assert type(error_from_code(ResultCode.API, "m", status=401)) is AuthenticationError
+    assert type(error_from_code(ResultCode.API, "m", status=500)) is ApiError
+    rejected = error_from_code(ResultCode.CHALLENGE_REJECTED, "m", status=400, reissued_challenge="c")
+    assert isinstance(rejected, offblocks.ChallengeRejected) and isinstance(rejected, ApiError)
+    assert rejected.reissued_challenge == "c" and rejected.status == 400
+    unknown = error_from_code(99, "")
+    assert type(unknown) is OffblocksError and unknown.code == 99
+    for code in ResultCode:
+        if code is not ResultCode.OK:
+            assert isinstance(error_from_code(code, "m"), OffblocksError)
+
+
+def test_missing_library_lists_the_paths_tried(tmp_path: Path) -> None:
+    env = dict(os.environ, OFFBLOCKS_LIB=str(tmp_path / "liboffblocks.so"))
+    proc = subprocess.run(
+        [sys.executable, "-c", "import offblocks"], env=env, capture_output=True, text=True
+    )
+    assert proc.returncode != 0
+    assert "LibraryNotFound" in proc.stderr
+    assert str(tmp_path / "liboffblocks.so") in proc.stderr
+    assert "OFFBLOCKS_LIB" in proc.stderr
+
+
+def test_a_library_of_another_version_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from offblocks import _native
+
+    monkeypatch.setattr(_native, "__version__", "9.9.9")
+    with pytest.raises(offblocks.VersionMismatch, match="9.9.9"):
+        _native._check_version(_native.lib())
