@@ -22,7 +22,9 @@
  *   is not documented as optional gives OFFBLOCKS_NULL_ARGUMENT, bytes that are not UTF-8
  *   give OFFBLOCKS_INVALID_UTF8, JSON that does not parse or has an unknown field gives
  *   OFFBLOCKS_INVALID_JSON. The library never keeps a pointer it was given after the
- *   call returns: arguments may be freed or reused as soon as a call returns.
+ *   call returns: arguments may be freed or reused as soon as a call returns. The one
+ *   exception is the `user_data` of offblocks_signer_new, which the signer keeps (and
+ *   only ever passes back to its callback) until offblocks_signer_free.
  *
  * Results out. Results are written through out-parameters (`char **out_json`,
  *   `offblocks_client **out_client`…) last, and only on success: on failure they are
@@ -37,7 +39,8 @@
  * Threads. An offblocks_client may be used by many threads at once (calls share one
  *   connection pool and token). Only its _free must not overlap another call on it.
  *   Calls block the calling thread (network, retries with backoff). Callbacks are called
- *   on the thread that made the call, before it returns.
+ *   on the thread that made the call, before it returns; they may call other offblocks_
+ *   functions (the last error then describes the outer call once it returns).
  *
  * Panics. A bug inside the library never unwinds into C: the call returns
  *   OFFBLOCKS_PANIC instead.
@@ -132,7 +135,8 @@ typedef enum {
      */
     OFFBLOCKS_API = 13,
     /**
-     * The server answered 409 Conflict: the resource already exists.
+     * The server answered 409 Conflict: the resource already exists, or is not in a
+     * state that allows the call (activating an active account…).
      */
     OFFBLOCKS_CONFLICT = 14,
     /**

@@ -249,29 +249,16 @@ impl Flow<'_> {
             Some(c) => c.clone(),
             None => self.client.customers().challenge(&customer.id)?,
         };
-        let attempt = |challenge: &str| {
-            // Keyed by the challenge: the same challenge replays, a new one is new.
-            let key = Uuid::new_v5(&KEY_NAMESPACE, challenge.as_bytes()).to_string();
-            let customers = self.client.customers().idempotency_key(key);
-            match customers.sign_this_challenge(customer, challenge, signer) {
+        with_one_reissue(challenge, |challenge| {
+            let keyed = |c: &str| self.client.customers().idempotency_key(challenge_key(c));
+            match keyed(challenge).sign_this_challenge(customer, challenge, signer) {
                 Err(Error::ChallengeRefused(crate::wallet::Refusal::Expired { .. })) => {
                     let fresh = self.client.customers().challenge(&customer.id)?;
-                    let key = Uuid::new_v5(&KEY_NAMESPACE, fresh.as_bytes()).to_string();
-                    self.client
-                        .customers()
-                        .idempotency_key(key)
-                        .sign_this_challenge(customer, &fresh, signer)
+                    keyed(&fresh).sign_this_challenge(customer, &fresh, signer)
                 }
                 other => other,
             }
-        };
-        match attempt(&challenge) {
-            Err(Error::ChallengeRejected {
-                reissued: Some(next),
-                ..
-            }) => attempt(&next),
-            other => other,
-        }
+        })
     }
 
     fn account(&mut self, customer: &Customer, signer: &dyn Signer) -> Result<Account> {
@@ -302,30 +289,16 @@ impl Flow<'_> {
                 Some(c) => c.clone(),
                 None => accounts.challenge(&account.id)?,
             };
-            let key = Uuid::new_v5(&KEY_NAMESPACE, challenge.as_bytes()).to_string();
-            let with_challenge = Account {
-                challenge: Some(challenge),
-                ..account.clone()
-            };
-            let keyed = accounts.clone().idempotency_key(key);
-            match keyed.sign_challenge(&with_challenge, &self.owner, signer) {
-                Err(Error::ChallengeRejected {
-                    reissued: Some(next),
-                    ..
-                }) => {
-                    let key = Uuid::new_v5(&KEY_NAMESPACE, next.as_bytes()).to_string();
-                    let retry = Account {
-                        challenge: Some(next),
-                        ..account.clone()
-                    };
-                    accounts.clone().idempotency_key(key).sign_challenge(
-                        &retry,
-                        &self.owner,
-                        signer,
-                    )?;
-                }
-                other => other?,
-            }
+            with_one_reissue(challenge, |c| {
+                let with_challenge = Account {
+                    challenge: Some(c.to_owned()),
+                    ..account.clone()
+                };
+                accounts
+                    .clone()
+                    .idempotency_key(challenge_key(c))
+                    .sign_challenge(&with_challenge, &self.owner, signer)
+            })?;
             account = accounts.get(&account.id)?;
             let msg = format!("signed as {}", self.owner);
             self.report(Step::SignAccountChallenge, account.status.as_str(), msg);
@@ -363,5 +336,24 @@ impl Flow<'_> {
         std::thread::sleep(*pause);
         *pause = (*pause * 2).min(Duration::from_secs(2));
         Ok(())
+    }
+}
+
+/// The Idempotency-Key of a challenge's signing: the same challenge replays the earlier
+/// answer after a crash; a new challenge is a new operation.
+fn challenge_key(challenge: &str) -> String {
+    Uuid::new_v5(&KEY_NAMESPACE, challenge.as_bytes()).to_string()
+}
+
+/// Runs `attempt` with `challenge`; when the server rejects the signature and issues a
+/// new challenge, runs it once more with that one. Never more: a second rejection is
+/// returned.
+fn with_one_reissue(challenge: String, attempt: impl Fn(&str) -> Result<()>) -> Result<()> {
+    match attempt(&challenge) {
+        Err(Error::ChallengeRejected {
+            reissued: Some(next),
+            ..
+        }) => attempt(&next),
+        other => other,
     }
 }

@@ -64,13 +64,8 @@ impl Customers<'_> {
             challenge: challenge.to_owned(),
             signature: signed.encoded_signature(SignatureEncoding::Base64HexText),
         };
-        match self.submit_challenge(&customer.id, &body) {
-            Err(Error::Api(api)) if api.status == 400 => Err(Error::ChallengeRejected {
-                reissued: self.challenge(&customer.id).ok(),
-                api,
-            }),
-            other => other,
-        }
+        let submitted = self.submit_challenge(&customer.id, &body);
+        rejected_with_reissue(submitted, || self.challenge(&customer.id))
     }
 }
 
@@ -137,12 +132,22 @@ impl Accounts<'_> {
             challenge,
             signature: encoding.encode(&signature),
         };
-        match self.submit_challenge(&account.id, &body) {
-            Err(Error::Api(api)) if api.status == 400 => Err(Error::ChallengeRejected {
-                reissued: self.challenge(&account.id).ok(),
-                api,
-            }),
-            other => other,
-        }
+        let submitted = self.submit_challenge(&account.id, &body);
+        rejected_with_reissue(submitted, || self.challenge(&account.id))
+    }
+}
+
+/// A 400 from `…/challenge/sign` means the signature was rejected and the server issued
+/// a new challenge: report it as [`Error::ChallengeRejected`] with that challenge.
+fn rejected_with_reissue(
+    submitted: Result<()>,
+    refetch: impl FnOnce() -> Result<String>,
+) -> Result<()> {
+    match submitted {
+        Err(Error::Api(api)) if api.status == 400 => Err(Error::ChallengeRejected {
+            reissued: refetch().ok(),
+            api,
+        }),
+        other => other,
     }
 }

@@ -53,7 +53,8 @@ pub enum offblocks_result {
     /// The server answered with a non-2xx status; see `offblocks_last_error_status()`,
     /// `offblocks_last_error_body()` and `offblocks_last_error_request_id()`.
     OFFBLOCKS_API = 13,
-    /// The server answered 409 Conflict: the resource already exists.
+    /// The server answered 409 Conflict: the resource already exists, or is not in a
+    /// state that allows the call (activating an active account…).
     OFFBLOCKS_CONFLICT = 14,
     /// A response did not decode into the expected shape (the message names where), or
     /// a result could not be returned as a C string.

@@ -2,14 +2,14 @@
 //!
 //! Every exported function has the same four parts:
 //!
-//! 1. a panic boundary, [`boundary`], that turns a panic into
+//! 1. a panic boundary, `boundary`, that turns a panic into
 //!    [`offblocks_result::OFFBLOCKS_PANIC`] (a plain function taking a closure, not a
 //!    macro, so rustfmt formats the bodies);
-//! 2. each pointer checked and turned into a reference ([`arg_ref`], [`arg_str`],
-//!    [`arg_out`]…), or the call fails with `OFFBLOCKS_NULL_ARGUMENT`,
+//! 2. each pointer checked and turned into a reference (`arg_ref`, `arg_str`,
+//!    `arg_out`…), or the call fails with `OFFBLOCKS_NULL_ARGUMENT`,
 //!    `OFFBLOCKS_INVALID_UTF8`…;
 //! 3. an ordinary safe Rust call doing the work;
-//! 4. out-parameters written last, and only on success ([`put_string`]).
+//! 4. out-parameters written last, and only on success (`put_string`).
 //!
 //! The conventions a C caller relies on (result codes, ownership, threading) are written
 //! once, in the preamble of `include/offblocks.h` (from `cbindgen.toml`). The header is
@@ -61,9 +61,9 @@ use std::panic::{self, AssertUnwindSafe};
 
 use error::Failure;
 
-/// The panic boundary of every function returning an [`offblocks_result`]: clears this
-/// thread's last error, runs `f`, and turns its error (or a panic) into a result code
-/// and this thread's last-error detail.
+/// The panic boundary of every function returning an [`offblocks_result`]: runs `f`,
+/// and leaves this thread's last error describing this call: cleared on success, else
+/// the code and detail of its error (or panic).
 pub(crate) fn boundary<F>(f: F) -> offblocks_result
 where
     F: FnOnce() -> Result<(), Failure>,
@@ -71,7 +71,11 @@ where
     error::clear();
     let outcome = panic::catch_unwind(AssertUnwindSafe(f));
     match outcome {
-        Ok(Ok(())) => offblocks_result::OFFBLOCKS_OK,
+        Ok(Ok(())) => {
+            // A callback may have made a failing call of its own meanwhile.
+            error::clear();
+            offblocks_result::OFFBLOCKS_OK
+        }
         Ok(Err(failure)) => error::store(failure),
         Err(payload) => error::store(Failure::from_panic(payload.as_ref())),
     }
@@ -193,6 +197,18 @@ mod tests {
         assert_eq!(message.to_str().unwrap(), "internal error (panic): boom");
         assert_eq!(boundary(|| Ok(())), offblocks_result::OFFBLOCKS_OK);
         assert_eq!(boundary_infallible(7, || panic!("again")), 7);
+    }
+
+    #[test]
+    fn a_nested_failure_does_not_outlive_a_successful_outer_call() {
+        // As when a signing callback makes a failing call of its own.
+        let rc = boundary(|| {
+            let inner = boundary(|| Err(Failure::null("x")));
+            assert_eq!(inner, offblocks_result::OFFBLOCKS_NULL_ARGUMENT);
+            Ok(())
+        });
+        assert_eq!(rc, offblocks_result::OFFBLOCKS_OK);
+        assert_eq!(offblocks_last_error_code(), offblocks_result::OFFBLOCKS_OK);
     }
 
     #[test]

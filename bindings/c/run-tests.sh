@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Builds liboffblocks (release) and the emulator, then builds the C programs with
+# -std=c11 -Wall -Wextra -Werror and runs them against a fresh emulator each:
+#
+#   test_offblocks, linked dynamically, under AddressSanitizer + UndefinedBehaviorSanitizer
+#   test_offblocks, linked statically,  under AddressSanitizer + UndefinedBehaviorSanitizer
+#   test_offblocks, linked dynamically, without sanitizers, under valgrind memcheck
+#   onboarding (the example), linked dynamically, under AddressSanitizer
+#
+# Why both ASan and valgrind: ASan intercepts malloc/free process-wide, so its leak
+# checker sees the Rust side's allocations too (Rust uses the system allocator), but it
+# instruments only the C code: a bad read inside the uninstrumented Rust library would
+# pass unseen. Valgrind checks every instruction of both sides, and counts leaks again.
+#
+# Then check-abi.sh: exported symbols == header declarations, and the Swift module map.
+# Environment: CARGO_TARGET_DIR (default <repo>/target), CC (default gcc).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+target=${CARGO_TARGET_DIR:-$root/target}
+lib="$target/release"
+cc=${CC:-gcc}
+work=$(mktemp -d)
+sandbox_pid=""
+
+stop_sandbox() {
+    if [ -n "$sandbox_pid" ]; then
+        exec 3>&- || true # closing its stdin makes it exit (--exit-on-stdin-close)
+        kill "$sandbox_pid" 2>/dev/null || true
+        wait "$sandbox_pid" 2>/dev/null || true
+        sandbox_pid=""
+    fi
+}
+cleanup() {
+    stop_sandbox
+    rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+echo "== building liboffblocks and offblocks-sandbox (release)"
+(cd "$root" && cargo build --release --locked -p offblocks)
+(cd "$root" && cargo build --release --locked -p offblocks-sandbox --bin offblocks-sandbox)
+
+# Starts a fresh emulator (the tests rotate and revoke its credentials) and exports
+# OFFBLOCKS_BASE_URL, OFFBLOCKS_API_KEY and OFFBLOCKS_API_SECRET, without printing them.
+start_sandbox() {
+    stop_sandbox
+    rm -f "$work/stdin" "$work/sandbox.out"
+    mkfifo "$work/stdin"
+    "$lib/offblocks-sandbox" --port 0 --exit-on-stdin-close \
+        <"$work/stdin" >"$work/sandbox.out" 2>"$work/sandbox.err" &
+    sandbox_pid=$!
+    exec 3>"$work/stdin" # held open until stop_sandbox
+    for _ in $(seq 100); do
+        grep -q '^OFFBLOCKS_API_SECRET=' "$work/sandbox.out" 2>/dev/null && break
+        sleep 0.1
+    done
+    local name
+    for name in OFFBLOCKS_BASE_URL OFFBLOCKS_API_KEY OFFBLOCKS_API_SECRET; do
+        local value
+        value=$(sed -n "s/^$name=//p" "$work/sandbox.out")
+        if [ -z "$value" ]; then
+            echo "the emulator did not print $name:" >&2
+            cat "$work/sandbox.err" >&2
+            exit 1
+        fi
+        export "$name=$value"
+    done
+    echo "   emulator at $OFFBLOCKS_BASE_URL"
+}
+
+cflags=(-std=c11 -Wall -Wextra -Werror -g -I "$root/include")
+sanitize=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+sources=("$here/test_offblocks.c" "$here/test_network.c")
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+echo "== building the C programs"
+"$cc" "${cflags[@]}" "${sanitize[@]}" "${sources[@]}" -L "$lib" -loffblocks \
+    -Wl,-rpath,"$lib" -lpthread -o "$work/test_dynamic"
+"$cc" "${cflags[@]}" "${sanitize[@]}" "${sources[@]}" "$lib/liboffblocks.a" \
+    -lpthread -ldl -lm -o "$work/test_static"
+"$cc" "${cflags[@]}" "${sources[@]}" -L "$lib" -loffblocks -Wl,-rpath,"$lib" -lpthread \
+    -o "$work/test_valgrind"
+"$cc" "${cflags[@]}" "${sanitize[@]}" "$here/onboarding.c" -L "$lib" -loffblocks \
+    -Wl,-rpath,"$lib" -o "$work/onboarding"
+# The static program must not depend on the shared library.
+if ldd "$work/test_static" | grep -q liboffblocks; then
+    echo "test_static is linked to liboffblocks.so" >&2
+    exit 1
+fi
+
+echo "== test_offblocks (dynamic, ASan+UBSan)"
+start_sandbox
+"$work/test_dynamic"
+
+echo "== test_offblocks (static, ASan+UBSan)"
+start_sandbox
+"$work/test_static"
+
+if command -v valgrind >/dev/null; then
+    echo "== test_offblocks (dynamic, valgrind)"
+    start_sandbox
+    valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,possible \
+        --show-leak-kinds=definite,possible --error-exitcode=1 \
+        --suppressions="$here/valgrind.supp" "$work/test_valgrind"
+else
+    echo "== valgrind not installed: skipping the valgrind run (apt-get install valgrind)"
+fi
+
+echo "== onboarding example (dynamic, ASan)"
+start_sandbox
+"$work/onboarding"
+stop_sandbox
+
+echo "== exported symbols and module map"
+bash "$here/check-abi.sh" "$lib"
+echo "== C tests passed"

@@ -1,0 +1,277 @@
+/*
+ * The network half of the C tests, against the local emulator (offblocks-sandbox): every
+ * endpoint function, signing with a host callback, onboarding, and the server's 4xx
+ * answers (unknown ids, conflicts, bad signatures, wrong keys, wrong credentials).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
+#include <time.h>
+
+#include "test_support.h"
+
+static char base[512], key[256], secret[256];
+
+/* A client on the emulator; `extra` is appended inside the JSON object. */
+static offblocks_client *new_client(const char *api_secret, const char *extra) {
+    char config[2048], url[600], k[300], s[300];
+    offblocks_client *client = NULL;
+    json_quote(url, sizeof url, base);
+    json_quote(k, sizeof k, key);
+    json_quote(s, sizeof s, api_secret);
+    snprintf(config, sizeof config,
+             "{\"baseUrl\":%s,\"apiKey\":%s,\"apiSecret\":%s,\"generateSigningKey\":true,"
+             "\"retry\":{\"maxAttempts\":2,\"baseBackoffMs\":10,\"maxBackoffMs\":50}%s}",
+             url, k, s, extra);
+    CHECK_RC(offblocks_client_new(config, &client), OFFBLOCKS_OK);
+    return client;
+}
+
+static void sleep_ms(long ms) {
+    struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&t, NULL);
+}
+
+/* Polls GET /accounts/{id} until `active` (the emulator activates after a few polls). */
+static int wait_active(offblocks_client *client, const char *account_id) {
+    for (int i = 0; i < 50; i++) {
+        char *json = NULL;
+        if (CHECK_RC(offblocks_account_get(client, account_id, &json), OFFBLOCKS_OK) != OFFBLOCKS_OK) {
+            return 0;
+        }
+        int active = has(json, "\"status\":\"active\"");
+        offblocks_string_free(json);
+        if (active) {
+            return 1;
+        }
+        sleep_ms(20);
+    }
+    return 0;
+}
+
+static void on_progress(void *user_data, const char *step, const char *status,
+                        uint64_t elapsed_ms, const char *message) {
+    int *steps = user_data;
+    (*steps)++;
+    printf("  onboarding: %-24s %-10s %5llu ms  %s\n", step, status,
+           (unsigned long long)elapsed_ms, message);
+}
+
+struct shared {
+    offblocks_client *client;
+    const char *customer_id;
+    int failures;
+};
+
+static void *reader(void *arg) {
+    struct shared *shared = arg;
+    for (int i = 0; i < 5; i++) {
+        char *json = NULL;
+        if (offblocks_customer_get(shared->client, shared->customer_id, &json) != OFFBLOCKS_OK ||
+            offblocks_customer_get(shared->client, "missing", &json) != OFFBLOCKS_API ||
+            offblocks_last_error_status() != 404) {
+            __atomic_add_fetch(&shared->failures, 1, __ATOMIC_SEQ_CST);
+        }
+        offblocks_string_free(json);
+    }
+    return NULL;
+}
+
+/* Customers and accounts step by step, with the host's callback as the signer. */
+static void customers_and_accounts(offblocks_client *client) {
+    offblocks_wallet *host_key = NULL;
+    offblocks_signer *signer = NULL, *failing = NULL;
+    char *owner = NULL, *json = NULL, *out = NULL, body[4096];
+    char customer_id[128], account_id[128], address[64];
+    CHECK_RC(offblocks_wallet_new_random(&host_key), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_wallet_account_id(host_key, "eip155:300", &owner), OFFBLOCKS_OK);
+    snprintf(address, sizeof address, "%s", strrchr(owner, ':') + 1);
+    struct host_wallet good = {host_key, 0}, bad = {host_key, 1};
+    CHECK_RC(offblocks_signer_new(address, host_sign, &good, &signer), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_signer_new(address, host_sign, &bad, &failing), OFFBLOCKS_OK);
+
+    snprintf(body, sizeof body, "{\"chainId\":\"%s\",\"externalId\":\"c-%s\"}", owner, address);
+    CHECK_RC(offblocks_customer_create(client, body, NULL, &json), OFFBLOCKS_OK);
+    CHECK(json_string(json, "id", customer_id, sizeof customer_id));
+    offblocks_string_free(json);
+    CHECK_RC(offblocks_customer_create(client, body, NULL, &json), OFFBLOCKS_CONFLICT);
+    CHECK(offblocks_last_error_status() == 409);
+    CHECK(offblocks_last_error_body() != NULL && offblocks_last_error_request_id() != NULL);
+    CHECK_RC(offblocks_customer_create(client, "{\"chainId\":\"x\"}", NULL, &json), OFFBLOCKS_INVALID_JSON);
+    CHECK_RC(offblocks_customer_create(client, body, "not-a-uuid", &json), OFFBLOCKS_INVALID_INPUT);
+    CHECK_RC(offblocks_customer_get(client, "no-such-customer", &json), OFFBLOCKS_API);
+    CHECK(offblocks_last_error_status() == 404);
+    CHECK_RC(offblocks_customer_list(client, &json), OFFBLOCKS_OK);
+    CHECK(has(json, customer_id));
+    offblocks_string_free(json);
+    CHECK_RC(offblocks_customer_challenge(client, customer_id, &out), OFFBLOCKS_OK);
+    snprintf(body, sizeof body, "{\"ownerId\":\"%s\",\"challenge\":\"%s\",\"signature\":\"c2ln\"}", owner, out);
+    offblocks_string_free(out);
+    CHECK_RC(offblocks_customer_submit_challenge(client, customer_id, body, NULL), OFFBLOCKS_API);
+    CHECK(offblocks_last_error_status() == 400);
+    CHECK_RC(offblocks_customer_get(client, customer_id, &json), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_customer_sign_challenge(client, json, failing, NULL), OFFBLOCKS_SIGNER);
+    CHECK_RC(offblocks_customer_sign_challenge(client, json, signer, NULL), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_customer_sign_challenge(client, "{}", signer, NULL), OFFBLOCKS_INVALID_JSON);
+    offblocks_string_free(json);
+    CHECK_RC(offblocks_simulator_verify_customer(client, customer_id, NULL), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_simulator_verify_customer(client, customer_id, NULL), OFFBLOCKS_CONFLICT);
+
+    CHECK_RC(offblocks_account_create(client, customer_id, "{\"type\":\"card_account\"}", NULL, &json),
+             OFFBLOCKS_INVALID_JSON);
+    CHECK_RC(offblocks_account_create(client, customer_id, NULL, NULL, &json), OFFBLOCKS_OK);
+    CHECK(json_string(json, "id", account_id, sizeof account_id));
+    offblocks_string_free(json);
+    CHECK_RC(offblocks_account_challenge(client, account_id, &out), OFFBLOCKS_OK);
+    snprintf(body, sizeof body, "{\"ownerId\":\"%s\",\"challenge\":\"%s\",\"signature\":\"c2ln\"}", owner, out);
+    offblocks_string_free(out);
+    CHECK_RC(offblocks_account_submit_challenge(client, account_id, body, NULL), OFFBLOCKS_API);
+    CHECK_RC(offblocks_account_get(client, account_id, &json), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_account_sign_challenge(client, json, "eip155:300:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+                                              signer, NULL),
+             OFFBLOCKS_CHALLENGE_REFUSED);
+    CHECK_RC(offblocks_account_sign_challenge(client, json, owner, signer, NULL), OFFBLOCKS_OK);
+    offblocks_string_free(json);
+    CHECK(wait_active(client, account_id));
+    CHECK_RC(offblocks_account_list(client, &json), OFFBLOCKS_OK);
+    CHECK(has(json, account_id));
+    offblocks_string_free(json);
+    CHECK_RC(offblocks_account_list_for_customer(client, customer_id, &json), OFFBLOCKS_OK);
+    CHECK(has(json, account_id));
+    offblocks_string_free(json);
+    CHECK_RC(offblocks_account_activate(client, account_id, NULL), OFFBLOCKS_CONFLICT); /* already */
+    CHECK_RC(offblocks_account_deactivate(client, account_id, NULL), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_account_activate(client, account_id, NULL), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_account_close(client, account_id, NULL), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_account_close(client, account_id, NULL), OFFBLOCKS_CONFLICT);
+
+    struct shared shared = {client, customer_id, 0};
+    pthread_t threads[4];
+    for (int i = 0; i < 4; i++) {
+        CHECK(pthread_create(&threads[i], NULL, reader, &shared) == 0);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(threads[i], NULL);
+    }
+    CHECK(shared.failures == 0);
+
+    CHECK_RC(offblocks_customer_deactivate(client, customer_id, NULL), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_customer_deactivate(client, customer_id, NULL), OFFBLOCKS_CONFLICT);
+    offblocks_signer_free(failing);
+    offblocks_signer_free(signer);
+    offblocks_string_free(owner);
+    offblocks_wallet_free(host_key);
+}
+
+static void onboarding(offblocks_client *client) {
+    offblocks_wallet *wallet = NULL;
+    offblocks_signer *signer = NULL;
+    char *json = NULL, *address = NULL, request[512];
+    int steps = 0;
+    CHECK_RC(offblocks_wallet_new_random(&wallet), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_signer_from_wallet(wallet, &signer), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_wallet_address(wallet, &address), OFFBLOCKS_OK);
+    snprintf(request, sizeof request,
+             "{\"externalId\":\"o-%s\",\"chain\":\"eip155:300\",\"pollIntervalMs\":20}", address);
+    CHECK_RC(offblocks_onboard(client, request, signer, on_progress, &steps, &json), OFFBLOCKS_OK);
+    CHECK(steps >= 5);
+    CHECK(has(json, "\"account\":{") && has(json, "\"status\":\"active\""));
+    offblocks_string_free(json);
+    CHECK_RC(offblocks_onboard(client, request, signer, NULL, NULL, &json), OFFBLOCKS_OK); /* resumes */
+    offblocks_string_free(json);
+    CHECK_RC(offblocks_onboard(client, "{\"externalId\":\"x\"}", signer, NULL, NULL, &json),
+             OFFBLOCKS_INVALID_JSON);
+
+    /* A rejected customer cannot be onboarded: OFFBLOCKS_STATE. */
+    offblocks_wallet *rejected_wallet = NULL;
+    offblocks_signer *rejected_signer = NULL;
+    char *owner = NULL, body[512], id[128];
+    CHECK_RC(offblocks_wallet_new_random(&rejected_wallet), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_signer_from_wallet(rejected_wallet, &rejected_signer), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_wallet_account_id(rejected_wallet, "eip155:300", &owner), OFFBLOCKS_OK);
+    snprintf(body, sizeof body, "{\"chainId\":\"%s\",\"externalId\":\"r-%s\"}", owner, address);
+    CHECK_RC(offblocks_customer_create(client, body, NULL, &json), OFFBLOCKS_OK);
+    CHECK(json_string(json, "id", id, sizeof id));
+    offblocks_string_free(json);
+    CHECK_RC(offblocks_simulator_reject_customer(client, id, NULL), OFFBLOCKS_OK);
+    snprintf(request, sizeof request, "{\"externalId\":\"r-%s\",\"chain\":\"eip155:300\"}", address);
+    CHECK_RC(offblocks_onboard(client, request, rejected_signer, NULL, NULL, &json), OFFBLOCKS_STATE);
+    offblocks_string_free(owner);
+    offblocks_signer_free(rejected_signer);
+    offblocks_wallet_free(rejected_wallet);
+    offblocks_string_free(address);
+    offblocks_signer_free(signer);
+    offblocks_wallet_free(wallet);
+}
+
+static void webhooks(offblocks_client *client) {
+    char *json = NULL, id[128];
+    const char *hook = "{\"callbackUrl\":\"https://example.com/hook\",\"types\":[\"customer.updated\"]}";
+    CHECK_RC(offblocks_webhook_put(client, hook, NULL, &json), OFFBLOCKS_OK);
+    CHECK(json_string(json, "id", id, sizeof id));
+    offblocks_string_free(json);
+    CHECK_RC(offblocks_webhook_put(client, "{\"callbackUrl\":\"x\",\"typo\":1,\"types\":[]}", NULL, &json),
+             OFFBLOCKS_INVALID_JSON);
+    CHECK_RC(offblocks_webhook_get(client, id, &json), OFFBLOCKS_OK);
+    offblocks_string_free(json);
+    CHECK_RC(offblocks_webhook_list(client, &json), OFFBLOCKS_OK);
+    CHECK(has(json, id));
+    offblocks_string_free(json);
+    CHECK_RC(offblocks_webhook_delete(client, id, NULL), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_webhook_get(client, id, &json), OFFBLOCKS_API);
+}
+
+/* Wrong keys and wrong credentials, then rotating and revoking the credentials. */
+static void keys_and_credentials(offblocks_client *client) {
+    char *key_id = NULL, *json = NULL, extra[256];
+    CHECK_RC(offblocks_client_key_id(client, &key_id), OFFBLOCKS_OK);
+    snprintf(extra, sizeof extra, ",\"keyId\":\"%s\"", key_id);
+    offblocks_client *impostor = new_client(secret, extra); /* another key, same key id */
+    CHECK_RC(offblocks_customer_list(impostor, &json), OFFBLOCKS_API);
+    CHECK(offblocks_last_error_status() == 401);
+    offblocks_client_free(impostor);
+    offblocks_client *wrong = new_client("wrong-secret", extra);
+    CHECK_RC(offblocks_auth_token(wrong, &json), OFFBLOCKS_API);
+    CHECK(offblocks_last_error_status() == 401);
+    CHECK(!has(offblocks_last_error_message(), "wrong-secret"));
+    offblocks_client_free(wrong);
+    offblocks_string_free(key_id);
+
+    CHECK_RC(offblocks_signing_key_delete(client, NULL), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_customer_list(client, &json), OFFBLOCKS_CONFIG); /* no key id now */
+    CHECK_RC(offblocks_signing_key_register(client, NULL, &key_id), OFFBLOCKS_OK);
+    offblocks_string_free(key_id);
+    CHECK_RC(offblocks_auth_rotate_credentials(client, key, "a-new-secret-of-32-characters!!", NULL),
+             OFFBLOCKS_OK);
+    CHECK_RC(offblocks_auth_token(client, &json), OFFBLOCKS_OK);
+    offblocks_string_free(json);
+    CHECK_RC(offblocks_auth_revoke_credentials(client, NULL), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_customer_list(client, &json), OFFBLOCKS_API);
+    CHECK(offblocks_last_error_status() == 401);
+}
+
+void test_network(const char *base_url, const char *api_key, const char *api_secret) {
+    char *key_id = NULL, *json = NULL;
+    snprintf(base, sizeof base, "%s", base_url);
+    snprintf(key, sizeof key, "%s", api_key);
+    snprintf(secret, sizeof secret, "%s", api_secret);
+    offblocks_client *client = new_client(secret, "");
+    if (client == NULL) {
+        return;
+    }
+    CHECK_RC(offblocks_customer_list(client, &json), OFFBLOCKS_CONFIG); /* not registered */
+    CHECK_RC(offblocks_signing_key_register(client, NULL, &key_id), OFFBLOCKS_OK);
+    CHECK(key_id != NULL && key_id[0] != '\0');
+    offblocks_string_free(key_id);
+    CHECK_RC(offblocks_auth_token(client, &json), OFFBLOCKS_OK);
+    CHECK(has(json, "\"token\":\"") && has(json, "\"tokenType\""));
+    offblocks_string_free(json);
+    CHECK_RC(offblocks_dry_run(client, "GET", "/customers", NULL, NULL, NULL, &json), OFFBLOCKS_OK);
+    CHECK(has(json, "\"Authorization\",\"Bearer "));
+    offblocks_string_free(json);
+
+    customers_and_accounts(client);
+    onboarding(client);
+    webhooks(client);
+    keys_and_credentials(client);
+    offblocks_client_free(client);
+}
