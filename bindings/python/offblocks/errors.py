@@ -16,7 +16,7 @@ for HTTP failures, the status::
     ├── ApiError                         non-2xx answer: ``status``, ``body``, ``request_id``
     │   ├── AuthenticationError          401
     │   ├── NotFoundError                404
-    │   ├── ConflictError                409: the resource already exists
+    │   ├── ConflictError                409: exists already, or wrong state for the call
     │   └── ChallengeRejected            the server rejected a signed challenge
     ├── DecodeError                      a response did not have the expected shape
     ├── TimeoutError (TimeoutError)      waiting for a status ran out of time
@@ -194,7 +194,8 @@ class NotFoundError(ApiError):
 
 
 class ConflictError(ApiError):
-    """409 Conflict: the resource already exists."""
+    """409 Conflict: the resource already exists, or is not in a state that allows the
+    call (activating an active account…)."""
 
 
 class ChallengeRejected(ApiError):

@@ -156,6 +156,9 @@ def test_account_lifecycle(client: Client, wallet: Wallet, external_id: str) -> 
     assert status is AccountStatus.ACTIVE
     assert client.accounts.get(account.id).chain_id
 
+    with pytest.raises(offblocks.ConflictError) as wrong_state:  # already active
+        client.accounts.activate(account.id)
+    assert wrong_state.value.status == 409
     client.accounts.deactivate(account.id)
     assert client.accounts.get(account.id).status is AccountStatus.INACTIVE
     client.accounts.activate(account.id)
