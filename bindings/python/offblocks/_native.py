@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ._version import __version__
-from .errors import LibraryNotFound, VersionMismatch, error_from_code
+from .errors import LibraryNotFound, OffblocksError, VersionMismatch, error_from_code
 
 if sys.platform == "darwin":
     LIB_FILE = "liboffblocks.dylib"
@@ -281,7 +281,7 @@ def _str_or_none(raw: bytes | None) -> str | None:
     return None if raw is None else raw.decode("utf-8", "replace")
 
 
-def last_error(code: int) -> Exception:
+def last_error(code: int) -> OffblocksError:
     """The exception for result ``code``, with this thread's last-error detail.
 
     Must be called right after the failed call, on the same thread, before any other call

@@ -417,7 +417,7 @@ class Client:
             for error in progress_errors:
                 if isinstance(error, (KeyboardInterrupt, SystemExit)):
                     raise error
-            native_signer.reraise()
+            native_signer.reraise(failure)
         del callback
         if failure is not None:
             if progress_errors:
@@ -449,7 +449,7 @@ class Client:
                     native_signer.release()
             finally:
                 self._leave()
-            native_signer.reraise()
+            native_signer.reraise(failure)
         if failure is not None:
             raise failure
 

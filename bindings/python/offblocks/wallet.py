@@ -29,7 +29,7 @@ from typing import Any, Callable, Protocol, overload, runtime_checkable
 from . import _native
 from ._handle import OwnedHandle
 from ._native import opt_text, text
-from .errors import InvalidInput, SignerError
+from .errors import InvalidInput, OffblocksError, SignerError
 from .models import SignatureEncoding, SiweMessage
 
 __all__ = [
@@ -471,17 +471,22 @@ class NativeSigner:
     def release(self) -> None:
         self._owned.leave()
 
-    def reraise(self) -> None:
-        """Raises what the Python signer raised, if it did."""
+    def reraise(self, failure: OffblocksError | None = None) -> None:
+        """Raises what the Python signer raised, if it did, as :class:`SignerError` from
+        the original (with the C call's ``failure`` detail: its code…)."""
         error = self.error
         if error is None:
             return
         self.error = None
         if isinstance(error, (KeyboardInterrupt, SystemExit)):
             raise error
+        code = failure.code if failure is not None else None
         if isinstance(error, SignerError) and error.__cause__ is None:
+            error.code = error.code if error.code is not None else code
             raise error
-        raise SignerError(f"the signer raised {type(error).__name__}: {error}") from error
+        raise SignerError(
+            f"the signer raised {type(error).__name__}: {error}", code=code
+        ) from error
 
     def close(self) -> None:
         self._owned.close()

@@ -221,3 +221,37 @@ def test_python_signers_from_many_threads(client: Client) -> None:
     for t in threads:
         t.join()
     assert not errors, errors
+
+
+def test_callbacks_may_call_the_library(client: Client, external_id: str) -> None:
+    """A progress callback and a signer making their own calls, failing ones included:
+    the outer call's result and error are its own."""
+    statuses: list[str] = []
+    wallet = Wallet.random()
+
+    def progress(p: offblocks.Progress) -> None:
+        try:
+            client.customers.get("missing")
+        except offblocks.NotFoundError:
+            pass
+        statuses.append(offblocks.ChainId.parse(CHAIN).chain_id)
+
+    def sign(message: bytes) -> bytes:
+        try:
+            Wallet.from_hex("bad")
+        except offblocks.InvalidKey:
+            pass
+        return wallet.sign_personal(message)
+
+    done = client.onboard(external_id, signer=CallbackSigner(wallet.address, sign), progress=progress)
+    assert done.account.status is AccountStatus.ACTIVE
+    assert len(statuses) == 8
+
+    def failing(message: bytes) -> bytes:
+        client.customers.list()  # a successful inner call…
+        raise RuntimeError("…then the signer fails")
+
+    with pytest.raises(SignerError) as caught:
+        client.onboard(external_id + "-2", signer=CallbackSigner(Wallet.random().address, failing))
+    assert caught.value.code is offblocks.ResultCode.SIGNER
+    assert isinstance(caught.value.__cause__, RuntimeError)
