@@ -3,6 +3,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The C checks use valgrind and clang (module map) when present: install them if we can.
+missing=()
+command -v valgrind >/dev/null || missing+=(valgrind)
+command -v clang >/dev/null || missing+=(clang)
+if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null; then
+  echo "== installing ${missing[*]} (apt)"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null && SUDO="sudo"
+  { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"; } \
+    || echo "warning: could not install ${missing[*]}; the C checks that need them are skipped"
+fi
+
 echo "== Rust: format, lints, tests"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
