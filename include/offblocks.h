@@ -335,6 +335,7 @@ const char *offblocks_version(void);
  * - `retry`: `{"maxAttempts": 4, "baseBackoffMs": 200, "maxBackoffMs": 5000}`;
  * - `userAgent`, `coveredComponents` (e.g. `["@method", "@authority", "@path"]`),
  *   `digest` (`"sha-256"`, `"sha-512"` or `"both"`), `clockSkewSecs` (0),
+ *   `followServerClock` (true: learn the server's time from `Date` headers),
  *   `allowInsecureHttp` (false: plain http only to loopback), `challengeDomain` (the
  *   API host), `signatureValiditySecs`, `signatureNonce`, `signatureLabel` (`"sig"`),
  *   `tokenRefreshMarginSecs` (60).

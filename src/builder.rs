@@ -35,6 +35,7 @@ pub struct ClientBuilder {
     components: CoveredComponents,
     digest: DigestAlgorithms,
     clock_skew_secs: i64,
+    follow_server_clock: bool,
     signature_validity: Option<Duration>,
     signature_nonce: bool,
     label: String,
@@ -58,6 +59,7 @@ impl Default for ClientBuilder {
             components: CoveredComponents::default(),
             digest: DigestAlgorithms::default(),
             clock_skew_secs: 0,
+            follow_server_clock: true,
             signature_validity: None,
             signature_nonce: false,
             label: "sig".to_owned(),
@@ -158,8 +160,18 @@ impl ClientBuilder {
 
     /// Seconds added to the local clock for `created` (negative when the local clock is
     /// ahead of the server's; OffBlocks rejects a `created` in its future). Defaults to 0.
+    /// The starting point only, while [`ClientBuilder::follow_server_clock`] is on.
     pub fn clock_skew_secs(mut self, secs: i64) -> Self {
         self.clock_skew_secs = secs;
+        self
+    }
+
+    /// Whether the client corrects its clock from the server's `Date` headers. Defaults
+    /// to on: when a response's `Date` differs from the local clock (plus the current
+    /// correction) by 2 s or more, later signatures use the server's time, and a `401`
+    /// that came with such a correction is retried once with the same Idempotency-Key.
+    pub fn follow_server_clock(mut self, on: bool) -> Self {
+        self.follow_server_clock = on;
         self
     }
 
@@ -252,6 +264,7 @@ impl ClientBuilder {
             components: self.components,
             digest: self.digest,
             clock_skew_secs: self.clock_skew_secs,
+            follow_server_clock: self.follow_server_clock,
             signature_validity: self.signature_validity,
             signature_nonce: self.signature_nonce,
             label: self.label,

@@ -1,6 +1,7 @@
 //! [`Client`]: one shared handle on the OffBlocks API.
 
 use std::fmt;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use crate::api::{Accounts, Auth, Customers, Simulator, Webhooks};
@@ -43,6 +44,8 @@ struct Inner {
     credentials: RwLock<Credentials>,
     tokens: TokenCache,
     key_id: RwLock<Option<String>>,
+    /// Seconds from the local clock to the server's (configured, then learned).
+    clock_offset: AtomicI64,
 }
 
 impl Client {
@@ -70,6 +73,7 @@ impl Client {
                 }),
                 tokens: TokenCache::default(),
                 key_id: RwLock::new(key_id),
+                clock_offset: AtomicI64::new(config.clock_skew_secs),
                 config,
             }),
         }
@@ -103,13 +107,31 @@ impl Client {
     }
 
     /// The current unix time on the server's clock, as far as we know it: the local
-    /// clock plus the configured skew.
+    /// clock plus the configured skew, corrected from the server's `Date` headers unless
+    /// that is turned off ([`ClientBuilder::follow_server_clock`]).
     pub fn now_unix(&self) -> i64 {
-        let local = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
-        local.saturating_add(self.inner.config.clock_skew_secs)
+        local_unix().saturating_add(self.clock_offset_secs())
+    }
+
+    /// Seconds added to the local clock to get the server's (see [`Client::now_unix`]).
+    pub fn clock_offset_secs(&self) -> i64 {
+        self.inner.clock_offset.load(Ordering::Relaxed)
+    }
+
+    /// Takes note of the server's time (a response's `Date`, read at `local` on our
+    /// clock). Returns whether the offset changed: by 2 s or more, since `Date` has
+    /// one-second resolution and arrives after it was written.
+    pub(crate) fn observe_server_time(&self, server: i64, local: i64) -> bool {
+        if !self.inner.config.follow_server_clock {
+            return false;
+        }
+        let seen = server.saturating_sub(local);
+        let current = self.clock_offset_secs();
+        if seen.abs_diff(current) < 2 {
+            return false;
+        }
+        self.inner.clock_offset.store(seen, Ordering::Relaxed);
+        true
     }
 
     /// Token, credentials and signing-key calls.
@@ -212,4 +234,12 @@ mod tests {
     fn client_is_send_sync_clone() {
         assert_send_sync_clone::<Client>();
     }
+}
+
+/// The local clock in unix seconds (0 before 1970).
+pub(crate) fn local_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
 }

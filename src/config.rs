@@ -204,7 +204,7 @@ impl Default for RetryPolicy {
 /// A number in [0, 1) from the system's random generator (0.5 if it is unavailable).
 fn jitter() -> f64 {
     let mut b = [0u8; 4];
-    match getrandom::fill(&mut b) {
+    match crate::ids::fill_random(&mut b) {
         Ok(()) => f64::from(u32::from_le_bytes(b)) / (f64::from(u32::MAX) + 1.0),
         Err(_) => 0.5,
     }
@@ -224,6 +224,7 @@ pub struct Config {
     pub(crate) components: CoveredComponents,
     pub(crate) digest: DigestAlgorithms,
     pub(crate) clock_skew_secs: i64,
+    pub(crate) follow_server_clock: bool,
     pub(crate) signature_validity: Option<Duration>,
     pub(crate) signature_nonce: bool,
     pub(crate) label: String,
@@ -261,6 +262,7 @@ impl fmt::Debug for Config {
             .field("components", &self.components)
             .field("digest", &self.digest)
             .field("clock_skew_secs", &self.clock_skew_secs)
+            .field("follow_server_clock", &self.follow_server_clock)
             .field("label", &self.label)
             .finish_non_exhaustive()
     }

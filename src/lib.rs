@@ -33,6 +33,7 @@ mod config;
 mod error;
 pub mod ffi;
 pub mod httpsig;
+mod ids;
 pub mod models;
 pub mod onboarding;
 pub mod time;

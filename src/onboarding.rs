@@ -1,6 +1,6 @@
 //! The whole onboarding flow in one call: from nothing to an `active` account.
 //!
-//! Every step is resumable. Mutations carry Idempotency-Keys derived (UUIDv5) from the
+//! Every step is resumable. Mutations carry Idempotency-Keys derived (UUIDv8 over SHA-256) from the
 //! API key, the external id, the owner and the step, so running the flow again after a
 //! crash replays the server's earlier answers instead of creating anything twice; after
 //! the keys expire (1 h), an existing customer is picked up from the `409` and an
@@ -8,10 +8,9 @@
 
 use std::time::{Duration, Instant};
 
-use uuid::Uuid;
-
 use crate::client::{read, Client};
 use crate::error::{Error, Result};
+use crate::ids;
 use crate::models::{Account, AccountStatus, Customer, CustomerStatus, NewAccount, NewCustomer};
 use crate::wallet::{AccountId, ChainId, Signer};
 
@@ -107,10 +106,8 @@ pub struct Onboarded {
     pub account: Account,
 }
 
-/// Namespace of the derived Idempotency-Keys (a UUIDv5 of "offblocks-onboarding").
-const KEY_NAMESPACE: Uuid = Uuid::from_bytes([
-    0x6f, 0x66, 0x66, 0x62, 0x6c, 0x6f, 0x63, 0x6b, 0x73, 0x2d, 0x6f, 0x6e, 0x62, 0x6f, 0x61, 0x72,
-]);
+/// Namespace of the derived Idempotency-Keys.
+const KEY_NAMESPACE: &[u8] = b"offblocks-onboarding";
 
 struct Flow<'a> {
     client: &'a Client,
@@ -170,7 +167,7 @@ impl Flow<'_> {
             "{api_key}\n{}\n{}\n{step}",
             self.req.external_id, self.owner
         );
-        Uuid::new_v5(&KEY_NAMESPACE, name.as_bytes()).to_string()
+        ids::derived(KEY_NAMESPACE, name.as_bytes()).to_string()
     }
 
     fn customer(&mut self, signer: &dyn Signer) -> Result<Customer> {
@@ -342,7 +339,7 @@ impl Flow<'_> {
 /// The Idempotency-Key of a challenge's signing: the same challenge replays the earlier
 /// answer after a crash; a new challenge is a new operation.
 fn challenge_key(challenge: &str) -> String {
-    Uuid::new_v5(&KEY_NAMESPACE, challenge.as_bytes()).to_string()
+    ids::derived(KEY_NAMESPACE, challenge.as_bytes()).to_string()
 }
 
 /// Runs `attempt` with `challenge`; when the server rejects the signature and issues a

@@ -150,6 +150,42 @@ pub(crate) fn parse_rfc3339(text: &str) -> Result<Timestamp, &'static str> {
     Ok(Timestamp { secs, nanos })
 }
 
+/// Parses an HTTP `Date` in the preferred IMF-fixdate form (RFC 9110 §5.6.7:
+/// `Sun, 06 Nov 1994 08:49:37 GMT`) to unix seconds. The obsolete forms are not accepted:
+/// the caller only uses the value as a hint and ignores a date it cannot read.
+pub(crate) fn parse_http_date(text: &str) -> Option<i64> {
+    let b = text.trim().as_bytes();
+    if b.len() != 29 || &b[3..5] != b", " || &b[25..] != b" GMT" {
+        return None;
+    }
+    const DAYS: [&[u8]; 7] = [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"];
+    const MONTHS: [&[u8]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
+    ];
+    let weekday = DAYS.iter().position(|d| *d == &b[0..3])?;
+    if b[7] != b' ' || b[11] != b' ' || b[16] != b' ' || b[19] != b':' || b[22] != b':' {
+        return None;
+    }
+    let day = digits(&b[5..7])?;
+    let month = MONTHS.iter().position(|m| *m == &b[8..11])? as i64 + 1;
+    let year = digits(&b[12..16])?;
+    let (hour, minute, second) = (
+        digits(&b[17..19])?,
+        digits(&b[20..22])?,
+        digits(&b[23..25])?,
+    );
+    if day < 1 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    // 1970-01-01 was a Thursday (index 3): a date whose weekday disagrees is malformed.
+    if (days + 3).rem_euclid(7) as usize != weekday {
+        return None;
+    }
+    Some(days * SECS_PER_DAY + hour * 3600 + minute * 60 + second)
+}
+
 /// The value of a run of ASCII digits, or `None` if any byte is not a digit.
 fn digits(b: &[u8]) -> Option<i64> {
     b.iter().try_fold(0i64, |acc, c| {
@@ -333,6 +369,39 @@ mod tests {
         }
         // A leap second rolls into the next minute.
         assert_eq!(ts("2016-12-31T23:59:60Z"), ts("2017-01-01T00:00:00Z"));
+    }
+
+    #[test]
+    fn http_dates_in_imf_fixdate() {
+        // RFC 9110's own example, and the epoch.
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        assert_eq!(
+            parse_http_date("Thu, 29 Feb 2024 23:59:59 GMT"),
+            Some(1_709_251_199)
+        );
+        for bad in [
+            "",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            "Mon, 06 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun, 31 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:49:37 GMT",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 0x Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 08:49:37 GMT ",
+        ] {
+            if bad.ends_with(' ') {
+                // Surrounding whitespace is trimmed, as header values are.
+                assert!(parse_http_date(bad).is_some());
+            } else {
+                assert_eq!(parse_http_date(bad), None, "{bad}");
+            }
+        }
     }
 
     #[test]

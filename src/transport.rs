@@ -14,6 +14,7 @@ use crate::client::Client;
 use crate::config::RetryPolicy;
 use crate::error::{ApiError, Error, Result};
 use crate::httpsig::{prepare, PreparedRequest, RequestInput, RequestSigner, SignatureParams};
+use crate::ids;
 
 /// Responses larger than this are refused rather than buffered.
 const MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
@@ -69,7 +70,7 @@ impl Call {
                     .map_err(|_| Error::InvalidInput("idempotency key must be a UUID".into()))?;
                 k.to_owned()
             }
-            None => uuid::Uuid::new_v4().to_string(),
+            None => ids::random()?.to_string(),
         };
         self.idempotency_key = Some(key);
         Ok(self)
@@ -157,7 +158,8 @@ impl Client {
                 .map(|v| created.saturating_add(v.as_secs() as i64)),
             nonce: cfg
                 .signature_nonce
-                .then(|| uuid::Uuid::new_v4().simple().to_string()),
+                .then(|| ids::random().map(|u| u.simple().to_string()))
+                .transpose()?,
             key_id,
         };
         let signer = RequestSigner {
@@ -173,6 +175,7 @@ impl Client {
         let policy = *self.config().retry();
         let mut attempt = 1;
         let mut refreshed = false;
+        let mut reclocked = false;
         loop {
             let token = match call.auth {
                 Auth::None => None,
@@ -180,12 +183,25 @@ impl Client {
             };
             let prepared = self.prepare_call(call, token.as_ref().map(|t| t.expose()))?;
             let outcome = self.send_once(&prepared, call.body.as_deref());
+            let clock_moved = match &outcome {
+                Ok(RawResponse {
+                    server_time: Some(t),
+                    ..
+                }) => self.observe_server_time(*t, crate::client::local_unix()),
+                _ => false,
+            };
             let (error, retry_after) = match outcome {
                 Ok(resp) if (200..300).contains(&resp.status) => {
                     return Ok(Response { body: resp.body })
                 }
                 Ok(resp) => {
                     let api = api_error(resp);
+                    if api.status == 401 && clock_moved && call.auth != Auth::None && !reclocked {
+                        // Our `created` was outside the server's window: sign again on
+                        // its clock, once, with the same Idempotency-Key.
+                        reclocked = true;
+                        continue;
+                    }
                     if api.status == 401 && call.auth != Auth::None && !refreshed {
                         // A revoked or expired token: get a new one and try once more,
                         // without spending a retry (same Idempotency-Key).
@@ -239,6 +255,7 @@ impl Client {
         };
         let request_id = header("x-request-id").or_else(|| header("request-id"));
         let retry_after = header("retry-after").and_then(|v| v.trim().parse::<u64>().ok());
+        let server_time = header("date").and_then(|v| crate::time::parse_http_date(&v));
         let mut body = Vec::new();
         response
             .into_body()
@@ -254,6 +271,7 @@ impl Client {
             body,
             request_id,
             retry_after,
+            server_time,
         })
     }
 }
@@ -263,6 +281,8 @@ struct RawResponse {
     body: Vec<u8>,
     request_id: Option<String>,
     retry_after: Option<u64>,
+    /// The response's `Date`, in unix seconds, when it had a readable one.
+    server_time: Option<i64>,
 }
 
 /// The one function that turns a non-2xx response into an [`ApiError`].

@@ -366,3 +366,75 @@ fn eight_threads_share_one_client() {
     assert_eq!((customers.len(), accounts.len()), (200, 200));
     assert_eq!((sb.customers().len(), sb.accounts().len()), (200, 200));
 }
+
+/// Creates one customer after the server's clock jumped by `server_offset` seconds,
+/// returning the result and the POSTs the server saw.
+fn create_after_clock_jump(
+    follow: bool,
+    server_offset: i64,
+) -> (
+    offblocks::Result<String>,
+    Vec<offblocks_sandbox::LoggedRequest>,
+) {
+    let sb = sandbox();
+    let client = Client::builder()
+        .base_url(sb.url())
+        .credentials(sb.api_key(), sb.api_secret())
+        .signing_key(SigningKey::generate().unwrap())
+        .follow_server_clock(follow)
+        .build()
+        .unwrap();
+    client.auth().register_signing_key().unwrap();
+    assert_eq!(client.clock_offset_secs(), 0);
+    sb.clock().set_offset(server_offset);
+    let owner = Wallet::random().unwrap().account_id(&ChainId::eip155(300));
+    let created = client
+        .customers()
+        .create(&NewCustomer {
+            chain_id: owner.to_string(),
+            external_id: "skewed".into(),
+        })
+        .map(|c| c.id);
+    if follow {
+        assert!(
+            (client.clock_offset_secs() - server_offset).abs() <= 1,
+            "learned {} for {server_offset}",
+            client.clock_offset_secs()
+        );
+    }
+    let posts = sb
+        .request_log()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/customers"))
+        .collect();
+    (created, posts)
+}
+
+#[test]
+fn the_client_follows_a_server_clock_that_jumped() {
+    // Behind: our `created` lies in the server's future. Ahead: it is too old.
+    for offset in [-90, 400] {
+        let (created, posts) = create_after_clock_jump(true, offset);
+        created.unwrap_or_else(|e| panic!("offset {offset}: {e}"));
+        // One refused (401), then the same operation signed on the server's clock.
+        assert_eq!(posts.len(), 2, "offset {offset}");
+        assert_eq!(posts[0].status, 401);
+        assert_eq!(posts[1].status, 201);
+        let key = |i: usize| posts[i].header("idempotency-key").map(str::to_owned);
+        assert!(key(0).is_some());
+        assert_eq!(key(0), key(1));
+    }
+}
+
+#[test]
+fn a_client_told_not_to_follow_the_server_clock_reports_the_refusal() {
+    let (created, posts) = create_after_clock_jump(false, -90);
+    let err = created.unwrap_err();
+    assert!(
+        matches!(&err, Error::Api(api) if api.status == 401),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("future"), "{err}");
+    // The token refresh retried once; nothing was created.
+    assert!(posts.iter().all(|r| r.status == 401));
+}

@@ -41,6 +41,7 @@ struct ClientConfig {
     covered_components: Option<Vec<String>>,
     digest: Option<String>,
     clock_skew_secs: Option<i64>,
+    follow_server_clock: Option<bool>,
     allow_insecure_http: Option<bool>,
     challenge_domain: Option<String>,
     signature_validity_secs: Option<u64>,
@@ -140,6 +141,9 @@ fn build_client(json: &str) -> Result<Client, Failure> {
     if let Some(skew) = cfg.clock_skew_secs {
         b = b.clock_skew_secs(skew);
     }
+    if let Some(follow) = cfg.follow_server_clock {
+        b = b.follow_server_clock(follow);
+    }
     b = b.allow_insecure_http(cfg.allow_insecure_http.unwrap_or(false));
     if let Some(domain) = cfg.challenge_domain.take() {
         b = b.challenge_domain(domain);
@@ -173,6 +177,7 @@ fn build_client(json: &str) -> Result<Client, Failure> {
 /// - `retry`: `{"maxAttempts": 4, "baseBackoffMs": 200, "maxBackoffMs": 5000}`;
 /// - `userAgent`, `coveredComponents` (e.g. `["@method", "@authority", "@path"]`),
 ///   `digest` (`"sha-256"`, `"sha-512"` or `"both"`), `clockSkewSecs` (0),
+///   `followServerClock` (true: learn the server's time from `Date` headers),
 ///   `allowInsecureHttp` (false: plain http only to loopback), `challengeDomain` (the
 ///   API host), `signatureValiditySecs`, `signatureNonce`, `signatureLabel` (`"sig"`),
 ///   `tokenRefreshMarginSecs` (60).

@@ -64,7 +64,7 @@ impl SigningKey {
     pub fn generate() -> Result<SigningKey> {
         loop {
             let mut bytes = Zeroizing::new([0u8; 48]);
-            getrandom::fill(bytes.as_mut())
+            crate::ids::fill_random(bytes.as_mut())
                 .map_err(|e| Error::Key(format!("no system randomness: {e}")))?;
             // Out-of-range values are rejected; they occur with probability ~2^-190.
             if let Ok(key) = SigningKey::from_bytes(bytes.as_ref()) {

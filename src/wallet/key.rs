@@ -69,7 +69,7 @@ impl Wallet {
         let mut bytes = Zeroizing::new([0u8; 32]);
         // A draw outside [1, n) has probability about 2^-128; retry rather than bias.
         for _ in 0..8 {
-            getrandom::fill(&mut bytes[..])
+            crate::ids::fill_random(&mut bytes[..])
                 .map_err(|e| Error::Key(format!("random generator failed: {e}")))?;
             if let Ok(wallet) = Wallet::from_bytes(&bytes) {
                 return Ok(wallet);

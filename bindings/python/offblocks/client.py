@@ -112,7 +112,8 @@ class Client:
         connect_timeout, timeout: in seconds (10 and 30).
         retry: a :class:`Retry` or a mapping with its fields.
         user_agent, covered_components, digest (``"sha-256"``, ``"sha-512"``, ``"both"``),
-        clock_skew (seconds), allow_insecure_http (plain http to a non-loopback host),
+        clock_skew (seconds), follow_server_clock (learn the server's time from ``Date``;
+        default on), allow_insecure_http (plain http to a non-loopback host),
         challenge_domain, signature_validity (seconds), signature_nonce, signature_label,
         token_refresh_margin (seconds): see the C header.
 
@@ -138,6 +139,7 @@ class Client:
         covered_components: Sequence[str] | None = None,
         digest: str | None = None,
         clock_skew: int | None = None,
+        follow_server_clock: bool | None = None,
         allow_insecure_http: bool | None = None,
         challenge_domain: str | None = None,
         signature_validity: int | None = None,
@@ -176,6 +178,7 @@ class Client:
             config["coveredComponents"] = list(covered_components)
         put("digest", digest)
         put("clockSkewSecs", clock_skew)
+        put("followServerClock", follow_server_clock)
         put("allowInsecureHttp", allow_insecure_http)
         put("challengeDomain", challenge_domain)
         put("signatureValiditySecs", signature_validity)
