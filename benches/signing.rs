@@ -4,6 +4,8 @@
 //!
 //! Run: `cargo bench --bench signing`. Target: ratio ≤ 1.10.
 
+mod common;
+
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -95,4 +97,10 @@ fn main() {
         ratios[ROUNDS - 1],
         if median <= 1.10 { "met" } else { "MISSED" }
     );
+    common::record(serde_json::json!({
+        "bench": "signing",
+        "bare_us": total_bare / ROUNDS as f64 / 1000.0,
+        "prepared_us": total_full / ROUNDS as f64 / 1000.0,
+        "ratio_median": median, "ratio_min": ratios[0], "ratio_max": ratios[ROUNDS - 1],
+    }));
 }

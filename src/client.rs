@@ -224,6 +224,14 @@ impl fmt::Debug for Client {
     }
 }
 
+/// The local clock in unix seconds (0 before 1970).
+pub(crate) fn local_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,12 +242,4 @@ mod tests {
     fn client_is_send_sync_clone() {
         assert_send_sync_clone::<Client>();
     }
-}
-
-/// The local clock in unix seconds (0 before 1970).
-pub(crate) fn local_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }

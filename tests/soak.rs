@@ -52,8 +52,10 @@ fn client(sb: &Sandbox) -> Client {
         .credentials(sb.api_key(), sb.api_secret())
         .signing_key(SigningKey::generate().unwrap())
         .timeout(Duration::from_secs(1))
+        // Few attempts, so that some flows do fail under the faults and the resume path
+        // is exercised too.
         .retry(RetryPolicy {
-            max_attempts: 6,
+            max_attempts: 3,
             base_backoff: Duration::from_millis(5),
             max_backoff: Duration::from_millis(200),
         })
