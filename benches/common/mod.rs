@@ -18,9 +18,8 @@ pub struct Server {
 }
 
 impl Server {
-    /// The server named by the environment, else a fresh in-process emulator that
-    /// activates accounts as soon as their challenge is signed (so flows measure the
-    /// SDK and the server, not poll sleeps).
+    /// The server named by the environment, else a fresh in-process emulator with its
+    /// default settings (as `scripts/bench.sh` and the Python bench start it).
     pub fn from_env() -> Server {
         let var = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
         if let (Some(url), Some(api_key), Some(api_secret)) = (
@@ -35,11 +34,7 @@ impl Server {
                 _sandbox: None,
             };
         }
-        let sandbox = Sandbox::start(SandboxConfig {
-            activation_polls: 0,
-            ..SandboxConfig::default()
-        })
-        .expect("emulator starts");
+        let sandbox = Sandbox::start(SandboxConfig::default()).expect("emulator starts");
         Server {
             url: sandbox.url(),
             api_key: sandbox.api_key().to_owned(),

@@ -46,7 +46,7 @@ static int onboard_once(offblocks_client *client, const char *tag, int i, double
     }
     char request[256];
     snprintf(request, sizeof request,
-             "{\"externalId\":\"c-%s-%d\",\"chain\":\"eip155:300\",\"pollIntervalMs\":5}", tag,
+             "{\"externalId\":\"c-%s-%d\",\"chain\":\"eip155:300\",\"pollIntervalMs\":0}", tag,
              i);
     double start = now_ms();
     if (offblocks_onboard(client, request, signer, NULL, NULL, &result) != OFFBLOCKS_OK) {

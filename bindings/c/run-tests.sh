@@ -6,6 +6,7 @@
 #   test_offblocks, linked statically,  under AddressSanitizer + UndefinedBehaviorSanitizer
 #   test_offblocks, linked dynamically, without sanitizers, under valgrind memcheck
 #   onboarding (the example), linked dynamically, under AddressSanitizer
+#   bench_onboarding, two flows, under AddressSanitizer (the bench runs; nothing is timed)
 #
 # Why both ASan and valgrind: ASan intercepts malloc/free process-wide, so its leak
 # checker sees the Rust side's allocations too (Rust uses the system allocator), but it
@@ -85,6 +86,8 @@ echo "== building the C programs"
     -o "$work/test_valgrind"
 "$cc" "${cflags[@]}" "${sanitize[@]}" "$here/onboarding.c" -L "$lib" -loffblocks \
     -Wl,-rpath,"$lib" -o "$work/onboarding"
+"$cc" "${cflags[@]}" "${sanitize[@]}" "$here/bench_onboarding.c" -L "$lib" -loffblocks \
+    -Wl,-rpath,"$lib" -o "$work/bench_onboarding"
 # The static program must not depend on the shared library.
 if ldd "$work/test_static" | grep -q liboffblocks; then
     echo "test_static is linked to liboffblocks.so" >&2
@@ -112,6 +115,9 @@ fi
 echo "== onboarding example (dynamic, ASan)"
 start_sandbox
 "$work/onboarding"
+
+echo "== the onboarding bench, two flows (ASan; checks it runs, times nothing)"
+OFFBLOCKS_BENCH_JSON= "$work/bench_onboarding" 2
 stop_sandbox
 
 echo "== exported symbols and module map"

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Every benchmark of issue 7 in one run, against one emulator process, with a summary:
+#
+#   bash scripts/bench.sh [RUNS]        (RUNS onboardings per language, default 40)
+#
+# 1. builds the library and the emulator (release), starts `offblocks-sandbox` on a free
+#    loopback port (default settings; every flow polls without sleeping);
+# 2. Rust: `cargo bench` signing (prepare vs bare p384 sign), throughput (SDK vs bare
+#    ureq + one sign, requests/s) and onboarding latency;
+# 3. C: bindings/c/bench_onboarding.c through the shared library;
+# 4. Python: the package's onboarding against the same flow in pure Python
+#    (bindings/python/bench/run.sh: requests, cryptography, http-message-signatures,
+#    eth-account);
+# 5. the stripped shared library's size and the normal dependency tree's crate count.
+# Results: target/bench/results.jsonl (one JSON object per figure) and the printed table.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO="$PWD"
+RUNS="${1:-40}"
+TARGET="${CARGO_TARGET_DIR:-$REPO/target}"
+OUT="$TARGET/bench"
+mkdir -p "$OUT"
+export OFFBLOCKS_BENCH_JSON="$OUT/results.jsonl"
+: > "$OFFBLOCKS_BENCH_JSON"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "building the library and the emulator (release)"
+cargo build --release --locked -p offblocks -p offblocks-sandbox
+
+step "starting the emulator"
+coproc SANDBOX { exec "$TARGET/release/offblocks-sandbox" --port 0 --exit-on-stdin-close; }
+# Closing our end of its stdin (when this script exits) stops it.
+for _ in 1 2 3; do
+    IFS= read -r -t 30 line <&"${SANDBOX[0]}"
+    case "$line" in
+        OFFBLOCKS_BASE_URL=* | OFFBLOCKS_API_KEY=* | OFFBLOCKS_API_SECRET=*) export "${line?}" ;;
+        *) echo "unexpected emulator output: $line" >&2; exit 1 ;;
+    esac
+done
+echo "emulator at $OFFBLOCKS_BASE_URL"
+
+step "Rust: preparing a signed request vs a bare p384 sign"
+cargo bench --locked --bench signing
+step "Rust: signed requests per second, SDK vs bare ureq + one sign"
+cargo bench --locked --bench throughput
+step "Rust: onboarding latency"
+cargo bench --locked --bench onboarding -- "$RUNS"
+
+step "C: onboarding latency through the shared library"
+cc -std=c11 -O2 -Wall -Wextra -Werror -I include bindings/c/bench_onboarding.c \
+    -L "$TARGET/release" -loffblocks -Wl,-rpath,"$TARGET/release" -o "$OUT/bench_onboarding"
+"$OUT/bench_onboarding" "$RUNS"
+
+step "Python: the package vs the same flow in pure Python"
+# `--mode reused`: like the Rust and C figures, the onboarding alone on a client whose
+# token and signing key are already in place.
+bash bindings/python/bench/run.sh --runs "$RUNS" --mode reused --json "$OUT/python.json"
+
+step "size and dependencies"
+cp "$TARGET/release/liboffblocks.so" "$OUT/liboffblocks.so"
+strip "$OUT/liboffblocks.so"
+size_bytes=$(stat -c %s "$OUT/liboffblocks.so")
+crates=$(cargo tree --locked -e normal --prefix none -p offblocks | sed 's/ (\*)$//' | sort -u | grep -vc '^offblocks ')
+proc_macros=$(cargo tree --locked -e normal --prefix none -p offblocks | sed 's/ (\*)$//' | sort -u | grep -c '(proc-macro)' || true)
+echo "stripped liboffblocks.so: $size_bytes bytes; normal dependency tree: $crates crates ($proc_macros proc-macro)"
+printf '{"bench":"size","stripped_so_bytes":%s,"normal_crates":%s,"proc_macro_crates":%s}\n' \
+    "$size_bytes" "$crates" "$proc_macros" >> "$OFFBLOCKS_BENCH_JSON"
+
+step "summary"
+python3 scripts/bench_summary.py "$OFFBLOCKS_BENCH_JSON" "$OUT/python.json"
