@@ -7,7 +7,9 @@
 //! and read the body as text. The SDK also checks its inputs, manages the token,
 //! parses the JSON into a `Customer`, and could retry.
 //!
-//! Run: `cargo bench --bench throughput [-- REQUESTS_PER_ROUND]`. Target: SDK/bare ≥ 0.8.
+//! Run: `cargo bench --bench throughput [-- REQUESTS_PER_ROUND]` (101 rounds of 5 per side
+//! by default: short rounds, so load changes on the machine hit both sides alike).
+//! Target: SDK/bare ≥ 0.8.
 
 mod common;
 
@@ -20,13 +22,13 @@ use offblocks::models::NewCustomer;
 use offblocks::wallet::{ChainId, Wallet};
 use p384::ecdsa::signature::Signer;
 
-const ROUNDS: usize = 21;
+const ROUNDS: usize = 101;
 
 fn main() {
     let per_round: usize = std::env::args()
         .skip(1)
         .find_map(|a| a.parse().ok())
-        .unwrap_or(100);
+        .unwrap_or(5);
     let server = common::Server::from_env();
     let signing_key = offblocks::SigningKey::generate().expect("key");
     let pem = signing_key.to_pkcs8_pem().expect("pem");

@@ -61,8 +61,10 @@ step "size and dependencies"
 cp "$TARGET/release/liboffblocks.so" "$OUT/liboffblocks.so"
 strip "$OUT/liboffblocks.so"
 size_bytes=$(stat -c %s "$OUT/liboffblocks.so")
-crates=$(cargo tree --locked -e normal --prefix none -p offblocks | sed 's/ (\*)$//' | sort -u | grep -vc '^offblocks ')
-proc_macros=$(cargo tree --locked -e normal --prefix none -p offblocks | sed 's/ (\*)$//' | sort -u | grep -c '(proc-macro)' || true)
+count_crates() { cargo tree --locked -e "$1" --prefix none -p offblocks | sed 's/ (\*)$//' | sort -u | grep -vc '^offblocks '; }
+crates=$(count_crates normal)
+linked=$(count_crates normal,no-proc-macro)
+proc_macros=$((crates - linked))
 echo "stripped liboffblocks.so: $size_bytes bytes; normal dependency tree: $crates crates ($proc_macros proc-macro)"
 printf '{"bench":"size","stripped_so_bytes":%s,"normal_crates":%s,"proc_macro_crates":%s}\n' \
     "$size_bytes" "$crates" "$proc_macros" >> "$OFFBLOCKS_BENCH_JSON"

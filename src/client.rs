@@ -41,6 +41,7 @@ pub struct Client {
 struct Inner {
     config: Config,
     agent: ureq::Agent,
+    resolver: crate::resolver::Resolver,
     credentials: RwLock<Credentials>,
     tokens: TokenCache,
     key_id: RwLock<Option<String>>,
@@ -64,9 +65,16 @@ impl Client {
             .max_idle_connections_per_host(64)
             .build();
         let key_id = config.key_id.clone();
+        let resolver = crate::resolver::Resolver::default();
+        let agent = ureq::Agent::with_parts(
+            agent_config,
+            ureq::unversioned::transport::DefaultConnector::default(),
+            resolver.clone(),
+        );
         Client {
             inner: Arc::new(Inner {
-                agent: ureq::Agent::new_with_config(agent_config),
+                agent,
+                resolver,
                 credentials: RwLock::new(Credentials {
                     api_key,
                     api_secret,
@@ -86,6 +94,10 @@ impl Client {
 
     pub(crate) fn agent(&self) -> &ureq::Agent {
         &self.inner.agent
+    }
+
+    pub(crate) fn resolver(&self) -> &crate::resolver::Resolver {
+        &self.inner.resolver
     }
 
     pub(crate) fn tokens(&self) -> &TokenCache {

@@ -36,6 +36,7 @@ pub mod httpsig;
 mod ids;
 pub mod models;
 pub mod onboarding;
+mod resolver;
 pub mod time;
 mod transport;
 pub mod wallet;

@@ -244,7 +244,16 @@ impl Client {
         };
         let response = result
             .map_err(|e| Error::InvalidInput(format!("cannot build request: {e}")))?
-            .map_err(transport_error)?;
+            .map_err(|e| {
+                if matches!(
+                    e,
+                    ureq::Error::ConnectionFailed | ureq::Error::HostNotFound | ureq::Error::Io(_)
+                ) {
+                    // The remembered address may be the problem: look it up again.
+                    self.resolver().forget();
+                }
+                transport_error(e)
+            })?;
         let status = response.status().as_u16();
         let header = |name: &str| {
             response
