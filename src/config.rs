@@ -67,11 +67,20 @@ impl BaseUrl {
             }
             _ => (authority, None),
         };
-        if host.is_empty()
-            || !host
+        // A ':' belongs only inside an IPv6 literal: `a:1.b` is no host, and would read
+        // back as host `a` with port `1.b`.
+        let host_ok = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+            Some(ip) => {
+                !ip.is_empty()
+                    && ip
+                        .bytes()
+                        .all(|b| b.is_ascii_hexdigit() || b":.".contains(&b))
+            }
+            None => host
                 .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-._[]:".contains(&b))
-        {
+                .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b)),
+        };
+        if host.is_empty() || !host_ok {
             return Err(bad("invalid host"));
         }
         if let Some(p) = port {
@@ -300,6 +309,30 @@ mod tests {
             "https://x y/",
         ] {
             assert!(BaseUrl::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn colons_only_in_ipv6_literals() {
+        // Found by the `caip` fuzz target: the host `x:4.xyz` was accepted (its port
+        // 443 dropped as the default), and the normalized URL no longer parsed.
+        for bad in [
+            "https://api.x.xyz:4.xyz:443/v1",
+            "https://a:b:8080",
+            "http://[::1/v1",
+            "http://a[b]/v1",
+            "http://[]:80",
+            "http://[::g]/v1",
+        ] {
+            assert!(BaseUrl::parse(bad).is_err(), "{bad}");
+        }
+        for good in [
+            "http://[::1]/v1",
+            "http://[2001:db8::1]:8080",
+            "http://[::ffff:127.0.0.1]",
+        ] {
+            let url = BaseUrl::parse(good).unwrap();
+            assert_eq!(BaseUrl::parse(url.as_str()).unwrap(), url, "{good}");
         }
     }
 

@@ -32,6 +32,9 @@ mod client;
 mod config;
 mod error;
 pub mod ffi;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod httpsig;
 mod ids;
 pub mod models;

@@ -12,6 +12,9 @@ use crate::{Error, Result};
 
 const SECS_PER_DAY: i64 = 86_400;
 const NANOS_PER_SEC: u32 = 1_000_000_000;
+/// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: the instants RFC 3339 can write in UTC.
+const MIN_SECS: i64 = -62_167_219_200;
+const MAX_SECS: i64 = 253_402_300_799;
 
 /// An instant with nanosecond precision, counted from the Unix epoch (UTC).
 ///
@@ -147,6 +150,11 @@ pub(crate) fn parse_rfc3339(text: &str) -> Result<Timestamp, &'static str> {
 
     let days = days_from_civil(year, month, day);
     let secs = days * SECS_PER_DAY + hour * 3600 + minute * 60 + second - offset_secs;
+    // An offset or a leap second can move the instant out of the years 0000-9999 in
+    // UTC, where it would print as text that is not RFC 3339 (`10000-01-01…`).
+    if !(MIN_SECS..=MAX_SECS).contains(&secs) {
+        return Err("outside the years 0000 to 9999 in utc");
+    }
     Ok(Timestamp { secs, nanos })
 }
 
@@ -402,6 +410,32 @@ mod tests {
                 assert_eq!(parse_http_date(bad), None, "{bad}");
             }
         }
+    }
+
+    #[test]
+    fn only_instants_that_print_back_parse() {
+        // Found by the `json_models` fuzz target: a leap second, or an offset, moved the
+        // instant past 9999 (or before 0000) and it printed as `10000-01-01T00:00:00Z`,
+        // which does not parse.
+        for bad in [
+            "9999-12-31T23:59:60Z",
+            "9999-12-31T23:59:60.999999999Z",
+            "9999-12-31T23:59:59-00:01",
+            "0000-01-01T00:00:00+00:01",
+        ] {
+            assert!(Timestamp::parse(bad).is_err(), "{bad}");
+        }
+        for edge in [
+            "0000-01-01T00:00:00Z",
+            "0000-01-01T00:59:00+00:59",
+            "9999-12-31T23:59:59.999999999Z",
+            "9999-12-31T22:00:00-01:59",
+        ] {
+            let t = ts(edge);
+            assert_eq!(ts(&t.to_string()), t, "{edge}");
+        }
+        assert_eq!(ts("0000-01-01T00:00:00Z").unix_seconds(), MIN_SECS);
+        assert_eq!(ts("9999-12-31T23:59:59Z").unix_seconds(), MAX_SECS);
     }
 
     #[test]

@@ -285,17 +285,17 @@ impl Client {
     }
 }
 
-struct RawResponse {
-    status: u16,
-    body: Vec<u8>,
-    request_id: Option<String>,
-    retry_after: Option<u64>,
+pub(crate) struct RawResponse {
+    pub status: u16,
+    pub body: Vec<u8>,
+    pub request_id: Option<String>,
+    pub retry_after: Option<u64>,
     /// The response's `Date`, in unix seconds, when it had a readable one.
-    server_time: Option<i64>,
+    pub server_time: Option<i64>,
 }
 
 /// The one function that turns a non-2xx response into an [`ApiError`].
-fn api_error(resp: RawResponse) -> ApiError {
+pub(crate) fn api_error(resp: RawResponse) -> ApiError {
     let body = String::from_utf8_lossy(&resp.body).into_owned();
     let json = serde_json::from_slice(&resp.body).ok();
     let mut api = ApiError {
@@ -329,7 +329,7 @@ fn is_in_flight(api: &ApiError) -> bool {
         .any(|k| code.contains(k))
 }
 
-fn classify(api: ApiError) -> Error {
+pub(crate) fn classify(api: ApiError) -> Error {
     if api.status == 409 && !api.retryable {
         Error::Conflict(Box::new(api))
     } else {

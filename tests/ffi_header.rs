@@ -73,10 +73,24 @@ fn version_macros_and_function_match_cargo_toml() {
 #[test]
 fn every_exported_function_is_declared_and_documented() {
     let header = std::fs::read_to_string(COMMITTED).expect("include/offblocks.h");
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/ffi");
+    let mut dirs = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/ffi"
+    ))];
+    let mut files = Vec::new();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
     let mut exported = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+    for file in files {
+        let source = std::fs::read_to_string(file).unwrap();
         let mut lines = source.lines().peekable();
         while let Some(line) = lines.next() {
             if line.trim() == "#[no_mangle]" {

@@ -43,6 +43,9 @@ mod signer;
 
 mod onboard;
 
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) mod fuzzing;
+
 pub use accounts::*;
 pub use auth::*;
 pub use client::*;

@@ -50,8 +50,13 @@ impl SigningKey {
     /// Loads a key from 48 raw big-endian scalar bytes.
     ///
     /// # Errors
-    /// [`Error::Key`] when the bytes are not a valid non-zero P-384 scalar.
+    /// [`Error::Key`] when the bytes are not 48, or not a valid non-zero P-384 scalar.
     pub fn from_bytes(bytes: &[u8]) -> Result<SigningKey> {
+        // p384 zero-pads a slice of 24 to 47 bytes: a truncated key would load as
+        // another key instead of failing.
+        if bytes.len() != 48 {
+            return Err(Error::Key("a P-384 scalar is 48 bytes".into()));
+        }
         let inner = p384::ecdsa::SigningKey::from_slice(bytes)
             .map_err(|_| Error::Key("not a valid P-384 scalar".into()))?;
         Ok(SigningKey { inner })
@@ -156,6 +161,19 @@ mod tests {
         assert!(SigningKey::from_pem("").is_err());
         assert!(SigningKey::from_bytes(&[0u8; 48]).is_err());
         assert!(SigningKey::from_bytes(&[1u8; 12]).is_err());
+    }
+
+    #[test]
+    fn only_48_byte_scalars_load() {
+        // Found by the `pem_key` fuzz target: 24 to 47 bytes used to load, zero-padded.
+        let key = SigningKey::generate().unwrap();
+        let scalar = key.inner.to_bytes();
+        let loaded = SigningKey::from_bytes(&scalar).unwrap();
+        assert_eq!(loaded.verifying_key(), key.verifying_key());
+        for len in [0, 1, 24, 32, 47, 49, 64] {
+            let bytes = vec![0x22; len];
+            assert!(SigningKey::from_bytes(&bytes).is_err(), "{len} bytes");
+        }
     }
 
     #[test]

@@ -1,0 +1,5 @@
+//! P-384 request-signing keys (PEM, raw scalar) and secp256k1 wallet keys (hex, raw).
+//! The harness, and its invariants, are `offblocks::fuzzing::pem_key`.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| offblocks::fuzzing::pem_key(data));

@@ -1,0 +1,162 @@
+//! Harnesses of what the server sends: response bodies, error bodies, webhook
+//! deliveries, decoded the way the client decodes them.
+
+use std::fmt::Debug;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::models::{Account, Challenge, Customer, Webhook, WebhookEvent, WebhookEventData};
+use crate::transport::{api_error, classify, decode_json, decode_list, RawResponse};
+use crate::Error;
+
+/// `json_models`: the bytes as the body of a 2xx response (a customer, an account, a
+/// webhook subscription, a challenge, lists of them) and of an error response.
+///
+/// What decodes must encode and decode again to the same value, bare or wrapped as the
+/// API wraps lists; a decoding error names where it failed; an error body is kept and
+/// reaches a C caller whole.
+pub fn json_models(data: &[u8]) {
+    round_trip::<Customer>(data);
+    round_trip::<Account>(data);
+    round_trip::<Webhook>(data);
+    round_trip::<Challenge>(data);
+    list::<Customer>(data);
+    list::<Account>(data);
+    list::<Webhook>(data);
+    error_body(data);
+}
+
+fn round_trip<T>(data: &[u8])
+where
+    T: DeserializeOwned + Serialize + PartialEq + Debug,
+{
+    let value = match decode_json::<T>(data) {
+        Ok(value) => value,
+        Err(e) => return assert_decode_error(&e),
+    };
+    let bytes = serde_json::to_vec(&value).expect("a decoded value encodes");
+    let again = decode_json::<T>(&bytes).unwrap_or_else(|e| {
+        let shown = String::from_utf8_lossy(&bytes);
+        panic!(
+            "{} re-encoded as {shown} does not decode: {e}",
+            std::any::type_name::<T>()
+        )
+    });
+    assert_eq!(again, value);
+}
+
+fn list<T>(data: &[u8])
+where
+    T: DeserializeOwned + Serialize + PartialEq + Debug,
+{
+    let items = match decode_list::<T>(data) {
+        Ok(items) => items,
+        Err(e) => return assert_decode_error(&e),
+    };
+    for wrapper in ["", "data", "items", "results"] {
+        let value = match wrapper {
+            "" => serde_json::to_value(&items),
+            key => serde_json::to_value(&items).map(|v| serde_json::json!({ key: v })),
+        };
+        let bytes = serde_json::to_vec(&value.expect("a decoded list encodes"))
+            .expect("a JSON value encodes");
+        let again = decode_list::<T>(&bytes).unwrap_or_else(|e| {
+            let shown = String::from_utf8_lossy(&bytes);
+            panic!("list re-encoded as {shown} does not decode: {e}")
+        });
+        assert_eq!(again, items);
+    }
+}
+
+fn assert_decode_error(error: &Error) {
+    match error {
+        Error::Decode { path, .. } => assert!(path.starts_with('$'), "path {path:?}"),
+        other => panic!("a decoding failure is Error::Decode, not {other:?}"),
+    }
+}
+
+/// The bytes as the body of a non-2xx response; the status and headers are taken from
+/// the length, so that the body stays whole.
+fn error_body(data: &[u8]) {
+    const STATUSES: [u16; 8] = [400, 401, 404, 409, 422, 429, 500, 503];
+    let status = STATUSES[data.len() % STATUSES.len()];
+    let request_id = data.len().is_multiple_of(2).then(|| "req-1".to_owned());
+    let retry_after = data.len().is_multiple_of(3).then_some(1);
+    let api = api_error(RawResponse {
+        status,
+        body: data.to_vec(),
+        request_id: request_id.clone(),
+        retry_after,
+        server_time: None,
+    });
+    // The same bytes as a `Date` header: read as a date or ignored, never a panic, and a
+    // date that is read lies in the years 0000–9999.
+    if let Some(secs) = crate::time::parse_http_date(&String::from_utf8_lossy(data)) {
+        assert!((-62_167_219_200..253_402_300_800).contains(&secs), "{secs}");
+    }
+    assert_eq!(api.status, status);
+    assert_eq!(api.body, String::from_utf8_lossy(data));
+    let is_json = serde_json::from_slice::<serde_json::Value>(data).is_ok();
+    assert_eq!(api.json.is_some(), is_json);
+    let shown = api.to_string();
+    assert!(shown.starts_with(&format!("api error {status}")), "{shown}");
+    if let Some(message) = api.message() {
+        assert!(shown.contains(message));
+    }
+    if matches!(status, 429 | 500 | 503) || (status == 409 && retry_after.is_some()) {
+        assert!(api.retryable);
+    }
+    let error = classify(api);
+    assert_eq!(error.status(), Some(status));
+    assert_eq!(
+        matches!(error, Error::Conflict(_)),
+        status == 409 && !error.is_retryable()
+    );
+    crate::ffi::fuzzing::check_error_in_c(error);
+}
+
+/// `webhook`: the bytes as the body of a webhook delivery, parsed in Rust and through
+/// the C ABI.
+///
+/// A delivery that parses has its event id and type, encodes back to a body that parses
+/// to the same event, orders by its entity's `updatedAt`, and the C function agrees.
+pub fn webhook(data: &[u8]) {
+    let parsed = WebhookEvent::parse(data);
+    if let Err(e) = &parsed {
+        assert_decode_error(e);
+    }
+    crate::ffi::fuzzing::check_webhook_in_c(data, parsed.as_ref().ok());
+    let Ok(event) = parsed else {
+        return;
+    };
+    assert!(!event.event_id.is_empty());
+    assert!(!event.webhook_type.as_str().is_empty());
+    let mut body = match &event.data {
+        WebhookEventData::Customer(c) => serde_json::to_value(c).expect("encodes"),
+        WebhookEventData::Account(a) => serde_json::to_value(a).expect("encodes"),
+        WebhookEventData::Other(v) => v.clone(),
+    };
+    body["eventId"] = event.event_id.clone().into();
+    body["webhookType"] = event.webhook_type.as_str().into();
+    let bytes = serde_json::to_vec(&body).expect("encodes");
+    let again = WebhookEvent::parse(&bytes).expect("a re-encoded delivery parses");
+    match (&again.data, &event.data) {
+        // serde_json reads floats to within one ulp only (no `float_roundtrip`): an
+        // unknown event's JSON is compared by shape, not bit for bit.
+        (WebhookEventData::Other(a), WebhookEventData::Other(b)) => {
+            let keys = |v: &serde_json::Value| v.as_object().map(|m| m.len());
+            assert_eq!(keys(a), keys(b));
+            assert_eq!(
+                (&again.event_id, &again.webhook_type),
+                (&event.event_id, &event.webhook_type)
+            );
+        }
+        _ => assert_eq!(again, event),
+    }
+    match &event.data {
+        WebhookEventData::Customer(c) => assert_eq!(event.updated_at(), Some(c.updated_at)),
+        WebhookEventData::Account(a) => assert_eq!(event.updated_at(), Some(a.updated_at)),
+        WebhookEventData::Other(_) => {}
+    }
+}
