@@ -14,30 +14,9 @@
 # CARGO_TARGET_DIR is honoured as cargo does (default: <repo>/target).
 set -euo pipefail
 
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-REPO="$(cd "$HERE/../.." && pwd)"
-VENV="$HERE/.venv"
-PYTHON="${PYTHON:-python3}"
-TARGET="${CARGO_TARGET_DIR:-$REPO/target}"
-
-step() { printf '\n== %s\n' "$*" >&2; }
-
-if [ ! -x "$VENV/bin/python" ]; then
-    step "creating $VENV with $($PYTHON --version 2>&1)"
-    "$PYTHON" -m venv "$VENV"
-fi
-PY="$VENV/bin/python"
-export PIP_DISABLE_PIP_VERSION_CHECK=1
-
-step "installing the baseline libraries (requirements-bench.txt)"
-"$PY" -m pip install --quiet -r "$HERE/requirements-bench.txt"
-
-step "pip install ./bindings/python (builds the Rust library with cargo: minutes on a cold target dir)"
-(cd "$REPO" && "$PY" -m pip install --quiet --force-reinstall --no-deps ./bindings/python)
-
-step "building the emulator: cargo build --release --locked -p offblocks-sandbox"
-(cd "$REPO" && cargo build --release --locked -p offblocks-sandbox)
-export OFFBLOCKS_SANDBOX_BIN="${OFFBLOCKS_SANDBOX_BIN:-$TARGET/release/offblocks-sandbox}"
+# shellcheck source=../prepare-venv.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../prepare-venv.sh" requirements-bench.txt \
+    "the baseline libraries"
 
 step "bench"
 # The script's own directory comes first on sys.path: `import offblocks` finds the

@@ -473,7 +473,7 @@ def test_credentials_rotation_and_revocation() -> None:
 
 def test_control_api_clock_and_faults() -> None:
     with LocalSandbox.start(_binary()) as sandbox, sandbox.client(
-        retry={"max_attempts": 1}
+        retry={"max_attempts": 1}, follow_server_clock=False
     ) as c:
         c.auth.register_signing_key()
         sandbox.add_fault(kind="status", status=503, pathPrefix="/v1/customers", remaining=1)
@@ -488,16 +488,22 @@ def test_control_api_clock_and_faults() -> None:
         sandbox.clear_faults()
         c.customers.list()
         # Two hours later on the emulator's clock: the token has expired, and this
-        # client's signatures are dated two hours back, so they are refused...
+        # client, told not to follow the server's clock, dates its signatures two hours
+        # back, so they are refused...
         sandbox.advance_clock(7200)
         with pytest.raises(offblocks.AuthenticationError) as old:
             c.customers.list()
         assert old.value.status == 401 and "old" in (old.value.body or "")
         # ...while a client told of the skew signs in the server's time, and fetches a new
-        # token (the old one has expired).
+        # token (the old one has expired)...
         with sandbox.client(clock_skew=7200, key_id=None) as skewed:
             skewed.auth.register_signing_key()
             skewed.customers.list()
+        # ...and so does one left to follow the server's clock (the default), which
+        # learns the skew from the `Date` of its first answers.
+        with sandbox.client(key_id=None) as following:
+            following.auth.register_signing_key()
+            following.customers.list()
         assert sandbox.state()["customers"] == []
         assert any(r["path"] == "/v1/customers" for r in sandbox.requests())
 
