@@ -83,6 +83,14 @@ macro_rules! resource {
                 self.h.idempotency_key = Some(key.into());
                 self
             }
+
+            /// [`Self::idempotency_key`] when a key is given; else a fresh one per call.
+            pub(crate) fn with_idempotency_key(mut self, key: Option<&str>) -> Self {
+                if let Some(key) = key {
+                    self.h.idempotency_key = Some(key.to_owned());
+                }
+                self
+            }
         }
     };
 }

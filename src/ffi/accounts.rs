@@ -2,43 +2,12 @@
 
 use std::ffi::c_char;
 
+use super::calls;
 use super::client::offblocks_client;
-use super::error::{offblocks_result, Failure};
+use super::error::offblocks_result;
 use super::strings::{parse_strict, to_json};
 use super::{arg_opt_str, arg_out, arg_ref, arg_str, boundary, put_string};
-use crate::api::Accounts;
 use crate::models::{ChallengeSignature, NewAccount};
-use crate::Client;
-
-fn accounts<'a>(client: &'a Client, idempotency_key: Option<&str>) -> Accounts<'a> {
-    match idempotency_key {
-        Some(key) => client.accounts().idempotency_key(key),
-        None => client.accounts(),
-    }
-}
-
-/// The shared body of the `PATCH`/`DELETE` account calls: `(client, id, key) -> ()`.
-///
-/// # Safety
-/// As each caller's `# Safety`.
-unsafe fn account_action(
-    client: *const offblocks_client,
-    id: *const c_char,
-    idempotency_key: *const c_char,
-    action: fn(&Accounts<'_>, &str) -> crate::Result<()>,
-) -> offblocks_result {
-    boundary(|| {
-        // SAFETY: forwarded from the exported function's caller.
-        let (client, id, key) = unsafe {
-            (
-                arg_ref(client, "client")?,
-                arg_str(id, "id")?,
-                arg_opt_str(idempotency_key, "idempotency_key")?,
-            )
-        };
-        action(&accounts(&client.client, key), id).map_err(Failure::from)
-    })
-}
 
 /// `POST /customers/{customer_id}/accounts`: opens an account for an `active` customer
 /// and stores it as JSON in `*out_json` (with its `challenge`). `json_body` is
@@ -72,7 +41,11 @@ pub unsafe extern "C" fn offblocks_account_create(
             Some(text) => parse_strict(text, "json_body")?,
             None => NewAccount::default(),
         };
-        let account = accounts(&client.client, key).create(customer_id, &body)?;
+        let account = client
+            .client
+            .accounts()
+            .with_idempotency_key(key)
+            .create(customer_id, &body)?;
         put_string(out, to_json(&account)?)
     })
 }
@@ -88,18 +61,12 @@ pub unsafe extern "C" fn offblocks_account_get(
     id: *const c_char,
     out_json: *mut *mut c_char,
 ) -> offblocks_result {
-    boundary(|| {
-        // SAFETY: the caller's guarantees above.
-        let (client, id, out) = unsafe {
-            (
-                arg_ref(client, "client")?,
-                arg_str(id, "id")?,
-                arg_out(out_json, "out_json")?,
-            )
-        };
-        let account = client.client.accounts().get(id)?;
-        put_string(out, to_json(&account)?)
-    })
+    // SAFETY: same contract as this function's.
+    unsafe {
+        calls::query(client, (id, "id"), (out_json, "out_json"), |c, id| {
+            to_json(&c.accounts().get(id)?)
+        })
+    }
 }
 
 /// `GET /accounts`: stores a JSON array of every account in `*out_json`.
@@ -111,12 +78,8 @@ pub unsafe extern "C" fn offblocks_account_list(
     client: *const offblocks_client,
     out_json: *mut *mut c_char,
 ) -> offblocks_result {
-    boundary(|| {
-        // SAFETY: the caller's guarantees above.
-        let (client, out) = unsafe { (arg_ref(client, "client")?, arg_out(out_json, "out_json")?) };
-        let list = client.client.accounts().list()?;
-        put_string(out, to_json(&list)?)
-    })
+    // SAFETY: same contract as this function's.
+    unsafe { calls::list(client, out_json, |c| c.accounts().list()) }
 }
 
 /// `GET /customers/{customer_id}/accounts`: stores a JSON array of the customer's
@@ -131,18 +94,15 @@ pub unsafe extern "C" fn offblocks_account_list_for_customer(
     customer_id: *const c_char,
     out_json: *mut *mut c_char,
 ) -> offblocks_result {
-    boundary(|| {
-        // SAFETY: the caller's guarantees above.
-        let (client, customer_id, out) = unsafe {
-            (
-                arg_ref(client, "client")?,
-                arg_str(customer_id, "customer_id")?,
-                arg_out(out_json, "out_json")?,
-            )
-        };
-        let list = client.client.accounts().list_for_customer(customer_id)?;
-        put_string(out, to_json(&list)?)
-    })
+    // SAFETY: same contract as this function's.
+    unsafe {
+        calls::query(
+            client,
+            (customer_id, "customer_id"),
+            (out_json, "out_json"),
+            |c, id| to_json(&c.accounts().list_for_customer(id)?),
+        )
+    }
 }
 
 /// `GET /accounts/{id}/challenge`: a new challenge for the account (earlier ones stop
@@ -157,17 +117,15 @@ pub unsafe extern "C" fn offblocks_account_challenge(
     id: *const c_char,
     out_challenge: *mut *mut c_char,
 ) -> offblocks_result {
-    boundary(|| {
-        // SAFETY: the caller's guarantees above.
-        let (client, id, out) = unsafe {
-            (
-                arg_ref(client, "client")?,
-                arg_str(id, "id")?,
-                arg_out(out_challenge, "out_challenge")?,
-            )
-        };
-        put_string(out, client.client.accounts().challenge(id)?)
-    })
+    // SAFETY: same contract as this function's.
+    unsafe {
+        calls::query(
+            client,
+            (id, "id"),
+            (out_challenge, "out_challenge"),
+            |c, id| Ok(c.accounts().challenge(id)?),
+        )
+    }
 }
 
 /// `POST /accounts/{id}/challenge/sign` with a signature made elsewhere: `json_body` is
@@ -184,20 +142,20 @@ pub unsafe extern "C" fn offblocks_account_submit_challenge(
     json_body: *const c_char,
     idempotency_key: *const c_char,
 ) -> offblocks_result {
-    boundary(|| {
-        // SAFETY: the caller's guarantees above.
-        let (client, id, body, key) = unsafe {
-            (
-                arg_ref(client, "client")?,
-                arg_str(id, "id")?,
-                arg_str(json_body, "json_body")?,
-                arg_opt_str(idempotency_key, "idempotency_key")?,
-            )
-        };
-        let body: ChallengeSignature = parse_strict(body, "json_body")?;
-        accounts(&client.client, key).submit_challenge(id, &body)?;
-        Ok(())
-    })
+    // SAFETY: same contract as this function's.
+    unsafe {
+        calls::action_with_body(
+            client,
+            id,
+            json_body,
+            idempotency_key,
+            |c, id, body: &ChallengeSignature, key| {
+                c.accounts()
+                    .with_idempotency_key(key)
+                    .submit_challenge(id, body)
+            },
+        )
+    }
 }
 
 /// `PATCH /accounts/{id}/activate`.
@@ -213,7 +171,11 @@ pub unsafe extern "C" fn offblocks_account_activate(
     idempotency_key: *const c_char,
 ) -> offblocks_result {
     // SAFETY: same contract as this function's.
-    unsafe { account_action(client, id, idempotency_key, |a, id| a.activate(id)) }
+    unsafe {
+        calls::action(client, id, idempotency_key, |c, id, key| {
+            c.accounts().with_idempotency_key(key).activate(id)
+        })
+    }
 }
 
 /// `PATCH /accounts/{id}/deactivate`.
@@ -229,7 +191,11 @@ pub unsafe extern "C" fn offblocks_account_deactivate(
     idempotency_key: *const c_char,
 ) -> offblocks_result {
     // SAFETY: same contract as this function's.
-    unsafe { account_action(client, id, idempotency_key, |a, id| a.deactivate(id)) }
+    unsafe {
+        calls::action(client, id, idempotency_key, |c, id, key| {
+            c.accounts().with_idempotency_key(key).deactivate(id)
+        })
+    }
 }
 
 /// `DELETE /accounts/{id}`: closes the account (final).
@@ -245,5 +211,9 @@ pub unsafe extern "C" fn offblocks_account_close(
     idempotency_key: *const c_char,
 ) -> offblocks_result {
     // SAFETY: same contract as this function's.
-    unsafe { account_action(client, id, idempotency_key, |a, id| a.close(id)) }
+    unsafe {
+        calls::action(client, id, idempotency_key, |c, id, key| {
+            c.accounts().with_idempotency_key(key).close(id)
+        })
+    }
 }

@@ -5,16 +5,6 @@ use std::ffi::c_char;
 use super::client::offblocks_client;
 use super::error::offblocks_result;
 use super::{arg_opt_str, arg_out, arg_ref, arg_str, boundary, put_secret, put_string};
-use crate::api::Auth;
-use crate::Client;
-
-/// `client.auth()`, with the caller's Idempotency-Key when one is given.
-fn auth<'a>(client: &'a Client, idempotency_key: Option<&str>) -> Auth<'a> {
-    match idempotency_key {
-        Some(key) => client.auth().idempotency_key(key),
-        None => client.auth(),
-    }
-}
 
 /// `POST /auth/token`: fetches a fresh bearer token now (calls fetch and refresh tokens
 /// by themselves; this is for inspection) and stores in `*out_json` an object
@@ -70,7 +60,11 @@ pub unsafe extern "C" fn offblocks_auth_rotate_credentials(
                 arg_opt_str(idempotency_key, "idempotency_key")?,
             )
         };
-        auth(&client.client, key).rotate_credentials(api_key, api_secret)?;
+        client
+            .client
+            .auth()
+            .with_idempotency_key(key)
+            .rotate_credentials(api_key, api_secret)?;
         Ok(())
     })
 }
@@ -94,7 +88,11 @@ pub unsafe extern "C" fn offblocks_auth_revoke_credentials(
                 arg_opt_str(idempotency_key, "idempotency_key")?,
             )
         };
-        auth(&client.client, key).revoke_credentials()?;
+        client
+            .client
+            .auth()
+            .with_idempotency_key(key)
+            .revoke_credentials()?;
         Ok(())
     })
 }
@@ -123,7 +121,11 @@ pub unsafe extern "C" fn offblocks_signing_key_register(
                 arg_out(out_key_id, "out_key_id")?,
             )
         };
-        let key_id = auth(&client.client, key).register_signing_key()?;
+        let key_id = client
+            .client
+            .auth()
+            .with_idempotency_key(key)
+            .register_signing_key()?;
         put_string(out, key_id)
     })
 }
@@ -148,7 +150,11 @@ pub unsafe extern "C" fn offblocks_signing_key_delete(
                 arg_opt_str(idempotency_key, "idempotency_key")?,
             )
         };
-        auth(&client.client, key).delete_signing_key()?;
+        client
+            .client
+            .auth()
+            .with_idempotency_key(key)
+            .delete_signing_key()?;
         Ok(())
     })
 }

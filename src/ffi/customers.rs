@@ -2,27 +2,11 @@
 
 use std::ffi::c_char;
 
+use super::calls;
 use super::client::offblocks_client;
 use super::error::offblocks_result;
-use super::strings::{parse_strict, to_json};
-use super::{arg_opt_str, arg_out, arg_ref, arg_str, boundary, put_string};
-use crate::api::{Customers, Simulator};
+use super::strings::to_json;
 use crate::models::{ChallengeSignature, NewCustomer};
-use crate::Client;
-
-fn customers<'a>(client: &'a Client, idempotency_key: Option<&str>) -> Customers<'a> {
-    match idempotency_key {
-        Some(key) => client.customers().idempotency_key(key),
-        None => client.customers(),
-    }
-}
-
-fn simulator<'a>(client: &'a Client, idempotency_key: Option<&str>) -> Simulator<'a> {
-    match idempotency_key {
-        Some(key) => client.simulator().idempotency_key(key),
-        None => client.simulator(),
-    }
-}
 
 /// `POST /customers`: creates a customer from `json_body`
 /// (`{"chainId": "eip155:300:0x…", "externalId": "…"}`) and stores the customer as
@@ -41,20 +25,16 @@ pub unsafe extern "C" fn offblocks_customer_create(
     idempotency_key: *const c_char,
     out_json: *mut *mut c_char,
 ) -> offblocks_result {
-    boundary(|| {
-        // SAFETY: the caller's guarantees above.
-        let (client, body, key, out) = unsafe {
-            (
-                arg_ref(client, "client")?,
-                arg_str(json_body, "json_body")?,
-                arg_opt_str(idempotency_key, "idempotency_key")?,
-                arg_out(out_json, "out_json")?,
-            )
-        };
-        let body: NewCustomer = parse_strict(body, "json_body")?;
-        let customer = customers(&client.client, key).create(&body)?;
-        put_string(out, to_json(&customer)?)
-    })
+    // SAFETY: same contract as this function's.
+    unsafe {
+        calls::create(
+            client,
+            json_body,
+            idempotency_key,
+            out_json,
+            |c, body: &NewCustomer, key| c.customers().with_idempotency_key(key).create(body),
+        )
+    }
 }
 
 /// `GET /customers/{id}`: stores the customer as JSON in `*out_json`. `OFFBLOCKS_API`
@@ -69,18 +49,12 @@ pub unsafe extern "C" fn offblocks_customer_get(
     id: *const c_char,
     out_json: *mut *mut c_char,
 ) -> offblocks_result {
-    boundary(|| {
-        // SAFETY: the caller's guarantees above.
-        let (client, id, out) = unsafe {
-            (
-                arg_ref(client, "client")?,
-                arg_str(id, "id")?,
-                arg_out(out_json, "out_json")?,
-            )
-        };
-        let customer = client.client.customers().get(id)?;
-        put_string(out, to_json(&customer)?)
-    })
+    // SAFETY: same contract as this function's.
+    unsafe {
+        calls::query(client, (id, "id"), (out_json, "out_json"), |c, id| {
+            to_json(&c.customers().get(id)?)
+        })
+    }
 }
 
 /// `GET /customers`: stores a JSON array of customers in `*out_json`.
@@ -92,12 +66,8 @@ pub unsafe extern "C" fn offblocks_customer_list(
     client: *const offblocks_client,
     out_json: *mut *mut c_char,
 ) -> offblocks_result {
-    boundary(|| {
-        // SAFETY: the caller's guarantees above.
-        let (client, out) = unsafe { (arg_ref(client, "client")?, arg_out(out_json, "out_json")?) };
-        let list = client.client.customers().list()?;
-        put_string(out, to_json(&list)?)
-    })
+    // SAFETY: same contract as this function's.
+    unsafe { calls::list(client, out_json, |c| c.customers().list()) }
 }
 
 /// `GET /customers/{id}/challenge`: stores the customer's current challenge (base64 of
@@ -112,17 +82,15 @@ pub unsafe extern "C" fn offblocks_customer_challenge(
     id: *const c_char,
     out_challenge: *mut *mut c_char,
 ) -> offblocks_result {
-    boundary(|| {
-        // SAFETY: the caller's guarantees above.
-        let (client, id, out) = unsafe {
-            (
-                arg_ref(client, "client")?,
-                arg_str(id, "id")?,
-                arg_out(out_challenge, "out_challenge")?,
-            )
-        };
-        put_string(out, client.client.customers().challenge(id)?)
-    })
+    // SAFETY: same contract as this function's.
+    unsafe {
+        calls::query(
+            client,
+            (id, "id"),
+            (out_challenge, "out_challenge"),
+            |c, id| Ok(c.customers().challenge(id)?),
+        )
+    }
 }
 
 /// `POST /customers/{id}/challenge/sign` with a signature made elsewhere: `json_body` is
@@ -141,20 +109,20 @@ pub unsafe extern "C" fn offblocks_customer_submit_challenge(
     json_body: *const c_char,
     idempotency_key: *const c_char,
 ) -> offblocks_result {
-    boundary(|| {
-        // SAFETY: the caller's guarantees above.
-        let (client, id, body, key) = unsafe {
-            (
-                arg_ref(client, "client")?,
-                arg_str(id, "id")?,
-                arg_str(json_body, "json_body")?,
-                arg_opt_str(idempotency_key, "idempotency_key")?,
-            )
-        };
-        let body: ChallengeSignature = parse_strict(body, "json_body")?;
-        customers(&client.client, key).submit_challenge(id, &body)?;
-        Ok(())
-    })
+    // SAFETY: same contract as this function's.
+    unsafe {
+        calls::action_with_body(
+            client,
+            id,
+            json_body,
+            idempotency_key,
+            |c, id, body: &ChallengeSignature, key| {
+                c.customers()
+                    .with_idempotency_key(key)
+                    .submit_challenge(id, body)
+            },
+        )
+    }
 }
 
 /// `PATCH /customers/{id}/deactivate`.
@@ -169,18 +137,12 @@ pub unsafe extern "C" fn offblocks_customer_deactivate(
     id: *const c_char,
     idempotency_key: *const c_char,
 ) -> offblocks_result {
-    boundary(|| {
-        // SAFETY: the caller's guarantees above.
-        let (client, id, key) = unsafe {
-            (
-                arg_ref(client, "client")?,
-                arg_str(id, "id")?,
-                arg_opt_str(idempotency_key, "idempotency_key")?,
-            )
-        };
-        customers(&client.client, key).deactivate(id)?;
-        Ok(())
-    })
+    // SAFETY: same contract as this function's.
+    unsafe {
+        calls::action(client, id, idempotency_key, |c, id, key| {
+            c.customers().with_idempotency_key(key).deactivate(id)
+        })
+    }
 }
 
 /// Sandbox only: `PATCH /simulator/customers/{id}/verify`, the customer becomes
@@ -196,18 +158,12 @@ pub unsafe extern "C" fn offblocks_simulator_verify_customer(
     id: *const c_char,
     idempotency_key: *const c_char,
 ) -> offblocks_result {
-    boundary(|| {
-        // SAFETY: the caller's guarantees above.
-        let (client, id, key) = unsafe {
-            (
-                arg_ref(client, "client")?,
-                arg_str(id, "id")?,
-                arg_opt_str(idempotency_key, "idempotency_key")?,
-            )
-        };
-        simulator(&client.client, key).verify_customer(id)?;
-        Ok(())
-    })
+    // SAFETY: same contract as this function's.
+    unsafe {
+        calls::action(client, id, idempotency_key, |c, id, key| {
+            c.simulator().with_idempotency_key(key).verify_customer(id)
+        })
+    }
 }
 
 /// Sandbox only: `PATCH /simulator/customers/{id}/reject`, the customer becomes
@@ -223,16 +179,10 @@ pub unsafe extern "C" fn offblocks_simulator_reject_customer(
     id: *const c_char,
     idempotency_key: *const c_char,
 ) -> offblocks_result {
-    boundary(|| {
-        // SAFETY: the caller's guarantees above.
-        let (client, id, key) = unsafe {
-            (
-                arg_ref(client, "client")?,
-                arg_str(id, "id")?,
-                arg_opt_str(idempotency_key, "idempotency_key")?,
-            )
-        };
-        simulator(&client.client, key).reject_customer(id)?;
-        Ok(())
-    })
+    // SAFETY: same contract as this function's.
+    unsafe {
+        calls::action(client, id, idempotency_key, |c, id, key| {
+            c.simulator().with_idempotency_key(key).reject_customer(id)
+        })
+    }
 }

@@ -23,6 +23,7 @@
 // The order of these modules is the order of the header's sections.
 mod error;
 
+mod calls;
 mod strings;
 
 mod client;

@@ -171,11 +171,11 @@ pub unsafe extern "C" fn offblocks_customer_sign_challenge(
             )
         };
         let customer: Customer = parse_strict(customer, "customer_json")?;
-        let customers = match key {
-            Some(key) => client.client.customers().idempotency_key(key),
-            None => client.client.customers(),
-        };
-        customers.sign_challenge(&customer, signer.signer.as_ref())?;
+        client
+            .client
+            .customers()
+            .with_idempotency_key(key)
+            .sign_challenge(&customer, signer.signer.as_ref())?;
         Ok(())
     })
 }
@@ -212,11 +212,11 @@ pub unsafe extern "C" fn offblocks_account_sign_challenge(
         };
         let account: Account = parse_strict(account, "account_json")?;
         let owner = AccountId::parse(owner)?;
-        let accounts = match key {
-            Some(key) => client.client.accounts().idempotency_key(key),
-            None => client.client.accounts(),
-        };
-        accounts.sign_challenge(&account, &owner, signer.signer.as_ref())?;
+        client
+            .client
+            .accounts()
+            .with_idempotency_key(key)
+            .sign_challenge(&account, &owner, signer.signer.as_ref())?;
         Ok(())
     })
 }

@@ -2,20 +2,12 @@
 
 use std::ffi::c_char;
 
+use super::calls;
 use super::client::offblocks_client;
 use super::error::offblocks_result;
-use super::strings::{parse_strict, to_json};
-use super::{arg_opt_str, arg_out, arg_ref, arg_str, boundary, put_string};
-use crate::api::Webhooks;
+use super::strings::to_json;
+use super::{arg_out, arg_str, boundary, put_string};
 use crate::models::{NewWebhook, WebhookEvent, WebhookEventData};
-use crate::Client;
-
-fn webhooks<'a>(client: &'a Client, idempotency_key: Option<&str>) -> Webhooks<'a> {
-    match idempotency_key {
-        Some(key) => client.webhooks().idempotency_key(key),
-        None => client.webhooks(),
-    }
-}
 
 /// `PUT /webhooks`: creates a subscription, or replaces the one whose `id` is given.
 /// `json_body` is `{"id": "…" (optional), "callbackUrl": "https://…", "types":
@@ -34,20 +26,16 @@ pub unsafe extern "C" fn offblocks_webhook_put(
     idempotency_key: *const c_char,
     out_json: *mut *mut c_char,
 ) -> offblocks_result {
-    boundary(|| {
-        // SAFETY: the caller's guarantees above.
-        let (client, body, key, out) = unsafe {
-            (
-                arg_ref(client, "client")?,
-                arg_str(json_body, "json_body")?,
-                arg_opt_str(idempotency_key, "idempotency_key")?,
-                arg_out(out_json, "out_json")?,
-            )
-        };
-        let body: NewWebhook = parse_strict(body, "json_body")?;
-        let webhook = webhooks(&client.client, key).put(&body)?;
-        put_string(out, to_json(&webhook)?)
-    })
+    // SAFETY: same contract as this function's.
+    unsafe {
+        calls::create(
+            client,
+            json_body,
+            idempotency_key,
+            out_json,
+            |c, body: &NewWebhook, key| c.webhooks().with_idempotency_key(key).put(body),
+        )
+    }
 }
 
 /// `GET /webhooks/{id}`: stores the subscription as JSON in `*out_json`.
@@ -61,18 +49,12 @@ pub unsafe extern "C" fn offblocks_webhook_get(
     id: *const c_char,
     out_json: *mut *mut c_char,
 ) -> offblocks_result {
-    boundary(|| {
-        // SAFETY: the caller's guarantees above.
-        let (client, id, out) = unsafe {
-            (
-                arg_ref(client, "client")?,
-                arg_str(id, "id")?,
-                arg_out(out_json, "out_json")?,
-            )
-        };
-        let webhook = client.client.webhooks().get(id)?;
-        put_string(out, to_json(&webhook)?)
-    })
+    // SAFETY: same contract as this function's.
+    unsafe {
+        calls::query(client, (id, "id"), (out_json, "out_json"), |c, id| {
+            to_json(&c.webhooks().get(id)?)
+        })
+    }
 }
 
 /// `GET /webhooks`: stores a JSON array of subscriptions in `*out_json`.
@@ -84,12 +66,8 @@ pub unsafe extern "C" fn offblocks_webhook_list(
     client: *const offblocks_client,
     out_json: *mut *mut c_char,
 ) -> offblocks_result {
-    boundary(|| {
-        // SAFETY: the caller's guarantees above.
-        let (client, out) = unsafe { (arg_ref(client, "client")?, arg_out(out_json, "out_json")?) };
-        let list = client.client.webhooks().list()?;
-        put_string(out, to_json(&list)?)
-    })
+    // SAFETY: same contract as this function's.
+    unsafe { calls::list(client, out_json, |c| c.webhooks().list()) }
 }
 
 /// `DELETE /webhooks/{id}`.
@@ -104,18 +82,12 @@ pub unsafe extern "C" fn offblocks_webhook_delete(
     id: *const c_char,
     idempotency_key: *const c_char,
 ) -> offblocks_result {
-    boundary(|| {
-        // SAFETY: the caller's guarantees above.
-        let (client, id, key) = unsafe {
-            (
-                arg_ref(client, "client")?,
-                arg_str(id, "id")?,
-                arg_opt_str(idempotency_key, "idempotency_key")?,
-            )
-        };
-        webhooks(&client.client, key).delete(id)?;
-        Ok(())
-    })
+    // SAFETY: same contract as this function's.
+    unsafe {
+        calls::action(client, id, idempotency_key, |c, id, key| {
+            c.webhooks().with_idempotency_key(key).delete(id)
+        })
+    }
 }
 
 /// Parses the body of a webhook delivery (what OffBlocks POSTs to your callback URL) and
