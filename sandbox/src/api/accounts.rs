@@ -2,7 +2,7 @@
 //! deployment (`pending`) and activation.
 
 use super::challenge::{check_signed, new_challenge, parse_signed};
-use super::{body, ApiError, Ctx};
+use super::{body, found, found_mut, ApiError, Ctx};
 use crate::clock::nanos;
 use crate::server::Response;
 use crate::shared::lock;
@@ -47,10 +47,7 @@ pub(crate) fn create(ctx: &Ctx<'_>, customer_id: &str) -> Result<Response, ApiEr
         ));
     }
     let mut state = lock(&ctx.shared.state);
-    let customer = state
-        .customers
-        .get(customer_id)
-        .ok_or_else(|| ApiError::not_found("customer"))?;
+    let customer = found(&state.customers, customer_id, "customer")?;
     if customer.status != CustomerStatus::Active {
         return Err(ApiError::bad_request(
             "customer_not_active",
@@ -104,10 +101,7 @@ pub(crate) fn list(ctx: &Ctx<'_>, customer_id: Option<&String>) -> Result<Respon
 /// `GET /accounts/{id}`: counts as a poll of a pending account.
 pub(crate) fn get(ctx: &Ctx<'_>, id: &str) -> Result<Response, ApiError> {
     let mut state = lock(&ctx.shared.state);
-    let account = state
-        .accounts
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("account"))?;
+    let account = found_mut(&mut state.accounts, id, "account")?;
     Ok(Response::json(200, &account.poll(ctx.now)))
 }
 
@@ -121,10 +115,7 @@ fn not_initiating(account: &Account) -> ApiError {
 /// `GET /accounts/{id}/challenge`: always a new challenge; earlier ones die.
 pub(crate) fn challenge(ctx: &Ctx<'_>, id: &str) -> Result<Response, ApiError> {
     let mut state = lock(&ctx.shared.state);
-    let account = state
-        .accounts
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("account"))?;
+    let account = found_mut(&mut state.accounts, id, "account")?;
     if account.status != S::Initiating {
         return Err(not_initiating(account));
     }
@@ -139,27 +130,18 @@ pub(crate) fn challenge(ctx: &Ctx<'_>, id: &str) -> Result<Response, ApiError> {
 pub(crate) fn sign(ctx: &Ctx<'_>, id: &str) -> Result<Response, ApiError> {
     let (current, owner) = {
         let state = lock(&ctx.shared.state);
-        let account = state
-            .accounts
-            .get(id)
-            .ok_or_else(|| ApiError::not_found("account"))?;
+        let account = found(&state.accounts, id, "account")?;
         if account.status != S::Initiating {
             return Err(not_initiating(account));
         }
-        let customer = state
-            .customers
-            .get(&account.customer_id)
-            .ok_or_else(|| ApiError::not_found("customer"))?;
+        let customer = found(&state.customers, &account.customer_id, "customer")?;
         (account.challenge.clone(), customer.account.clone())
     };
     let verify = ctx.shared.config.verify_account_signatures;
     let verdict = parse_signed(ctx.req)
         .and_then(|sent| check_signed(current.as_ref(), &sent, &owner, ctx.now, verify));
     let mut state = lock(&ctx.shared.state);
-    let account = state
-        .accounts
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("account"))?;
+    let account = found_mut(&mut state.accounts, id, "account")?;
     if account.status != S::Initiating {
         return Err(not_initiating(account));
     }
@@ -198,10 +180,7 @@ pub(crate) fn sign(ctx: &Ctx<'_>, id: &str) -> Result<Response, ApiError> {
 
 fn transition(ctx: &Ctx<'_>, id: &str, from: &[S], to: S, why: &str) -> Result<Response, ApiError> {
     let mut state = lock(&ctx.shared.state);
-    let account = state
-        .accounts
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("account"))?;
+    let account = found_mut(&mut state.accounts, id, "account")?;
     account.refresh(ctx.now);
     if !from.contains(&account.status) {
         return Err(ApiError::invalid_state(format!(

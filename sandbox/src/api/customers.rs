@@ -2,7 +2,7 @@
 //! EIP-191), screening, simulated verification, deactivation.
 
 use super::challenge::{check_signed, new_challenge, parse_signed, CHALLENGE_LIFETIME_SECS};
-use super::{body, ApiError, Ctx};
+use super::{body, found, found_mut, ApiError, Ctx};
 use crate::eth::{challenge_message, parse_eip155_account, SiweFields};
 use crate::server::Response;
 use crate::shared::lock;
@@ -98,10 +98,7 @@ pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
 /// `GET /customers/{id}`.
 pub(crate) fn get(ctx: &Ctx<'_>, id: &str) -> Result<Response, ApiError> {
     let mut state = lock(&ctx.shared.state);
-    let customer = state
-        .customers
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("customer"))?;
+    let customer = found_mut(&mut state.customers, id, "customer")?;
     Ok(Response::json(200, &customer.read_json(ctx.now)))
 }
 
@@ -115,10 +112,7 @@ fn signed_already(customer: &Customer) -> ApiError {
 /// `GET /customers/{id}/challenge`: the current challenge, or a new one if it expired.
 pub(crate) fn challenge(ctx: &Ctx<'_>, id: &str) -> Result<Response, ApiError> {
     let mut state = lock(&ctx.shared.state);
-    let customer = state
-        .customers
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("customer"))?;
+    let customer = found_mut(&mut state.customers, id, "customer")?;
     if customer.status != S::Initiating {
         return Err(signed_already(customer));
     }
@@ -143,10 +137,7 @@ pub(crate) fn challenge(ctx: &Ctx<'_>, id: &str) -> Result<Response, ApiError> {
 pub(crate) fn sign(ctx: &Ctx<'_>, id: &str) -> Result<Response, ApiError> {
     let (current, owner) = {
         let state = lock(&ctx.shared.state);
-        let customer = state
-            .customers
-            .get(id)
-            .ok_or_else(|| ApiError::not_found("customer"))?;
+        let customer = found(&state.customers, id, "customer")?;
         if customer.status != S::Initiating {
             return Err(signed_already(customer));
         }
@@ -157,10 +148,7 @@ pub(crate) fn sign(ctx: &Ctx<'_>, id: &str) -> Result<Response, ApiError> {
     let verdict = parse_signed(ctx.req)
         .and_then(|sent| check_signed(current.as_ref(), &sent, &owner, ctx.now, true));
     let mut state = lock(&ctx.shared.state);
-    let customer = state
-        .customers
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("customer"))?;
+    let customer = found_mut(&mut state.customers, id, "customer")?;
     if customer.status != S::Initiating {
         return Err(signed_already(customer));
     }
@@ -199,10 +187,7 @@ fn transition(
     why: &str,
 ) -> Result<Response, ApiError> {
     let mut state = lock(&ctx.shared.state);
-    let customer = state
-        .customers
-        .get_mut(id)
-        .ok_or_else(|| ApiError::not_found("customer"))?;
+    let customer = found_mut(&mut state.customers, id, "customer")?;
     if !from.contains(&customer.status) {
         return Err(ApiError::invalid_state(format!(
             "customer is {}: {why}",

@@ -21,6 +21,7 @@ use crate::store::{Begin, StoredResponse};
 use crate::verify::{check_content_digest, verify_signature, SignaturePolicy};
 use router::Route;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::time::Duration;
 
 /// What the connection does with a request.
@@ -307,4 +308,22 @@ fn idempotency_key(req: &Request) -> Result<String, ApiError> {
         ));
     }
     Ok(key.to_ascii_lowercase())
+}
+
+/// The record `id` of `records`, or a 404 that names `what` ("customer", "account").
+pub(crate) fn found<'m, T>(
+    records: &'m HashMap<String, T>,
+    id: &str,
+    what: &str,
+) -> Result<&'m T, ApiError> {
+    records.get(id).ok_or_else(|| ApiError::not_found(what))
+}
+
+/// As [`found`], to change the record.
+pub(crate) fn found_mut<'m, T>(
+    records: &'m mut HashMap<String, T>,
+    id: &str,
+    what: &str,
+) -> Result<&'m mut T, ApiError> {
+    records.get_mut(id).ok_or_else(|| ApiError::not_found(what))
 }
