@@ -338,7 +338,11 @@ const char *offblocks_version(void);
  *   `followServerClock` (true: learn the server's time from `Date` headers),
  *   `allowInsecureHttp` (false: plain http only to loopback), `challengeDomain` (the
  *   API host), `signatureValiditySecs`, `signatureNonce`, `signatureLabel` (`"sig"`),
- *   `tokenRefreshMarginSecs` (60).
+ *   `tokenRefreshMarginSecs` (60);
+ * - `maxClockCorrectionSecs` (600): the largest clock correction taken from the
+ *   server's `Date`; `callDeadlineMs` (90000): how long one call may take in all,
+ *   retries and waits included; `accountChallengePolicy` (`"recognized"`: sign only a
+ *   secp256k1 public key in PEM or a UUID; `"any"`: sign any bytes).
  *
  * Returns `OFFBLOCKS_INVALID_JSON` for text that is not such an object,
  * `OFFBLOCKS_CONFIG` for missing or contradictory settings, `OFFBLOCKS_KEY` for a bad

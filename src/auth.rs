@@ -83,6 +83,11 @@ impl Client {
     /// A valid bearer token: the cached one, or a fresh one when less than the refresh
     /// margin remains.
     pub(crate) fn token(&self) -> Result<Secret> {
+        self.token_by(std::time::Instant::now() + self.config().call_deadline)
+    }
+
+    /// [`Client::token`], a fetch ending by `deadline`.
+    pub(crate) fn token_by(&self, deadline: std::time::Instant) -> Result<Secret> {
         let mut slot = self
             .tokens()
             .current
@@ -94,7 +99,7 @@ impl Client {
                 return Ok(t.value.clone());
             }
         }
-        let fresh = self.fetch_token()?;
+        let fresh = self.fetch_token_by(deadline)?;
         let value = fresh.value.clone();
         *slot = Some(fresh);
         Ok(value)
@@ -114,6 +119,10 @@ impl Client {
 
     /// `POST /auth/token`: unsigned, no Idempotency-Key.
     pub(crate) fn fetch_token(&self) -> Result<Token> {
+        self.fetch_token_by(std::time::Instant::now() + self.config().call_deadline)
+    }
+
+    fn fetch_token_by(&self, deadline: std::time::Instant) -> Result<Token> {
         let creds = read(self.credentials()).clone();
         let body = serde_json::json!({
             "apiKey": creds.api_key,
@@ -122,7 +131,7 @@ impl Client {
         let mut call = Call::new("POST", "/auth/token".into()).json(&body)?;
         drop(body);
         call.auth = Auth::None;
-        let result = self.execute(&call);
+        let result = self.execute_by(&call, deadline);
         // The body holds the API secret: wipe it.
         zeroize::Zeroize::zeroize(&mut call.body);
         let resp = result?;

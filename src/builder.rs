@@ -7,6 +7,7 @@ use crate::client::Client;
 use crate::config::{BaseUrl, Config, Environment, RetryPolicy, Secret};
 use crate::error::{Error, Result};
 use crate::httpsig::{CoveredComponents, DigestAlgorithms, SigningKey};
+use crate::wallet::AccountChallengePolicy;
 
 /// Builds a [`Client`]. Start with [`Client::builder`].
 ///
@@ -41,6 +42,9 @@ pub struct ClientBuilder {
     label: String,
     token_refresh_margin: Duration,
     challenge_domain: Option<String>,
+    max_clock_correction: Duration,
+    call_deadline: Duration,
+    account_challenge_policy: AccountChallengePolicy,
 }
 
 impl Default for ClientBuilder {
@@ -65,6 +69,9 @@ impl Default for ClientBuilder {
             label: "sig".to_owned(),
             token_refresh_margin: Duration::from_secs(60),
             challenge_domain: None,
+            max_clock_correction: Duration::from_secs(600),
+            call_deadline: Duration::from_secs(90),
+            account_challenge_policy: AccountChallengePolicy::Recognized,
         }
     }
 }
@@ -167,9 +174,11 @@ impl ClientBuilder {
     }
 
     /// Whether the client corrects its clock from the server's `Date` headers. Defaults
-    /// to on: when a response's `Date` differs from the local clock (plus the current
-    /// correction) by 2 s or more, later signatures use the server's time, and a `401`
-    /// that came with such a correction is retried once with the same Idempotency-Key.
+    /// to on: `created` then follows the server's clock to within a second, never ahead
+    /// of it (see [`crate::Client::now_unix`]), and a `400`/`401` to a signed call whose
+    /// `created` was in the server's future, or stale by a second or more, is signed
+    /// again once, with the same Idempotency-Key. Corrections larger than
+    /// [`ClientBuilder::max_clock_correction`] are never made.
     pub fn follow_server_clock(mut self, on: bool) -> Self {
         self.follow_server_clock = on;
         self
@@ -203,6 +212,30 @@ impl ClientBuilder {
     /// Defaults to the API's authority (host, and port when not the default).
     pub fn challenge_domain(mut self, domain: impl Into<String>) -> Self {
         self.challenge_domain = Some(domain.into());
+        self
+    }
+
+    /// The largest difference between the local clock and the server's `Date` that the
+    /// client corrects for. Beyond it the client keeps its own clock, and an error the
+    /// server then returns says how far apart the clocks are. Defaults to 10 minutes.
+    pub fn max_clock_correction(mut self, max: Duration) -> Self {
+        self.max_clock_correction = max;
+        self
+    }
+
+    /// How long one call may take in all: its attempts, the waits between them
+    /// (`Retry-After` included), a token fetch and a re-sign. Each attempt gets
+    /// `min(timeout, time left)`. Defaults to 90 s.
+    pub fn call_deadline(mut self, deadline: Duration) -> Self {
+        self.call_deadline = deadline;
+        self
+    }
+
+    /// Which account challenges the wallet signs. Defaults to
+    /// [`AccountChallengePolicy::Recognized`]: a secp256k1 public key in PEM (production)
+    /// or a UUID (sandbox), nothing else.
+    pub fn account_challenge_policy(mut self, policy: AccountChallengePolicy) -> Self {
+        self.account_challenge_policy = policy;
         self
     }
 
@@ -246,8 +279,11 @@ impl ClientBuilder {
                 "retry max_attempts must be at least 1".into(),
             ));
         }
-        if self.timeout.is_zero() || self.connect_timeout.is_zero() {
-            return Err(Error::Config("timeouts must be positive".into()));
+        if self.timeout.is_zero() || self.connect_timeout.is_zero() || self.call_deadline.is_zero()
+        {
+            return Err(Error::Config(
+                "timeouts and the call deadline must be positive".into(),
+            ));
         }
         let challenge_domain = Some(
             self.challenge_domain
@@ -270,6 +306,9 @@ impl ClientBuilder {
             label: self.label,
             token_refresh_margin: self.token_refresh_margin,
             challenge_domain,
+            max_clock_correction: self.max_clock_correction,
+            call_deadline: self.call_deadline,
+            account_challenge_policy: self.account_challenge_policy,
         };
         Ok(Client::from_parts(config, api_key, api_secret))
     }

@@ -1,12 +1,12 @@
 //! [`Client`]: one shared handle on the OffBlocks API.
 
 use std::fmt;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use crate::api::{Accounts, Auth, Customers, Simulator, Webhooks};
 use crate::auth::{Credentials, TokenCache};
 use crate::builder::ClientBuilder;
+use crate::clock::ServerClock;
 use crate::config::{Config, Secret};
 use crate::error::Result;
 use crate::httpsig::PreparedRequest;
@@ -45,8 +45,8 @@ struct Inner {
     credentials: RwLock<Credentials>,
     tokens: TokenCache,
     key_id: RwLock<Option<String>>,
-    /// Seconds from the local clock to the server's (configured, then learned).
-    clock_offset: AtomicI64,
+    /// The server's clock as far as we know it (configured, then learned).
+    clock: ServerClock,
 }
 
 impl Client {
@@ -81,7 +81,11 @@ impl Client {
                 }),
                 tokens: TokenCache::default(),
                 key_id: RwLock::new(key_id),
-                clock_offset: AtomicI64::new(config.clock_skew_secs),
+                clock: ServerClock::new(
+                    config.clock_skew_secs,
+                    config.follow_server_clock,
+                    config.max_clock_correction,
+                ),
                 config,
             }),
         }
@@ -120,30 +124,27 @@ impl Client {
 
     /// The current unix time on the server's clock, as far as we know it: the local
     /// clock plus the configured skew, corrected from the server's `Date` headers unless
-    /// that is turned off ([`ClientBuilder::follow_server_clock`]).
+    /// that is turned off ([`ClientBuilder::follow_server_clock`]). Never later than the
+    /// server's clock once a `Date` has been seen (within the
+    /// [`ClientBuilder::max_clock_correction`] bound), and at most about a second plus
+    /// a round trip behind it. This is the `created` of every signature.
     pub fn now_unix(&self) -> i64 {
-        local_unix().saturating_add(self.clock_offset_secs())
+        self.inner.clock.now_unix()
     }
 
-    /// Seconds added to the local clock to get the server's (see [`Client::now_unix`]).
+    /// Seconds added to the local clock to get the server's (see [`Client::now_unix`]),
+    /// rounded toward the past.
     pub fn clock_offset_secs(&self) -> i64 {
-        self.inner.clock_offset.load(Ordering::Relaxed)
+        self.clock_offset_ms().div_euclid(1000)
     }
 
-    /// Takes note of the server's time (a response's `Date`, read at `local` on our
-    /// clock). Returns whether the offset changed: by 2 s or more, since `Date` has
-    /// one-second resolution and arrives after it was written.
-    pub(crate) fn observe_server_time(&self, server: i64, local: i64) -> bool {
-        if !self.inner.config.follow_server_clock {
-            return false;
-        }
-        let seen = server.saturating_sub(local);
-        let current = self.clock_offset_secs();
-        if seen.abs_diff(current) < 2 {
-            return false;
-        }
-        self.inner.clock_offset.store(seen, Ordering::Relaxed);
-        true
+    /// Milliseconds added to the local clock to get the server's.
+    pub fn clock_offset_ms(&self) -> i64 {
+        self.inner.clock.offset_ms()
+    }
+
+    pub(crate) fn clock(&self) -> &ServerClock {
+        &self.inner.clock
     }
 
     /// Token, credentials and signing-key calls.
@@ -234,14 +235,6 @@ impl fmt::Debug for Client {
             .field("key_id", &*read(&self.inner.key_id))
             .finish()
     }
-}
-
-/// The local clock in unix seconds (0 before 1970).
-pub(crate) fn local_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
 }
 
 #[cfg(test)]

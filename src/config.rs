@@ -7,6 +7,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::httpsig::{CoveredComponents, DigestAlgorithms, SigningKey};
+use crate::wallet::AccountChallengePolicy;
 
 /// Which OffBlocks deployment to talk to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +47,8 @@ impl BaseUrl {
     /// # Errors
     /// [`Error::Config`] for another scheme, user info, a query or fragment, a bad port.
     pub fn parse(url: &str) -> Result<BaseUrl> {
-        let bad = |why: &str| Error::Config(format!("base url {url:?}: {why}"));
+        let shown = redact_userinfo(url);
+        let bad = |why: &str| Error::Config(format!("base url {shown:?}: {why}"));
         let (scheme, rest) = url.split_once("://").ok_or_else(|| bad("missing scheme"))?;
         let scheme = scheme.to_ascii_lowercase();
         let default_port = match scheme.as_str() {
@@ -130,10 +132,25 @@ impl BaseUrl {
         &self.text[self.authority_end..]
     }
 
-    /// Whether the host is the loopback interface.
+    /// Whether the host is the loopback interface: `localhost`, an IPv4 literal in
+    /// `127.0.0.0/8`, or `[::1]`. A name such as `127.evil.example` is not.
     pub fn is_loopback(&self) -> bool {
         let h = self.host();
-        h == "localhost" || h == "[::1]" || h.starts_with("127.")
+        h == "localhost"
+            || h == "[::1]"
+            || h.parse::<std::net::Ipv4Addr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+}
+
+/// `url` with any `user:password@` replaced by `***@`, for messages.
+pub(crate) fn redact_userinfo(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) if scheme.is_empty() => format!("***@{}", &rest[at + 1..]),
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => url.to_owned(),
     }
 }
 
@@ -239,6 +256,9 @@ pub struct Config {
     pub(crate) label: String,
     pub(crate) token_refresh_margin: Duration,
     pub(crate) challenge_domain: Option<String>,
+    pub(crate) max_clock_correction: Duration,
+    pub(crate) call_deadline: Duration,
+    pub(crate) account_challenge_policy: AccountChallengePolicy,
 }
 
 impl Config {
@@ -255,6 +275,21 @@ impl Config {
     /// The domain a customer challenge must name (the API host unless configured).
     pub fn challenge_domain(&self) -> Option<&str> {
         self.challenge_domain.as_deref()
+    }
+
+    /// The largest correction the client makes to its clock from the server's `Date`.
+    pub fn max_clock_correction(&self) -> Duration {
+        self.max_clock_correction
+    }
+
+    /// How long one call may take in all: every attempt, wait, token fetch and re-sign.
+    pub fn call_deadline(&self) -> Duration {
+        self.call_deadline
+    }
+
+    /// Which account challenges the client agrees to sign.
+    pub fn account_challenge_policy(&self) -> AccountChallengePolicy {
+        self.account_challenge_policy
     }
 }
 
@@ -273,6 +308,9 @@ impl fmt::Debug for Config {
             .field("clock_skew_secs", &self.clock_skew_secs)
             .field("follow_server_clock", &self.follow_server_clock)
             .field("label", &self.label)
+            .field("max_clock_correction", &self.max_clock_correction)
+            .field("call_deadline", &self.call_deadline)
+            .field("account_challenge_policy", &self.account_challenge_policy)
             .finish_non_exhaustive()
     }
 }
@@ -348,6 +386,41 @@ mod tests {
             p.backoff(1, Some(Duration::from_secs(2))),
             Duration::from_secs(2)
         );
+    }
+
+    #[test]
+    fn loopback_is_only_loopback() {
+        for (url, loopback) in [
+            ("http://localhost:1/v1", true),
+            ("http://127.0.0.1", true),
+            ("http://127.255.3.4:80", true),
+            ("http://[::1]:9", true),
+            ("http://127.evil.example/v1", false),
+            ("http://127.0.0.1.nip.io", false),
+            ("http://localhost.example", false),
+            ("http://128.0.0.1", false),
+            ("http://[::2]", false),
+        ] {
+            assert_eq!(
+                BaseUrl::parse(url).unwrap().is_loopback(),
+                loopback,
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn url_errors_never_show_a_password() {
+        let err = BaseUrl::parse("https://alice:hunter2@api.example/v1").unwrap_err();
+        let text = err.to_string();
+        assert!(
+            !text.contains("hunter2") && !text.contains("alice"),
+            "{text}"
+        );
+        assert!(text.contains("***@api.example"), "{text}");
+        assert_eq!(redact_userinfo("http://a:b@c:1/x@y"), "http://***@c:1/x@y");
+        assert_eq!(redact_userinfo("u:p@host/v1"), "***@host/v1");
+        assert_eq!(redact_userinfo("https://host/v1"), "https://host/v1");
     }
 
     #[test]

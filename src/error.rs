@@ -139,7 +139,13 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
     /// Whether a retry could help (429, 500, 502, 503, 504, 409 while in flight).
     pub retryable: bool,
+    /// What the client adds to explain it (the server's clock far from ours, the call
+    /// deadline ran out), if anything.
+    pub note: Option<String>,
 }
+
+/// The longest server reason shown in a message.
+const MAX_REASON: usize = 200;
 
 impl ApiError {
     /// The server's own short description, from the JSON body's `message` or `error`
@@ -150,6 +156,48 @@ impl ApiError {
             .iter()
             .find_map(|k| json.get(*k).and_then(|v| v.as_str()))
     }
+
+    /// The server's reason as shown in messages: [`ApiError::message`], else the first
+    /// line of a text body; at most 200 characters, control characters dropped, and
+    /// anything that looks like a credential (a bearer token, a long run of key-like
+    /// characters) replaced by `[redacted]`.
+    pub fn reason(&self) -> Option<String> {
+        let raw = match self.message() {
+            Some(m) => m,
+            None if self.json.is_some() => return None,
+            None => self.body.lines().find(|l| !l.trim().is_empty())?,
+        };
+        let reason = redact_secrets(raw.trim());
+        let mut short: String = reason
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(MAX_REASON)
+            .collect();
+        if reason.chars().count() > MAX_REASON {
+            short.push('…');
+        }
+        (!short.is_empty()).then_some(short)
+    }
+}
+
+/// Replaces words that look like secrets: what follows `Bearer`, and any run of 24 or
+/// more characters from a key or token alphabet (base64, hex, JWT).
+pub(crate) fn redact_secrets(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut after_bearer = false;
+    for word in text.split(' ') {
+        let key_like = word.len() >= 24
+            && word
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+/=_-.".contains(&b));
+        if after_bearer || key_like {
+            out.push("[redacted]");
+        } else {
+            out.push(word);
+        }
+        after_bearer = word.eq_ignore_ascii_case("bearer");
+    }
+    out.join(" ")
 }
 
 impl fmt::Debug for ApiError {
@@ -160,6 +208,7 @@ impl fmt::Debug for ApiError {
             .field("request_id", &self.request_id)
             .field("retry_after", &self.retry_after)
             .field("retryable", &self.retryable)
+            .field("note", &self.note)
             .finish()
     }
 }
@@ -167,11 +216,14 @@ impl fmt::Debug for ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "api error {}", self.status)?;
-        if let Some(m) = self.message() {
+        if let Some(m) = self.reason() {
             write!(f, ": {m}")?;
         }
         if let Some(id) = &self.request_id {
-            write!(f, " (request id {id})")?;
+            write!(f, " (request id {})", redact_secrets(id))?;
+        }
+        if let Some(note) = &self.note {
+            write!(f, "; {note}")?;
         }
         Ok(())
     }
@@ -179,3 +231,51 @@ impl fmt::Display for ApiError {
 
 /// The SDK's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(body: &str) -> ApiError {
+        ApiError {
+            status: 400,
+            body: body.to_owned(),
+            json: serde_json::from_str(body).ok(),
+            request_id: None,
+            retry_after: None,
+            retryable: false,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn a_text_reason_reads_as_such() {
+        assert_eq!(
+            api("invalid required signature\n").to_string(),
+            "api error 400: invalid required signature"
+        );
+        assert_eq!(
+            api(r#"{"message":"bad chain id"}"#).to_string(),
+            "api error 400: bad chain id"
+        );
+        assert_eq!(api(r#"{"other":1}"#).to_string(), "api error 400");
+        assert_eq!(api("").to_string(), "api error 400");
+    }
+
+    #[test]
+    fn reasons_are_bounded_and_carry_no_secret() {
+        let long = "x ".repeat(500);
+        let shown = api(&long).to_string();
+        assert!(shown.chars().count() < 230, "{shown}");
+        let leaky = api("token Bearer abc.def rejected for key \
+                         MHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5oJlk2KO1Q2Dr");
+        let shown = leaky.to_string();
+        assert!(
+            !shown.contains("abc.def") && !shown.contains("MHcCAQEE"),
+            "{shown}"
+        );
+        assert!(shown.contains("[redacted]"), "{shown}");
+        let control = api("bad\u{1b}[31m thing");
+        assert!(!control.to_string().contains('\u{1b}'));
+    }
+}

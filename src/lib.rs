@@ -29,6 +29,7 @@ pub mod api;
 mod auth;
 mod builder;
 mod client;
+mod clock;
 mod config;
 mod error;
 pub mod ffi;

@@ -1,10 +1,17 @@
 //! The whole onboarding flow in one call: from nothing to an `active` account.
 //!
 //! Every step is resumable. Mutations carry Idempotency-Keys derived (UUIDv8 over SHA-256) from the
-//! API key, the external id, the owner and the step, so running the flow again after a
-//! crash replays the server's earlier answers instead of creating anything twice; after
-//! the keys expire (1 h), an existing customer is picked up from the `409` and an
-//! existing account from the customer's account list.
+//! API key, the external id, the owner, the step and what makes the step distinct (the
+//! account's type and currencies), so running the flow again after a crash replays the
+//! server's earlier answers instead of creating anything twice; after the keys expire
+//! (1 h), an existing customer is picked up from the `409` and an existing account from
+//! the customer's account list.
+//!
+//! Nothing the server returns is taken on its word: every customer the flow picks up must
+//! have the external id and the owner (chain and address) asked for, every account the
+//! customer, type and currencies asked for; the challenges are checked against what was
+//! asked, never against what the server returned. A mismatch is
+//! [`Error::ChallengeRefused`] with [`Refusal::NotRequested`], and nothing is signed.
 
 use std::time::{Duration, Instant};
 
@@ -12,7 +19,10 @@ use crate::client::{read, Client};
 use crate::error::{Error, Result};
 use crate::ids;
 use crate::models::{Account, AccountStatus, Customer, CustomerStatus, NewAccount, NewCustomer};
-use crate::wallet::{AccountId, ChainId, Signer};
+use crate::wallet::{AccountId, ChainId, Refusal, Signer};
+
+/// The shortest pause between two polls, whatever the request says.
+pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(50);
 
 /// What to onboard.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,7 +37,8 @@ pub struct OnboardingRequest {
     pub account: NewAccount,
     /// How long the whole flow may wait for statuses to change.
     pub timeout: Duration,
-    /// The first pause between polls; it doubles up to 2 s.
+    /// The first pause between polls; it doubles up to 2 s. At least
+    /// [`MIN_POLL_INTERVAL`] (a shorter one is raised to it).
     pub poll_interval: Duration,
 }
 
@@ -184,16 +195,18 @@ impl Flow<'_> {
             Err(Error::Conflict(api)) => self.existing_customer(api.json.as_ref())?,
             Err(e) => return Err(e),
         };
+        self.check_customer(&customer)?;
         let msg = format!("customer {}", customer.id);
         self.report(Step::CreateCustomer, customer.status.as_str(), msg);
         if customer.status == CustomerStatus::Initiating {
             self.sign_customer(&customer, signer)?;
             customer = customers.get(&customer.id)?;
+            self.check_customer(&customer)?;
             let msg = format!("signed as {}", self.owner);
             self.report(Step::SignCustomerChallenge, customer.status.as_str(), msg);
         }
         let mut verified = false;
-        let mut pause = self.req.poll_interval;
+        let mut pause = self.req.poll_interval.max(MIN_POLL_INTERVAL);
         loop {
             match customer.status {
                 CustomerStatus::Active => break,
@@ -223,7 +236,8 @@ impl Flow<'_> {
         Ok(customer)
     }
 
-    /// After a `409`: the id from the error body, else the list searched by external id.
+    /// After a `409`: the id from the error body, else the list searched by external id
+    /// and owner. The caller checks that it is the customer asked for.
     fn existing_customer(&self, body: Option<&serde_json::Value>) -> Result<Customer> {
         let customers = self.client.customers();
         let id = body
@@ -235,8 +249,60 @@ impl Flow<'_> {
         customers
             .list()?
             .into_iter()
-            .find(|c| c.external_id == self.req.external_id)
+            .find(|c| c.external_id == self.req.external_id && self.is_owner(&c.chain_id))
             .ok_or_else(|| Error::State("customer exists but could not be found".into()))
+    }
+
+    fn is_owner(&self, chain_id: &str) -> bool {
+        AccountId::parse(chain_id).is_ok_and(|id| id == self.owner)
+    }
+
+    /// Fails unless `customer` has the external id and owner asked for.
+    fn check_customer(&self, customer: &Customer) -> Result<()> {
+        let why = if customer.external_id != self.req.external_id {
+            format!(
+                "its external id is {:?}, not {:?}",
+                customer.external_id, self.req.external_id
+            )
+        } else if !self.is_owner(&customer.chain_id) {
+            format!("its account is {:?}, not {}", customer.chain_id, self.owner)
+        } else {
+            return Ok(());
+        };
+        Err(Error::ChallengeRefused(Refusal::NotRequested {
+            resource: "customer",
+            id: customer.id.clone(),
+            why,
+        }))
+    }
+
+    /// Fails unless `account` belongs to `customer` and has the type and currencies
+    /// asked for.
+    fn check_account(&self, customer: &Customer, account: &Account) -> Result<()> {
+        let wanted = &self.req.account;
+        let why = if account.customer_id != customer.id {
+            format!(
+                "it belongs to customer {:?}, not {:?}",
+                account.customer_id, customer.id
+            )
+        } else if account.account_type != wanted.account_type {
+            format!(
+                "it is a {} account, not {}",
+                account.account_type, wanted.account_type
+            )
+        } else if account.currencies != wanted.currencies {
+            format!(
+                "its currencies are {:?}, not {:?}",
+                account.currencies, wanted.currencies
+            )
+        } else {
+            return Ok(());
+        };
+        Err(Error::ChallengeRefused(Refusal::NotRequested {
+            resource: "account",
+            id: account.id.clone(),
+            why,
+        }))
     }
 
     /// Signs the customer's challenge; a rejected signature is retried once with the
@@ -246,12 +312,13 @@ impl Flow<'_> {
             Some(c) => c.clone(),
             None => self.client.customers().challenge(&customer.id)?,
         };
+        let id = customer.id.as_str();
         with_one_reissue(challenge, |challenge| {
             let keyed = |c: &str| self.client.customers().idempotency_key(challenge_key(c));
-            match keyed(challenge).sign_this_challenge(customer, challenge, signer) {
-                Err(Error::ChallengeRefused(crate::wallet::Refusal::Expired { .. })) => {
-                    let fresh = self.client.customers().challenge(&customer.id)?;
-                    keyed(&fresh).sign_this_challenge(customer, &fresh, signer)
+            match keyed(challenge).sign_as(id, &self.owner, challenge, signer) {
+                Err(Error::ChallengeRefused(Refusal::Expired { .. })) => {
+                    let fresh = self.client.customers().challenge(id)?;
+                    keyed(&fresh).sign_as(id, &self.owner, &fresh, signer)
                 }
                 other => other,
             }
@@ -269,13 +336,19 @@ impl Flow<'_> {
                     && a.currencies == wanted.currencies
                     && !matches!(a.status, AccountStatus::Closed | AccountStatus::Failed)
             });
+        let create_step = format!(
+            "create-account\n{}\n{}",
+            wanted.account_type,
+            wanted.currencies.join(",")
+        );
         let mut account = match existing {
             Some(a) => a,
             None => accounts
                 .clone()
-                .idempotency_key(self.key("create-account"))
+                .idempotency_key(self.key(&create_step))
                 .create(&customer.id, wanted)?,
         };
+        self.check_account(customer, &account)?;
         self.report(
             Step::CreateAccount,
             account.status.as_str(),
@@ -297,10 +370,11 @@ impl Flow<'_> {
                     .sign_challenge(&with_challenge, &self.owner, signer)
             })?;
             account = accounts.get(&account.id)?;
+            self.check_account(customer, &account)?;
             let msg = format!("signed as {}", self.owner);
             self.report(Step::SignAccountChallenge, account.status.as_str(), msg);
         }
-        let mut pause = self.req.poll_interval;
+        let mut pause = self.req.poll_interval.max(MIN_POLL_INTERVAL);
         loop {
             match account.status {
                 AccountStatus::Active => break,

@@ -5,12 +5,13 @@
 //! keeps the same body bytes and the same Idempotency-Key.
 
 use std::io::Read;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
-use ureq::http;
+use ureq::{http, AsSendBody, SendBody};
 
 use crate::client::Client;
+use crate::clock::{local_ms, Seen};
 use crate::config::RetryPolicy;
 use crate::error::{ApiError, Error, Result};
 use crate::httpsig::{prepare, PreparedRequest, RequestInput, RequestSigner, SignatureParams};
@@ -170,8 +171,14 @@ impl Client {
         prepare(&input, Some(&signer))
     }
 
-    /// Performs a call with token refresh and retries; non-2xx becomes an error.
+    /// Performs a call with token refresh and retries; non-2xx becomes an error. The
+    /// whole call, token fetch included, ends by the configured call deadline.
     pub(crate) fn execute(&self, call: &Call) -> Result<Response> {
+        self.execute_by(call, Instant::now() + self.config().call_deadline)
+    }
+
+    /// [`Client::execute`] ending by `deadline`.
+    pub(crate) fn execute_by(&self, call: &Call, deadline: Instant) -> Result<Response> {
         let policy = *self.config().retry();
         let mut attempt = 1;
         let mut refreshed = false;
@@ -179,28 +186,46 @@ impl Client {
         loop {
             let token = match call.auth {
                 Auth::None => None,
-                _ => Some(self.token()?),
+                _ => Some(self.token_by(deadline)?),
             };
+            let offset_used = self.clock().offset_ms();
             let prepared = self.prepare_call(call, token.as_ref().map(|t| t.expose()))?;
-            let outcome = self.send_once(&prepared, call.body.as_deref());
-            let clock_moved = match &outcome {
-                Ok(RawResponse {
-                    server_time: Some(t),
-                    ..
-                }) => self.observe_server_time(*t, crate::client::local_unix()),
-                _ => false,
-            };
+            let created = signature_created(&prepared);
+            let sent = local_ms();
+            let outcome = self.send_once(&prepared, call.body.as_deref(), deadline);
+            let recv = local_ms();
             let (error, retry_after) = match outcome {
                 Ok(resp) if (200..300).contains(&resp.status) => {
-                    return Ok(Response { body: resp.body })
+                    if let Some(date) = resp.server_time {
+                        self.clock().observe(date, sent, recv);
+                    }
+                    return Ok(Response { body: resp.body });
                 }
                 Ok(resp) => {
-                    let api = api_error(resp);
-                    if api.status == 401 && clock_moved && call.auth != Auth::None && !reclocked {
-                        // Our `created` was outside the server's window: sign again on
-                        // its clock, once, with the same Idempotency-Key.
-                        reclocked = true;
-                        continue;
+                    let date = resp.server_time;
+                    let mut api = api_error(resp);
+                    let seen = date.map(|d| self.clock().observe(d, sent, recv));
+                    if let (Some(created), Some(date), false) = (created, date, reclocked) {
+                        if matches!(api.status, 400 | 401)
+                            && self.should_resign(created, offset_used, date, (sent, recv))
+                        {
+                            // Our `created` was in the server's future (it refuses with
+                            // no tolerance) or stale: sign again on its clock, once,
+                            // with the same Idempotency-Key.
+                            reclocked = true;
+                            continue;
+                        }
+                    }
+                    let beyond = match seen {
+                        Some(Seen::Beyond(ms)) => Some(ms),
+                        Some(_) => None,
+                        // No `Date` this time: the last one seen, if it was beyond.
+                        None => self.clock().beyond_bound_ms(),
+                    };
+                    if let (Some(ms), Some(_)) = (beyond, created) {
+                        if matches!(api.status, 400 | 401) {
+                            api.note = Some(clock_note(ms, self.clock().max_ms()));
+                        }
                     }
                     if api.status == 401 && call.auth != Auth::None && !refreshed {
                         // A revoked or expired token: get a new one and try once more,
@@ -220,13 +245,45 @@ impl Client {
             if !error.is_retryable() || attempt >= policy.max_attempts || too_long {
                 return Err(error);
             }
-            std::thread::sleep(policy.backoff(attempt, retry_after));
+            let pause = policy.backoff(attempt, retry_after);
+            if Instant::now() + pause >= deadline {
+                return Err(past_deadline(error, self.config().call_deadline));
+            }
+            std::thread::sleep(pause);
             attempt += 1;
         }
     }
 
+    /// Whether a refused signature dated `created` (with the clock estimate at
+    /// `offset_used`) deserves one more, re-dated attempt: it was later than the server's
+    /// `date`, or the estimate has since moved by a second or more. A `created` ahead of
+    /// the server resets the estimate to this `date`'s sample.
+    fn should_resign(&self, created: i64, offset_used: i64, date: i64, at: (i64, i64)) -> bool {
+        let clock = self.clock();
+        if created > date {
+            return clock.reset_to(date, at.0, at.1) == Seen::Within;
+        }
+        clock.offset_ms().abs_diff(offset_used) >= 1000
+    }
+
     /// Sends one prepared request; any status is `Ok`, only transport failures are `Err`.
-    fn send_once(&self, prepared: &PreparedRequest, body: Option<&[u8]>) -> Result<RawResponse> {
+    fn send_once(
+        &self,
+        prepared: &PreparedRequest,
+        body: Option<&[u8]>,
+        deadline: Instant,
+    ) -> Result<RawResponse> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(Error::Transport {
+                message: format!(
+                    "the call deadline of {:?} ran out",
+                    self.config().call_deadline
+                ),
+                retryable: true,
+            });
+        }
+        let timeout = left.min(self.config().timeout);
         let mut builder = http::Request::builder()
             .method(prepared.method.as_str())
             .uri(prepared.url.as_str());
@@ -235,12 +292,13 @@ impl Client {
         }
         // A body-less PATCH/PUT/DELETE/POST goes out with `Content-Length: 0`: without a
         // length ureq would send it chunked, which some servers refuse.
+        let agent = self.agent();
         let result = match (body, prepared.method.as_str()) {
-            (Some(b), _) => builder.body(b).map(|r| self.agent().run(r)),
+            (Some(b), _) => builder.body(b).map(|r| run(agent, r, timeout)),
             (None, "GET") => builder
-                .body(ureq::SendBody::none())
-                .map(|r| self.agent().run(r)),
-            (None, _) => builder.body(&[][..]).map(|r| self.agent().run(r)),
+                .body(SendBody::none())
+                .map(|r| run(agent, r, timeout)),
+            (None, _) => builder.body(&[][..]).map(|r| run(agent, r, timeout)),
         };
         let response = result
             .map_err(|e| Error::InvalidInput(format!("cannot build request: {e}")))?
@@ -269,12 +327,21 @@ impl Client {
         response
             .into_body()
             .into_reader()
-            .take(MAX_RESPONSE_BYTES)
+            .take(MAX_RESPONSE_BYTES + 1)
             .read_to_end(&mut body)
             .map_err(|e| Error::Transport {
                 message: format!("reading the response failed: {e}"),
                 retryable: true,
             })?;
+        if body.len() as u64 > MAX_RESPONSE_BYTES {
+            return Err(Error::Transport {
+                message: format!(
+                    "response body larger than the {} MiB limit (status {status}); not read",
+                    MAX_RESPONSE_BYTES >> 20
+                ),
+                retryable: false,
+            });
+        }
         Ok(RawResponse {
             status,
             body,
@@ -282,6 +349,58 @@ impl Client {
             retry_after,
             server_time,
         })
+    }
+}
+
+/// Runs one request with its own time limit (the call's deadline may be nearer than
+/// the configured per-attempt timeout).
+fn run(
+    agent: &ureq::Agent,
+    request: http::Request<impl AsSendBody>,
+    timeout: Duration,
+) -> std::result::Result<http::Response<ureq::Body>, ureq::Error> {
+    let request = agent
+        .configure_request(request)
+        .timeout_global(Some(timeout))
+        .build();
+    agent.run(request)
+}
+
+/// The `created` parameter of a prepared request's signature, if it is signed.
+fn signature_created(prepared: &PreparedRequest) -> Option<i64> {
+    let input = prepared.header("signature-input")?;
+    let digits = input.split(";created=").nth(1)?;
+    let end = digits
+        .find(|c: char| !c.is_ascii_digit() && c != '-')
+        .unwrap_or(digits.len());
+    digits[..end].parse().ok()
+}
+
+/// Says why the server may have refused: its clock is far from ours, beyond the bound.
+fn clock_note(offset_ms: i64, max_ms: i64) -> String {
+    let direction = if offset_ms < 0 { "behind" } else { "ahead of" };
+    format!(
+        "the server's clock is about {} s {direction} this machine's, beyond the {} s the \
+         client corrects for (max_clock_correction); it kept its own clock: check both clocks",
+        offset_ms.unsigned_abs() / 1000,
+        max_ms / 1000
+    )
+}
+
+/// The error to return when the deadline leaves no time for another attempt.
+fn past_deadline(error: Error, deadline: Duration) -> Error {
+    match error {
+        Error::Transport { message, .. } => Error::Transport {
+            message: format!("{message}; the call deadline of {deadline:?} ran out"),
+            retryable: true,
+        },
+        Error::Api(mut api) => {
+            api.note = Some(format!(
+                "no time left for another attempt within the call deadline of {deadline:?}"
+            ));
+            Error::Api(api)
+        }
+        other => other,
     }
 }
 
@@ -305,6 +424,7 @@ pub(crate) fn api_error(resp: RawResponse) -> ApiError {
         request_id: resp.request_id,
         retry_after: resp.retry_after,
         retryable: false,
+        note: None,
     };
     api.retryable = matches!(api.status, 429 | 500 | 502 | 503 | 504)
         || (api.status == 409 && is_in_flight(&api));

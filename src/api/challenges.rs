@@ -1,15 +1,13 @@
 //! Signing challenges with a wallet: the customer's EIP-4361 challenge (guarded) and the
 //! account's opaque challenge, joined to the `…/challenge/sign` calls.
 
-use base64::engine::general_purpose::STANDARD as B64;
-use base64::Engine;
-
 use super::{Accounts, Customers};
 use crate::error::{Error, Result};
 use crate::models::{Account, ChallengeSignature, Customer};
 use crate::time::Timestamp;
 use crate::wallet::{
-    sign_challenge, AccountId, ChallengeGuard, Refusal, SignatureEncoding, Signer,
+    check_account_challenge, sign_challenge, AccountId, ChallengeGuard, Refusal, SignatureEncoding,
+    Signer,
 };
 
 impl Customers<'_> {
@@ -51,21 +49,33 @@ impl Customers<'_> {
         challenge: &str,
         signer: &dyn Signer,
     ) -> Result<()> {
-        let client = self.h.client;
         let owner = AccountId::parse(&customer.chain_id)?;
+        self.sign_as(&customer.id, &owner, challenge, signer)
+    }
+
+    /// Signs and submits `challenge` for customer `id` as `owner`: the owner and chain
+    /// the caller asked for, never what a server returned. The validity window is read
+    /// on the local clock, whatever the server's `Date` says.
+    pub(crate) fn sign_as(
+        &self,
+        id: &str,
+        owner: &AccountId,
+        challenge: &str,
+        signer: &dyn Signer,
+    ) -> Result<()> {
+        let client = self.h.client;
         let mut guard = ChallengeGuard::new();
         if let Some(domain) = client.config().challenge_domain() {
             guard = guard.expected_domain(domain);
         }
-        let now = Timestamp::from_unix(client.now_unix());
-        let signed = sign_challenge(signer, &guard, challenge, &owner, now)?;
+        let signed = sign_challenge(signer, &guard, challenge, owner, Timestamp::now())?;
         let body = ChallengeSignature {
             owner_id: owner.to_string(),
             challenge: challenge.to_owned(),
             signature: signed.encoded_signature(SignatureEncoding::Base64HexText),
         };
-        let submitted = self.submit_challenge(&customer.id, &body);
-        rejected_with_reissue(submitted, || self.challenge(&customer.id))
+        let submitted = self.submit_challenge(id, &body);
+        rejected_with_reissue(submitted, || self.challenge(id))
     }
 }
 
@@ -75,8 +85,13 @@ impl Accounts<'_> {
     /// bytes (the format of OffBlocks' example). Uses `account.challenge` when present,
     /// else fetches a new one (which invalidates earlier ones).
     ///
+    /// The challenge is signed only if the client's account challenge policy allows it:
+    /// by default, only a secp256k1 public key in PEM (production) or a UUID (sandbox);
+    /// see [`crate::ClientBuilder::account_challenge_policy`].
+    ///
     /// # Errors
-    /// [`Error::ChallengeRefused`] when `owner` is not the signer's address;
+    /// [`Error::ChallengeRefused`] when `owner` is not the signer's address or the
+    /// challenge is not one the policy allows (nothing is signed or sent);
     /// [`Error::ChallengeRejected`] on a 400 from the server; [`Error::Signer`] when an
     /// external signer fails or signs with another key.
     pub fn sign_challenge(
@@ -118,9 +133,8 @@ impl Accounts<'_> {
             Some(c) => c.clone(),
             None => self.challenge(&account.id)?,
         };
-        let message = B64
-            .decode(challenge.trim())
-            .map_err(|_| Error::InvalidInput("account challenge is not base64".into()))?;
+        let policy = self.h.client.config().account_challenge_policy();
+        let (message, _kind) = check_account_challenge(&challenge, policy)?;
         let signature = signer.sign_personal(&message)?;
         if !signature.verify(&message, &address) {
             return Err(Error::Signer(

@@ -97,10 +97,14 @@ macro_rules! resource {
 pub(crate) use resource;
 
 /// One path segment from a caller-supplied id, percent-encoded so it cannot escape its
-/// place in the path.
+/// place in the path. Empty, `.` and `..` are refused: URL resolution removes them (RFC
+/// 3986 §5.2.4), so `/customers/..` would name another resource.
 pub(crate) fn seg(id: &str) -> Result<String> {
     if id.is_empty() {
         return Err(Error::InvalidInput("id must not be empty".into()));
+    }
+    if id == "." || id == ".." {
+        return Err(Error::InvalidInput(format!("id {id:?} is not an id")));
     }
     let mut out = String::with_capacity(id.len());
     for b in id.bytes() {
@@ -139,5 +143,8 @@ mod tests {
         assert_eq!(seg("../admin?x=1").unwrap(), "..%2Fadmin%3Fx%3D1");
         assert_eq!(seg("a b#").unwrap(), "a%20b%23");
         assert!(seg("").is_err());
+        assert!(seg(".").is_err());
+        assert!(seg("..").is_err());
+        assert_eq!(seg("...").unwrap(), "...");
     }
 }

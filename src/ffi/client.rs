@@ -11,6 +11,7 @@ use super::strings::{redacted, to_json};
 use super::{
     arg_opt_str, arg_out, arg_ref, arg_str, boundary, boundary_infallible, put_secret, put_string,
 };
+use crate::wallet::AccountChallengePolicy;
 use crate::{Client, CoveredComponents, DigestAlgorithms, Environment, RetryPolicy, SigningKey};
 
 /// A client of the OffBlocks API (opaque). Made by `offblocks_client_new`, released by
@@ -48,6 +49,9 @@ struct ClientConfig {
     signature_nonce: Option<bool>,
     signature_label: Option<String>,
     token_refresh_margin_secs: Option<u64>,
+    max_clock_correction_secs: Option<u64>,
+    call_deadline_ms: Option<u64>,
+    account_challenge_policy: Option<String>,
 }
 
 impl Drop for ClientConfig {
@@ -156,6 +160,18 @@ fn build_client(json: &str) -> Result<Client, Failure> {
     if let Some(secs) = cfg.token_refresh_margin_secs {
         b = b.token_refresh_margin(Duration::from_secs(secs));
     }
+    if let Some(secs) = cfg.max_clock_correction_secs {
+        b = b.max_clock_correction(Duration::from_secs(secs));
+    }
+    if let Some(ms) = cfg.call_deadline_ms {
+        b = b.call_deadline(Duration::from_millis(ms));
+    }
+    if let Some(name) = cfg.account_challenge_policy.take() {
+        let policy = AccountChallengePolicy::from_name(&name).ok_or_else(|| {
+            config_error("accountChallengePolicy must be \"recognized\" or \"any\"")
+        })?;
+        b = b.account_challenge_policy(policy);
+    }
     Ok(b.build()?)
 }
 
@@ -180,7 +196,11 @@ fn build_client(json: &str) -> Result<Client, Failure> {
 ///   `followServerClock` (true: learn the server's time from `Date` headers),
 ///   `allowInsecureHttp` (false: plain http only to loopback), `challengeDomain` (the
 ///   API host), `signatureValiditySecs`, `signatureNonce`, `signatureLabel` (`"sig"`),
-///   `tokenRefreshMarginSecs` (60).
+///   `tokenRefreshMarginSecs` (60);
+/// - `maxClockCorrectionSecs` (600): the largest clock correction taken from the
+///   server's `Date`; `callDeadlineMs` (90000): how long one call may take in all,
+///   retries and waits included; `accountChallengePolicy` (`"recognized"`: sign only a
+///   secp256k1 public key in PEM or a UUID; `"any"`: sign any bytes).
 ///
 /// Returns `OFFBLOCKS_INVALID_JSON` for text that is not such an object,
 /// `OFFBLOCKS_CONFIG` for missing or contradictory settings, `OFFBLOCKS_KEY` for a bad

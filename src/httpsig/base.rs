@@ -1,6 +1,6 @@
 //! Building a request's headers and its RFC 9421 §2.5 signature base.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -144,8 +144,9 @@ pub struct SignatureParams {
 }
 
 /// One request exactly as it will be sent: every header the SDK sets, and the signature
-/// base it signed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// base it signed. Its `Debug` output hides the bearer token (in `Authorization` and in
+/// the signature base's `"authorization"` line); the fields themselves hold it.
+#[derive(Clone, PartialEq, Eq)]
 pub struct PreparedRequest {
     /// The method, uppercase.
     pub method: String,
@@ -155,6 +156,36 @@ pub struct PreparedRequest {
     pub headers: Vec<(&'static str, String)>,
     /// The RFC 9421 signature base that was signed; empty for unsigned requests.
     pub signature_base: String,
+}
+
+impl fmt::Debug for PreparedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                let hidden = n.eq_ignore_ascii_case("authorization");
+                (*n, if hidden { "[redacted]" } else { v.as_str() })
+            })
+            .collect();
+        let base: Vec<&str> = self
+            .signature_base
+            .split('\n')
+            .map(|line| {
+                if line.starts_with("\"authorization\":") {
+                    "\"authorization\": [redacted]"
+                } else {
+                    line
+                }
+            })
+            .collect();
+        f.debug_struct("PreparedRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("signature_base", &base.join("\n"))
+            .finish()
+    }
 }
 
 impl PreparedRequest {

@@ -61,6 +61,43 @@ pub enum Refusal {
         /// The message's not-before time.
         from: Timestamp,
     },
+    /// The message's `Issued At` is later than the local clock allows.
+    #[error("message is issued at {at}, in the future of this machine's clock")]
+    IssuedInFuture {
+        /// The message's issue time.
+        at: Timestamp,
+    },
+    /// The customer or account the server returned is not the one asked for (another
+    /// external id, chain, owner, customer, type or currencies): nothing is signed.
+    #[error("the server's {resource} {id} is not the one asked for: {why}")]
+    NotRequested {
+        /// `customer` or `account`.
+        resource: &'static str,
+        /// Its id, as the server gave it.
+        id: String,
+        /// What differs.
+        why: String,
+    },
+    /// The account challenge is not base64.
+    #[error("account challenge is not base64")]
+    AccountChallengeNotBase64,
+    /// The account challenge is a Sign-In-with-Ethereum message: signing it could log the
+    /// customer in elsewhere.
+    #[error("account challenge is a sign-in message, not an account challenge")]
+    AccountChallengeIsSiwe,
+    /// The account challenge is 32 bytes, the size of a hash that some wallets accept
+    /// as an owner's approval.
+    #[error("account challenge is 32 bytes (a hash?), not an account challenge")]
+    AccountChallengeIsDigest,
+    /// The account challenge is neither a secp256k1 public key in PEM nor a UUID.
+    #[error(
+        "account challenge ({len} bytes) is neither a secp256k1 public key in PEM nor a \
+         UUID; set the account challenge policy to `any` to sign it anyway"
+    )]
+    AccountChallengeUnrecognized {
+        /// Its length in bytes.
+        len: usize,
+    },
 }
 
 /// The rules a customer challenge must pass before it is signed.
@@ -129,7 +166,7 @@ impl ChallengeGuard {
     /// The first [`Refusal`] that applies, in this order: [`Refusal::NotEvm`],
     /// [`Refusal::OwnerMismatch`], [`Refusal::AddressMismatch`],
     /// [`Refusal::ChainMismatch`], [`Refusal::DomainMismatch`], [`Refusal::Expired`],
-    /// [`Refusal::NotYetValid`].
+    /// [`Refusal::NotYetValid`], [`Refusal::IssuedInFuture`].
     pub fn check(
         &self,
         msg: &SiweMessage,
@@ -185,6 +222,9 @@ impl ChallengeGuard {
                 if now.add_secs(leeway) < from {
                     return Err(Refusal::NotYetValid { from });
                 }
+            }
+            if now.add_secs(leeway) < msg.issued_at {
+                return Err(Refusal::IssuedInFuture { at: msg.issued_at });
             }
         }
         Ok(())
@@ -303,6 +343,22 @@ mod tests {
             Err(Refusal::NotYetValid {
                 from: ts("2024-01-17T18:21:53Z")
             })
+        );
+        // Issued after the local clock (beyond the leeway): refused, whatever else it says.
+        let late = SiweMessage::parse(&hardhat_challenge("")).unwrap();
+        let before_issue = ts("2024-01-17T18:21:52Z");
+        assert_eq!(
+            guard.check(&late, &wallet, &customer, before_issue),
+            Err(Refusal::IssuedInFuture {
+                at: ts("2024-01-17T18:21:53Z")
+            })
+        );
+        assert_eq!(
+            guard
+                .clone()
+                .leeway_secs(1)
+                .check(&late, &wallet, &customer, before_issue),
+            Ok(())
         );
         // Leeway absorbs small clock differences; check_time(false) turns the window off.
         assert_eq!(

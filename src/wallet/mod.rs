@@ -30,6 +30,7 @@
 //! # }
 //! ```
 
+mod account_challenge;
 mod address;
 mod caip;
 mod guard;
@@ -39,6 +40,9 @@ mod rfc3986;
 mod signer;
 mod siwe;
 
+pub use account_challenge::{
+    check_account_challenge, AccountChallengeKind, AccountChallengePolicy,
+};
 pub use address::Address;
 pub use caip::{AccountId, ChainId};
 pub use guard::{ChallengeGuard, Refusal};

@@ -77,6 +77,13 @@ pub fn now() -> i64 {
         .as_secs() as i64
 }
 
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
 pub fn fixture() -> Fixture {
     let mut server = mockito::Server::new();
     let token_mock = server

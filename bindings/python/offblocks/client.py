@@ -115,7 +115,11 @@ class Client:
         clock_skew (seconds), follow_server_clock (learn the server's time from ``Date``;
         default on), allow_insecure_http (plain http to a non-loopback host),
         challenge_domain, signature_validity (seconds), signature_nonce, signature_label,
-        token_refresh_margin (seconds): see the C header.
+        token_refresh_margin (seconds), max_clock_correction (seconds; 600: the largest
+        correction taken from the server's ``Date``), call_deadline (seconds; 90: one
+        call in all, retries included), account_challenge_policy (``"recognized"``, the
+        default: sign only a secp256k1 public key in PEM or a UUID; ``"any"``): see the
+        C header.
 
     Raises:
         ConfigError: missing or contradictory settings.
@@ -146,6 +150,9 @@ class Client:
         signature_nonce: bool | None = None,
         signature_label: str | None = None,
         token_refresh_margin: int | None = None,
+        max_clock_correction: int | None = None,
+        call_deadline: float | None = None,
+        account_challenge_policy: str | None = None,
     ) -> None:
         config: dict[str, Any] = {}
 
@@ -185,6 +192,10 @@ class Client:
         put("signatureNonce", signature_nonce)
         put("signatureLabel", signature_label)
         put("tokenRefreshMarginSecs", token_refresh_margin)
+        put("maxClockCorrectionSecs", max_clock_correction)
+        if call_deadline is not None:
+            config["callDeadlineMs"] = _ms(call_deadline, "call_deadline")
+        put("accountChallengePolicy", account_challenge_policy)
         self._init(config)
 
     def _init(self, config: dict[str, Any]) -> None:

@@ -499,11 +499,18 @@ def test_control_api_clock_and_faults() -> None:
         with sandbox.client(clock_skew=7200, key_id=None) as skewed:
             skewed.auth.register_signing_key()
             skewed.customers.list()
-        # ...and so does one left to follow the server's clock (the default), which
-        # learns the skew from the `Date` of its first answers.
-        with sandbox.client(key_id=None) as following:
+        # ...and so does one left to follow the server's clock (the default) whose bound
+        # on corrections covers two hours: it learns the skew from its first `Date`...
+        with sandbox.client(key_id=None, max_clock_correction=3 * 3600) as following:
             following.auth.register_signing_key()
             following.customers.list()
+        # ...while with the default bound (10 minutes) the client keeps its own clock and
+        # the refusal says why.
+        with sandbox.client(key_id=None) as bounded:
+            with pytest.raises(offblocks.ApiError) as refused:
+                bounded.auth.register_signing_key()
+                bounded.customers.list()
+            assert "beyond the 600 s" in str(refused.value)
         assert sandbox.state()["customers"] == []
         assert any(r["path"] == "/v1/customers" for r in sandbox.requests())
 

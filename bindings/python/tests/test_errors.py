@@ -85,6 +85,11 @@ def test_bad_credentials_are_an_authentication_error(sandbox: LocalSandbox) -> N
         {"api_key": "k", "api_secret": "s", "generate_signing_key": True, "timeout": -1},
         {"api_key": "k", "api_secret": "s", "generate_signing_key": True,
          "retry": {"attempts": 3}},
+        {"api_key": "k", "api_secret": "s", "generate_signing_key": True,
+         "account_challenge_policy": "whatever"},
+        {"api_key": "k", "api_secret": "s", "generate_signing_key": True, "call_deadline": 0},
+        {"api_key": "k", "api_secret": "s", "generate_signing_key": True,
+         "base_url": "http://127.evil.example/v1"},  # not loopback, whatever it starts with
     ],
 )
 def test_invalid_config_is_a_config_error(kwargs: dict[str, object]) -> None:
@@ -99,6 +104,20 @@ def test_invalid_config_json_is_a_config_error() -> None:
     assert "apiSekret" in str(caught.value)
     with pytest.raises(ConfigError):
         Client.from_config({"apiKey": 42, "apiSecret": "hunter2", "generateSigningKey": True})
+
+
+def test_hardening_settings_are_accepted() -> None:
+    with Client(api_key="k", api_secret="s", generate_signing_key=True,
+                base_url="http://127.0.0.1:1/v1", account_challenge_policy="any",
+                call_deadline=5, max_clock_correction=60) as c:
+        assert c is not None
+
+
+def test_url_passwords_never_reach_an_error() -> None:
+    with pytest.raises(ConfigError) as caught:
+        Client(api_key="k", api_secret="s", generate_signing_key=True,
+               base_url="https://alice:hunter2@api.example/v1")
+    assert "hunter2" not in str(caught.value) and "alice" not in str(caught.value)
 
 
 def test_config_errors_never_echo_secrets() -> None:

@@ -1,0 +1,846 @@
+//! The hostile-server suite: servers that lie, drift, impersonate or misbehave, each
+//! scripted on a loopback socket, one test per lie. Every test checks what the SDK did
+//! and what it did not send.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+
+use common::{verify_digest, verify_signature, Seen, KEY_ID, TOKEN};
+use offblocks::models::{AccountType, NewAccount, NewCustomer};
+use offblocks::wallet::{AccountChallengePolicy, ChainId, Refusal, Wallet};
+use offblocks::{Client, ClientBuilder, Error, OnboardingRequest, RetryPolicy, SigningKey};
+
+/// What a scripted server answers.
+enum Reply {
+    /// A whole response; `Date` is added from the server's clock unless given.
+    Full {
+        status: u16,
+        headers: Vec<(&'static str, String)>,
+        body: Vec<u8>,
+    },
+    /// Writes whatever it likes on the socket.
+    Raw(Box<dyn FnOnce(&mut TcpStream) + Send>),
+}
+
+fn json(status: u16, body: impl Into<String>) -> Reply {
+    Reply::Full {
+        status,
+        headers: vec![("content-type", "application/json".into())],
+        body: body.into().into_bytes(),
+    }
+}
+
+fn text(status: u16, body: &str) -> Reply {
+    Reply::Full {
+        status,
+        headers: vec![("content-type", "text/plain".into())],
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+type Handler = dyn Fn(&Seen, &Server) -> Reply + Send + Sync;
+
+/// A scripted HTTP/1.1 server on loopback with its own clock.
+#[derive(Clone)]
+struct Server {
+    url: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+    /// Milliseconds added to the local clock to get this server's.
+    skew_ms: Arc<AtomicI64>,
+    /// A `Date` to send instead of the server's clock, in unix seconds (0: none).
+    fixed_date: Arc<AtomicI64>,
+}
+
+impl Server {
+    fn start(handler: impl Fn(&Seen, &Server) -> Reply + Send + Sync + 'static) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let server = Server {
+            url: format!("http://{}/v1", listener.local_addr().unwrap()),
+            seen: Arc::default(),
+            skew_ms: Arc::default(),
+            fixed_date: Arc::default(),
+        };
+        let handler: Arc<Handler> = Arc::new(handler);
+        let shared = server.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { return };
+                let (handler, server) = (handler.clone(), shared.clone());
+                std::thread::spawn(move || server.serve(stream, &*handler));
+            }
+        });
+        server
+    }
+
+    fn now_ms(&self) -> i64 {
+        common::now_ms() + self.skew_ms.load(Ordering::Relaxed)
+    }
+
+    fn date(&self) -> i64 {
+        match self.fixed_date.load(Ordering::Relaxed) {
+            0 => self.now_ms().div_euclid(1000),
+            fixed => fixed,
+        }
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    fn count(&self, method: &str, path: &str) -> usize {
+        self.seen()
+            .iter()
+            .filter(|s| s.method == method && s.path_and_query == path)
+            .count()
+    }
+
+    fn serve(&self, mut stream: TcpStream, handler: &Handler) {
+        let mut reader = BufReader::new(stream.try_clone().unwrap());
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            let mut parts = line.split_whitespace();
+            let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            let mut headers = Vec::new();
+            loop {
+                let mut h = String::new();
+                reader.read_line(&mut h).unwrap();
+                let h = h.trim_end();
+                if h.is_empty() {
+                    break;
+                }
+                let (n, v) = h.split_once(':').unwrap();
+                headers.push((n.trim().to_ascii_lowercase(), v.trim().to_owned()));
+            }
+            let len: usize = headers
+                .iter()
+                .find(|(n, _)| n == "content-length")
+                .map_or(0, |(_, v)| v.parse().unwrap());
+            let mut body = vec![0; len];
+            reader.read_exact(&mut body).unwrap();
+            let seen = Seen {
+                method: method.to_owned(),
+                path_and_query: target.to_owned(),
+                headers,
+                body,
+            };
+            self.seen.lock().unwrap().push(seen.clone());
+            match handler(&seen, self) {
+                Reply::Full {
+                    status,
+                    mut headers,
+                    body,
+                } => {
+                    if !headers.iter().any(|(n, _)| *n == "date") {
+                        headers.push(("date", http_date(self.date())));
+                    }
+                    let mut out = format!("HTTP/1.1 {status} Whatever\r\n");
+                    for (n, v) in headers {
+                        out.push_str(&format!("{n}: {v}\r\n"));
+                    }
+                    out.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
+                    let mut bytes = out.into_bytes();
+                    bytes.extend_from_slice(&body);
+                    if stream.write_all(&bytes).is_err() {
+                        return;
+                    }
+                }
+                Reply::Raw(write) => {
+                    write(&mut stream);
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// An IMF-fixdate (RFC 9110 §5.6.7), written here rather than borrowed from the SDK.
+fn http_date(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    // Civil from days (proleptic Gregorian), after Howard Hinnant's public algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
+    let months = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{weekday}, {day:02} {} {year} {:02}:{:02}:{:02} GMT",
+        months[(month - 1) as usize],
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+fn created_of(seen: &Seen) -> Option<i64> {
+    let input = seen.header("signature-input")?;
+    let rest = input.split(";created=").nth(1)?;
+    rest.split(';').next()?.parse().ok()
+}
+
+const TOKEN_BODY_TTL: i64 = 3600;
+
+fn token_reply(server: &Server) -> Reply {
+    json(
+        200,
+        format!(
+            r#"{{"token":"{TOKEN}","expiresAt":{},"tokenType":"Bearer"}}"#,
+            server.date() + TOKEN_BODY_TTL
+        ),
+    )
+}
+
+const OWNER: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+/// Hardhat's account #0: a well-known test key.
+const OWNER_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+fn customer_json(id: &str, external_id: &str, chain_id: &str, status: &str) -> String {
+    format!(
+        r#"{{"id":"{id}","externalId":"{external_id}","chainId":"{chain_id}","status":"{status}","createdAt":"2024-01-12T14:53:02Z","updatedAt":"2024-01-12T14:53:02Z"}}"#
+    )
+}
+
+/// Answers like OffBlocks' verifier with its default settings: a signature whose
+/// `created` is later than the server's clock is refused (400, text), then `inner`.
+fn zero_tolerance(
+    inner: impl Fn(&Seen, &Server) -> Reply + Send + Sync + 'static,
+) -> impl Fn(&Seen, &Server) -> Reply + Send + Sync + 'static {
+    move |seen, server| {
+        if seen.path_and_query == "/v1/auth/token" {
+            return token_reply(server);
+        }
+        match created_of(seen) {
+            Some(created) if created <= server.now_ms().div_euclid(1000) => inner(seen, server),
+            _ => text(400, "invalid required signature"),
+        }
+    }
+}
+
+fn builder(server: &Server) -> ClientBuilder {
+    Client::builder()
+        .base_url(server.url.clone())
+        .credentials("3f0e7a52-6f4c-4a4e-9a57-1d2f3c4b5a69", "s3cr3t-api-secret")
+        .signing_key(SigningKey::generate().unwrap())
+        .key_id(KEY_ID)
+        .retry(RetryPolicy {
+            max_attempts: 2,
+            base_backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(20),
+        })
+}
+
+fn new_customer(external_id: &str) -> NewCustomer {
+    NewCustomer {
+        chain_id: format!("eip155:300:{OWNER}"),
+        external_id: external_id.into(),
+    }
+}
+
+/// Creates customers on a zero-tolerance server whose clock is `ahead_ms` behind ours.
+fn calls_with_client_ahead(ahead_ms: i64) {
+    let server = Server::start(zero_tolerance(|seen, _| {
+        json(
+            201,
+            customer_json("c1", "e1", &format!("eip155:300:{OWNER}"), "initiating"),
+        )
+        .with_request_check(seen)
+    }));
+    server.skew_ms.store(-ahead_ms, Ordering::Relaxed);
+    let key = SigningKey::generate().unwrap();
+    let client = builder(&server).signing_key(key.clone()).build().unwrap();
+    for i in 0..5 {
+        client
+            .customers()
+            .create(&new_customer(&format!("e{i}")))
+            .unwrap_or_else(|e| panic!("client {ahead_ms} ms ahead: {e}"));
+    }
+    let posts: Vec<Seen> = server
+        .seen()
+        .into_iter()
+        .filter(|s| s.path_and_query == "/v1/customers")
+        .collect();
+    assert_eq!(posts.len(), 5, "no call was refused, none sent twice");
+    for post in &posts {
+        verify_signature(post, &key);
+        verify_digest(post);
+    }
+}
+
+trait Checked {
+    fn with_request_check(self, seen: &Seen) -> Reply;
+}
+
+impl Checked for Reply {
+    /// Refuses a signed request without the headers every signed call must carry.
+    fn with_request_check(self, seen: &Seen) -> Reply {
+        let complete = [
+            "signature",
+            "signature-input",
+            "authorization",
+            "idempotency-key",
+        ]
+        .iter()
+        .all(|h| seen.header(h).is_some());
+        if complete {
+            self
+        } else {
+            text(400, "missing signature headers")
+        }
+    }
+}
+
+#[test]
+fn client_clock_0_8_s_ahead_of_a_zero_tolerance_server() {
+    calls_with_client_ahead(800);
+}
+
+#[test]
+fn client_clock_1_5_s_ahead_of_a_zero_tolerance_server() {
+    calls_with_client_ahead(1500);
+}
+
+#[test]
+fn client_clock_4_s_ahead_of_a_zero_tolerance_server() {
+    calls_with_client_ahead(4000);
+}
+
+#[test]
+fn server_clock_stepped_back_is_followed_by_one_resign_with_the_same_key() {
+    let server = Server::start(zero_tolerance(|_, _| {
+        json(
+            201,
+            customer_json("c1", "e1", &format!("eip155:300:{OWNER}"), "initiating"),
+        )
+    }));
+    let client = builder(&server).build().unwrap();
+    client.customers().create(&new_customer("e0")).unwrap();
+    // The server's clock is stepped back 3 s: our estimate now dates signatures in its
+    // future, and the next one is refused once.
+    server.skew_ms.store(-3000, Ordering::Relaxed);
+    client.customers().create(&new_customer("e1")).unwrap();
+    let posts: Vec<Seen> = server
+        .seen()
+        .into_iter()
+        .filter(|s| s.path_and_query == "/v1/customers")
+        .collect();
+    assert_eq!(
+        posts.len(),
+        3,
+        "the first create, then one refusal and one re-sign"
+    );
+    assert_eq!(
+        posts[1].header("idempotency-key"),
+        posts[2].header("idempotency-key")
+    );
+    assert_eq!(posts[1].body, posts[2].body);
+    assert!(created_of(&posts[2]).unwrap() < created_of(&posts[1]).unwrap());
+}
+
+#[test]
+fn a_date_in_2020_is_not_followed_and_the_error_says_why() {
+    // The server believes it is 2020: every signature is in its future.
+    let server = Server::start(zero_tolerance(|_, _| json(200, "[]")));
+    server.fixed_date.store(1_577_836_800, Ordering::Relaxed);
+    server
+        .skew_ms
+        .store((1_577_836_800 - common::now()) * 1000, Ordering::Relaxed);
+    let client = builder(&server).build().unwrap();
+    let err = client.customers().list().unwrap_err();
+    assert_eq!(err.status(), Some(400));
+    let text = err.to_string();
+    assert!(text.contains("invalid required signature"), "{text}");
+    assert!(text.contains("behind") && text.contains("600 s"), "{text}");
+    assert_eq!(client.clock_offset_ms(), 0, "the client kept its own clock");
+    let created = created_of(server.seen().last().unwrap()).unwrap();
+    assert!((created - common::now()).abs() <= 2);
+}
+
+#[test]
+fn a_date_far_in_the_future_does_not_move_created() {
+    let server = Server::start(|seen, server| match seen.path_and_query.as_str() {
+        "/v1/auth/token" => token_reply(server),
+        _ => json(200, "[]"),
+    });
+    server
+        .fixed_date
+        .store(common::now() + 365 * 86_400, Ordering::Relaxed);
+    let client = builder(&server).build().unwrap();
+    client.customers().list().unwrap();
+    client.customers().list().unwrap();
+    let created = created_of(server.seen().last().unwrap()).unwrap();
+    assert!((created - common::now()).abs() <= 2, "created {created}");
+    assert_eq!(client.clock_offset_ms(), 0);
+}
+
+#[test]
+fn the_max_clock_correction_is_configurable() {
+    let server = Server::start(|seen, server| match seen.path_and_query.as_str() {
+        "/v1/auth/token" => token_reply(server),
+        _ => json(200, "[]"),
+    });
+    server.skew_ms.store(120_000, Ordering::Relaxed);
+    let narrow = builder(&server)
+        .max_clock_correction(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    narrow.customers().list().unwrap();
+    assert_eq!(narrow.clock_offset_ms(), 0, "beyond 60 s: not followed");
+    let wide = builder(&server).build().unwrap();
+    wide.customers().list().unwrap();
+    let offset = wide.clock_offset_ms();
+    assert!((118_000..=120_000).contains(&offset), "followed: {offset}");
+}
+
+/// A SIWE challenge (text) for `OWNER` on chain 300 from `domain`, with `extra` lines.
+fn siwe_text(domain: &str, issued_at: &str, extra: &str) -> String {
+    format!(
+        "{domain} wants you to sign in with your Ethereum account:\n{OWNER}\n\n\
+         OffBlocks wants to verify ownership of your wallet.\n\n\
+         URI: http://{domain}\nVersion: 1\nChain ID: 300\nNonce: 5ufoiEqDaFvmfo78\n\
+         Issued At: {issued_at}{extra}"
+    )
+}
+
+/// [`siwe_text`], base64 as OffBlocks sends it.
+fn siwe_challenge(domain: &str, issued_at: &str, extra: &str) -> String {
+    B64.encode(siwe_text(domain, issued_at, extra))
+}
+
+/// A server holding customer `c1` (its challenge is `challenge` with `HOST` replaced by
+/// the server's authority) whose `Date` is `date`.
+fn customer_challenge_server(challenge: String, date: i64) -> Server {
+    let server = Server::start(move |seen, server| {
+        let host = server
+            .url
+            .trim_start_matches("http://")
+            .trim_end_matches("/v1");
+        match (seen.method.as_str(), seen.path_and_query.as_str()) {
+            (_, "/v1/auth/token") => token_reply(server),
+            ("GET", "/v1/customers/c1/challenge") => json(
+                200,
+                format!(
+                    r#"{{"challenge":"{}"}}"#,
+                    B64.encode(challenge.replace("HOST", host))
+                ),
+            ),
+            _ => json(201, "{}"),
+        }
+    });
+    server.fixed_date.store(date, Ordering::Relaxed);
+    server
+}
+
+fn sign_customer_challenge(server: &Server) -> offblocks::Result<()> {
+    let client = builder(server).build().unwrap();
+    let customer: offblocks::models::Customer = serde_json::from_str(&customer_json(
+        "c1",
+        "e1",
+        &format!("eip155:300:{OWNER}"),
+        "initiating",
+    ))
+    .unwrap();
+    let wallet = Wallet::from_hex(OWNER_KEY).unwrap();
+    client.customers().sign_challenge(&customer, &wallet)
+}
+
+#[test]
+fn a_date_in_2020_does_not_make_an_expired_challenge_pass() {
+    let challenge = siwe_text(
+        "HOST",
+        "2020-01-01T00:00:00Z",
+        "\nExpiration Time: 2020-01-01T00:10:00Z",
+    );
+    let server = customer_challenge_server(challenge, 1_577_836_900);
+    let err = sign_customer_challenge(&server).unwrap_err();
+    assert!(
+        matches!(err, Error::ChallengeRefused(Refusal::Expired { .. })),
+        "{err}"
+    );
+    assert_eq!(server.count("POST", "/v1/customers/c1/challenge/sign"), 0);
+}
+
+#[test]
+fn a_challenge_issued_in_the_future_is_refused_whatever_the_date_says() {
+    let future = "2099-01-01T00:00:00Z";
+    let challenge = siwe_text("HOST", future, "");
+    let server = customer_challenge_server(challenge, 4_070_908_800);
+    let err = sign_customer_challenge(&server).unwrap_err();
+    assert!(
+        matches!(err, Error::ChallengeRefused(Refusal::IssuedInFuture { .. })),
+        "{err}"
+    );
+    assert_eq!(server.count("POST", "/v1/customers/c1/challenge/sign"), 0);
+}
+
+/// A server with account `a1` of customer `c1` whose challenge is `challenge` (base64).
+fn account_server(challenge: String) -> Server {
+    Server::start(
+        move |seen, server| match (seen.method.as_str(), seen.path_and_query.as_str()) {
+            (_, "/v1/auth/token") => token_reply(server),
+            ("GET", "/v1/accounts/a1/challenge") => {
+                json(200, format!(r#"{{"challenge":"{challenge}"}}"#))
+            }
+            _ => json(201, "{}"),
+        },
+    )
+}
+
+fn sign_account_challenge(
+    challenge: &[u8],
+    policy: AccountChallengePolicy,
+) -> (offblocks::Result<()>, Server) {
+    let server = account_server(B64.encode(challenge));
+    let client = builder(&server)
+        .account_challenge_policy(policy)
+        .build()
+        .unwrap();
+    let account: offblocks::models::Account = serde_json::from_value(serde_json::json!({
+        "id": "a1", "customerId": "c1", "status": "initiating", "type": "card_account",
+        "currencies": ["EUR"], "createdAt": "2024-01-12T14:53:02Z",
+        "updatedAt": "2024-01-12T14:53:02Z"
+    }))
+    .unwrap();
+    let wallet = Wallet::from_hex(OWNER_KEY).unwrap();
+    let owner = wallet.account_id(&ChainId::eip155(300));
+    let result = client.accounts().sign_challenge(&account, &owner, &wallet);
+    (result, server)
+}
+
+const SESSION_KEY_PEM: &str = "-----BEGIN PUBLIC KEY-----\n\
+MFYwEAYHKoZIzj0CAQYFK4EEAAoDQgAES+uSXjEkdSWg7Sg5D++6Z8Oz/XK/zm/D\n\
+6FPbMuqSga366hrKS+AEKByryZL453US9QIQVWCc/8k7G38Zg60/AQ==\n\
+-----END PUBLIC KEY-----\n";
+
+#[test]
+fn account_challenges_of_the_shapes_offblocks_issues_are_signed() {
+    for shape in [
+        SESSION_KEY_PEM.as_bytes(),
+        b"6b2f1d3e-0c4a-4f5b-8a9e-1c2d3e4f5a6b".as_slice(),
+    ] {
+        let (result, server) = sign_account_challenge(shape, AccountChallengePolicy::Recognized);
+        result.unwrap();
+        assert_eq!(server.count("POST", "/v1/accounts/a1/challenge/sign"), 1);
+    }
+}
+
+#[test]
+fn an_account_challenge_that_is_a_sign_in_message_is_refused() {
+    let siwe = B64
+        .decode(siwe_challenge("evil.example", "2024-01-01T00:00:00Z", ""))
+        .unwrap();
+    let (result, server) = sign_account_challenge(&siwe, AccountChallengePolicy::Recognized);
+    assert!(matches!(
+        result,
+        Err(Error::ChallengeRefused(Refusal::AccountChallengeIsSiwe))
+    ));
+    assert_eq!(server.count("POST", "/v1/accounts/a1/challenge/sign"), 0);
+}
+
+#[test]
+fn an_account_challenge_of_32_bytes_is_refused_unless_the_policy_allows_any() {
+    let digest = [0x5au8; 32];
+    let (result, server) = sign_account_challenge(&digest, AccountChallengePolicy::Recognized);
+    assert!(matches!(
+        result,
+        Err(Error::ChallengeRefused(Refusal::AccountChallengeIsDigest))
+    ));
+    assert_eq!(server.count("POST", "/v1/accounts/a1/challenge/sign"), 0);
+    let (result, server) = sign_account_challenge(&digest, AccountChallengePolicy::AnyBytes);
+    result.unwrap();
+    assert_eq!(server.count("POST", "/v1/accounts/a1/challenge/sign"), 1);
+}
+
+#[test]
+fn an_unrecognized_account_challenge_is_refused_with_the_reason() {
+    let (result, server) =
+        sign_account_challenge(b"approve transfer 1000", AccountChallengePolicy::Recognized);
+    let err = result.unwrap_err();
+    assert!(
+        err.to_string().contains("neither a secp256k1 public key"),
+        "{err}"
+    );
+    assert_eq!(server.count("POST", "/v1/accounts/a1/challenge/sign"), 0);
+}
+
+/// A server that answers the onboarding's create with 409 pointing at customer `c9`,
+/// which is `(external_id, chain_id)`.
+fn conflict_server(external_id: &'static str, chain_id: String) -> Server {
+    Server::start(move |seen, server| {
+        let c9 = customer_json("c9", external_id, &chain_id, "initiating");
+        match (seen.method.as_str(), seen.path_and_query.as_str()) {
+            (_, "/v1/auth/token") => token_reply(server),
+            ("POST", "/v1/customers") => json(409, r#"{"message":"exists","customerId":"c9"}"#),
+            ("GET", "/v1/customers/c9") => json(200, c9),
+            ("GET", "/v1/customers") => json(200, format!("[{c9}]")),
+            ("GET", "/v1/customers/c9/challenge") => json(
+                200,
+                format!(
+                    r#"{{"challenge":"{}"}}"#,
+                    siwe_challenge("127.0.0.1", "2024-01-01T00:00:00Z", "")
+                ),
+            ),
+            _ => json(201, "{}"),
+        }
+    })
+}
+
+fn onboard_against(server: &Server) -> offblocks::Result<offblocks::Onboarded> {
+    let client = builder(server).build().unwrap();
+    let wallet = Wallet::from_hex(OWNER_KEY).unwrap();
+    let mut req = OnboardingRequest::new("user-42", ChainId::eip155(300));
+    req.timeout = Duration::from_secs(2);
+    client.onboard(&req, &wallet, &mut |_| {})
+}
+
+#[test]
+fn a_409_pointing_at_another_external_id_is_not_adopted() {
+    let server = conflict_server("someone-else", format!("eip155:300:{OWNER}"));
+    let err = onboard_against(&server).unwrap_err();
+    match &err {
+        Error::ChallengeRefused(Refusal::NotRequested { resource, id, why }) => {
+            assert_eq!((*resource, id.as_str()), ("customer", "c9"));
+            assert!(why.contains("someone-else"), "{why}");
+        }
+        other => panic!("{other}"),
+    }
+    assert_eq!(server.count("POST", "/v1/customers/c9/challenge/sign"), 0);
+}
+
+#[test]
+fn a_409_pointing_at_another_chain_is_not_adopted() {
+    let server = conflict_server("user-42", format!("eip155:1:{OWNER}"));
+    let err = onboard_against(&server).unwrap_err();
+    assert!(
+        matches!(err, Error::ChallengeRefused(Refusal::NotRequested { .. })),
+        "{err}"
+    );
+    assert_eq!(server.count("POST", "/v1/customers/c9/challenge/sign"), 0);
+}
+
+#[test]
+fn a_redirect_is_not_followed_and_the_bearer_goes_nowhere() {
+    let elsewhere = Server::start(|_, _| json(200, "[]"));
+    let target = format!("{}/customers", elsewhere.url);
+    let server = Server::start(move |seen, server| match seen.path_and_query.as_str() {
+        "/v1/auth/token" => token_reply(server),
+        _ => Reply::Full {
+            status: 307,
+            headers: vec![("location", target.clone())],
+            body: Vec::new(),
+        },
+    });
+    let client = builder(&server).build().unwrap();
+    let err = client.customers().list().unwrap_err();
+    assert_eq!(err.status(), Some(307));
+    assert!(
+        elsewhere.seen().is_empty(),
+        "nothing reached the redirect target"
+    );
+}
+
+#[test]
+fn a_slow_drip_body_ends_by_the_call_deadline() {
+    let server = Server::start(|seen, server| match seen.path_and_query.as_str() {
+        "/v1/auth/token" => token_reply(server),
+        _ => Reply::Raw(Box::new(|stream| {
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                        content-length: 100000\r\n\r\n[";
+            let _ = stream.write_all(head.as_bytes());
+            for _ in 0..600 {
+                std::thread::sleep(Duration::from_millis(100));
+                if stream.write_all(b" ").is_err() {
+                    return;
+                }
+            }
+        })),
+    });
+    let client = builder(&server)
+        .timeout(Duration::from_secs(60))
+        .call_deadline(Duration::from_secs(1))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.customers().list().unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err}");
+    // Liveness, not speed: the drip would last a minute; the deadline is 1 s.
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[test]
+fn retry_after_beyond_the_call_deadline_is_not_waited_out() {
+    let server = Server::start(|seen, server| match seen.path_and_query.as_str() {
+        "/v1/auth/token" => token_reply(server),
+        _ => Reply::Full {
+            status: 503,
+            headers: vec![("retry-after", "20".into())],
+            body: b"busy".to_vec(),
+        },
+    });
+    let client = builder(&server)
+        .retry(RetryPolicy::default())
+        .call_deadline(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let err = client.customers().list().unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert!(err.to_string().contains("call deadline"), "{err}");
+    assert_eq!(server.count("GET", "/v1/customers"), 1);
+}
+
+#[test]
+fn an_oversized_body_is_an_error_that_says_so() {
+    let server = Server::start(|seen, server| match seen.path_and_query.as_str() {
+        "/v1/auth/token" => token_reply(server),
+        _ => json(200, format!("[{}0]", "0,".repeat(9 * 1024 * 1024))),
+    });
+    let client = builder(&server).build().unwrap();
+    let err = client.customers().list().unwrap_err();
+    assert!(err.to_string().contains("16 MiB limit"), "{err}");
+    assert!(!err.is_retryable());
+}
+
+#[test]
+fn dot_segment_ids_are_refused_before_sending() {
+    let server = Server::start(|_, server| token_reply(server));
+    let client = builder(&server).build().unwrap();
+    for id in ["..", ".", ""] {
+        let err = client.customers().get(id).unwrap_err();
+        assert!(matches!(err, Error::InvalidInput(_)), "{id:?}: {err}");
+        let err = client.accounts().close(id).unwrap_err();
+        assert!(matches!(err, Error::InvalidInput(_)), "{id:?}: {err}");
+    }
+    assert!(server.seen().is_empty(), "nothing was sent");
+}
+
+#[test]
+fn url_userinfo_never_reaches_an_error() {
+    let err = Client::builder()
+        .base_url("https://alice:hunter2@api.example/v1")
+        .credentials("k", "s")
+        .signing_key(SigningKey::generate().unwrap())
+        .build()
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(
+        !shown.contains("hunter2") && !shown.contains("alice"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_loopback_lookalike_host_needs_the_insecure_opt_in() {
+    let build = |allow| {
+        Client::builder()
+            .base_url("http://127.evil.example/v1")
+            .credentials("k", "s")
+            .signing_key(SigningKey::generate().unwrap())
+            .allow_insecure_http(allow)
+            .build()
+    };
+    assert!(matches!(build(false), Err(Error::Config(_))));
+    assert!(build(true).is_ok());
+}
+
+#[test]
+fn a_text_refusal_reads_as_the_servers_reason() {
+    let server = Server::start(|seen, server| match seen.path_and_query.as_str() {
+        "/v1/auth/token" => token_reply(server),
+        _ => text(400, "invalid required signature\nsecond line"),
+    });
+    let client = builder(&server).build().unwrap();
+    let err = client.customers().list().unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("api error 400: invalid required signature"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_prepared_requests_debug_hides_the_token() {
+    let server = Server::start(|_, server| token_reply(server));
+    let client = builder(&server).build().unwrap();
+    let prepared = client
+        .dry_run(
+            "POST",
+            "/customers",
+            Some(b"{}"),
+            None,
+            Some("tok-SECRET-42"),
+        )
+        .unwrap();
+    assert!(prepared
+        .header("authorization")
+        .unwrap()
+        .contains("tok-SECRET-42"));
+    let shown = format!("{prepared:?}");
+    assert!(!shown.contains("tok-SECRET-42"), "{shown}");
+    assert!(shown.contains("idempotency-key"), "{shown}");
+}
+
+#[test]
+fn a_zero_poll_interval_does_not_spin() {
+    let chain_id = format!("eip155:300:{OWNER}");
+    let server = Server::start(move |seen, server| {
+        let screening = customer_json("c1", "user-42", &chain_id, "screening");
+        match (seen.method.as_str(), seen.path_and_query.as_str()) {
+            (_, "/v1/auth/token") => token_reply(server),
+            ("POST", "/v1/customers") => json(201, screening),
+            ("GET", "/v1/customers/c1") => json(200, screening),
+            _ => json(404, "{}"),
+        }
+    });
+    let client = builder(&server).build().unwrap();
+    let wallet = Wallet::from_hex(OWNER_KEY).unwrap();
+    let mut req = OnboardingRequest::new("user-42", ChainId::eip155(300));
+    req.timeout = Duration::from_secs(1);
+    req.poll_interval = Duration::ZERO;
+    let err = client.onboard(&req, &wallet, &mut |_| {}).unwrap_err();
+    assert!(matches!(err, Error::Timeout(_)), "{err}");
+    let polls = server.count("GET", "/v1/customers/c1");
+    let most = (1000 / offblocks::onboarding::MIN_POLL_INTERVAL.as_millis()) as usize + 2;
+    assert!(polls <= most, "{polls} polls in 1 s");
+}
+
+#[test]
+fn a_second_account_of_another_kind_gets_its_own_idempotency_key() {
+    let sb =
+        offblocks_sandbox::Sandbox::start(offblocks_sandbox::SandboxConfig::default()).unwrap();
+    let client = Client::builder()
+        .base_url(sb.url())
+        .credentials(sb.api_key(), sb.api_secret())
+        .signing_key(SigningKey::generate().unwrap())
+        .build()
+        .unwrap();
+    client.auth().register_signing_key().unwrap();
+    let wallet = Wallet::random().unwrap();
+    let mut req = OnboardingRequest::new("two-accounts", ChainId::eip155(300));
+    let first = client.onboard(&req, &wallet, &mut |_| {}).unwrap();
+    req.account = NewAccount {
+        account_type: AccountType::CardAccount,
+        currencies: vec!["USD".into()],
+    };
+    let second = client.onboard(&req, &wallet, &mut |_| {}).unwrap();
+    assert_eq!(first.customer.id, second.customer.id);
+    assert_ne!(first.account.id, second.account.id);
+    assert_eq!(second.account.currencies, vec!["USD".to_owned()]);
+}
