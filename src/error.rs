@@ -220,7 +220,7 @@ impl fmt::Display for ApiError {
             write!(f, ": {m}")?;
         }
         if let Some(id) = &self.request_id {
-            write!(f, " (request id {})", redact_secrets(id))?;
+            write!(f, " (request id {id})")?;
         }
         if let Some(note) = &self.note {
             write!(f, "; {note}")?;

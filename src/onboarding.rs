@@ -305,9 +305,24 @@ impl Flow<'_> {
         }))
     }
 
+    /// Signs the customer's challenge, unless a resumed flow finds it signed since (the
+    /// server answers `409` to a challenge of a customer past `initiating`).
+    fn sign_customer(&self, customer: &Customer, signer: &dyn Signer) -> Result<()> {
+        match self.sign_customer_challenge(customer, signer) {
+            Err(Error::Conflict(api)) => {
+                let now = self.client.customers().get(&customer.id)?;
+                if now.status == CustomerStatus::Initiating {
+                    return Err(Error::Conflict(api));
+                }
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
     /// Signs the customer's challenge; a rejected signature is retried once with the
     /// challenge the server issued after it, never more.
-    fn sign_customer(&self, customer: &Customer, signer: &dyn Signer) -> Result<()> {
+    fn sign_customer_challenge(&self, customer: &Customer, signer: &dyn Signer) -> Result<()> {
         let challenge = match &customer.challenge {
             Some(c) => c.clone(),
             None => self.client.customers().challenge(&customer.id)?,
@@ -316,7 +331,7 @@ impl Flow<'_> {
         with_one_reissue(challenge, |challenge| {
             let keyed = |c: &str| self.client.customers().idempotency_key(challenge_key(c));
             match keyed(challenge).sign_as(id, &self.owner, challenge, signer) {
-                Err(Error::ChallengeRefused(Refusal::Expired { .. })) => {
+                Err(e) if crate::api::worth_a_fresh_challenge(&e) => {
                     let fresh = self.client.customers().challenge(id)?;
                     keyed(&fresh).sign_as(id, &self.owner, &fresh, signer)
                 }

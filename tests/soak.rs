@@ -80,6 +80,9 @@ fn is_clear(err: &Error) -> bool {
         Error::Transport { message, .. } => !message.is_empty(),
         Error::Api(api) => api.status >= 400,
         Error::Timeout(_) => true,
+        // The server's clock jumped minutes ahead: its challenge is refused as issued in
+        // the future of ours (and the flow resumes once the clock is back).
+        Error::ChallengeRefused(offblocks::wallet::Refusal::IssuedInFuture { .. }) => true,
         _ => false,
     }
 }

@@ -16,8 +16,8 @@ impl Customers<'_> {
     /// Uses `customer.challenge` when present (fresh from `create`), else fetches the
     /// current one. Before signing, the guard checks that the message names the signer's
     /// address and the customer's chain, the configured domain (the API host by default),
-    /// and that it is within its validity window; an expired challenge is fetched again
-    /// once. The bytes signed are the decoded challenge exactly as received; the
+    /// and that it is within its validity window by this machine's clock; a challenge
+    /// expired or issued in the future is fetched again once. The bytes signed are the decoded challenge exactly as received; the
     /// `signature` field is base64 of the `0x`-hex text, as OffBlocks documents.
     ///
     /// # Errors
@@ -31,7 +31,7 @@ impl Customers<'_> {
             None => self.challenge(&customer.id)?,
         };
         match self.sign_this_challenge(customer, &challenge, signer) {
-            Err(Error::ChallengeRefused(Refusal::Expired { .. })) => {
+            Err(e) if worth_a_fresh_challenge(&e) => {
                 let fresh = self.challenge(&customer.id)?;
                 self.sign_this_challenge(customer, &fresh, signer)
             }
@@ -149,6 +149,15 @@ impl Accounts<'_> {
         let submitted = self.submit_challenge(&account.id, &body);
         rejected_with_reissue(submitted, || self.challenge(&account.id))
     }
+}
+
+/// Whether the guard refused a challenge for its time (expired, or issued in the future
+/// of this machine's clock): a freshly issued one may pass.
+pub(crate) fn worth_a_fresh_challenge(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::ChallengeRefused(Refusal::Expired { .. } | Refusal::IssuedInFuture { .. })
+    )
 }
 
 /// A 400 from `…/challenge/sign` means the signature was rejected and the server issued

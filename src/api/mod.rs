@@ -7,6 +7,7 @@
 mod accounts;
 mod auth;
 mod challenges;
+pub(crate) use challenges::worth_a_fresh_challenge;
 mod customers;
 mod simulator;
 mod webhooks;

@@ -109,7 +109,8 @@ fn signed_already(customer: &Customer) -> ApiError {
     ))
 }
 
-/// `GET /customers/{id}/challenge`: the current challenge, or a new one if it expired.
+/// `GET /customers/{id}/challenge`: the current challenge, or a new one if it expired or
+/// was issued later than now (the clock was set back since).
 pub(crate) fn challenge(ctx: &Ctx<'_>, id: &str) -> Result<Response, ApiError> {
     let mut state = lock(&ctx.shared.state);
     let customer = found_mut(&mut state.customers, id, "customer")?;
@@ -119,7 +120,10 @@ pub(crate) fn challenge(ctx: &Ctx<'_>, id: &str) -> Result<Response, ApiError> {
     let fresh = customer
         .challenge
         .as_ref()
-        .filter(|c| ctx.now < c.expires_at)
+        .filter(|c| {
+            let issued = c.expires_at - i128::from(CHALLENGE_LIFETIME_SECS) * 1_000_000_000;
+            issued <= ctx.now && ctx.now < c.expires_at
+        })
         .cloned();
     let current = match fresh {
         Some(current) => current,
