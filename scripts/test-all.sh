@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of the project: Rust, C and Python. Installs what it needs.
+# Runs every test of the project: Rust, C and Python, and the packages each kind of user
+# installs (crate, C prefix, Python wheel). Installs what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,5 +29,14 @@ if [ -f bindings/python/run-tests.sh ]; then
   echo "== Python"
   bash bindings/python/run-tests.sh
 fi
+
+# Packaging: what each kind of user installs, checked the way they would use it. They
+# reuse the release builds above.
+echo "== Crate: package contents, the packaged crate's build, docs without warnings"
+bash scripts/check-package.sh
+echo "== C: scripts/install.sh, then the example built through pkg-config (shared, static)"
+bash scripts/test-install.sh
+echo "== Python: the wheel, in a fresh virtualenv without Rust"
+bash scripts/test-wheel.sh
 
 echo "== all tests passed"

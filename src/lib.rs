@@ -1,27 +1,59 @@
 //! # offblocks
 //!
-//! A blocking Rust SDK for the [OffBlocks](https://offblocks.xyz) onboarding API, with a
-//! stable C ABI. Every call is signed per RFC 9421 (`ecdsa-p384-sha384`) with an RFC 9530
-//! `Content-Digest` and an `Idempotency-Key` that survives retries.
+//! A blocking client for the [OffBlocks](https://offblocks.xyz) crypto-card onboarding
+//! API, with a stable C ABI. Every call is signed per RFC 9421 (`ecdsa-p384-sha384`),
+//! carries an RFC 9530 `Content-Digest` of the exact bytes sent and an `Idempotency-Key`
+//! that stays the same on every retry.
+//!
+//! Onboarding a customer end to end: register the request-signing key, create the
+//! customer, sign its EIP-4361 challenge with the customer's wallet, have the sandbox
+//! verify it, open an account, sign the account's challenge, and wait until it is active.
 //!
 //! ```no_run
-//! # fn main() -> offblocks::Result<()> {
-//! use offblocks::{Client, models::{NewAccount, NewCustomer}};
+//! use offblocks::wallet::{ChainId, Wallet};
+//! use offblocks::{Client, Environment, OnboardingRequest, SigningKey};
 //!
-//! let client = Client::builder()
-//!     .base_url("http://127.0.0.1:8080/v1") // the local emulator
-//!     .credentials("api-key", "api-secret")
-//!     .signing_key(offblocks::SigningKey::generate()?)
-//!     .build()?;
-//! client.auth().register_signing_key()?;
-//! let customer = client.customers().create(&NewCustomer {
-//!     chain_id: "eip155:300:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266".into(),
-//!     external_id: "user-42".into(),
-//! })?;
-//! let accounts = client.accounts().list_for_customer(&customer.id)?;
-//! # let _ = (accounts, NewAccount::default());
-//! # Ok(()) }
+//! fn main() -> offblocks::Result<()> {
+//!     // The P-384 key that signs every request. Keep it (`to_pkcs8_pem`) and its id to
+//!     // skip the registration next time (`.signing_key_pem(..)`, `.key_id(..)`).
+//!     let client = Client::builder()
+//!         .environment(Environment::Sandbox)
+//!         .credentials("your-api-key", "your-api-secret")
+//!         .signing_key(SigningKey::generate()?)
+//!         .build()?;
+//!     let key_id = client.auth().register_signing_key()?;
+//!     println!("signing key {key_id}");
+//!
+//!     // The customer's secp256k1 key. A wallet app, a KMS or an HSM can sign instead:
+//!     // anything implementing `offblocks::wallet::Signer`.
+//!     let wallet = Wallet::random()?;
+//!     let request = OnboardingRequest::new("customer-42", ChainId::eip155(300));
+//!     let done = client.onboard(&request, &wallet, &mut |p| {
+//!         println!("{:>8.1?} {} {}", p.elapsed, p.step.as_str(), p.status)
+//!     })?;
+//!     println!("account {} is {:?}", done.account.id, done.account.status);
+//!     Ok(())
+//! }
 //! ```
+//!
+//! `onboard` is resumable: run it again with the same external id and signer after a
+//! crash and it picks up where it stopped, creating nothing twice.
+//!
+//! # Where things are
+//!
+//! - [`Client`] (built with [`ClientBuilder`], every setting in [`Config`]) hands out the
+//!   resources: [`api::Auth`], [`api::Customers`], [`api::Accounts`],
+//!   [`api::Simulator`], [`api::Webhooks`]; their JSON shapes are in [`models`].
+//! - [`Client::dry_run`] shows the exact headers and [RFC 9421] signature base a request
+//!   would carry, without sending it; [`httpsig`] is the signer and digest on their own.
+//! - [`wallet`]: secp256k1 keys, EIP-55 addresses, CAIP-2/10 ids, EIP-191 signatures,
+//!   the EIP-4361 parser and the guard that refuses a challenge for the wrong address,
+//!   chain, domain or time.
+//! - [`onboarding`]: the whole flow above, step by step.
+//! - [`ffi`]: the C ABI (`include/offblocks.h`), also used by the Python package.
+//! - Every failure is an [`Error`]; fallible functions say when under `# Errors`.
+//!
+//! [RFC 9421]: https://www.rfc-editor.org/rfc/rfc9421
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 

@@ -4,8 +4,8 @@
     python -m offblocks version      # package and library versions
 
 ``onboard`` runs against the local emulator by default: it starts the
-``offblocks-sandbox`` binary (``OFFBLOCKS_SANDBOX_BIN``, else ``target/release`` of the
-repository around the working directory). Against another server (the real OffBlocks
+``offblocks-sandbox`` binary (``OFFBLOCKS_SANDBOX_BIN``, else the copy bundled with the
+package, else ``target/release`` of the repository around the working directory). Against another server (the real OffBlocks
 sandbox, say) set the same variables as the Rust example:
 
 - ``OFFBLOCKS_BASE_URL``, ``OFFBLOCKS_API_KEY``, ``OFFBLOCKS_API_SECRET``;

@@ -2,7 +2,8 @@
 
 The emulator serves the OffBlocks API on ``http://127.0.0.1:PORT/v1`` and checks every
 request (RFC 9421 signature, RFC 9530 digest, idempotency keys, EIP-4361/191
-challenges). It is built from the repository with
+challenges). The package carries its own copy (bundled by ``pip install`` and in the
+wheel, next to the library); in a checkout it is also built with
 ``cargo build --release -p offblocks-sandbox``.
 
 Example::
@@ -32,7 +33,7 @@ from typing import IO, TYPE_CHECKING, Any, Sequence
 if TYPE_CHECKING:
     from .client import Client
 
-__all__ = ["LocalSandbox", "SandboxNotFound", "find_sandbox_binary"]
+__all__ = ["LocalSandbox", "SandboxNotFound", "bundled_binary", "find_sandbox_binary"]
 
 BINARY = "offblocks-sandbox.exe" if os.name == "nt" else "offblocks-sandbox"
 
@@ -51,19 +52,26 @@ def _repos(start: Path) -> list[Path]:
     return found
 
 
+def bundled_binary() -> Path:
+    """Where the copy bundled with this package sits (it may be absent: a package built
+    with ``OFFBLOCKS_PREBUILT_LIB`` alone carries no emulator)."""
+    return Path(__file__).resolve().parent / BINARY
+
+
 def candidate_binaries() -> list[Path]:
-    """Where the binary is looked for: ``OFFBLOCKS_SANDBOX_BIN`` alone when set; else
+    """Where the binary is looked for: ``OFFBLOCKS_SANDBOX_BIN`` alone when set; else the
+    copy bundled with this package (it matches the bundled library), then
     ``target/release/offblocks-sandbox`` (under ``CARGO_TARGET_DIR`` when set) of the
     repository containing the working directory or this package."""
     explicit = os.environ.get("OFFBLOCKS_SANDBOX_BIN")
     if explicit:
         return [Path(explicit)]
+    paths: list[Path] = [bundled_binary()]
     repos: list[Path] = []
     for start in (Path.cwd().resolve(), Path(__file__).resolve().parent):
         for repo in _repos(start):
             if repo not in repos:
                 repos.append(repo)
-    paths: list[Path] = []
     target = os.environ.get("CARGO_TARGET_DIR")
     if target:
         paths.append(Path(target) / "release" / BINARY)
@@ -78,13 +86,14 @@ def find_sandbox_binary() -> Path:
     for path in tried:
         if path.is_file() and os.access(path, os.X_OK):
             return path
-    listed = "\n  ".join(str(p) for p in tried) or "(no repository checkout found)"
+    listed = "\n  ".join(str(p) for p in tried)
     raise SandboxNotFound(
         "cannot find the offblocks-sandbox binary; tried:\n  "
         + listed
-        + "\nBuild it with `cargo build --release -p offblocks-sandbox` in the repository, "
-        "or set OFFBLOCKS_SANDBOX_BIN to its path (or OFFBLOCKS_BASE_URL and the other "
-        "OFFBLOCKS_* variables to use a server instead)."
+        + "\nInstall a wheel (it bundles the emulator), build it with `cargo build --release "
+        "-p offblocks-sandbox` in the repository, or set OFFBLOCKS_SANDBOX_BIN to its path "
+        "(or OFFBLOCKS_BASE_URL and the other OFFBLOCKS_* variables to use a server "
+        "instead)."
     )
 
 

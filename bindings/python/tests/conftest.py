@@ -13,6 +13,9 @@ import offblocks
 from offblocks import Client
 from offblocks.sandbox import LocalSandbox
 
+# pytester runs the fixtures of offblocks.testing inside a pytest of their own.
+pytest_plugins = ["pytester"]
+
 REPO = Path(__file__).resolve().parents[3]
 HEADER = Path(os.environ.get("OFFBLOCKS_HEADER", REPO / "include" / "offblocks.h"))
 

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# The Python wheel as a user gets it: built by scripts/build-wheel.sh, installed into a
+# fresh virtualenv, and used from an empty directory by a shell with no Rust toolchain
+# (no cargo on PATH, no CARGO_* or OFFBLOCKS_* variables, no repository around):
+#
+# - the wheel is `offblocks-<Cargo.toml version>-py3-none-manylinux_*`, and holds the
+#   library and the emulator (executable);
+# - `pip install --no-index` of it needs nothing else;
+# - `import offblocks` loads the bundled library, of the crate's version;
+# - `python -m offblocks onboard` runs the whole flow against the bundled emulator;
+# - `offblocks.testing.sandbox()` runs one too, without pytest installed.
+#
+# Environment: CARGO_TARGET_DIR (default <repo>/target), PYTHON (default python3).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+target=${CARGO_TARGET_DIR:-$root/target}
+python=${PYTHON:-python3}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
+fail() {
+    echo "test-wheel: $*" >&2
+    exit 1
+}
+
+bash "$root/scripts/build-wheel.sh"
+version=$(awk '/^\[/ { in_package = ($0 == "[package]") }
+    in_package && /^version *=/ { gsub(/^version *= *"|".*$/, ""); print; exit }' \
+    "$root/Cargo.toml")
+wheels=("$target"/wheels/offblocks-*.whl)
+[ ${#wheels[@]} -eq 1 ] || fail "expected one wheel in $target/wheels, got ${#wheels[*]}"
+wheel=${wheels[0]}
+case "$(basename "$wheel")" in
+    "offblocks-$version-py3-none-manylinux_"*"_$(uname -m).whl") ;;
+    *) fail "unexpected wheel name $(basename "$wheel") (version $version)" ;;
+esac
+
+echo "== the wheel's contents"
+"$python" - "$wheel" <<'EOF'
+import stat, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    infos = {i.filename: i for i in z.infolist()}
+    for name, executable in [("offblocks/liboffblocks.so", True),
+                             ("offblocks/offblocks-sandbox", True),
+                             ("offblocks/testing.py", False),
+                             ("offblocks/py.typed", False)]:
+        info = infos.get(name)
+        if info is None:
+            sys.exit(f"the wheel lacks {name}")
+        mode = info.external_attr >> 16
+        if executable and not mode & stat.S_IXUSR:
+            sys.exit(f"{name} is not executable in the wheel (mode {oct(mode)})")
+        print(f"   {name} ({info.file_size} bytes)")
+EOF
+
+echo "== a fresh virtualenv, and a PATH without cargo"
+"$python" -m venv "$work/venv"
+clean_path="$work/venv/bin"
+IFS=: read -ra dirs <<<"$PATH"
+for dir in "${dirs[@]}"; do
+    [ -n "$dir" ] && [ ! -e "$dir/cargo" ] && [ ! -e "$dir/rustc" ] && clean_path+=":$dir"
+done
+mkdir "$work/home" "$work/elsewhere"
+# Only what a user's shell would have: no CARGO_*, RUSTUP_*, OFFBLOCKS_*, PYTHONPATH.
+user=(env -i "HOME=$work/home" "PATH=$clean_path" "LANG=C.UTF-8" "TMPDIR=${TMPDIR:-/tmp}")
+if "${user[@]}" sh -c 'command -v cargo || command -v rustc'; then
+    fail "cargo is still on the PATH"
+fi
+
+echo "== pip install --no-index $(basename "$wheel")"
+"${user[@]}" PIP_DISABLE_PIP_VERSION_CHECK=1 "$work/venv/bin/python" -m pip install \
+    --quiet --no-index "$wheel"
+
+cd "$work/elsewhere"
+echo "== import offblocks"
+"${user[@]}" "$work/venv/bin/python" - "$version" "$work/venv" <<'EOF'
+import os, sys
+from pathlib import Path
+
+import offblocks
+from offblocks.sandbox import find_sandbox_binary
+
+version, venv = sys.argv[1], Path(sys.argv[2]).resolve()
+package = Path(offblocks.__file__).resolve().parent
+assert venv in package.parents, package
+assert offblocks.__version__ == version, (offblocks.__version__, version)
+assert offblocks.library_version() == version, offblocks.library_version()
+assert Path(offblocks.library_path()).resolve() == package / "liboffblocks.so"
+assert find_sandbox_binary() == package / "offblocks-sandbox", find_sandbox_binary()
+print(f"   offblocks {offblocks.__version__} from {package}")
+EOF
+
+echo "== python -m offblocks onboard (the bundled emulator)"
+"${user[@]}" "$work/venv/bin/python" -m offblocks onboard >"$work/onboard.out" 2>&1 \
+    || { cat "$work/onboard.out" >&2; fail "python -m offblocks onboard failed"; }
+grep -q '^local OffBlocks emulator at http://127.0.0.1:' "$work/onboard.out" \
+    && grep -q '^registered the request-signing key as ' "$work/onboard.out" \
+    && grep -Eq '\] done +active ' "$work/onboard.out" \
+    && grep -Eq '^done: customer .* \(active\)' "$work/onboard.out" \
+    || { cat "$work/onboard.out" >&2; fail "the onboarding did not finish"; }
+sed 's/^/   /' "$work/onboard.out"
+
+echo "== offblocks.testing.sandbox(), without pytest"
+"${user[@]}" "$work/venv/bin/python" - <<'EOF'
+import importlib.util
+
+from offblocks import Wallet
+from offblocks.testing import sandbox
+
+assert importlib.util.find_spec("pytest") is None, "pytest is installed in the fresh venv"
+with sandbox() as emulator, emulator.client() as client:
+    client.auth.register_signing_key()
+    done = client.onboard("wheel-testing", signer=Wallet.random())
+    assert done.account.status == "active", done.account.status
+    assert [c["externalId"] for c in emulator.state()["customers"]] == ["wheel-testing"]
+print("   onboarded against offblocks.testing.sandbox()")
+EOF
+echo "== the wheel works without Rust"
