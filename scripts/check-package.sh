@@ -22,7 +22,7 @@ fail=0
 while IFS= read -r file; do
     case "$file" in
         Cargo.toml | Cargo.toml.orig | Cargo.lock | .cargo_vcs_info.json) ;;
-        build.rs | cbindgen.toml | include/offblocks.h | README.md | CHANGELOG.md) ;;
+        build.rs | cbindgen.toml | include/offblocks.h | README.md | CHANGELOG.md | SECURITY.md) ;;
         src/*.rs) ;;
         *)
             echo "   not the library's: $file" >&2
@@ -30,7 +30,7 @@ while IFS= read -r file; do
             ;;
     esac
 done <<<"$listed"
-for file in build.rs cbindgen.toml include/offblocks.h README.md CHANGELOG.md \
+for file in build.rs cbindgen.toml include/offblocks.h README.md CHANGELOG.md SECURITY.md \
     $(git ls-files 'src/*.rs'); do
     if ! grep -qxF "$file" <<<"$listed"; then
         echo "   missing from the package: $file" >&2
