@@ -29,4 +29,15 @@ if [ -f bindings/python/run-tests.sh ]; then
   bash bindings/python/run-tests.sh
 fi
 
+# The independent verifier (Go, standard library only): its unit tests, then whole
+# onboardings from Rust and C through it. OFFBLOCKS_VERIFIER_SKEWED=1 adds the runs with
+# the client's clock 1.5 s and 4 s ahead of the server's.
+if command -v go >/dev/null; then
+  echo "== Go verifier (tools/verifier)"
+  (cd tools/verifier && go vet ./... && go test ./...)
+  bash tools/verifier/run.sh
+else
+  echo "== go not installed: skipping the independent verifier (tools/verifier)"
+fi
+
 echo "== all tests passed"
