@@ -94,7 +94,7 @@ run_client() {
         failures=$((failures + 1))
         echo "-- $name, client +${skew} ms: exit $status, verified $verified, refused $refused; client output:"
         sed 's/^/   | /' "$work/client.log"
-        echo "   refusals:"
+        echo "   the verifier's refusals so far:"
         curl -fsS "$verifier_url/_verifier/stats" | tr ',' '\n' | sed -n '/refusals/,$p' | sed 's/^/   | /'
     fi
     summary+=("$(printf '%-5s client +%-5s ms  exit %-3s verified %-4s refused %-4s %s' \
