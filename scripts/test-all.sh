@@ -39,4 +39,15 @@ bash scripts/test-install.sh
 echo "== Python: the wheel, in a fresh virtualenv without Rust"
 bash scripts/test-wheel.sh
 
+# The independent verifier (Go, standard library only): its unit tests, then whole
+# onboardings from Rust and C through it, with the client's clock in step with the
+# server's and 1.5 s and 4 s ahead of it (OffBlocks' verifier has no tolerance).
+if command -v go >/dev/null; then
+  echo "== Go verifier (tools/verifier)"
+  (cd tools/verifier && go vet ./... && go test ./...)
+  bash tools/verifier/run.sh --skewed
+else
+  echo "== go not installed: skipping the independent verifier (tools/verifier)"
+fi
+
 echo "== all tests passed"

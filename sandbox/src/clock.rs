@@ -71,13 +71,25 @@ impl Clock {
     /// Sets the offset from the system clock to `secs` seconds, replacing any earlier
     /// offset or advance. `set_offset(0)` returns to the system time.
     pub fn set_offset(&self, secs: i64) {
+        self.set_offset_ms(secs.saturating_mul(1000));
+    }
+
+    /// Sets the offset from the system clock to `ms` milliseconds (negative: the sandbox
+    /// runs behind), replacing any earlier offset or advance. Sub-second offsets let a
+    /// test put the server's whole-second boundary anywhere relative to the client's.
+    pub fn set_offset_ms(&self, ms: i64) {
         self.offset_nanos
-            .store(secs.saturating_mul(1_000_000_000), Ordering::SeqCst);
+            .store(ms.saturating_mul(1_000_000), Ordering::SeqCst);
     }
 
     /// The current offset from the system clock, in seconds.
     pub fn offset(&self) -> f64 {
         self.offset_nanos.load(Ordering::SeqCst) as f64 / 1e9
+    }
+
+    /// The current offset from the system clock, in whole milliseconds (truncated).
+    pub fn offset_ms(&self) -> i64 {
+        self.offset_nanos.load(Ordering::SeqCst) / 1_000_000
     }
 
     /// Now, in Unix nanoseconds (the sandbox's internal time unit).
@@ -118,5 +130,22 @@ mod tests {
         assert!(drift.abs() < 1.0);
         clock.advance_secs(-5.0);
         assert!((clock.offset() + 5.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn millisecond_offsets_replace_earlier_ones() {
+        let clock = Clock::new();
+        clock.advance_secs(3.0);
+        clock.set_offset_ms(-1500);
+        assert_eq!(clock.offset_ms(), -1500);
+        assert!((clock.offset() + 1.5).abs() < 1e-9);
+        let system = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64();
+        let behind = system - clock.now();
+        assert!((1.0..2.0).contains(&behind), "clock is {behind} s behind");
+        clock.set_offset(2);
+        assert_eq!(clock.offset_ms(), 2000);
     }
 }

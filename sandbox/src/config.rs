@@ -19,7 +19,9 @@ pub struct SandboxConfig {
     /// How long an issued bearer token stays valid. Defaults to 3600 s.
     pub token_lifetime: Duration,
     /// How far in the server's future a signature's `created` may be before it is
-    /// refused. Defaults to 5 s.
+    /// refused, compared in whole seconds: `created - floor(now) > tolerance` is refused.
+    /// `Duration::ZERO` is OffBlocks' own verifier default (any `created` later than the
+    /// server's current second fails). Sub-second parts are ignored. Defaults to 5 s.
     pub created_tolerance: Duration,
     /// How old a signature's `created` may be. Defaults to 300 s.
     pub max_signature_age: Duration,
@@ -41,9 +43,42 @@ pub struct SandboxConfig {
     /// that decodes to 65 bytes is accepted, as OffBlocks' hosted sandbox does.
     /// Defaults to `true`.
     pub verify_account_signatures: bool,
+    /// Where the sandbox clock starts relative to the system clock, in milliseconds
+    /// (negative: the server runs behind the client). It moves every time-dependent
+    /// check, the `Date` header and challenge `Issued At` alike; the clock can still be
+    /// moved later through [`Sandbox::clock`](crate::Sandbox::clock). Defaults to 0.
+    pub clock_offset_ms: i64,
+    /// How signature-verification failures are answered. Defaults to
+    /// [`RefusalStyle::Detailed`].
+    pub refusal_style: RefusalStyle,
     /// Unused: the server runs one thread per connection. Kept so callers may set it.
     /// Defaults to 8.
     pub workers: usize,
+}
+
+/// How the emulator answers a request whose RFC 9421 signature does not verify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum RefusalStyle {
+    /// `401` with the JSON error body naming the reason (`signature_created_in_future`
+    /// with `serverTime`, `invalid_signature`…): the emulator's own, for debugging clients.
+    #[default]
+    Detailed,
+    /// As OffBlocks' Go verifier middleware answers: `400`, `Content-Type: text/plain;
+    /// charset=utf-8`, body `invalid required signature` and a newline, whatever the
+    /// reason. A client must recover from this without being told why.
+    Offblocks,
+}
+
+impl RefusalStyle {
+    /// Parses the command-line spelling: `detailed` or `offblocks`.
+    pub fn parse(name: &str) -> Option<RefusalStyle> {
+        match name {
+            "detailed" => Some(RefusalStyle::Detailed),
+            "offblocks" => Some(RefusalStyle::Offblocks),
+            _ => None,
+        }
+    }
 }
 
 impl Default for SandboxConfig {
@@ -58,6 +93,8 @@ impl Default for SandboxConfig {
             activation_polls: 2,
             activation_delay: Duration::ZERO,
             verify_account_signatures: true,
+            clock_offset_ms: 0,
+            refusal_style: RefusalStyle::Detailed,
             workers: 8,
         }
     }
@@ -75,6 +112,8 @@ impl fmt::Debug for SandboxConfig {
             .field("activation_polls", &self.activation_polls)
             .field("activation_delay", &self.activation_delay)
             .field("verify_account_signatures", &self.verify_account_signatures)
+            .field("clock_offset_ms", &self.clock_offset_ms)
+            .field("refusal_style", &self.refusal_style)
             .field("workers", &self.workers)
             .finish()
     }
@@ -95,5 +134,21 @@ mod tests {
         assert!(!shown.contains(&a.api_secret));
         assert_eq!(a.activation_polls, 2);
         assert!(a.verify_account_signatures);
+        assert_eq!(a.created_tolerance, Duration::from_secs(5));
+        assert_eq!(a.clock_offset_ms, 0);
+        assert_eq!(a.refusal_style, RefusalStyle::Detailed);
+    }
+
+    #[test]
+    fn refusal_styles_parse() {
+        assert_eq!(
+            RefusalStyle::parse("offblocks"),
+            Some(RefusalStyle::Offblocks)
+        );
+        assert_eq!(
+            RefusalStyle::parse("detailed"),
+            Some(RefusalStyle::Detailed)
+        );
+        assert_eq!(RefusalStyle::parse("OffBlocks"), None);
     }
 }

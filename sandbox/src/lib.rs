@@ -41,6 +41,9 @@
 //!    sandbox clock; covered `@method @authority @path authorization`, plus `@query`
 //!    when the target has `?`, plus `content-digest`, `content-type`, `idempotency-key`
 //!    when sent; a raw 96-byte `r||s` P-384 signature over the rebuilt base.
+//!    A failure is answered `401` with the JSON reason, or, with
+//!    [`RefusalStyle::Offblocks`], as OffBlocks' verifier does: `400 text/plain`
+//!    `invalid required signature`.
 //! 4. A body needs `Content-Type: application/json` (415) and a `Content-Digest` whose
 //!    `sha-256` / `sha-512` members match the bytes (400).
 //! 5. POST/PUT/PATCH/DELETE (except `/auth/token`) need an `Idempotency-Key` UUID:
@@ -73,7 +76,7 @@ mod timefmt;
 mod verify;
 
 pub use clock::Clock;
-pub use config::SandboxConfig;
+pub use config::{RefusalStyle, SandboxConfig};
 pub use fault::{FaultKind, FaultRule};
 pub use log::LoggedRequest;
 pub use sandbox::Sandbox;

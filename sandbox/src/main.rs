@@ -3,15 +3,28 @@
 //! Prints `OFFBLOCKS_BASE_URL=…`, `OFFBLOCKS_API_KEY=…`, `OFFBLOCKS_API_SECRET=…` on
 //! stdout once it listens, then serves until killed (or until stdin closes, with
 //! `--exit-on-stdin-close`).
+//!
+//! Three strict modes can also be set through the environment (a flag wins over its
+//! variable): `OFFBLOCKS_SANDBOX_CREATED_TOLERANCE` (seconds, as `--created-tolerance`),
+//! `OFFBLOCKS_SANDBOX_CLOCK_OFFSET_MS` (as `--clock-offset-ms`) and
+//! `OFFBLOCKS_SANDBOX_REFUSAL_STYLE` (as `--refusal-style`).
 
-use offblocks_sandbox::{Sandbox, SandboxConfig};
+use offblocks_sandbox::{RefusalStyle, Sandbox, SandboxConfig};
 use std::io::{Read, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
 const USAGE: &str = "usage: offblocks-sandbox [--host 127.0.0.1] [--port 0] [--api-key K] \
 [--api-secret S] [--activation-polls N] [--activation-delay-secs N] [--challenge-domain D] \
-[--token-lifetime-secs N] [--no-verify-account-signatures] [--exit-on-stdin-close]";
+[--token-lifetime-secs N] [--no-verify-account-signatures] [--created-tolerance SECS] \
+[--clock-offset-ms MS] [--refusal-style detailed|offblocks] [--exit-on-stdin-close]";
+
+/// The environment variables that set the strict modes, each the twin of a flag.
+const ENV_FLAGS: [(&str, &str); 3] = [
+    ("OFFBLOCKS_SANDBOX_CREATED_TOLERANCE", "--created-tolerance"),
+    ("OFFBLOCKS_SANDBOX_CLOCK_OFFSET_MS", "--clock-offset-ms"),
+    ("OFFBLOCKS_SANDBOX_REFUSAL_STYLE", "--refusal-style"),
+];
 
 struct Options {
     host: String,
@@ -60,6 +73,20 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             }
             "--challenge-domain" => options.config.challenge_domain = Some(value()?),
             "--no-verify-account-signatures" => options.config.verify_account_signatures = false,
+            "--created-tolerance" => {
+                options.config.created_tolerance = Duration::from_secs(number(value()?)?);
+            }
+            "--clock-offset-ms" => {
+                let v = value()?;
+                options.config.clock_offset_ms = v
+                    .parse()
+                    .map_err(|_| format!("--clock-offset-ms: not a whole number: {v}"))?;
+            }
+            "--refusal-style" => {
+                let v = value()?;
+                options.config.refusal_style = RefusalStyle::parse(&v)
+                    .ok_or_else(|| format!("--refusal-style: {v} is not detailed or offblocks"))?;
+            }
             "--exit-on-stdin-close" => options.exit_on_stdin_close = true,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
@@ -69,8 +96,25 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     Ok(options)
 }
 
+/// The flags the environment asks for, placed before the command line's so that a flag
+/// given on the command line wins.
+fn args_with_env(env: impl Fn(&str) -> Option<String>, cli: Vec<String>) -> Vec<String> {
+    let mut args = Vec::new();
+    for (var, flag) in ENV_FLAGS {
+        if let Some(value) = env(var).filter(|v| !v.trim().is_empty()) {
+            args.push(flag.to_string());
+            args.push(value.trim().to_string());
+        }
+    }
+    args.extend(cli);
+    args
+}
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = args_with_env(
+        |var| std::env::var(var).ok(),
+        std::env::args().skip(1).collect(),
+    );
     let options = match parse_args(&args) {
         Ok(options) => options,
         Err(why) => {
@@ -115,5 +159,53 @@ fn main() -> ExitCode {
     }
     loop {
         std::thread::park();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(args: &[&str]) -> Vec<String> {
+        args.iter().map(|a| a.to_string()).collect()
+    }
+
+    #[test]
+    fn strict_mode_flags() {
+        let options = parse_args(&strings(&[
+            "--created-tolerance",
+            "0",
+            "--clock-offset-ms",
+            "-1500",
+            "--refusal-style",
+            "offblocks",
+        ]))
+        .unwrap();
+        assert_eq!(options.config.created_tolerance, Duration::ZERO);
+        assert_eq!(options.config.clock_offset_ms, -1500);
+        assert_eq!(options.config.refusal_style, RefusalStyle::Offblocks);
+        let defaults = parse_args(&[]).unwrap();
+        assert_eq!(defaults.config.created_tolerance, Duration::from_secs(5));
+        assert_eq!(defaults.config.refusal_style, RefusalStyle::Detailed);
+        assert!(parse_args(&strings(&["--refusal-style", "polite"])).is_err());
+        assert!(parse_args(&strings(&["--clock-offset-ms", "1.5"])).is_err());
+        assert!(parse_args(&strings(&["--created-tolerance", "-1"])).is_err());
+    }
+
+    #[test]
+    fn environment_sets_modes_and_flags_win() {
+        let env = |var: &str| match var {
+            "OFFBLOCKS_SANDBOX_CREATED_TOLERANCE" => Some("0".to_string()),
+            "OFFBLOCKS_SANDBOX_CLOCK_OFFSET_MS" => Some(" 250 ".to_string()),
+            "OFFBLOCKS_SANDBOX_REFUSAL_STYLE" => Some(String::new()),
+            _ => None,
+        };
+        let args = args_with_env(env, strings(&["--clock-offset-ms", "-4000"]));
+        let options = parse_args(&args).unwrap();
+        assert_eq!(options.config.created_tolerance, Duration::ZERO);
+        assert_eq!(options.config.clock_offset_ms, -4000);
+        assert_eq!(options.config.refusal_style, RefusalStyle::Detailed);
+        let options = parse_args(&args_with_env(env, Vec::new())).unwrap();
+        assert_eq!(options.config.clock_offset_ms, 250);
     }
 }

@@ -36,9 +36,11 @@ pub(crate) struct Shared {
 impl Shared {
     pub(crate) fn new(config: SandboxConfig) -> Shared {
         let state = State::new(&config.api_key, &config.api_secret);
+        let clock = Clock::new();
+        clock.set_offset_ms(config.clock_offset_ms);
         Shared {
             config,
-            clock: Clock::new(),
+            clock,
             state: Mutex::new(state),
             idempotency: Mutex::new(IdempotencyStore::default()),
             faults: Mutex::new(FaultSet::default()),

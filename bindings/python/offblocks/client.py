@@ -250,7 +250,11 @@ class Client:
 
     def close(self) -> None:
         """Releases the client, after the calls in progress on other threads return.
-        Calls made after it raise :class:`OffblocksError`. Closing twice is harmless."""
+        Calls made after it raise :class:`OffblocksError`. Closing twice is harmless.
+
+        Raises :class:`CloseInCallbackError` (and leaves the client open) when called
+        from inside a progress callback or a signer of a call on this client: that call
+        is still in progress, so closing would wait for itself."""
         owned = getattr(self, "_owned", None)
         if owned is not None:
             owned.close()

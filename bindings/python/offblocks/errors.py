@@ -230,6 +230,13 @@ class CallbackError(OffblocksError):
     onboarded: Any = None
 
 
+class CloseInCallbackError(OffblocksError, RuntimeError):
+    """``close()`` was called on a client (or wallet, or signer) from inside a callback
+    of a call that is using it, on the same thread: a progress callback or a signer.
+    Closing waits for the calls in progress, so it would wait for itself forever; close
+    it after the call returns instead. The handle stays open and usable."""
+
+
 class InternalError(OffblocksError):
     """The library hit a bug (a caught panic). The handle is still usable; please report
     it."""

@@ -17,6 +17,7 @@ from offblocks import (
     CallbackError,
     CallbackSigner,
     Client,
+    CloseInCallbackError,
     CustomerStatus,
     EthAccountSigner,
     SignerError,
@@ -255,3 +256,70 @@ def test_callbacks_may_call_the_library(client: Client, external_id: str) -> Non
         client.onboard(external_id + "-2", signer=CallbackSigner(Wallet.random().address, failing))
     assert caught.value.code is offblocks.ResultCode.SIGNER
     assert isinstance(caught.value.__cause__, RuntimeError)
+
+
+def test_close_from_a_progress_callback_raises_instead_of_hanging(
+    fresh_client: Client, wallet: Wallet, external_id: str
+) -> None:
+    # close() waits for the calls in progress; from inside a callback of one of them it
+    # would wait for itself. It must refuse instead, and leave the client usable.
+    def progress(p: offblocks.Progress) -> None:
+        fresh_client.close()
+
+    with pytest.raises(CallbackError) as caught:
+        fresh_client.onboard(external_id, signer=wallet, progress=progress)
+    cause = caught.value.__cause__
+    assert isinstance(cause, CloseInCallbackError)
+    assert isinstance(cause, offblocks.OffblocksError) and isinstance(cause, RuntimeError)
+    assert "close() called from inside a callback of this client" in str(cause)
+    assert "close it after the call returns" in str(cause)
+    assert caught.value.onboarded is not None  # the flow ran to its end
+    assert not fresh_client.closed
+    customer = fresh_client.customers.get(caught.value.onboarded.customer.id)
+    assert customer.status is CustomerStatus.ACTIVE
+    fresh_client.close()
+    assert fresh_client.closed
+
+
+def test_close_from_a_signer_raises_instead_of_hanging(
+    fresh_client: Client, external_id: str
+) -> None:
+    account = Account.create()
+    attempts: list[bytes] = []
+
+    def sign(message: bytes) -> bytes:
+        attempts.append(message)
+        fresh_client.close()
+        raise AssertionError("close() returned inside the signer")
+
+    with pytest.raises(SignerError) as caught:
+        fresh_client.onboard(external_id, signer=CallbackSigner(account.address, sign))
+    assert isinstance(caught.value.__cause__, CloseInCallbackError)
+    assert "close it after the call returns" in str(caught.value.__cause__)
+    assert len(attempts) == 1
+    assert not fresh_client.closed
+    # Still usable: the same flow resumes with a signer that signs.
+    done = fresh_client.onboard(external_id, signer=EthAccountSigner(account))
+    assert done.account.status is AccountStatus.ACTIVE
+    fresh_client.close()
+    assert fresh_client.closed
+
+
+def test_close_refuses_on_a_thread_inside_a_use_even_nested() -> None:
+    from offblocks._handle import OwnedHandle
+
+    freed: list[int] = []
+    owned = OwnedHandle(5, freed.append, "client")
+    owned.enter()
+    owned.enter()  # a call made from inside a callback of another call
+    with pytest.raises(CloseInCallbackError):
+        owned.close()
+    owned.leave()
+    with pytest.raises(CloseInCallbackError):  # the outer call is still in progress
+        owned.close()
+    assert not owned.closed and freed == []
+    owned.leave()
+    owned.close()
+    assert owned.closed and freed == [5]
+    owned.close()  # closing twice stays harmless
+    assert freed == [5]

@@ -13,6 +13,8 @@ pub(crate) struct ApiError {
     pub(crate) extra: Vec<(&'static str, Value)>,
     /// Extra response headers (e.g. `Retry-After`).
     pub(crate) headers: Vec<(String, String)>,
+    /// A body sent instead of the JSON one (with its own `Content-Type` header).
+    pub(crate) text_body: Option<&'static str>,
 }
 
 impl ApiError {
@@ -23,6 +25,7 @@ impl ApiError {
             message: message.into(),
             extra: Vec::new(),
             headers: Vec::new(),
+            text_body: None,
         }
     }
 
@@ -57,8 +60,18 @@ impl ApiError {
         self
     }
 
-    /// The JSON body.
+    /// Answers with `text` instead of the JSON body; the caller adds the matching
+    /// `Content-Type` header.
+    pub(crate) fn with_text_body(mut self, text: &'static str) -> ApiError {
+        self.text_body = Some(text);
+        self
+    }
+
+    /// The body: the JSON shape, or the text body when one was set.
     pub(crate) fn body(&self) -> Vec<u8> {
+        if let Some(text) = self.text_body {
+            return text.as_bytes().to_vec();
+        }
         let mut map = Map::new();
         map.insert("error".into(), Value::String(self.code.into()));
         map.insert("message".into(), Value::String(self.message.clone()));

@@ -13,6 +13,7 @@ mod webhooks;
 
 pub(crate) use error::ApiError;
 
+use crate::config::RefusalStyle;
 use crate::fault::FaultKind;
 use crate::log::LoggedRequest;
 use crate::server::{Request, Response};
@@ -97,6 +98,18 @@ fn respond(mut resp: Response, request_id: String) -> (Outcome, u16, String) {
     (Outcome::Respond(resp), status, id)
 }
 
+/// A signature-verification failure as the configured [`RefusalStyle`] answers it.
+fn refusal(shared: &Shared, err: ApiError) -> ApiError {
+    match shared.config.refusal_style {
+        RefusalStyle::Detailed => err,
+        // Go's `http.Error`: text/plain, the message and a newline, nosniff.
+        RefusalStyle::Offblocks => ApiError::new(400, err.code, err.message)
+            .with_text_body("invalid required signature\n")
+            .with_header("Content-Type", "text/plain; charset=utf-8")
+            .with_header("X-Content-Type-Options", "nosniff"),
+    }
+}
+
 /// Runs the API pipeline; errors become error responses.
 fn process(
     shared: &Shared,
@@ -136,7 +149,7 @@ fn run(
             max_signature_age: shared.config.max_signature_age,
         };
         let lookup = |id: &str| lock(&shared.state).signing_key(id);
-        Some(verify_signature(req, &policy, lookup)?)
+        Some(verify_signature(req, &policy, lookup).map_err(|err| refusal(shared, err))?)
     };
     check_body_headers(req)?;
     let mutating = matches!(req.method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE");

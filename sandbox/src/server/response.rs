@@ -87,7 +87,11 @@ pub(crate) fn write_response(
     ));
     let bodiless = resp.status == 204 || resp.status == 304 || resp.status < 200;
     if !bodiless {
-        if !resp.body.is_empty() {
+        let typed = resp
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+        if !resp.body.is_empty() && !typed {
             head.push_str("Content-Type: application/json\r\n");
         }
         head.push_str(&format!("Content-Length: {}\r\n", resp.body.len()));

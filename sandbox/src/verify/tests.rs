@@ -291,3 +291,27 @@ fn content_digest_vectors_and_rejections() {
         Err("invalid_content_digest")
     );
 }
+
+#[test]
+fn zero_tolerance_refuses_any_created_after_the_current_second() {
+    // OffBlocks' Go verifier default: created > now.Unix() fails, created == now.Unix()
+    // passes whatever the sub-second part of now.
+    let strict = SignaturePolicy {
+        created_tolerance: Duration::ZERO,
+        ..policy()
+    };
+    let with_created = |created: i64| {
+        let params = format!(r#";created={created};keyid="k1""#);
+        let inner = format!("{COMPONENTS}{params}");
+        let req = signed(request(), &inner, &base(&params), "sig");
+        verify_signature(&req, &strict, lookup).map_err(|e| e.code)
+    };
+    assert_eq!(with_created(NOW), Ok("k1".to_string()));
+    assert_eq!(with_created(NOW - 1), Ok("k1".to_string()));
+    assert_eq!(with_created(NOW + 1), Err("signature_created_in_future"));
+    // The default 5 s tolerance takes the same request.
+    let params = format!(r#";created={};keyid="k1""#, NOW + 1);
+    let inner = format!("{COMPONENTS}{params}");
+    let req = signed(request(), &inner, &base(&params), "sig");
+    assert_eq!(verify(&req), Ok("k1".to_string()));
+}

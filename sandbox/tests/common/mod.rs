@@ -84,6 +84,8 @@ pub struct Opts {
     pub unsigned: bool,
     /// Send the body bytes as they are (not re-serialized).
     pub raw_body: Option<Vec<u8>>,
+    /// Sign with this `created` instead of the sandbox clock's current second.
+    pub created: Option<i64>,
 }
 
 /// A keep-alive connection that authenticates and signs like a careful client.
@@ -200,7 +202,10 @@ impl<'a> Client<'a> {
         }
         if !opts.unsigned {
             if let Some(key_id) = &self.key_id {
-                let (sig_input, sig) = self.sign(method, path, &headers, key_id);
+                let created = opts
+                    .created
+                    .unwrap_or_else(|| self.sandbox.clock().now_secs());
+                let (sig_input, sig) = self.sign_at(method, path, &headers, key_id, created);
                 headers.push(("Signature-Input".into(), sig_input));
                 headers.push(("Signature".into(), sig));
             }
@@ -215,13 +220,27 @@ impl<'a> Client<'a> {
         bytes
     }
 
-    /// RFC 9421 signature over the components a careful client covers.
+    /// RFC 9421 signature over the components a careful client covers, created now on
+    /// the sandbox clock.
     pub fn sign(
         &self,
         method: &str,
         target: &str,
         headers: &[(String, String)],
         key_id: &str,
+    ) -> (String, String) {
+        let created = self.sandbox.clock().now_secs();
+        self.sign_at(method, target, headers, key_id, created)
+    }
+
+    /// As [`Client::sign`], with `created` given.
+    pub fn sign_at(
+        &self,
+        method: &str,
+        target: &str,
+        headers: &[(String, String)],
+        key_id: &str,
+        created: i64,
     ) -> (String, String) {
         let (path, query) = match target.split_once('?') {
             Some((p, q)) => (p, Some(q)),
@@ -258,9 +277,8 @@ impl<'a> Client<'a> {
         }
         let list: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
         let params = format!(
-            "({});created={};keyid=\"{key_id}\";alg=\"ecdsa-p384-sha384\"",
+            "({});created={created};keyid=\"{key_id}\";alg=\"ecdsa-p384-sha384\"",
             list.join(" "),
-            self.sandbox.clock().now_secs()
         );
         lines.push(format!("\"@signature-params\": {params}"));
         let signature: p384::ecdsa::Signature = self.key.sign(lines.join("\n").as_bytes());

@@ -1,0 +1,3 @@
+module offblocks.local/verifier
+
+go 1.22

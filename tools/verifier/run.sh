@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Runs whole onboardings from Rust and from C through the independent Go verifier
+# (tools/verifier), which checks every request the way OffBlocks' own verifier does with
+# its defaults, in front of the emulator in its strict modes. Asserts every signed
+# request verified and none was refused, and prints the counts.
+#
+#   tools/verifier/run.sh [--skewed] [--skew-ms "0 1500 4000"]
+#
+# By default one run with the clocks agreeing (skew 0). --skewed (or
+# OFFBLOCKS_VERIFIER_SKEWED=1) adds runs where the client's clock is 1.5 s and 4 s
+# ahead of the server's: the verifier's clock and the emulator's are both set that far
+# behind the system clock, so the server's `Date` agrees with the verifier. Those pass
+# only with a client that follows the server's clock and re-signs once after a
+# signature refusal (issue #11).
+#
+# Needs go, cargo, a C compiler, openssl and curl. CARGO_TARGET_DIR is honoured.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+
+skews="0"
+[ "${OFFBLOCKS_VERIFIER_SKEWED:-0}" = "1" ] && skews="0 1500 4000"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --skewed) skews="0 1500 4000" ;;
+        --skew-ms) shift; skews="${1:?--skew-ms needs a list of milliseconds}" ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+for tool in go cargo cc openssl curl; do
+    command -v "$tool" >/dev/null || { echo "run.sh: $tool is needed" >&2; exit 2; }
+done
+
+target="${CARGO_TARGET_DIR:-$root/target}"
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== building the verifier, the emulator, the Rust example and the C library"
+(cd tools/verifier && go build -o "$work/verifier" .)
+cargo build --release --locked -q -p offblocks-sandbox --bin offblocks-sandbox
+cargo build --release --locked -q -p offblocks --lib --example onboarding
+cc -std=c11 -Wall -Wextra -Werror -I include bindings/c/onboarding.c \
+    -L "$target/release" -loffblocks -Wl,-rpath,"$target/release" -o "$work/onboarding-c"
+openssl ecparam -name secp384r1 -genkey -noout -out "$work/signing-key.pem" 2>/dev/null
+
+# Waits for `NAME=value` in a file a background process writes, and prints the value.
+read_var() {
+    local name="$1" file="$2" pid="$3" value=""
+    for _ in $(seq 1 300); do
+        value="$(sed -n "s/^$name=//p" "$file" | head -n 1)"
+        [ -n "$value" ] && { echo "$value"; return 0; }
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "run.sh: no $name from pid $pid; its stderr:" >&2
+    cat "${file%.out}.err" >&2
+    return 1
+}
+
+count() { # count FIELD: one count from the verifier
+    curl -fsS "$verifier_url/_verifier/stats" |
+        sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"
+}
+
+failures=0
+summary=()
+
+# run_client NAME SKEW COMMAND...: one onboarding; checks the verifier's counts moved as
+# they must (some verified, none refused).
+run_client() {
+    local name="$1" skew="$2"
+    shift 2
+    local verified_before refused_before status=0
+    verified_before="$(count verified)"
+    refused_before="$(count refused)"
+    "$@" >"$work/client.log" 2>&1 || status=$?
+    local verified=$(($(count verified) - verified_before))
+    local refused=$(($(count refused) - refused_before))
+    local verdict="ok"
+    if [ "$status" -ne 0 ] || [ "$refused" -ne 0 ] || [ "$verified" -lt 5 ]; then
+        verdict="FAILED"
+        failures=$((failures + 1))
+        echo "-- $name, client +${skew} ms: exit $status, verified $verified, refused $refused; client output:"
+        sed 's/^/   | /' "$work/client.log"
+        echo "   the verifier's refusals so far:"
+        curl -fsS "$verifier_url/_verifier/stats" | tr ',' '\n' | sed -n '/refusals/,$p' | sed 's/^/   | /'
+    fi
+    summary+=("$(printf '%-5s client +%-5s ms  exit %-3s verified %-4s refused %-4s %s' \
+        "$name" "$skew" "$status" "$verified" "$refused" "$verdict")")
+}
+
+for skew in $skews; do
+    echo "== client clock +${skew} ms ahead of the server (emulator and verifier at -${skew} ms)"
+    "$target/release/offblocks-sandbox" --port 0 --activation-polls 0 \
+        --created-tolerance 0 --clock-offset-ms "-$skew" --refusal-style offblocks \
+        >"$work/emulator.out" 2>"$work/emulator.err" &
+    emulator_pid=$!
+    pids+=("$emulator_pid")
+    emulator_url="$(read_var OFFBLOCKS_BASE_URL "$work/emulator.out" "$emulator_pid")"
+    api_key="$(read_var OFFBLOCKS_API_KEY "$work/emulator.out" "$emulator_pid")"
+    api_secret="$(read_var OFFBLOCKS_API_SECRET "$work/emulator.out" "$emulator_pid")"
+
+    "$work/verifier" -upstream "$emulator_url" -skew-ms "-$skew" \
+        >"$work/verifier.out" 2>"$work/verifier.err" &
+    verifier_pid=$!
+    pids+=("$verifier_pid")
+    verifier_url="$(read_var VERIFIER_URL "$work/verifier.out" "$verifier_pid")"
+    echo "   emulator $emulator_url, verifier $verifier_url"
+
+    export OFFBLOCKS_BASE_URL="$verifier_url/v1" OFFBLOCKS_API_KEY="$api_key" \
+        OFFBLOCKS_API_SECRET="$api_secret"
+    run_client rust "$skew" env OFFBLOCKS_SIGNING_KEY="$work/signing-key.pem" \
+        cargo run --release --locked -q -p offblocks --example onboarding
+    run_client c "$skew" "$work/onboarding-c"
+
+    kill "$verifier_pid" "$emulator_pid" 2>/dev/null || true
+    wait "$verifier_pid" "$emulator_pid" 2>/dev/null || true
+    sed 's/^/   /' "$work/verifier.err" | tail -n 1
+done
+
+echo "== verifier summary (every signed request must verify, none be refused)"
+printf '   %s\n' "${summary[@]}"
+if [ "$failures" -ne 0 ]; then
+    echo "== $failures onboarding(s) failed under the verifier"
+    exit 1
+fi
+echo "== all onboardings verified"
