@@ -844,3 +844,46 @@ fn a_second_account_of_another_kind_gets_its_own_idempotency_key() {
     assert_ne!(first.account.id, second.account.id);
     assert_eq!(second.account.currencies, vec!["USD".to_owned()]);
 }
+
+/// A whole onboarding against the emulator run as OffBlocks' verifier is configured (no
+/// tolerance on `created`, refusals as `400 invalid required signature`) with its clock
+/// `behind_ms` behind this machine's.
+fn onboard_with_emulator_behind(behind_ms: i64) {
+    let sb = offblocks_sandbox::Sandbox::start(offblocks_sandbox::SandboxConfig {
+        created_tolerance: Duration::ZERO,
+        clock_offset_ms: -behind_ms,
+        refusal_style: offblocks_sandbox::RefusalStyle::Offblocks,
+        ..offblocks_sandbox::SandboxConfig::default()
+    })
+    .unwrap();
+    let client = Client::builder()
+        .base_url(sb.url())
+        .credentials(sb.api_key(), sb.api_secret())
+        .signing_key(SigningKey::generate().unwrap())
+        .build()
+        .unwrap();
+    client.auth().register_signing_key().unwrap();
+    let wallet = Wallet::random().unwrap();
+    let req = OnboardingRequest::new(format!("behind-{behind_ms}"), ChainId::eip155(300));
+    let done = client
+        .onboard(&req, &wallet, &mut |_| {})
+        .unwrap_or_else(|e| panic!("client {behind_ms} ms ahead: {e}"));
+    assert_eq!(done.account.status.as_str(), "active");
+    let refused = sb.request_log().iter().filter(|r| r.status == 400).count();
+    assert_eq!(refused, 0, "no signature was refused");
+}
+
+#[test]
+fn onboarding_completes_with_the_client_0_8_s_ahead_of_a_zero_tolerance_emulator() {
+    onboard_with_emulator_behind(800);
+}
+
+#[test]
+fn onboarding_completes_with_the_client_1_5_s_ahead_of_a_zero_tolerance_emulator() {
+    onboard_with_emulator_behind(1500);
+}
+
+#[test]
+fn onboarding_completes_with_the_client_5_s_ahead_of_a_zero_tolerance_emulator() {
+    onboard_with_emulator_behind(5000);
+}
