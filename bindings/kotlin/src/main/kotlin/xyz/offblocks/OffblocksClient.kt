@@ -66,8 +66,6 @@ class OffblocksClient(config: ClientConfig) : AutoCloseable {
     /** Sandbox only: `/simulator`. */
     val simulator = Simulator(this)
 
-    internal inline fun <T> use(block: (Pointer) -> T): T = handle.use(block)
-
     internal fun call(block: (Pointer) -> Int) = handle.use { h -> Ffi.call { block(h) } }
 
     internal fun string(block: (Pointer, com.sun.jna.ptr.PointerByReference) -> Int): String =
