@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of the project: Rust, C and Python. Installs what it needs.
+# Runs every test of the project: Rust, C, Python and (when a JDK and Maven are installed)
+# Kotlin. Installs what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +28,13 @@ fi
 if [ -f bindings/python/run-tests.sh ]; then
   echo "== Python"
   bash bindings/python/run-tests.sh
+fi
+
+if command -v mvn >/dev/null && command -v java >/dev/null; then
+  echo "== Kotlin"
+  bash bindings/kotlin/run-tests.sh
+else
+  echo "== Kotlin: skipped (needs java and mvn: apt-get install openjdk-17-jdk-headless maven)"
 fi
 
 echo "== all tests passed"

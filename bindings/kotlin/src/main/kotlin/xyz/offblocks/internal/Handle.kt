@@ -2,14 +2,17 @@ package xyz.offblocks.internal
 
 import com.sun.jna.Pointer
 import java.lang.ref.Cleaner
+import java.lang.ref.PhantomReference
+import java.lang.ref.ReferenceQueue
 import java.util.concurrent.atomic.AtomicBoolean
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.locks.ReentrantReadWriteLock
 
 /**
  * A handle of the library (`offblocks_client *`, `offblocks_wallet *`…) with its `_free`
- * function, freed exactly once: by [close], or by the [Cleaner] when its owner becomes
- * unreachable without being closed (the safety net; closing is the rule).
+ * function, freed exactly once: by [close], or by a [java.lang.ref.Cleaner] when its owner
+ * becomes unreachable without being closed (the safety net; closing is the rule). Android
+ * before API 33 has no Cleaner: there [Reaper] does the same with phantom references.
  *
  * Each use runs under the read side of a lock ([use]), so many threads may use the handle
  * at once, while [close] takes the write side: `_free` never overlaps a call on the handle
@@ -20,7 +23,7 @@ internal class NativeHandle(owner: Any, pointer: Pointer, private val what: Stri
     private val lock = ReentrantReadWriteLock()
     @Volatile private var closed = false
     private val pointer: Pointer = pointer
-    private val cleanable: Cleaner.Cleanable = CLEANER.register(owner, Release(pointer, what, free))
+    private val cleanable: Runnable = Reaper.register(owner, Release(pointer, what, free))
 
     init {
         live.incrementAndGet()
@@ -49,7 +52,7 @@ internal class NativeHandle(owner: Any, pointer: Pointer, private val what: Stri
         } finally {
             write.unlock()
         }
-        cleanable.clean()
+        cleanable.run()
     }
 
     override fun toString(): String = "NativeHandle($what, ${if (closed) "closed" else "open"})"
@@ -68,12 +71,57 @@ internal class NativeHandle(owner: Any, pointer: Pointer, private val what: Stri
     }
 
     companion object {
-        private val CLEANER: Cleaner = Cleaner.create()
-
         /** Handles made and not freed yet, of every kind (for tests and leak hunting). */
         val live = AtomicLong()
 
         /** Handles freed so far. */
         val freed = AtomicLong()
+    }
+}
+
+/**
+ * Runs an action once its owner is unreachable, or when the returned handle is run (at most
+ * once either way): `java.lang.ref.Cleaner` where the platform has it, else a daemon thread
+ * draining phantom references (Android before API 33).
+ */
+internal object Reaper {
+    private val cleaner: Cleaner? = try {
+        Cleaner.create()
+    } catch (e: LinkageError) {
+        null
+    }
+
+    private val queue = ReferenceQueue<Any>()
+    private val pending: MutableSet<Phantom> = java.util.Collections.newSetFromMap(java.util.concurrent.ConcurrentHashMap())
+
+    private class Phantom(owner: Any, val action: Runnable) : PhantomReference<Any>(owner, queue), Runnable {
+        private val done = AtomicBoolean(false)
+        override fun run() {
+            if (!done.compareAndSet(false, true)) return
+            pending.remove(this)
+            clear()
+            action.run()
+        }
+    }
+
+    private val thread: Thread? = if (cleaner != null) null else Thread({
+        while (true) {
+            try {
+                (queue.remove() as? Runnable)?.run()
+            } catch (e: InterruptedException) {
+                return@Thread
+            } catch (t: Throwable) {
+                // A failing release must not stop the others.
+            }
+        }
+    }, "offblocks-reaper").apply { isDaemon = true; start() }
+
+    /** Registers [action] for [owner]; running the returned Runnable releases now. */
+    fun register(owner: Any, action: Runnable): Runnable {
+        cleaner?.let { c ->
+            val cleanable = c.register(owner, action)
+            return Runnable { cleanable.clean() }
+        }
+        return Phantom(owner, action).also { pending.add(it) }
     }
 }
