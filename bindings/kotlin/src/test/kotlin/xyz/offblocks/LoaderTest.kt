@@ -83,9 +83,21 @@ class LoaderTest {
         assertTrue("LibraryNotLoaded" in out2 && notALibrary.path in out2 && "environment variable ${Library.ENVIRONMENT}" in out2, out2)
     }
 
-    private fun runJava(env: Map<String, String>, vararg jvmArgs: String): String {
+    @Test
+    fun `with no setting, the library comes from the jar's resources (in a JVM of its own)`(@TempDir dir: File) {
+        // A classpath entry laid out as a jar of the binding with the library bundled.
+        val resource = File(dir, "${com.sun.jna.Platform.RESOURCE_PREFIX}/${System.mapLibraryName("offblocks")}")
+        resource.parentFile.mkdirs()
+        File(Offblocks.libraryPath).copyTo(resource)
+        val out = runJava(mapOf(), classpathFirst = dir.path)
+        assertTrue(out.startsWith("loaded ") && "liboffblocks-" in out && Versions.BINDING in out, out)
+        assertFalse(Offblocks.libraryPath in out, out)
+    }
+
+    private fun runJava(env: Map<String, String>, vararg jvmArgs: String, classpathFirst: String? = null): String {
         val java = File(System.getProperty("java.home"), "bin/java").path
-        val cmd = listOf(java) + jvmArgs + listOf("-cp", System.getProperty("java.class.path"), "xyz.offblocks.LoadProbe")
+        val classpath = listOfNotNull(classpathFirst, System.getProperty("java.class.path")).joinToString(File.pathSeparator)
+        val cmd = listOf(java) + jvmArgs + listOf("-cp", classpath, "xyz.offblocks.LoadProbe")
         val pb = ProcessBuilder(cmd).redirectErrorStream(true)
         pb.environment().remove(Library.ENVIRONMENT)
         pb.environment().putAll(env)
