@@ -1,6 +1,7 @@
 package xyz.offblocks
 
 import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
@@ -13,6 +14,7 @@ import xyz.offblocks.TestEnv.CHAIN
 import xyz.offblocks.internal.SizeT
 import xyz.offblocks.internal.Ffi
 import xyz.offblocks.internal.NativeHandle
+import xyz.offblocks.internal.Reaper
 import xyz.offblocks.internal.offblocks_wallet_free
 import xyz.offblocks.internal.offblocks_wallet_new_random
 import java.util.concurrent.atomic.AtomicInteger
@@ -85,6 +87,28 @@ class MemoryTest {
             Thread.sleep(10)
         }
         assertTrue(NativeHandle.freed.get() >= freed + 50)
+    }
+
+    @Test
+    fun `without Cleaner (Android before API 33), phantom references free forgotten owners once`() {
+        val reaper = Reaper(useCleaner = false)
+        assertFalse(reaper.usesCleaner)
+        val runs = AtomicInteger()
+        val kept = Any()
+        val release = reaper.register(kept, Runnable { runs.incrementAndGet() })
+        release.run()
+        release.run()
+        assertEquals(1, runs.get()) // an explicit release runs once
+        fun forget() { reaper.register(Any(), Runnable { runs.incrementAndGet() }) }
+        repeat(10) { forget() }
+        var rounds = 0
+        while (runs.get() < 11 && rounds++ < 500) {
+            System.gc()
+            Thread.sleep(10) // lets the reaper thread run; bounded by rounds, nothing timed
+        }
+        assertEquals(11, runs.get())
+        assertTrue(Reaper.shared.usesCleaner) // on this JVM, handles use java.lang.ref.Cleaner
+        java.lang.ref.Reference.reachabilityFence(kept)
     }
 
     @Test

@@ -84,8 +84,8 @@ internal class NativeHandle(owner: Any, pointer: Pointer, private val what: Stri
  * once either way): `java.lang.ref.Cleaner` where the platform has it, else a daemon thread
  * draining phantom references (Android before API 33).
  */
-internal object Reaper {
-    private val cleaner: Cleaner? = try {
+internal class Reaper(useCleaner: Boolean = true) {
+    private val cleaner: Cleaner? = if (!useCleaner) null else try {
         Cleaner.create()
     } catch (e: LinkageError) {
         null
@@ -94,7 +94,7 @@ internal object Reaper {
     private val queue = ReferenceQueue<Any>()
     private val pending: MutableSet<Phantom> = java.util.Collections.newSetFromMap(java.util.concurrent.ConcurrentHashMap())
 
-    private class Phantom(owner: Any, val action: Runnable) : PhantomReference<Any>(owner, queue), Runnable {
+    private inner class Phantom(owner: Any, val action: Runnable) : PhantomReference<Any>(owner, queue), Runnable {
         private val done = AtomicBoolean(false)
         override fun run() {
             if (!done.compareAndSet(false, true)) return
@@ -104,17 +104,24 @@ internal object Reaper {
         }
     }
 
-    private val thread: Thread? = if (cleaner != null) null else Thread({
-        while (true) {
-            try {
-                (queue.remove() as? Runnable)?.run()
-            } catch (e: InterruptedException) {
-                return@Thread
-            } catch (t: Throwable) {
-                // A failing release must not stop the others.
-            }
+    init {
+        if (cleaner == null) {
+            Thread({
+                while (true) {
+                    try {
+                        (queue.remove() as? Runnable)?.run()
+                    } catch (e: InterruptedException) {
+                        return@Thread
+                    } catch (t: Throwable) {
+                        // A failing release must not stop the others.
+                    }
+                }
+            }, "offblocks-reaper").apply { isDaemon = true; start() }
         }
-    }, "offblocks-reaper").apply { isDaemon = true; start() }
+    }
+
+    /** Whether this reaper uses java.lang.ref.Cleaner (else phantom references). */
+    val usesCleaner: Boolean get() = cleaner != null
 
     /** Registers [action] for [owner]; running the returned Runnable releases now. */
     fun register(owner: Any, action: Runnable): Runnable {
@@ -123,5 +130,12 @@ internal object Reaper {
             return Runnable { cleanable.clean() }
         }
         return Phantom(owner, action).also { pending.add(it) }
+    }
+
+    companion object {
+        /** The one every handle uses. */
+        val shared = Reaper()
+
+        fun register(owner: Any, action: Runnable): Runnable = shared.register(owner, action)
     }
 }
