@@ -14,6 +14,13 @@ import java.nio.charset.CodingErrorAction
  * strings copied and released with `offblocks_string_free`.
  */
 internal object Ffi {
+    /** One out-parameter cell per thread, reused: a `PointerByReference` mallocs its 8 bytes
+     * and frees them only when collected. Reuse is safe: the library writes an out-parameter
+     * last, only on success (after any nested call a callback made), and it is read at once. */
+    private val cell = ThreadLocal.withInitial { PointerByReference() }
+
+    fun out(): PointerByReference = cell.get()
+
     /** [text] as a C string argument: UTF-8 and a NUL terminator. Refuses a NUL inside and
      * unpaired surrogates (which have no UTF-8 form). */
     fun cString(text: String, what: String): ByteArray {
@@ -78,7 +85,7 @@ internal object Ffi {
     /** As [string], where the library may store NULL. */
     inline fun optString(call: (PointerByReference) -> Int): String? {
         Library.ensure()
-        val out = PointerByReference()
+        val out = out()
         val code = call(out)
         if (code != 0) throw lastError(code)
         return take(out.value)
@@ -87,7 +94,7 @@ internal object Ffi {
     /** Calls a constructor whose last parameter is a handle out-parameter. */
     inline fun handle(what: String, call: (PointerByReference) -> Int): Pointer {
         Library.ensure()
-        val out = PointerByReference()
+        val out = out()
         val code = call(out)
         if (code != 0) throw lastError(code)
         return out.value ?: throw OffblocksException.Internal("$what succeeded without returning a handle", 0, OffblocksException.Detail.NONE)
