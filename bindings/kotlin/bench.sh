@@ -31,10 +31,12 @@ export OFFBLOCKS_BENCH_JSON="$out/kotlin.jsonl"
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "building the library, the emulator and the Rust bench (release), and the Kotlin classes"
-(cd "$root" && cargo build --release --locked -p offblocks -p offblocks-sandbox)
-(cd "$root" && cargo bench --locked --bench onboarding --no-run)
-(cd "$here" && mvn -q -B test-compile -Doffblocks.target="$target")
+if [ -z "${BENCH_SKIP_BUILD:-}" ]; then # set it to rerun on what the last run built
+    step "building the library, the emulator and the Rust bench (release), and the Kotlin classes"
+    (cd "$root" && cargo build --release --locked -p offblocks -p offblocks-sandbox)
+    (cd "$root" && cargo bench --locked --bench onboarding --no-run)
+    (cd "$here" && mvn -q -B test-compile -Doffblocks.target="$target")
+fi
 
 step "starting the emulator"
 nice_cmd=(nice -n "${BENCH_NICE:-0}")
