@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of the project: Rust, C and Python, and the packages each kind of user
-# installs (crate, C prefix, Python wheel). Installs what it needs.
+# Runs every test of the project: Rust, C, Python, Kotlin (when a JDK and Maven are
+# installed), the packages each kind of user installs (crate, C prefix, Python wheel) and
+# the independent verifier. Installs what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +29,13 @@ fi
 if [ -f bindings/python/run-tests.sh ]; then
   echo "== Python"
   bash bindings/python/run-tests.sh
+fi
+
+if command -v mvn >/dev/null && command -v java >/dev/null; then
+  echo "== Kotlin"
+  bash bindings/kotlin/run-tests.sh
+else
+  echo "== Kotlin: skipped (needs java and mvn: apt-get install openjdk-17-jdk-headless maven)"
 fi
 
 # Packaging: what each kind of user installs, checked the way they would use it. They

@@ -1,0 +1,124 @@
+package xyz.offblocks
+
+import java.time.Duration
+
+/** How calls are retried (connection failures, 429, 5xx), with the same Idempotency-Key:
+ * [maxAttempts] in all (default 4), the first pause [baseBackoff] (200 ms) doubling up to
+ * [maxBackoff] (5 s). Null keeps the library's default. */
+data class Retry(
+    val maxAttempts: Int? = null,
+    val baseBackoff: Duration? = null,
+    val maxBackoff: Duration? = null,
+) {
+    internal fun toJson(): Map<String, Any?> = buildMap {
+        maxAttempts?.let { put("maxAttempts", it) }
+        baseBackoff?.let { put("baseBackoffMs", it.toMillis()) }
+        maxBackoff?.let { put("maxBackoffMs", it.toMillis()) }
+    }
+}
+
+/**
+ * The settings of an [OffblocksClient]: the C ABI's JSON configuration
+ * (`offblocks_client_new`) with Kotlin names and types. Null keeps the library's default
+ * (written after each setting). `ConfigTest` checks every key against the library's own
+ * configuration type, so a setting is declared once, in Rust.
+ *
+ * **Holds secrets** ([apiSecret], [signingKeyPem]): [toString] redacts them.
+ */
+data class ClientConfig(
+    /** The API's base URL, e.g. `http://127.0.0.1:8080/v1`; or give [environment]. */
+    val baseUrl: String? = null,
+    /** `"sandbox"` (the default) or `"live"`; not with [baseUrl]. */
+    val environment: String? = null,
+    /** Required. */
+    val apiKey: String? = null,
+    /** Required. A secret. */
+    val apiSecret: String? = null,
+    /** The P-384 request-signing private key (SEC1 or PKCS#8 PEM). A secret. */
+    val signingKeyPem: String? = null,
+    /** Make a fresh signing key instead (register it with `client.auth.registerSigningKey()`). */
+    val generateSigningKey: Boolean = false,
+    /** The id of an already registered signing key. */
+    val keyId: String? = null,
+    /** Defaults to 10 s. */
+    val connectTimeout: Duration? = null,
+    /** Defaults to 30 s. */
+    val timeout: Duration? = null,
+    val retry: Retry? = null,
+    val userAgent: String? = null,
+    /** RFC 9421 covered components, e.g. `["@method", "@authority", "@path"]`. */
+    val coveredComponents: List<String>? = null,
+    /** `"sha-256"` (the default), `"sha-512"` or `"both"`. */
+    val digest: String? = null,
+    /** A correction to the local clock, in whole seconds. Defaults to 0. */
+    val clockSkew: Duration? = null,
+    /** Learn the server's time from `Date` headers. Defaults to true. */
+    val followServerClock: Boolean? = null,
+    /** Plain http to a non-loopback host. Defaults to false. */
+    val allowInsecureHttp: Boolean? = null,
+    /** The domain a customer challenge must name. Defaults to the API host. */
+    val challengeDomain: String? = null,
+    /** An `expires` this long after `created` in each signature (whole seconds). */
+    val signatureValidity: Duration? = null,
+    val signatureNonce: Boolean? = null,
+    /** Defaults to `"sig"`. */
+    val signatureLabel: String? = null,
+    /** Refresh the token when less than this remains (whole seconds). Defaults to 60 s. */
+    val tokenRefreshMargin: Duration? = null,
+) {
+    /** The configuration as the C ABI's JSON object (camelCase keys). */
+    fun toJson(): Map<String, Any?> = buildMap {
+        baseUrl?.let { put("baseUrl", it) }
+        environment?.let { put("environment", it) }
+        apiKey?.let { put("apiKey", it) }
+        apiSecret?.let { put("apiSecret", it) }
+        signingKeyPem?.let { put("signingKeyPem", it) }
+        if (generateSigningKey) put("generateSigningKey", true)
+        keyId?.let { put("keyId", it) }
+        connectTimeout?.let { put("connectTimeoutMs", it.toMillis()) }
+        timeout?.let { put("timeoutMs", it.toMillis()) }
+        retry?.let { put("retry", it.toJson()) }
+        userAgent?.let { put("userAgent", it) }
+        coveredComponents?.let { put("coveredComponents", it) }
+        digest?.let { put("digest", it) }
+        clockSkew?.let { put("clockSkewSecs", it.seconds) }
+        followServerClock?.let { put("followServerClock", it) }
+        allowInsecureHttp?.let { put("allowInsecureHttp", it) }
+        challengeDomain?.let { put("challengeDomain", it) }
+        signatureValidity?.let { put("signatureValiditySecs", it.seconds) }
+        signatureNonce?.let { put("signatureNonce", it) }
+        signatureLabel?.let { put("signatureLabel", it) }
+        tokenRefreshMargin?.let { put("tokenRefreshMarginSecs", it.seconds) }
+    }
+
+    override fun toString(): String =
+        "ClientConfig(baseUrl=$baseUrl, environment=$environment, apiKey=$apiKey, " +
+            "apiSecret=${apiSecret?.let { "[redacted]" }}, signingKeyPem=${signingKeyPem?.let { "[redacted]" }}, " +
+            "generateSigningKey=$generateSigningKey, keyId=$keyId, …)"
+
+    companion object {
+        /** The settings of the same variables as the Rust example: `OFFBLOCKS_BASE_URL`,
+         * `OFFBLOCKS_API_KEY`, `OFFBLOCKS_API_SECRET`, `OFFBLOCKS_KEY_ID`, and
+         * `OFFBLOCKS_SIGNING_KEY` (the path of a P-384 PEM; a fresh key when unset). */
+        @JvmStatic
+        fun fromEnvironment(env: Map<String, String> = System.getenv()): ClientConfig {
+            fun v(name: String) = env[name]?.trim()?.takeIf { it.isNotEmpty() }
+            val keyPath = v("OFFBLOCKS_SIGNING_KEY")
+            val pem = keyPath?.let {
+                try {
+                    java.io.File(it).readText()
+                } catch (e: java.io.IOException) {
+                    throw OffblocksException.Config("cannot read OFFBLOCKS_SIGNING_KEY $it: ${e.message}")
+                }
+            }
+            return ClientConfig(
+                baseUrl = v("OFFBLOCKS_BASE_URL"),
+                apiKey = v("OFFBLOCKS_API_KEY"),
+                apiSecret = v("OFFBLOCKS_API_SECRET"),
+                keyId = v("OFFBLOCKS_KEY_ID"),
+                signingKeyPem = pem,
+                generateSigningKey = pem == null,
+            )
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package xyz.offblocks
+
+/**
+ * The C ABI's `offblocks_result` codes (their numbers never change; AbiTest checks them
+ * against the header). A code this version does not know arrives as [OffblocksException.Other].
+ */
+enum class ResultCode(val value: Int) {
+    OK(0),
+    NULL_ARGUMENT(1),
+    INVALID_UTF8(2),
+    INVALID_JSON(3),
+    INVALID_INPUT(4),
+    CONFIG(5),
+    KEY(6),
+    SIGNING(7),
+    SIGNER(8),
+    SIWE(9),
+    CHALLENGE_REFUSED(10),
+    CHALLENGE_REJECTED(11),
+    TRANSPORT(12),
+    API(13),
+    CONFLICT(14),
+    DECODE(15),
+    TIMEOUT(16),
+    PANIC(17),
+    STATE(18);
+
+    companion object {
+        private val byValue = entries.associateBy { it.value }
+
+        /** The code numbered [value], or null for a number this version does not know. */
+        fun of(value: Int): ResultCode? = byValue[value]
+    }
+}
+
+/**
+ * A failure of the OffBlocks SDK. The subclass follows the C result code and, for HTTP
+ * failures, the status, so a `when` over it is exhaustive:
+ *
+ * ```
+ * try {
+ *     client.customers.get("no-such-id")
+ * } catch (e: OffblocksException.NotFound) {
+ *     println("${e.status} ${e.requestId} ${e.body}")
+ * }
+ * ```
+ *
+ * [message] is short, lowercase and never holds a secret. [rawCode] is the C result code
+ * (0 for failures raised on the Kotlin side), [status], [body] and [requestId] describe the
+ * HTTP response behind the failure when there was one, and [retryable] says whether the
+ * same call (with the same Idempotency-Key) may succeed if made again.
+ */
+sealed class OffblocksException(
+    message: String,
+    val rawCode: Int,
+    val detail: Detail = Detail.NONE,
+    cause: Throwable? = null,
+) : RuntimeException(message, cause) {
+
+    /** What the library said about a failure, besides its code and message. */
+    class Detail(
+        val status: Int? = null,
+        val requestId: String? = null,
+        val body: String? = null,
+        val retryable: Boolean = false,
+        val reissuedChallenge: String? = null,
+    ) {
+        companion object {
+            val NONE = Detail()
+        }
+    }
+
+    /** The C result code, or null for a code this version does not know (or 0). */
+    val code: ResultCode? get() = ResultCode.of(rawCode)
+    /** The HTTP status of the response behind the failure, or null. */
+    val status: Int? get() = detail.status
+    /** That response's `X-Request-Id`: quote it to OffBlocks support. */
+    val requestId: String? get() = detail.requestId
+    /** That response's body (text, usually JSON), or null. */
+    val body: String? get() = detail.body
+    /** Whether the same call (same Idempotency-Key) may succeed when made again. */
+    val retryable: Boolean get() = detail.retryable
+
+    override fun toString(): String {
+        val extra = listOfNotNull(
+            status?.let { "status $it" },
+            requestId?.let { "request id $it" },
+        )
+        val text = if (extra.isEmpty()) message else "$message (${extra.joinToString(", ")})"
+        return "${javaClass.name.substringAfterLast('.').replace('$', '.')}: $text"
+    }
+
+    /** An argument was malformed: a NUL character, bad UTF-8 or JSON, an empty id, bad
+     * hex, a bad CAIP id or address… */
+    class InvalidInput(message: String, rawCode: Int = 0, detail: Detail = Detail.NONE) :
+        OffblocksException(message, rawCode, detail)
+
+    /** Key material (a P-384 PEM, a wallet's secp256k1 key) could not be loaded. The
+     * message never repeats the key. */
+    class InvalidKey(message: String, rawCode: Int, detail: Detail) : OffblocksException(message, rawCode, detail)
+
+    /** A Sign-In with Ethereum (EIP-4361) message could not be parsed. */
+    class Siwe(message: String, rawCode: Int, detail: Detail) : OffblocksException(message, rawCode, detail)
+
+    /** The client configuration is invalid or contradictory, or a call needs a setting the
+     * client lacks (no signing key id yet). */
+    class Config(message: String, rawCode: Int = 0, detail: Detail = Detail.NONE) :
+        OffblocksException(message, rawCode, detail)
+
+    /** Producing a signature failed. */
+    class Signing(message: String, rawCode: Int, detail: Detail) : OffblocksException(message, rawCode, detail)
+
+    /** An external [Signer] failed or returned a signature that does not recover to its
+     * address. When the Kotlin signer threw, its exception is the [cause]. */
+    class Signer(message: String, rawCode: Int, detail: Detail, cause: Throwable? = null) :
+        OffblocksException(message, rawCode, detail, cause)
+
+    /** The SDK refused to sign a challenge (wrong address, chain or domain, or outside its
+     * validity window). Nothing was signed or sent. */
+    class ChallengeRefused(message: String, rawCode: Int, detail: Detail) :
+        OffblocksException(message, rawCode, detail)
+
+    /** The connection failed, timed out or dropped (see [retryable]). */
+    class Transport(message: String, rawCode: Int, detail: Detail) : OffblocksException(message, rawCode, detail)
+
+    /** The server answered with a non-2xx status: [status], [body] and [requestId] say
+     * what it answered. */
+    sealed class Api(message: String, rawCode: Int, detail: Detail) : OffblocksException(message, rawCode, detail) {
+        /** The `error` member of a JSON error body (`"not_found"`…), if any. */
+        val errorCode: String?
+            get() = body?.let { runCatching { xyz.offblocks.internal.Json.parse(it) }.getOrNull() }
+                ?.let { (it as? Map<*, *>)?.get("error") as? String }
+    }
+
+    /** 401: wrong credentials, or a token the server no longer accepts. */
+    class Authentication(message: String, rawCode: Int, detail: Detail) : Api(message, rawCode, detail)
+
+    /** 404: no such resource (or an endpoint the environment does not have). */
+    class NotFound(message: String, rawCode: Int, detail: Detail) : Api(message, rawCode, detail)
+
+    /** 409: the resource exists already, or is not in a state that allows the call. */
+    class Conflict(message: String, rawCode: Int, detail: Detail) : Api(message, rawCode, detail)
+
+    /** The server rejected a signed challenge; [reissuedChallenge] is the one it issued in
+     * its place (base64), when it could be fetched. */
+    class ChallengeRejected(message: String, rawCode: Int, detail: Detail) : Api(message, rawCode, detail) {
+        val reissuedChallenge: String? get() = detail.reissuedChallenge
+    }
+
+    /** Any other non-2xx answer (400, 422, 429, 5xx…). */
+    class Status(message: String, rawCode: Int, detail: Detail) : Api(message, rawCode, detail)
+
+    /** A response (or a webhook delivery) did not have the expected shape. */
+    class Decode(message: String, rawCode: Int = 0, detail: Detail = Detail.NONE, cause: Throwable? = null) :
+        OffblocksException(message, rawCode, detail, cause)
+
+    /** An operation that waits (onboarding) ran out of time. */
+    class Timeout(message: String, rawCode: Int, detail: Detail) : OffblocksException(message, rawCode, detail)
+
+    /** A resource reached a state the operation cannot continue from (a `rejected`
+     * customer, a `failed` or `closed` account). */
+    class State(message: String, rawCode: Int, detail: Detail) : OffblocksException(message, rawCode, detail)
+
+    /** A Kotlin callback (an onboarding progress callback) threw; its exception is the
+     * [cause]. The flow itself ran to its end: [onboarded] is its result when it succeeded. */
+    class Callback(message: String, cause: Throwable, val onboarded: Onboarded?) :
+        OffblocksException(message, 0, Detail.NONE, cause)
+
+    /** The library hit a bug (a caught panic). The handle is still usable; please report it. */
+    class Internal(message: String, rawCode: Int, detail: Detail) : OffblocksException(message, rawCode, detail)
+
+    /** A result code this version of the binding does not know (a newer library). */
+    class Other(message: String, rawCode: Int, detail: Detail) : OffblocksException(message, rawCode, detail)
+
+    /** The native library could not be loaded; the message lists every place tried. */
+    class LibraryNotLoaded(message: String, cause: Throwable? = null) : OffblocksException(message, 0, Detail.NONE, cause)
+
+    /** The native library was found but is not the version this binding was built for (or
+     * lacks functions it needs); the message names both versions and the path. */
+    class LibraryMismatch(message: String) : OffblocksException(message, 0)
+
+    companion object {
+        /** The exception for C result [rawCode] with the library's last-error [detail]. */
+        fun fromCode(rawCode: Int, message: String, detail: Detail): OffblocksException {
+            val text = message.ifEmpty { "offblocks call failed with code $rawCode" }
+            return when (ResultCode.of(rawCode)) {
+                ResultCode.NULL_ARGUMENT, ResultCode.INVALID_UTF8, ResultCode.INVALID_JSON,
+                ResultCode.INVALID_INPUT -> InvalidInput(text, rawCode, detail)
+                ResultCode.CONFIG -> Config(text, rawCode, detail)
+                ResultCode.KEY -> InvalidKey(text, rawCode, detail)
+                ResultCode.SIGNING -> Signing(text, rawCode, detail)
+                ResultCode.SIGNER -> Signer(text, rawCode, detail)
+                ResultCode.SIWE -> Siwe(text, rawCode, detail)
+                ResultCode.CHALLENGE_REFUSED -> ChallengeRefused(text, rawCode, detail)
+                ResultCode.CHALLENGE_REJECTED -> ChallengeRejected(text, rawCode, detail)
+                ResultCode.TRANSPORT -> Transport(text, rawCode, detail)
+                ResultCode.API -> when (detail.status) {
+                    401 -> Authentication(text, rawCode, detail)
+                    404 -> NotFound(text, rawCode, detail)
+                    409 -> Conflict(text, rawCode, detail)
+                    else -> Status(text, rawCode, detail)
+                }
+                ResultCode.CONFLICT -> Conflict(text, rawCode, detail)
+                ResultCode.DECODE -> Decode(text, rawCode, detail)
+                ResultCode.TIMEOUT -> Timeout(text, rawCode, detail)
+                ResultCode.PANIC -> Internal(text, rawCode, detail)
+                ResultCode.STATE -> State(text, rawCode, detail)
+                ResultCode.OK, null -> Other(text, rawCode, detail)
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package xyz.offblocks
+
+import com.sun.jna.Pointer
+import xyz.offblocks.internal.Ffi
+import xyz.offblocks.internal.Json
+import xyz.offblocks.internal.JsonObject
+import xyz.offblocks.internal.NativeHandle
+import xyz.offblocks.internal.ProgressFn
+import xyz.offblocks.internal.offblocks_client_free
+import xyz.offblocks.internal.offblocks_client_key_id
+import xyz.offblocks.internal.offblocks_client_new
+import xyz.offblocks.internal.offblocks_client_set_key_id
+import xyz.offblocks.internal.offblocks_dry_run
+import xyz.offblocks.internal.offblocks_onboard
+import java.time.Duration
+
+/**
+ * A client of the OffBlocks API: every call signed (RFC 9421, `ecdsa-p384-sha384`) with a
+ * `Content-Digest` (RFC 9530) and an `Idempotency-Key` that survives retries.
+ *
+ * Thread-safe: one client serves every thread (one connection pool, one token). Calls block
+ * (network I/O, retries, polling): on Android, call them from a background dispatcher,
+ * never the main thread. [close] waits for the calls in progress, then frees the native
+ * client; a client never closed is freed when garbage collected.
+ *
+ * ```
+ * OffblocksClient(ClientConfig(baseUrl = url, apiKey = key, apiSecret = secret,
+ *                              generateSigningKey = true)).use { client ->
+ *     client.auth.registerSigningKey()
+ *     Wallet.random().use { wallet ->
+ *         val done = client.onboard(OnboardingRequest("user-42"), wallet) { p -> println("${p.step} ${p.status}") }
+ *         println(done.account.status)   // active
+ *     }
+ * }
+ * ```
+ *
+ * @throws OffblocksException.Config for missing or contradictory settings.
+ * @throws OffblocksException.InvalidKey for a PEM that is not a P-384 private key.
+ */
+class OffblocksClient(config: ClientConfig) : AutoCloseable {
+    private val handle: NativeHandle
+
+    init {
+        val arg = Ffi.cString(Json.write(config.toJson()), "config")
+        try {
+            val pointer = try {
+                Ffi.handle("offblocks_client_new") { offblocks_client_new(arg, it) }
+            } catch (e: OffblocksException.InvalidInput) {
+                // Configuration that does not fit the library's JSON shape is a configuration error.
+                throw OffblocksException.Config(e.message ?: "invalid configuration", e.rawCode, e.detail)
+            }
+            handle = NativeHandle(this, pointer, "client", ::offblocks_client_free)
+        } finally {
+            arg.fill(0) // it held the secret and the key
+        }
+    }
+
+    /** `/customers`. */
+    val customers = Customers(this)
+    /** `/customers/{id}/accounts`, `/accounts`. */
+    val accounts = Accounts(this)
+    /** `/webhooks`. */
+    val webhooks = Webhooks(this)
+    /** `/auth`: tokens, credentials and the request-signing key. */
+    val auth = Auth(this)
+    /** Sandbox only: `/simulator`. */
+    val simulator = Simulator(this)
+
+    internal fun call(block: (Pointer) -> Int) = handle.use { h -> Ffi.call { block(h) } }
+
+    internal fun string(block: (Pointer, com.sun.jna.ptr.PointerByReference) -> Int): String =
+        handle.use { h -> Ffi.string { block(h, it) } }
+
+    /**
+     * Runs [block] with a native signer for [signer]; what a Kotlin signer threw comes back
+     * out of here (as [OffblocksException.Signer] with it as the cause).
+     */
+    internal fun <T> withSigner(signer: Signer, block: (client: Pointer, signer: Pointer) -> T): T {
+        val native = NativeSigner(signer)
+        try {
+            val result = try {
+                handle.use { h -> native.use { s -> block(h, s) } }
+            } catch (e: OffblocksException) {
+                native.rethrow(e)
+                throw e
+            }
+            native.rethrow(null)
+            return result
+        } finally {
+            native.close()
+        }
+    }
+
+    /** The id of the key the client signs with, or null before one is registered. Set it to
+     * use a key registered earlier (null forgets it). */
+    var keyId: String?
+        get() = handle.use { h -> Ffi.optString { offblocks_client_key_id(h, it) } }
+        set(value) {
+            val arg = Ffi.optCString(value, "key id")
+            call { offblocks_client_set_key_id(it, arg) }
+        }
+
+    /**
+     * Shows, without sending anything, exactly what a request would carry: its headers
+     * (signature, digest, token…) and the RFC 9421 signature base. [body] is JSON text;
+     * [token] the bearer token to show (by default the client's, fetched if needed).
+     * The result holds the token: treat it as a secret.
+     */
+    @JvmOverloads
+    fun dryRun(method: String, path: String, body: String? = null, idempotencyKey: String? = null, token: String? = null): DryRun {
+        val m = Ffi.cString(method, "method")
+        val p = Ffi.cString(path, "path")
+        val b = Ffi.optCString(body, "body")
+        val k = Ffi.optCString(idempotencyKey, "idempotency key")
+        val t = Ffi.optCString(token, "token")
+        return DryRun.from(JsonObject.parse(string { h, out -> offblocks_dry_run(h, m, p, b, k, t, out) }, "dry run"))
+    }
+
+    /**
+     * Runs the whole onboarding flow with [signer] as the customer's wallet: creates the
+     * customer (or picks it up if it exists), checks and signs its challenge, has the
+     * sandbox verify it, waits until it is `active`, opens the account (or picks up an open
+     * one), signs its challenge, and waits until the account is `active`. Every step is
+     * resumable: calling again with the same request and signer after a crash continues
+     * where the flow stopped, creating nothing twice.
+     *
+     * [progress] is called after each step, on this thread. If it throws, it is not called
+     * again and the flow runs to its end; then the call throws [OffblocksException.Callback]
+     * (the exception as cause, the flow's result in `onboarded`), or, when the flow itself
+     * failed, the flow's exception with the callback's as suppressed.
+     *
+     * @throws OffblocksException.Signer when the signer fails (a Kotlin signer's exception as cause).
+     * @throws OffblocksException.Timeout when statuses do not change in time.
+     * @throws OffblocksException.State for a rejected customer, a failed or closed account.
+     */
+    @JvmOverloads
+    fun onboard(request: OnboardingRequest, signer: Signer, progress: ((Progress) -> Unit)? = null): Onboarded {
+        val requestArg = Ffi.cString(Json.write(request.toJson()), "request")
+        var progressError: Throwable? = null
+        val callback: ProgressFn? = progress?.let { report ->
+            ProgressFn { _, step, status, elapsedMs, message ->
+                // Called by the library on this thread: nothing may unwind into C.
+                if (progressError == null) {
+                    try {
+                        report(
+                            Progress(
+                                Ffi.borrowed(step).orEmpty(), Ffi.borrowed(status).orEmpty(),
+                                Duration.ofMillis(elapsedMs), Ffi.borrowed(message).orEmpty(),
+                            ),
+                        )
+                    } catch (t: Throwable) {
+                        progressError = t
+                    }
+                }
+            }
+        }
+        val outcome = runCatching {
+            withSigner(signer) { h, s -> Ffi.string { offblocks_onboard(h, requestArg, s, callback, null, it) } }
+        }
+        // (`callback` is an argument of the native call, so the JVM keeps it alive during it.)
+        val failure = progressError ?: return Onboarded.from(JsonObject.parse(outcome.getOrThrow(), "onboarded"))
+        if (failure is Error) throw failure
+        // The flow's own failure wins; the callback's exception rides along as suppressed.
+        outcome.exceptionOrNull()?.let { it.addSuppressed(failure); throw it }
+        val onboarded = Onboarded.from(JsonObject.parse(outcome.getOrThrow(), "onboarded"))
+        throw OffblocksException.Callback(
+            "the progress callback threw ${failure.javaClass.simpleName}: ${failure.message}", failure, onboarded,
+        )
+    }
+
+    /** As [onboard], for the customer [externalId] on CAIP-2 [chain] with the defaults of
+     * [OnboardingRequest]. */
+    fun onboard(externalId: String, signer: Signer, chain: String = "eip155:300", progress: ((Progress) -> Unit)? = null): Onboarded =
+        onboard(OnboardingRequest(externalId, chain), signer, progress)
+
+    /** Releases the client, after the calls in progress on other threads return. Calls made
+     * after it throw [IllegalStateException]. Closing twice is harmless. */
+    override fun close() = handle.close()
+
+    val isClosed: Boolean get() = handle.isClosed
+
+    override fun toString(): String = "OffblocksClient(${if (isClosed) "closed" else "open"})"
+}
