@@ -65,6 +65,15 @@ data class ClientConfig(
     val signatureLabel: String? = null,
     /** Refresh the token when less than this remains (whole seconds). Defaults to 60 s. */
     val tokenRefreshMargin: Duration? = null,
+    /** The largest clock correction taken from the server's `Date` (whole seconds).
+     * Defaults to 10 minutes; beyond it the client keeps its own clock. */
+    val maxClockCorrection: Duration? = null,
+    /** How long one call may take in all: attempts, waits, token fetch, re-sign.
+     * Defaults to 90 s. */
+    val callDeadline: Duration? = null,
+    /** `"recognized"` (the default: sign only a secp256k1 public key in PEM or a UUID as
+     * an account challenge) or `"any"` (sign any bytes). */
+    val accountChallengePolicy: String? = null,
 ) {
     /** The configuration as the C ABI's JSON object (camelCase keys). */
     fun toJson(): Map<String, Any?> = buildMap {
@@ -89,6 +98,9 @@ data class ClientConfig(
         signatureNonce?.let { put("signatureNonce", it) }
         signatureLabel?.let { put("signatureLabel", it) }
         tokenRefreshMargin?.let { put("tokenRefreshMarginSecs", it.seconds) }
+        maxClockCorrection?.let { put("maxClockCorrectionSecs", it.seconds) }
+        callDeadline?.let { put("callDeadlineMs", it.toMillis()) }
+        accountChallengePolicy?.let { put("accountChallengePolicy", it) }
     }
 
     override fun toString(): String =

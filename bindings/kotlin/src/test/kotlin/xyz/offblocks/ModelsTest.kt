@@ -89,6 +89,7 @@ class ModelsTest {
             retry = Retry(1, Duration.ofMillis(1), Duration.ofMillis(1)), userAgent = "a", coveredComponents = listOf("@method"),
             digest = "sha-256", clockSkew = Duration.ZERO, followServerClock = true, allowInsecureHttp = false, challengeDomain = "d",
             signatureValidity = Duration.ofSeconds(1), signatureNonce = true, signatureLabel = "sig", tokenRefreshMargin = Duration.ofSeconds(1),
+            maxClockCorrection = Duration.ofSeconds(60), callDeadline = Duration.ofSeconds(5), accountChallengePolicy = "any",
         ).toJson()
         assertEquals(fields("ClientConfig"), full.keys)
         @Suppress("UNCHECKED_CAST")
