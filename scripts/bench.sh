@@ -5,12 +5,14 @@
 #
 # 1. builds the library and the emulator (release), starts `offblocks-sandbox` on a free
 #    loopback port (default settings; every flow polls without sleeping);
-# 2. Rust: `cargo bench` signing (prepare vs bare p384 sign), throughput (SDK vs bare
-#    ureq + one sign, requests/s) and onboarding latency;
+# 2. Rust: `cargo bench` signing (prepare vs bare p384 sign), the first sign of fresh
+#    processes (the curves' base-point tables are built once per process), throughput
+#    (SDK vs bare ureq + one sign, requests/s) and onboarding latency;
 # 3. C: bindings/c/bench_onboarding.c through the shared library;
 # 4. Python: the package's onboarding against the same flow in pure Python
 #    (bindings/python/bench/run.sh: requests, cryptography, http-message-signatures,
-#    eth-account);
+#    eth-account), then OpenSSL's P-384 sign (`cryptography`) against the package's
+#    prepared signed request, interleaved in one Python process;
 # 5. the stripped shared library's size and the normal dependency tree's crate count.
 # Results: target/bench/results.jsonl (one JSON object per figure) and the printed table.
 set -euo pipefail
@@ -42,6 +44,8 @@ echo "emulator at $OFFBLOCKS_BASE_URL"
 
 step "Rust: preparing a signed request vs a bare p384 sign"
 cargo bench --locked --bench signing
+step "Rust: the first sign in fresh processes"
+cargo bench --locked --bench first_sign
 step "Rust: signed requests per second, SDK vs bare ureq + one sign"
 cargo bench --locked --bench throughput
 step "Rust: onboarding latency"
@@ -56,6 +60,8 @@ step "Python: the package vs the same flow in pure Python"
 # `--mode reused`: like the Rust and C figures, the onboarding alone on a client whose
 # token and signing key are already in place.
 bash bindings/python/bench/run.sh --runs "$RUNS" --mode reused --json "$OUT/python.json"
+step "Python: OpenSSL's P-384 sign vs the package's prepared signed request"
+bindings/python/.venv/bin/python bindings/python/bench/openssl_sign.py --json "$OFFBLOCKS_BENCH_JSON"
 
 step "size and dependencies"
 cp "$TARGET/release/liboffblocks.so" "$OUT/liboffblocks.so"

@@ -93,7 +93,7 @@ impl Address {
     /// The address of a secp256k1 public key: the last 20 bytes of the Keccak-256 of
     /// its uncompressed point without the `0x04` tag.
     pub(crate) fn from_verifying_key(key: &k256::ecdsa::VerifyingKey) -> Address {
-        let point = key.to_encoded_point(false);
+        let point = key.to_sec1_point(false);
         let hash = keccak256(&point.as_bytes()[1..]);
         let mut bytes = [0u8; 20];
         bytes.copy_from_slice(&hash[12..]);

@@ -95,14 +95,11 @@ impl Wallet {
     /// # Errors
     ///
     /// [`Error::Signing`] in the (practically impossible) case the signature cannot
-    /// be made or expressed with `v` 27/28.
+    /// be expressed with `v` 27/28.
     pub fn sign_personal(&self, message: &[u8]) -> Result<PersonalSignature> {
         // k256 signs with RFC 6979 nonces and normalizes `s` to the low half,
         // flipping the recovery id to match.
-        let (sig, recid) = self
-            .key
-            .sign_prehash_recoverable(&eip191_hash(message))
-            .map_err(|_| Error::Signing("secp256k1 signing failed".into()))?;
+        let (sig, recid) = self.key.sign_prehash_recoverable(&eip191_hash(message));
         PersonalSignature::from_parts(&sig, recid)
     }
 

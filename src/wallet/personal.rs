@@ -7,6 +7,7 @@ use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine as _;
 use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
+use k256::elliptic_curve::scalar::IsHigh as _;
 
 use crate::wallet::address::{decode_hex, encode_hex, keccak256};
 use crate::wallet::Address;
@@ -156,13 +157,10 @@ impl PersonalSignature {
         let mut is_y_odd = self.0[64] == 28;
         // k256 verifies only low-s signatures; (r, n - s) with the other parity is the
         // same signature as far as `ecrecover` is concerned.
-        let sig = match sig.normalize_s() {
-            Some(low) => {
-                is_y_odd = !is_y_odd;
-                low
-            }
-            None => sig,
-        };
+        if bool::from(sig.s().is_high()) {
+            is_y_odd = !is_y_odd;
+        }
+        let sig = sig.normalize_s();
         let recid = RecoveryId::new(is_y_odd, false);
         let key = VerifyingKey::recover_from_prehash(hash, &sig, recid).map_err(|_| bad())?;
         Ok(Address::from_verifying_key(&key))

@@ -3,6 +3,7 @@
 use super::{keccak256, unhex};
 use base64::Engine as _;
 use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
+use k256::elliptic_curve::scalar::IsHigh as _;
 
 /// keccak256(`"\x19Ethereum Signed Message:\n" + decimal length + message`).
 pub(crate) fn personal_sign_hash(message: &[u8]) -> [u8; 32] {
@@ -51,8 +52,8 @@ pub(crate) fn recover_personal_sign(
     let mut sig = Signature::from_slice(&signature[..64])
         .map_err(|_| "signature r or s is out of range".to_string())?;
     let mut recovery = v - 27;
-    if let Some(normalized) = sig.normalize_s() {
-        sig = normalized;
+    if bool::from(sig.s().is_high()) {
+        sig = sig.normalize_s();
         recovery ^= 1;
     }
     let recovery_id = RecoveryId::from_byte(recovery).ok_or("bad recovery id")?;
@@ -64,7 +65,7 @@ pub(crate) fn recover_personal_sign(
 /// The Ethereum address of a public key: the last 20 bytes of keccak256 of the
 /// uncompressed point without its `0x04` prefix.
 pub(crate) fn address_of(key: &VerifyingKey) -> [u8; 20] {
-    let point = key.to_encoded_point(false);
+    let point = key.to_sec1_point(false);
     let hash = keccak256(&point.as_bytes()[1..]);
     let mut address = [0u8; 20];
     address.copy_from_slice(&hash[12..]);
@@ -107,9 +108,7 @@ mod tests {
             other_address
         );
         // Signing the same message ourselves (RFC 6979) recovers the same address.
-        let (sig, recid) = key
-            .sign_prehash_recoverable(&personal_sign_hash("I♥SF".as_bytes()))
-            .unwrap();
+        let (sig, recid) = key.sign_prehash_recoverable(&personal_sign_hash("I♥SF".as_bytes()));
         let mut ours = [0u8; 65];
         ours[..64].copy_from_slice(&sig.to_bytes());
         ours[64] = 27 + recid.to_byte();

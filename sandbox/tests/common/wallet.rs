@@ -18,7 +18,7 @@ impl Wallet {
     }
 
     pub fn address_bytes(&self) -> [u8; 20] {
-        let point = self.key.verifying_key().to_encoded_point(false);
+        let point = self.key.verifying_key().to_sec1_point(false);
         let hash = Keccak256::digest(&point.as_bytes()[1..]);
         hash[12..].try_into().unwrap()
     }
@@ -52,7 +52,7 @@ impl Wallet {
         let mut data = format!("\x19Ethereum Signed Message:\n{}", message.len()).into_bytes();
         data.extend_from_slice(message);
         let hash = Keccak256::digest(&data);
-        let (sig, recid) = self.key.sign_prehash_recoverable(&hash).unwrap();
+        let (sig, recid) = self.key.sign_prehash_recoverable(&hash);
         let mut out = [0u8; 65];
         out[..64].copy_from_slice(&sig.to_bytes());
         out[64] = 27 + recid.to_byte();
