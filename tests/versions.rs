@@ -9,7 +9,8 @@
 //!   package from the source tree (`setup.py` writes the crate's version into every built
 //!   package and passes it to setuptools, so installs and wheels never disagree; the
 //!   wheel's name and `offblocks.__version__` are checked by scripts/test-wheel.sh);
-//! - `bindings/python/pyproject.toml`, which must leave the version to setup.py.
+//! - `bindings/python/pyproject.toml`, which must leave the version to setup.py;
+//! - `bindings/kotlin/pom.xml`, the Kotlin package's `<version>`.
 //!
 //! The `Version:` of the installed pkg-config file is written by scripts/install.sh from
 //! Cargo.toml and checked by scripts/test-install.sh.
@@ -109,4 +110,21 @@ fn python_package_has_the_version() {
         setup.contains("setup(version=VERSION,"),
         "setup.py passes the crate's version"
     );
+}
+
+#[test]
+fn kotlin_package_has_the_version() {
+    // The project's own <version>, the first after its <artifactId> (dependencies come
+    // later and take theirs from properties).
+    let pom = read("bindings/kotlin/pom.xml");
+    let own = pom
+        .split_once("<artifactId>offblocks-kotlin</artifactId>")
+        .map(|(_, rest)| rest)
+        .expect("the Kotlin package's artifactId");
+    let version = own
+        .split_once("<version>")
+        .and_then(|(_, rest)| rest.split_once("</version>"))
+        .map(|(v, _)| v.trim())
+        .expect("a <version> after the artifactId");
+    assert_eq!(version, VERSION, "bindings/kotlin/pom.xml");
 }
