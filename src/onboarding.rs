@@ -22,7 +22,7 @@ use crate::models::{Account, AccountStatus, Customer, CustomerStatus, NewAccount
 use crate::wallet::{AccountId, ChainId, Refusal, Signer};
 
 /// The shortest pause between two polls, whatever the request says.
-pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(50);
+pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(10);
 
 /// What to onboard.
 #[derive(Debug, Clone, PartialEq, Eq)]
