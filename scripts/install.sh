@@ -65,7 +65,9 @@ native_static_libs() {
         return
     fi
     local log="$cache.log" libs
-    if ! cargo rustc --release --locked -p offblocks --lib --crate-type staticlib \
+    # The list is the same in every profile (std's needs and the crates' links), so ask
+    # the dev profile: no fat-LTO relink of the release library just to read it.
+    if ! cargo rustc --locked -p offblocks --lib --crate-type staticlib \
         -- --print native-static-libs >"$log" 2>&1; then
         cat "$log" >&2
         return 1
