@@ -5,15 +5,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The C checks use valgrind and clang (module map) when present: install them if we can.
+# What the checks below use, installed from Debian when missing: valgrind and clang (C
+# checks), pkg-config (the C install check), curl and openssl (the verifier's runs), a JDK
+# and Maven (Kotlin).
 missing=()
 command -v valgrind >/dev/null || missing+=(valgrind)
 command -v clang >/dev/null || missing+=(clang)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+command -v curl >/dev/null || missing+=(curl)
+command -v openssl >/dev/null || missing+=(openssl)
+command -v javac >/dev/null || missing+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null || missing+=(maven)
 if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null; then
   echo "== installing ${missing[*]} (apt)"
   SUDO=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null && SUDO="sudo"
   { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"; } \
-    || echo "warning: could not install ${missing[*]}; the C checks that need them are skipped"
+    || echo "warning: could not install ${missing[*]}; the checks that need them are skipped or fail"
 fi
 
 echo "== Rust: format, lints, tests"

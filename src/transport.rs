@@ -129,6 +129,16 @@ pub(crate) fn decode_list<T: DeserializeOwned>(body: &[u8]) -> Result<Vec<T>> {
 impl Client {
     /// Builds the exact request for one attempt: fresh `created`, same body and key.
     pub(crate) fn prepare_call(&self, call: &Call, token: Option<&str>) -> Result<PreparedRequest> {
+        self.prepare_attempt(call, token)
+            .map(|(prepared, _)| prepared)
+    }
+
+    /// [`Client::prepare_call`], with the signature's `created` when it is signed.
+    fn prepare_attempt(
+        &self,
+        call: &Call,
+        token: Option<&str>,
+    ) -> Result<(PreparedRequest, Option<i64>)> {
         let cfg = self.config();
         let input = RequestInput {
             method: call.method,
@@ -148,7 +158,7 @@ impl Client {
             })?),
         };
         let Some(key_id) = key_id else {
-            return prepare(&input, None);
+            return Ok((prepare(&input, None)?, None));
         };
         let created = self.now_unix();
         let params = SignatureParams {
@@ -168,7 +178,7 @@ impl Client {
             components: &cfg.components,
             params: &params,
         };
-        prepare(&input, Some(&signer))
+        Ok((prepare(&input, Some(&signer))?, Some(created)))
     }
 
     /// Performs a call with token refresh and retries; non-2xx becomes an error. The
@@ -189,22 +199,19 @@ impl Client {
                 _ => Some(self.token_by(deadline)?),
             };
             let offset_used = self.clock().offset_ms();
-            let prepared = self.prepare_call(call, token.as_ref().map(|t| t.expose()))?;
-            let created = signature_created(&prepared);
+            let (prepared, created) =
+                self.prepare_attempt(call, token.as_ref().map(|t| t.expose()))?;
             let sent = local_ms();
             let outcome = self.send_once(&prepared, call.body.as_deref(), deadline);
             let recv = local_ms();
+            let date = outcome.as_ref().ok().and_then(|r| r.server_time);
+            let seen = date.map(|d| self.clock().observe(d, sent, recv));
             let (error, retry_after) = match outcome {
                 Ok(resp) if (200..300).contains(&resp.status) => {
-                    if let Some(date) = resp.server_time {
-                        self.clock().observe(date, sent, recv);
-                    }
-                    return Ok(Response { body: resp.body });
+                    return Ok(Response { body: resp.body })
                 }
                 Ok(resp) => {
-                    let date = resp.server_time;
                     let mut api = api_error(resp);
-                    let seen = date.map(|d| self.clock().observe(d, sent, recv));
                     if let (Some(created), Some(date), false) = (created, date, reclocked) {
                         if matches!(api.status, 400 | 401)
                             && self.should_resign(created, offset_used, date, (sent, recv))
@@ -364,16 +371,6 @@ fn run(
         .timeout_global(Some(timeout))
         .build();
     agent.run(request)
-}
-
-/// The `created` parameter of a prepared request's signature, if it is signed.
-fn signature_created(prepared: &PreparedRequest) -> Option<i64> {
-    let input = prepared.header("signature-input")?;
-    let digits = input.split(";created=").nth(1)?;
-    let end = digits
-        .find(|c: char| !c.is_ascii_digit() && c != '-')
-        .unwrap_or(digits.len());
-    digits[..end].parse().ok()
 }
 
 /// Says why the server may have refused: its clock is far from ours, beyond the bound.

@@ -142,7 +142,7 @@ impl Server {
                     body,
                 } => {
                     if !headers.iter().any(|(n, _)| *n == "date") {
-                        headers.push(("date", http_date(self.date())));
+                        headers.push(("date", offblocks_sandbox::http_date(self.date())));
                     }
                     let mut out = format!("HTTP/1.1 {status} Whatever\r\n");
                     for (n, v) in headers {
@@ -162,33 +162,6 @@ impl Server {
             }
         }
     }
-}
-
-/// An IMF-fixdate (RFC 9110 §5.6.7), written here rather than borrowed from the SDK.
-fn http_date(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    // Civil from days (proleptic Gregorian), after Howard Hinnant's public algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
-    let months = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    format!(
-        "{weekday}, {day:02} {} {year} {:02}:{:02}:{:02} GMT",
-        months[(month - 1) as usize],
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
 }
 
 fn created_of(seen: &Seen) -> Option<i64> {
@@ -258,11 +231,11 @@ fn new_customer(external_id: &str) -> NewCustomer {
 /// Creates customers on a zero-tolerance server whose clock is `ahead_ms` behind ours.
 fn calls_with_client_ahead(ahead_ms: i64) {
     let server = Server::start(zero_tolerance(|seen, _| {
-        json(
-            201,
-            customer_json("c1", "e1", &format!("eip155:300:{OWNER}"), "initiating"),
+        let owner = format!("eip155:300:{OWNER}");
+        fully_signed(
+            seen,
+            json(201, customer_json("c1", "e1", &owner, "initiating")),
         )
-        .with_request_check(seen)
     }));
     server.skew_ms.store(-ahead_ms, Ordering::Relaxed);
     let key = SigningKey::generate().unwrap();
@@ -285,26 +258,20 @@ fn calls_with_client_ahead(ahead_ms: i64) {
     }
 }
 
-trait Checked {
-    fn with_request_check(self, seen: &Seen) -> Reply;
-}
-
-impl Checked for Reply {
-    /// Refuses a signed request without the headers every signed call must carry.
-    fn with_request_check(self, seen: &Seen) -> Reply {
-        let complete = [
-            "signature",
-            "signature-input",
-            "authorization",
-            "idempotency-key",
-        ]
-        .iter()
-        .all(|h| seen.header(h).is_some());
-        if complete {
-            self
-        } else {
-            text(400, "missing signature headers")
-        }
+/// `reply`, or a refusal when a signed request lacks a header every signed call carries.
+fn fully_signed(seen: &Seen, reply: Reply) -> Reply {
+    let complete = [
+        "signature",
+        "signature-input",
+        "authorization",
+        "idempotency-key",
+    ]
+    .iter()
+    .all(|h| seen.header(h).is_some());
+    if complete {
+        reply
+    } else {
+        text(400, "missing signature headers")
     }
 }
 

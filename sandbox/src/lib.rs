@@ -80,3 +80,4 @@ pub use config::{RefusalStyle, SandboxConfig};
 pub use fault::{FaultKind, FaultRule};
 pub use log::LoggedRequest;
 pub use sandbox::Sandbox;
+pub use timefmt::http_date;

@@ -48,8 +48,9 @@ pub(crate) fn rfc3339_secs(secs: i64) -> String {
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
 }
 
-/// `Sun, 06 Nov 1994 08:49:37 GMT` (RFC 9110 §5.6.7).
-pub(crate) fn http_date(secs: i64) -> String {
+/// `Sun, 06 Nov 1994 08:49:37 GMT` (RFC 9110 §5.6.7), as the emulator writes `Date`; the
+/// SDK's hostile-server tests script their servers' dates with it too.
+pub fn http_date(secs: i64) -> String {
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
