@@ -17,8 +17,9 @@ impl Customers<'_> {
     /// current one. Before signing, the guard checks that the message names the signer's
     /// address and the customer's chain, the configured domain (the API host by default),
     /// and that it is within its validity window by this machine's clock; a challenge
-    /// expired or issued in the future is fetched again once. The bytes signed are the decoded challenge exactly as received; the
-    /// `signature` field is base64 of the `0x`-hex text, as OffBlocks documents.
+    /// expired or issued in the future is fetched again once. The bytes signed are the
+    /// decoded challenge exactly as received; the `signature` field is base64 of the
+    /// `0x`-hex text, as OffBlocks documents.
     ///
     /// # Errors
     /// [`Error::ChallengeRefused`] when the guard refuses (nothing is sent);
