@@ -10,11 +10,14 @@
 //! (the key is registered when absent), `OFFBLOCKS_WALLET_KEY` (hex secp256k1; random
 //! when absent), `OFFBLOCKS_CHAIN` (CAIP-2, default `eip155:300`),
 //! `OFFBLOCKS_SIMULATE_VERIFY` (default on; `0`/`false`/`off` to skip).
+//!
+//! `--observe` also prints every HTTP attempt (method, path, status, time, request id,
+//! Idempotency-Key): `cargo run --release --example onboarding -- --observe`.
 
 use std::process::ExitCode;
 
 use offblocks::wallet::{ChainId, Wallet};
-use offblocks::{Client, OnboardingRequest, Progress, SigningKey};
+use offblocks::{Attempt, Client, OnboardingRequest, Progress, SigningKey};
 use offblocks_sandbox::{Sandbox, SandboxConfig};
 
 fn env(name: &str) -> Option<String> {
@@ -62,8 +65,12 @@ fn run() -> Result<(), String> {
             builder
         }
     };
+    let builder = match std::env::args().any(|a| a == "--observe") {
+        true => builder.observer(print_attempt),
+        false => builder,
+    };
     let client = builder.build().map_err(|e| e.to_string())?;
-    println!("api: {}", client.config().base_url().as_str());
+    println!("api: {}", client.base_url().as_str());
     if client.key_id().is_none() {
         let id = client
             .auth()
@@ -108,4 +115,23 @@ fn run() -> Result<(), String> {
         done.account.chain_id.as_deref().unwrap_or("-")
     );
     Ok(())
+}
+
+/// One line per HTTP attempt, for `--observe`.
+fn print_attempt(a: &Attempt) {
+    let outcome = match (a.status, &a.error) {
+        (Some(status), _) => status.to_string(),
+        (None, Some(error)) => format!("failed: {error}"),
+        (None, None) => "-".into(),
+    };
+    println!(
+        "    {:<6} {:<48} #{} {:<4} {:>6.1} ms  request-id {}  idempotency-key {}",
+        a.method,
+        a.path,
+        a.attempt,
+        outcome,
+        a.duration.as_secs_f64() * 1000.0,
+        a.request_id.as_deref().unwrap_or("-"),
+        a.idempotency_key.as_deref().unwrap_or("-"),
+    );
 }

@@ -157,6 +157,11 @@ typedef enum {
      * customer, a `failed` or `closed` account).
      */
     OFFBLOCKS_STATE = 18,
+    /**
+     * The caller stopped the operation: an `offblocks_progress_fn` returned non-zero.
+     * What was done stays done; running it again resumes, creating nothing twice.
+     */
+    OFFBLOCKS_CANCELLED = 19,
 } offblocks_result;
 
 /**
@@ -231,13 +236,19 @@ typedef int32_t (*offblocks_sign_fn)(void *user_data,
  * `verify_customer`, `wait_customer`, `create_account`, `sign_account_challenge`,
  * `wait_account`, `done`), `status` the resource's status after it, `elapsed_ms` the
  * time since the flow started, `message` a short description. The strings are valid
- * only during the call; `user_data` is the pointer given to `offblocks_onboard`.
+ * only during the call; `user_data` is the pointer given to `offblocks_onboard`. It is
+ * also called at each poll while the flow waits (`wait_customer`, `wait_account`, with
+ * the status seen).
+ *
+ * Return 0 to go on. Any other value stops the flow there: `offblocks_onboard` returns
+ * `OFFBLOCKS_CANCELLED`, and calling it again later with the same request and signer
+ * resumes, creating nothing twice (a screen the user left, a job being shut down).
  */
-typedef void (*offblocks_progress_fn)(void *user_data,
-                                      const char *step,
-                                      const char *status,
-                                      uint64_t elapsed_ms,
-                                      const char *message);
+typedef int32_t (*offblocks_progress_fn)(void *user_data,
+                                         const char *step,
+                                         const char *status,
+                                         uint64_t elapsed_ms,
+                                         const char *message);
 
 #ifdef __cplusplus
 extern "C" {
@@ -322,36 +333,50 @@ const char *offblocks_version(void);
  * The configuration is JSON, not a C struct, so that it can grow without breaking the
  * ABI (no struct layout, no versioned struct sizes) and so that the very same string
  * works from C, Python, Swift or Kotlin. Unknown fields are refused, so a typo fails
- * loudly instead of being ignored. Fields (all optional unless noted):
+ * loudly instead of being ignored.
  *
- * - `baseUrl` (e.g. `"http://127.0.0.1:8080/v1"`) or `environment` (`"live"` or
- *   `"sandbox"`, the default); not both;
- * - `apiKey`, `apiSecret`: required;
- * - `signingKeyPem` (a P-384 private key, SEC1 or PKCS#8 PEM) or
- *   `"generateSigningKey": true`: one is required;
- * - `keyId`: the id of an already registered signing key (else call
- *   `offblocks_signing_key_register`);
- * - `connectTimeoutMs` (10000), `timeoutMs` (30000);
- * - `retry`: `{"maxAttempts": 4, "baseBackoffMs": 200, "maxBackoffMs": 5000}`;
- * - `userAgent`, `coveredComponents` (e.g. `["@method", "@authority", "@path"]`),
- *   `digest` (`"sha-256"`, `"sha-512"` or `"both"`), `clockSkewSecs` (0),
- *   `followServerClock` (true: learn the server's time from `Date` headers),
- *   `allowInsecureHttp` (false: plain http only to loopback), `challengeDomain` (the
- *   API host), `signatureValiditySecs`, `signatureNonce`, `signatureLabel` (`"sig"`),
- *   `tokenRefreshMarginSecs` (60);
- * - `maxClockCorrectionSecs` (600): the largest clock correction taken from the
- *   server's `Date`; `callDeadlineMs` (90000): how long one call may take in all,
- *   retries and waits included; `accountChallengePolicy` (`"recognized"`: sign only a
- *   secp256k1 public key in PEM or a UUID; `"any"`: sign any bytes).
+ * Who the client is: `apiKey` and `apiSecret` (required), and the P-384 signing key,
+ * `signingKeyPem` (SEC1 or PKCS#8 PEM) or `"generateSigningKey": true` (one is
+ * required).
  *
- * Returns `OFFBLOCKS_INVALID_JSON` for text that is not such an object,
- * `OFFBLOCKS_CONFIG` for missing or contradictory settings, `OFFBLOCKS_KEY` for a bad
+ * Every other field is a setting, all optional: `offblocks_config_defaults` lists each
+ * with its default. `baseUrl` (e.g. `"http://127.0.0.1:8080/v1"`) or `environment`
+ * (`"live"`, `"sandbox"`), not both; `keyId` (an already registered signing key, else
+ * call `offblocks_signing_key_register`); `connectTimeoutMs`, `timeoutMs`,
+ * `callDeadlineMs` (one call in all, retries and waits included); `retry`
+ * (`{"maxAttempts", "baseBackoffMs", "maxBackoffMs"}`); `userAgent`; `proxy`
+ * (`"http://[user:password@]host:port"`, HTTPS tunnelled with CONNECT) or
+ * `"proxyFromEnv": true` (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`…; the environment is
+ * not read otherwise); `coveredComponents` (e.g. `["@method", "@authority",
+ * "@path"]`); `digest` (`"sha-256"`, `"sha-512"` or `"both"`); `signatureValiditySecs`,
+ * `signatureNonce`, `signatureLabel`; `clockSkewSecs`, `followServerClock`,
+ * `maxClockCorrectionSecs` (the largest correction taken from the server's `Date`);
+ * `tokenRefreshMarginSecs`; `allowInsecureHttp` (plain http to a non-loopback host);
+ * `challengeDomain` (the domain a customer challenge must name; the API host by
+ * default); `accountChallengePolicy` (`"recognized"`: sign only a secp256k1 public key
+ * in PEM or a UUID; `"any"`: sign any bytes).
+ *
+ * Returns `OFFBLOCKS_INVALID_JSON` for text that is not such an object (unknown field,
+ * wrong type), `OFFBLOCKS_CONFIG` for missing, contradictory or unknown setting values, `OFFBLOCKS_KEY` for a bad
  * PEM. Error messages never contain the secret or the key.
  *
  * # Safety
  * `config_json` is NULL or a NUL-terminated string; `out_client` is NULL or writable.
  */
-offblocks_result offblocks_client_new(const char *config_json, offblocks_client **out_client);
+offblocks_result offblocks_client_new(const char *config_json,
+                                      offblocks_client **out_client);
+
+/**
+ * Stores in `*out_json` every setting of the JSON configuration of
+ * `offblocks_client_new` with its default value (`null` where there is none), e.g.
+ * `{"environment": "sandbox", "timeoutMs": 30000, …}`. The identity fields (`apiKey`,
+ * `apiSecret`, `signingKeyPem`, `generateSigningKey`) and `baseUrl` (another name for
+ * a custom `environment`) are not listed. Free the string with `offblocks_string_free`.
+ *
+ * # Safety
+ * `out_json` is NULL or writable.
+ */
+offblocks_result offblocks_config_defaults(char **out_json);
 
 /**
  * Releases a client. `offblocks_client_free(NULL)` does nothing.
@@ -965,7 +990,8 @@ void offblocks_signer_free(offblocks_signer *signer);
  *
  * Every step is resumable: after a crash, calling again with the same request and
  * signer continues where the flow stopped, creating nothing twice. `progress` (may be
- * NULL) is called after each step with `user_data`. Blocks until done:
+ * NULL) is called after each step with `user_data`, and may stop the flow
+ * (`OFFBLOCKS_CANCELLED`). Blocks until done:
  * `OFFBLOCKS_TIMEOUT` when statuses do not change in time, `OFFBLOCKS_STATE` for a
  * rejected customer or failed account, `OFFBLOCKS_SIGNER` when the signer fails.
  *

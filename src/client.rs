@@ -1,16 +1,18 @@
 //! [`Client`]: one shared handle on the OffBlocks API.
 
 use std::fmt;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
+use std::time::Instant;
 
 use crate::api::{Accounts, Auth, Customers, Simulator, Webhooks};
-use crate::auth::{Credentials, TokenCache};
 use crate::builder::ClientBuilder;
-use crate::clock::ServerClock;
-use crate::config::{Config, Secret};
+use crate::config::{BaseUrl, Config, Secret};
 use crate::error::Result;
-use crate::httpsig::PreparedRequest;
-use crate::transport::{Auth as CallAuth, Call};
+use crate::httpsig::{PreparedRequest, SigningKey};
+use crate::onboarding::{self, Onboarded, OnboardingRequest, Progress, ProgressReply};
+use crate::token::TokenSource;
+use crate::transport::{Authorization, Bearer, Call, Observer, Response, Transport};
+use crate::wallet::Signer;
 
 /// A blocking client for the OffBlocks API.
 ///
@@ -39,14 +41,10 @@ pub struct Client {
 }
 
 struct Inner {
-    config: Config,
-    agent: ureq::Agent,
-    resolver: crate::resolver::Resolver,
-    credentials: RwLock<Credentials>,
-    tokens: TokenCache,
-    key_id: RwLock<Option<String>>,
-    /// The server's clock as far as we know it (configured, then learned).
-    clock: ServerClock,
+    transport: Transport,
+    tokens: TokenSource,
+    /// The domain customer challenges must name: configured, else the API's authority.
+    challenge_domain: String,
 }
 
 impl Client {
@@ -55,81 +53,68 @@ impl Client {
         ClientBuilder::default()
     }
 
-    pub(crate) fn from_parts(config: Config, api_key: String, api_secret: Secret) -> Client {
-        let agent_config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_connect(Some(config.connect_timeout))
-            .timeout_global(Some(config.timeout))
-            .user_agent(config.user_agent.as_str())
-            .max_idle_connections_per_host(64)
-            .build();
-        let key_id = config.key_id.clone();
-        let resolver = crate::resolver::Resolver::default();
-        let agent = ureq::Agent::with_parts(
-            agent_config,
-            ureq::unversioned::transport::DefaultConnector::default(),
-            resolver.clone(),
-        );
-        Client {
+    /// A client for `config`, whose URL [`Config::check`] normalized to `base`.
+    pub(crate) fn new(
+        config: Config,
+        base: BaseUrl,
+        api_key: String,
+        api_secret: Secret,
+        signing_key: SigningKey,
+        observer: Option<Observer>,
+    ) -> Result<Client> {
+        let challenge_domain = config
+            .challenge_domain
+            .clone()
+            .unwrap_or_else(|| base.authority().to_owned());
+        let tokens = TokenSource::new(api_key, api_secret, config.token_refresh_margin);
+        Ok(Client {
             inner: Arc::new(Inner {
-                agent,
-                resolver,
-                credentials: RwLock::new(Credentials {
-                    api_key,
-                    api_secret,
-                }),
-                tokens: TokenCache::default(),
-                key_id: RwLock::new(key_id),
-                clock: ServerClock::new(
-                    config.clock_skew_secs,
-                    config.follow_server_clock,
-                    config.max_clock_correction,
-                ),
-                config,
+                transport: Transport::new(config, base, signing_key, observer)?,
+                tokens,
+                challenge_domain,
             }),
-        }
+        })
     }
 
-    /// The client's configuration.
+    /// The client's settings, as given to the builder.
     pub fn config(&self) -> &Config {
-        &self.inner.config
+        self.inner.transport.config()
     }
 
-    pub(crate) fn agent(&self) -> &ureq::Agent {
-        &self.inner.agent
+    /// The normalized base URL every call goes to.
+    pub fn base_url(&self) -> &BaseUrl {
+        self.inner.transport.base()
     }
 
-    pub(crate) fn resolver(&self) -> &crate::resolver::Resolver {
-        &self.inner.resolver
+    /// The domain a customer challenge must name before the wallet signs it:
+    /// [`Config::challenge_domain`], else the API's authority.
+    pub fn challenge_domain(&self) -> &str {
+        &self.inner.challenge_domain
     }
 
-    pub(crate) fn tokens(&self) -> &TokenCache {
-        &self.inner.tokens
-    }
-
-    pub(crate) fn credentials(&self) -> &RwLock<Credentials> {
-        &self.inner.credentials
+    /// The request-signing key's public half, SPKI PEM.
+    pub fn signing_public_key_pem(&self) -> String {
+        self.inner.transport.signing_key().public_key_pem()
     }
 
     /// The key id used in signatures, if known.
     pub fn key_id(&self) -> Option<String> {
-        read(&self.inner.key_id).clone()
+        self.inner.transport.key_id()
     }
 
     /// Sets the key id used in signatures (after registering a key elsewhere).
     pub fn set_key_id(&self, key_id: Option<String>) {
-        *write(&self.inner.key_id) = key_id;
+        self.inner.transport.set_key_id(key_id);
     }
 
     /// The current unix time on the server's clock, as far as we know it: the local
     /// clock plus the configured skew, corrected from the server's `Date` headers unless
-    /// that is turned off ([`ClientBuilder::follow_server_clock`]). Never later than the
+    /// that is turned off ([`Config::follow_server_clock`]). Never later than the
     /// server's clock once a `Date` has been seen (within the
-    /// [`ClientBuilder::max_clock_correction`] bound), and at most about a second plus
+    /// [`Config::max_clock_correction`] bound), and at most about a second plus
     /// a round trip behind it. This is the `created` of every signature.
     pub fn now_unix(&self) -> i64 {
-        self.inner.clock.now_unix()
+        self.inner.transport.now_unix()
     }
 
     /// Seconds added to the local clock to get the server's (see [`Client::now_unix`]),
@@ -140,11 +125,24 @@ impl Client {
 
     /// Milliseconds added to the local clock to get the server's.
     pub fn clock_offset_ms(&self) -> i64 {
-        self.inner.clock.offset_ms()
+        self.inner.transport.clock().offset_ms()
     }
 
-    pub(crate) fn clock(&self) -> &ServerClock {
-        &self.inner.clock
+    /// The bearer tokens and the credentials they are fetched with.
+    pub(crate) fn tokens(&self) -> &TokenSource {
+        &self.inner.tokens
+    }
+
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.inner.transport
+    }
+
+    /// Performs `call` on the one road, within the configured call deadline.
+    pub(crate) fn execute(&self, call: &Call) -> Result<Response> {
+        let deadline = Instant::now() + self.config().call_deadline;
+        self.inner
+            .transport
+            .execute(call, &self.inner.tokens, deadline)
     }
 
     /// Token, credentials and signing-key calls.
@@ -207,32 +205,49 @@ impl Client {
         if method != "GET" {
             call = call.idempotent(idempotency_key)?;
         }
-        call.auth = CallAuth::Signed;
+        call.authorization = Authorization::Signed;
+        let transport = &self.inner.transport;
         match token {
-            Some(t) => self.prepare_call(&call, Some(t)),
+            Some(t) => transport.prepare(&call, Some(t)),
             None => {
-                let t = self.token()?;
-                self.prepare_call(&call, Some(t.expose()))
+                let deadline = Instant::now() + self.config().call_deadline;
+                let t = self.inner.tokens.token_by(transport, deadline)?;
+                transport.prepare(&call, Some(t.expose()))
             }
         }
     }
-}
 
-pub(crate) fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
-    lock.read().unwrap_or_else(|e| e.into_inner())
-}
-
-pub(crate) fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    lock.write().unwrap_or_else(|e| e.into_inner())
+    /// Runs the whole onboarding flow: creates the customer (or picks it up on `409`),
+    /// signs its challenge with `signer`, verifies it through the simulator when asked,
+    /// waits until it is `active`, opens the account (or picks up an open one), signs its
+    /// challenge, and polls with backoff until the account is `active`. See
+    /// [`crate::onboarding`] for how it resumes and what it checks.
+    ///
+    /// `progress` is called after each step. It may return nothing, or a
+    /// [`std::ops::ControlFlow`]: `Break(())` stops the flow there with
+    /// [`crate::Error::Cancelled`] (run it again later to resume: nothing is created
+    /// twice).
+    ///
+    /// # Errors
+    /// Any error of the underlying calls; [`crate::Error::State`] when the customer is
+    /// `rejected` or the account `failed`/`closed`; [`crate::Error::Timeout`] when
+    /// statuses do not change within `req.timeout`; [`crate::Error::Cancelled`].
+    pub fn onboard<R: ProgressReply>(
+        &self,
+        req: &OnboardingRequest,
+        signer: &dyn Signer,
+        progress: &mut dyn FnMut(&Progress) -> R,
+    ) -> Result<Onboarded> {
+        onboarding::run(self, req, signer, &mut |p| progress(p).go_on())
+    }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("config", &self.inner.config)
-            .field("credentials", &*read(&self.inner.credentials))
+            .field("config", self.config())
             .field("tokens", &self.inner.tokens)
-            .field("key_id", &*read(&self.inner.key_id))
+            .field("key_id", &self.key_id())
             .finish()
     }
 }

@@ -90,6 +90,11 @@ pub enum Error {
     /// An operation that waits (polling an account until `active`) ran out of time.
     #[error("timed out: {0}")]
     Timeout(String),
+
+    /// The caller stopped the operation (its progress callback said so). What was done
+    /// stays done: running it again resumes without creating anything twice.
+    #[error("cancelled: {0}")]
+    Cancelled(String),
 }
 
 impl Error {

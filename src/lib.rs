@@ -58,7 +58,6 @@
 #![deny(missing_docs)]
 
 pub mod api;
-mod auth;
 mod builder;
 mod client;
 mod clock;
@@ -73,14 +72,17 @@ mod ids;
 pub mod models;
 pub mod onboarding;
 mod resolver;
+mod sync;
 pub mod time;
+mod token;
 mod transport;
 pub mod wallet;
 
-pub use auth::Token;
 pub use builder::ClientBuilder;
 pub use client::Client;
-pub use config::{BaseUrl, Config, Environment, RetryPolicy, Secret};
+pub use config::{BaseUrl, Config, Environment, ProxyUrl, RetryPolicy, Secret};
 pub use error::{ApiError, Error, Result};
 pub use httpsig::{CoveredComponents, DigestAlgorithms, PreparedRequest, SigningKey};
-pub use onboarding::{Onboarded, OnboardingRequest, Progress, Step};
+pub use onboarding::{Onboarded, OnboardingRequest, Progress, ProgressReply, Step};
+pub use token::Token;
+pub use transport::{Attempt, Observer};

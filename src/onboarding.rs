@@ -13,9 +13,11 @@
 //! asked, never against what the server returned. A mismatch is
 //! [`Error::ChallengeRefused`] with [`Refusal::NotRequested`], and nothing is signed.
 
+use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
-use crate::client::{read, Client};
+use crate::api::ChallengeOptions;
+use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::ids;
 use crate::models::{Account, AccountStatus, Customer, CustomerStatus, NewAccount, NewCustomer};
@@ -125,55 +127,71 @@ struct Flow<'a> {
     req: &'a OnboardingRequest,
     owner: AccountId,
     started: Instant,
-    progress: &'a mut dyn FnMut(&Progress),
+    progress: &'a mut dyn FnMut(&Progress) -> bool,
 }
 
-impl Client {
-    /// Runs the whole onboarding flow: creates the customer (or picks it up on `409`),
-    /// signs its challenge with `signer`, verifies it through the simulator when asked,
-    /// waits until it is `active`, opens the account (or picks up an open one), signs its
-    /// challenge, and polls with backoff until the account is `active`.
-    ///
-    /// `progress` is called after each step.
-    ///
-    /// # Errors
-    /// Any error of the underlying calls; [`Error::State`] when the customer is
-    /// `rejected` or the account `failed`/`closed`; [`Error::Timeout`] when statuses do
-    /// not change within `req.timeout`.
-    pub fn onboard(
-        &self,
-        req: &OnboardingRequest,
-        signer: &dyn Signer,
-        progress: &mut dyn FnMut(&Progress),
-    ) -> Result<Onboarded> {
-        let owner = AccountId::from_evm(req.chain.clone(), &signer.address()?);
-        let mut flow = Flow {
-            client: self,
-            req,
-            owner,
-            started: Instant::now(),
-            progress,
-        };
-        let customer = flow.customer(signer)?;
-        let account = flow.account(&customer, signer)?;
-        flow.report(Step::Done, "active", format!("account {}", account.id));
-        Ok(Onboarded { customer, account })
+/// What a progress callback returns: nothing (`()`, go on), or a
+/// [`ControlFlow`] whose `Break(())` stops the flow with [`Error::Cancelled`].
+pub trait ProgressReply {
+    /// Whether the flow goes on.
+    fn go_on(self) -> bool;
+}
+
+impl ProgressReply for () {
+    fn go_on(self) -> bool {
+        true
     }
 }
 
+impl ProgressReply for ControlFlow<()> {
+    fn go_on(self) -> bool {
+        self.is_continue()
+    }
+}
+
+/// Runs the flow (see [`Client::onboard`]); `progress` returns whether to go on.
+pub(crate) fn run(
+    client: &Client,
+    req: &OnboardingRequest,
+    signer: &dyn Signer,
+    progress: &mut dyn FnMut(&Progress) -> bool,
+) -> Result<Onboarded> {
+    let owner = AccountId::from_evm(req.chain.clone(), &signer.address()?);
+    let mut flow = Flow {
+        client,
+        req,
+        owner,
+        started: Instant::now(),
+        progress,
+    };
+    let customer = flow.customer(signer)?;
+    let account = flow.account(&customer, signer)?;
+    flow.report(Step::Done, "active", format!("account {}", account.id))?;
+    Ok(Onboarded { customer, account })
+}
+
 impl Flow<'_> {
-    fn report(&mut self, step: Step, status: &str, message: String) {
-        (self.progress)(&Progress {
+    /// Tells the caller a step is done; fails with [`Error::Cancelled`] when it says stop.
+    fn report(&mut self, step: Step, status: &str, message: String) -> Result<()> {
+        let go_on = (self.progress)(&Progress {
             step,
             status: status.to_owned(),
             elapsed: self.started.elapsed(),
             message,
         });
+        if go_on {
+            Ok(())
+        } else {
+            Err(Error::Cancelled(format!(
+                "onboarding cancelled after {}",
+                step.as_str()
+            )))
+        }
     }
 
     /// The Idempotency-Key of `step`, the same on every run of this onboarding.
     fn key(&self, step: &str) -> String {
-        let api_key = read(self.client.credentials()).api_key.clone();
+        let api_key = self.client.tokens().api_key();
         let name = format!(
             "{api_key}\n{}\n{}\n{step}",
             self.req.external_id, self.owner
@@ -197,13 +215,13 @@ impl Flow<'_> {
         };
         self.check_customer(&customer)?;
         let msg = format!("customer {}", customer.id);
-        self.report(Step::CreateCustomer, customer.status.as_str(), msg);
+        self.report(Step::CreateCustomer, customer.status.as_str(), msg)?;
         if customer.status == CustomerStatus::Initiating {
             self.sign_customer(&customer, signer)?;
             customer = customers.get(&customer.id)?;
             self.check_customer(&customer)?;
             let msg = format!("signed as {}", self.owner);
-            self.report(Step::SignCustomerChallenge, customer.status.as_str(), msg);
+            self.report(Step::SignCustomerChallenge, customer.status.as_str(), msg)?;
         }
         let mut verified = false;
         let mut pause = self.req.poll_interval.max(MIN_POLL_INTERVAL);
@@ -217,11 +235,14 @@ impl Flow<'_> {
                         .idempotency_key(key)
                         .verify_customer(&customer.id)?;
                     verified = true;
-                    self.report(Step::VerifyCustomer, "verifying", "simulator verify".into());
+                    self.report(Step::VerifyCustomer, "verifying", "simulator verify".into())?;
                 }
                 CustomerStatus::Initiating
                 | CustomerStatus::Screening
-                | CustomerStatus::Verifying => self.pause(&mut pause, "customer")?,
+                | CustomerStatus::Verifying => {
+                    let status = customer.status.as_str();
+                    self.pause(&mut pause, Step::WaitCustomer, status, &customer.id)?
+                }
                 ref other => {
                     return Err(Error::State(format!("customer {} is {other}", customer.id)))
                 }
@@ -232,7 +253,7 @@ impl Flow<'_> {
             Step::WaitCustomer,
             "active",
             format!("customer {}", customer.id),
-        );
+        )?;
         Ok(customer)
     }
 
@@ -320,23 +341,22 @@ impl Flow<'_> {
         }
     }
 
-    /// Signs the customer's challenge; a rejected signature is retried once with the
-    /// challenge the server issued after it, never more.
+    /// Signs the customer's challenge as the owner asked for; a rejected signature is
+    /// retried once with the challenge the server issued after it, never more.
     fn sign_customer_challenge(&self, customer: &Customer, signer: &dyn Signer) -> Result<()> {
+        let customers = self.client.customers();
         let challenge = match &customer.challenge {
             Some(c) => c.clone(),
-            None => self.client.customers().challenge(&customer.id)?,
+            None => customers.challenge(&customer.id)?,
         };
-        let id = customer.id.as_str();
-        with_one_reissue(challenge, |challenge| {
-            let keyed = |c: &str| self.client.customers().idempotency_key(challenge_key(c));
-            match keyed(challenge).sign_as(id, &self.owner, challenge, signer) {
-                Err(e) if crate::api::worth_a_fresh_challenge(&e) => {
-                    let fresh = self.client.customers().challenge(id)?;
-                    keyed(&fresh).sign_as(id, &self.owner, &fresh, signer)
-                }
-                other => other,
-            }
+        with_one_reissue(challenge, |c| {
+            let options = ChallengeOptions::new()
+                .challenge(c)
+                .owner(self.owner.clone());
+            customers
+                .clone()
+                .idempotency_key(challenge_key(c))
+                .sign_challenge(customer, signer, &options)
         })
     }
 
@@ -368,33 +388,35 @@ impl Flow<'_> {
             Step::CreateAccount,
             account.status.as_str(),
             format!("account {}", account.id),
-        );
+        )?;
         if account.status == AccountStatus::Initiating {
             let challenge = match &account.challenge {
                 Some(c) => c.clone(),
                 None => accounts.challenge(&account.id)?,
             };
             with_one_reissue(challenge, |c| {
-                let with_challenge = Account {
-                    challenge: Some(c.to_owned()),
-                    ..account.clone()
-                };
                 accounts
                     .clone()
                     .idempotency_key(challenge_key(c))
-                    .sign_challenge(&with_challenge, &self.owner, signer)
+                    .sign_challenge(
+                        &account,
+                        &self.owner,
+                        signer,
+                        &ChallengeOptions::new().challenge(c),
+                    )
             })?;
             account = accounts.get(&account.id)?;
             self.check_account(customer, &account)?;
             let msg = format!("signed as {}", self.owner);
-            self.report(Step::SignAccountChallenge, account.status.as_str(), msg);
+            self.report(Step::SignAccountChallenge, account.status.as_str(), msg)?;
         }
         let mut pause = self.req.poll_interval.max(MIN_POLL_INTERVAL);
         loop {
             match account.status {
                 AccountStatus::Active => break,
                 AccountStatus::Initiating | AccountStatus::Pending => {
-                    self.pause(&mut pause, "account")?
+                    let status = account.status.as_str();
+                    self.pause(&mut pause, Step::WaitAccount, status, &account.id)?
                 }
                 ref other => {
                     return Err(Error::State(format!("account {} is {other}", account.id)))
@@ -407,18 +429,26 @@ impl Flow<'_> {
             Step::WaitAccount,
             "active",
             format!("account {} deployed at {chain}", account.id),
-        );
+        )?;
         Ok(account)
     }
 
-    /// Sleeps before the next poll (doubling up to 2 s) or fails past the deadline.
-    fn pause(&self, pause: &mut Duration, what: &str) -> Result<()> {
+    /// Reports that `step` still waits on `id`, then sleeps before the next poll
+    /// (doubling up to 2 s), or fails past the deadline.
+    fn pause(&mut self, pause: &mut Duration, step: Step, status: &str, id: &str) -> Result<()> {
         if self.started.elapsed() + *pause > self.req.timeout {
+            let what = if step == Step::WaitCustomer {
+                "customer"
+            } else {
+                "account"
+            };
             return Err(Error::Timeout(format!(
-                "{what} not active after {:?}",
+                "{what} {id} not active after {:?}",
                 self.req.timeout
             )));
         }
+        let message = format!("{id} is {status}; next look in {:?}", *pause);
+        self.report(step, status, message)?;
         std::thread::sleep(*pause);
         *pause = (*pause * 2).min(Duration::from_secs(2));
         Ok(())

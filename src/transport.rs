@@ -10,19 +10,24 @@ use std::time::{Duration, Instant};
 use serde::de::DeserializeOwned;
 use ureq::{http, AsSendBody, SendBody};
 
-use crate::client::Client;
-use crate::clock::{local_ms, Seen};
-use crate::config::RetryPolicy;
+use std::sync::{Arc, RwLock};
+
+use crate::clock::{local_ms, Seen, ServerClock};
+use crate::config::{BaseUrl, Config, RetryPolicy, Secret};
 use crate::error::{ApiError, Error, Result};
-use crate::httpsig::{prepare, PreparedRequest, RequestInput, RequestSigner, SignatureParams};
+use crate::httpsig::{
+    prepare, PreparedRequest, RequestInput, RequestSigner, SignatureParams, SigningKey,
+};
 use crate::ids;
+use crate::resolver::Resolver;
+use crate::sync::{read, write};
 
 /// Responses larger than this are refused rather than buffered.
 const MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// How a call authenticates.
+/// How a call authorizes itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Auth {
+pub(crate) enum Authorization {
     /// No `Authorization`, no signature (`POST /auth/token`).
     None,
     /// Bearer token, signed when a key id is known (`PUT /auth/signing`).
@@ -39,7 +44,7 @@ pub(crate) struct Call {
     pub query: Option<String>,
     pub body: Option<Vec<u8>>,
     pub idempotency_key: Option<String>,
-    pub auth: Auth,
+    pub authorization: Authorization,
 }
 
 impl Call {
@@ -50,7 +55,7 @@ impl Call {
             query: None,
             body: None,
             idempotency_key: None,
-            auth: Auth::Signed,
+            authorization: Authorization::Signed,
         }
     }
 
@@ -82,6 +87,56 @@ impl Call {
 #[derive(Debug)]
 pub(crate) struct Response {
     pub body: Vec<u8>,
+}
+
+/// Where a call's bearer token comes from (the token source, which itself calls through
+/// the transport: hence a trait here rather than an import of it).
+pub(crate) trait Bearer {
+    /// A valid token, fetched by `deadline` when a new one is needed.
+    fn token_by(&self, transport: &Transport, deadline: Instant) -> Result<Secret>;
+    /// Forgets `used` after the server refused it.
+    fn invalidate(&self, used: &Secret);
+}
+
+/// One attempt of one call, as an [`Observer`] sees it: never a token, a body or a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Attempt {
+    /// `GET`, `POST`…
+    pub method: &'static str,
+    /// The request's path from the host on (`/v1/customers/c_1`), without the query.
+    pub path: String,
+    /// 1 for the first attempt of the call, 2 for its first retry…
+    pub attempt: u32,
+    /// The response's status, or `None` when no response came.
+    pub status: Option<u16>,
+    /// Why no response came (a transport failure), when none did.
+    pub error: Option<String>,
+    /// From sending the request to reading the whole response.
+    pub duration: Duration,
+    /// The response's `x-request-id` (or `request-id`), when it has one: quote it to
+    /// OffBlocks' support.
+    pub request_id: Option<String>,
+    /// The call's Idempotency-Key, the same on each of its attempts.
+    pub idempotency_key: Option<String>,
+}
+
+/// A function told about every attempt of every call (see
+/// [`crate::ClientBuilder::observer`]). It runs on the calling thread, between attempts:
+/// keep it quick.
+pub type Observer = Arc<dyn Fn(&Attempt) + Send + Sync>;
+
+/// The one road's vehicle: the agent (connection pool), the resolver, the server's clock,
+/// the request-signing key and the retry loop.
+pub(crate) struct Transport {
+    config: Config,
+    base: BaseUrl,
+    signing_key: SigningKey,
+    key_id: RwLock<Option<String>>,
+    agent: ureq::Agent,
+    resolver: Resolver,
+    clock: ServerClock,
+    observer: Option<Observer>,
 }
 
 impl Response {
@@ -126,23 +181,100 @@ pub(crate) fn decode_list<T: DeserializeOwned>(body: &[u8]) -> Result<Vec<T>> {
         .collect()
 }
 
-impl Client {
+impl Transport {
+    /// A transport for `config`, whose URL `check` normalized to `base`.
+    ///
+    /// # Errors
+    /// [`Error::Config`] for a proxy that cannot be used.
+    pub fn new(
+        config: Config,
+        base: BaseUrl,
+        signing_key: SigningKey,
+        observer: Option<Observer>,
+    ) -> Result<Transport> {
+        // Without `proxy_from_env` the environment is not read: ureq's own default would
+        // take HTTPS_PROXY and friends.
+        let proxy = match (&config.proxy, config.proxy_from_env) {
+            (Some(url), _) => Some(url.to_ureq()?),
+            (None, true) => ureq::Proxy::try_from_env(),
+            (None, false) => None,
+        };
+        let agent_config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .proxy(proxy)
+            .timeout_connect(Some(config.connect_timeout))
+            .timeout_global(Some(config.timeout))
+            .user_agent(config.user_agent.as_str())
+            .max_idle_connections_per_host(64)
+            .build();
+        let resolver = Resolver::default();
+        let agent = ureq::Agent::with_parts(
+            agent_config,
+            ureq::unversioned::transport::DefaultConnector::default(),
+            resolver.clone(),
+        );
+        Ok(Transport {
+            key_id: RwLock::new(config.key_id.clone()),
+            clock: ServerClock::new(
+                config.clock_skew_secs,
+                config.follow_server_clock,
+                config.max_clock_correction,
+            ),
+            config,
+            base,
+            signing_key,
+            agent,
+            resolver,
+            observer,
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn base(&self) -> &BaseUrl {
+        &self.base
+    }
+
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.signing_key
+    }
+
+    pub fn key_id(&self) -> Option<String> {
+        read(&self.key_id).clone()
+    }
+
+    pub fn set_key_id(&self, key_id: Option<String>) {
+        *write(&self.key_id) = key_id;
+    }
+
+    pub fn clock(&self) -> &ServerClock {
+        &self.clock
+    }
+
+    /// The server's current unix time as far as it is known (the `created` of signatures).
+    pub fn now_unix(&self) -> i64 {
+        self.clock.now_unix()
+    }
+
     /// Builds the exact request for one attempt: fresh `created`, same body and key.
-    pub(crate) fn prepare_call(&self, call: &Call, token: Option<&str>) -> Result<PreparedRequest> {
+    pub fn prepare(&self, call: &Call, token: Option<&str>) -> Result<PreparedRequest> {
         self.prepare_attempt(call, token)
             .map(|(prepared, _)| prepared)
     }
 
-    /// [`Client::prepare_call`], with the signature's `created` when it is signed.
+    /// [`Transport::prepare`], with the signature's `created` when it is signed.
     fn prepare_attempt(
         &self,
         call: &Call,
         token: Option<&str>,
     ) -> Result<(PreparedRequest, Option<i64>)> {
-        let cfg = self.config();
+        let cfg = &self.config;
         let input = RequestInput {
             method: call.method,
-            base: &cfg.base,
+            base: &self.base,
             path: &call.path,
             query: call.query.as_deref(),
             token,
@@ -150,10 +282,10 @@ impl Client {
             idempotency_key: call.idempotency_key.as_deref(),
             digest: cfg.digest,
         };
-        let key_id = match call.auth {
-            Auth::None => None,
-            Auth::BearerSignedIfKeyed => self.key_id(),
-            Auth::Signed => Some(self.key_id().ok_or_else(|| {
+        let key_id = match call.authorization {
+            Authorization::None => None,
+            Authorization::BearerSignedIfKeyed => self.key_id(),
+            Authorization::Signed => Some(self.key_id().ok_or_else(|| {
                 Error::Config("no signing key id: set key_id(..) or register the key".into())
             })?),
         };
@@ -162,7 +294,7 @@ impl Client {
         };
         let created = self.now_unix();
         let params = SignatureParams {
-            label: cfg.label.clone(),
+            label: cfg.signature_label.clone(),
             created,
             expires: cfg
                 .signature_validity
@@ -174,38 +306,39 @@ impl Client {
             key_id,
         };
         let signer = RequestSigner {
-            key: &cfg.signing_key,
-            components: &cfg.components,
+            key: &self.signing_key,
+            components: &cfg.covered_components,
             params: &params,
         };
         Ok((prepare(&input, Some(&signer))?, Some(created)))
     }
 
-    /// Performs a call with token refresh and retries; non-2xx becomes an error. The
-    /// whole call, token fetch included, ends by the configured call deadline.
-    pub(crate) fn execute(&self, call: &Call) -> Result<Response> {
-        self.execute_by(call, Instant::now() + self.config().call_deadline)
-    }
-
-    /// [`Client::execute`] ending by `deadline`.
-    pub(crate) fn execute_by(&self, call: &Call, deadline: Instant) -> Result<Response> {
-        let policy = *self.config().retry();
+    /// Performs a call with token refresh and retries, ending by `deadline`; non-2xx
+    /// becomes an error. Each attempt is told to the observer.
+    pub fn execute(&self, call: &Call, bearer: &dyn Bearer, deadline: Instant) -> Result<Response> {
+        let policy = self.config.retry;
+        // `attempt` counts what the retry policy allows; `number` every request sent (a
+        // re-sign or a token refresh is sent without spending a retry).
         let mut attempt = 1;
+        let mut number = 0;
         let mut refreshed = false;
         let mut reclocked = false;
         loop {
-            let token = match call.auth {
-                Auth::None => None,
-                _ => Some(self.token_by(deadline)?),
+            let token = match call.authorization {
+                Authorization::None => None,
+                _ => Some(bearer.token_by(self, deadline)?),
             };
-            let offset_used = self.clock().offset_ms();
+            let offset_used = self.clock.offset_ms();
             let (prepared, created) =
                 self.prepare_attempt(call, token.as_ref().map(|t| t.expose()))?;
+            number += 1;
+            let started = Instant::now();
             let sent = local_ms();
             let outcome = self.send_once(&prepared, call.body.as_deref(), deadline);
             let recv = local_ms();
+            self.tell(call, number, &outcome, started.elapsed());
             let date = outcome.as_ref().ok().and_then(|r| r.server_time);
-            let seen = date.map(|d| self.clock().observe(d, sent, recv));
+            let seen = date.map(|d| self.clock.observe(d, sent, recv));
             let (error, retry_after) = match outcome {
                 Ok(resp) if (200..300).contains(&resp.status) => {
                     return Ok(Response { body: resp.body })
@@ -227,19 +360,20 @@ impl Client {
                         Some(Seen::Beyond(ms)) => Some(ms),
                         Some(_) => None,
                         // No `Date` this time: the last one seen, if it was beyond.
-                        None => self.clock().beyond_bound_ms(),
+                        None => self.clock.beyond_bound_ms(),
                     };
                     if let (Some(ms), Some(_)) = (beyond, created) {
                         if matches!(api.status, 400 | 401) {
-                            api.note = Some(clock_note(ms, self.clock().max_ms()));
+                            api.note = Some(clock_note(ms, self.clock.max_ms()));
                         }
                     }
-                    if api.status == 401 && call.auth != Auth::None && !refreshed {
+                    if api.status == 401 && call.authorization != Authorization::None && !refreshed
+                    {
                         // A revoked or expired token: get a new one and try once more,
                         // without spending a retry (same Idempotency-Key).
                         refreshed = true;
                         if let Some(t) = &token {
-                            self.invalidate_token(t);
+                            bearer.invalidate(t);
                         }
                         continue;
                     }
@@ -254,11 +388,32 @@ impl Client {
             }
             let pause = policy.backoff(attempt, retry_after);
             if Instant::now() + pause >= deadline {
-                return Err(past_deadline(error, self.config().call_deadline));
+                return Err(past_deadline(error, self.config.call_deadline));
             }
             std::thread::sleep(pause);
             attempt += 1;
         }
+    }
+
+    /// Tells the observer, if any, how an attempt went.
+    fn tell(&self, call: &Call, attempt: u32, outcome: &Result<RawResponse>, took: Duration) {
+        let Some(observer) = &self.observer else {
+            return;
+        };
+        let (status, request_id, error) = match outcome {
+            Ok(r) => (Some(r.status), r.request_id.clone(), None),
+            Err(e) => (None, None, Some(e.to_string())),
+        };
+        observer(&Attempt {
+            method: call.method,
+            path: format!("{}{}", self.base.path(), call.path),
+            attempt,
+            status,
+            error,
+            duration: took,
+            request_id,
+            idempotency_key: call.idempotency_key.clone(),
+        });
     }
 
     /// Whether a refused signature dated `created` (with the clock estimate at
@@ -266,7 +421,7 @@ impl Client {
     /// `date`, or the estimate has since moved by a second or more. A `created` ahead of
     /// the server resets the estimate to this `date`'s sample.
     fn should_resign(&self, created: i64, offset_used: i64, date: i64, at: (i64, i64)) -> bool {
-        let clock = self.clock();
+        let clock = &self.clock;
         if created > date {
             return clock.reset_to(date, at.0, at.1) == Seen::Within;
         }
@@ -285,12 +440,12 @@ impl Client {
             return Err(Error::Transport {
                 message: format!(
                     "the call deadline of {:?} ran out",
-                    self.config().call_deadline
+                    self.config.call_deadline
                 ),
                 retryable: true,
             });
         }
-        let timeout = left.min(self.config().timeout);
+        let timeout = left.min(self.config.timeout);
         let mut builder = http::Request::builder()
             .method(prepared.method.as_str())
             .uri(prepared.url.as_str());
@@ -299,7 +454,7 @@ impl Client {
         }
         // A body-less PATCH/PUT/DELETE/POST goes out with `Content-Length: 0`: without a
         // length ureq would send it chunked, which some servers refuse.
-        let agent = self.agent();
+        let agent = &self.agent;
         let result = match (body, prepared.method.as_str()) {
             (Some(b), _) => builder.body(b).map(|r| run(agent, r, timeout)),
             (None, "GET") => builder
@@ -315,7 +470,7 @@ impl Client {
                     ureq::Error::ConnectionFailed | ureq::Error::HostNotFound | ureq::Error::Io(_)
                 ) {
                     // The remembered address may be the problem: look it up again.
-                    self.resolver().forget();
+                    self.resolver.forget();
                 }
                 transport_error(e)
             })?;

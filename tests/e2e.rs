@@ -2,12 +2,14 @@
 //! idempotency with its own implementation.
 
 use std::collections::HashSet;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Duration;
 
+use offblocks::api::ChallengeOptions;
 use offblocks::models::{CustomerStatus, NewCustomer};
 use offblocks::wallet::{ChainId, Wallet};
-use offblocks::{Client, Error, OnboardingRequest, RetryPolicy, SigningKey};
+use offblocks::{Client, Error, OnboardingRequest, RetryPolicy, SigningKey, Step};
 use offblocks_sandbox::{FaultKind, FaultRule, Sandbox, SandboxConfig};
 
 fn sandbox() -> Sandbox {
@@ -47,6 +49,33 @@ fn onboard(
 }
 
 #[test]
+fn a_progress_callback_can_stop_the_flow_and_a_rerun_resumes() {
+    let sb = sandbox();
+    let client = client_for(&sb, 0);
+    let wallet = Wallet::random().unwrap();
+    let mut seen = Vec::new();
+    let err = client
+        .onboard(&request("user-stop"), &wallet, &mut |p| {
+            seen.push(p.step);
+            match p.step {
+                Step::CreateAccount => ControlFlow::Break(()),
+                _ => ControlFlow::Continue(()),
+            }
+        })
+        .unwrap_err();
+    assert!(matches!(err, Error::Cancelled(_)), "{err}");
+    assert_eq!(
+        seen.last(),
+        Some(&Step::CreateAccount),
+        "nothing after the stop"
+    );
+    assert_eq!((sb.customers().len(), sb.accounts().len()), (1, 1));
+    let done = onboard(&client, &wallet, "user-stop").unwrap();
+    assert_eq!(done.account.status.as_str(), "active");
+    assert_eq!((sb.customers().len(), sb.accounts().len()), (1, 1));
+}
+
+#[test]
 fn happy_path_reports_every_step() {
     let sb = sandbox();
     let client = client_for(&sb, 0);
@@ -54,7 +83,11 @@ fn happy_path_reports_every_step() {
     let mut steps = Vec::new();
     let done = client
         .onboard(&request("user-1"), &wallet, &mut |p| {
-            steps.push(p.step.as_str())
+            // The waits also report each poll, with the status seen.
+            let polling = p.step.as_str().starts_with("wait_") && p.status != "active";
+            if !polling {
+                steps.push(p.step.as_str())
+            }
         })
         .unwrap();
     assert_eq!(done.customer.status, CustomerStatus::Active);
@@ -269,7 +302,7 @@ fn an_expired_challenge_is_fetched_again() {
     let stale = customer.challenge.clone().unwrap();
     later
         .customers()
-        .sign_challenge(&customer, &wallet)
+        .sign_challenge(&customer, &wallet, &ChallengeOptions::new())
         .unwrap();
     let fresh = later.customers().get(&customer.id).unwrap();
     assert_ne!(fresh.status, CustomerStatus::Initiating);
@@ -310,7 +343,13 @@ fn a_rejected_signature_reports_the_reissued_challenge() {
     // check the report path with the old challenge, now dead on the server.
     let err = client
         .customers()
-        .sign_this_challenge(&customer, customer.challenge.as_deref().unwrap(), &wallet)
+        .sign_challenge(
+            &customer,
+            &wallet,
+            &ChallengeOptions::new()
+                .challenge(customer.challenge.clone().unwrap())
+                .refetch_stale(false),
+        )
         .unwrap_err();
     match err {
         Error::ChallengeRejected { api, reissued } => {

@@ -1,7 +1,7 @@
 //! The C ABI called directly from Rust, without a server: configuration, NULLs, bad
 //! UTF-8, bad JSON, huge inputs, keys, dry runs, webhook events, the last error.
 
-#[path = "ffi_support.rs"]
+#[path = "common/ffi.rs"]
 mod support;
 
 use std::ffi::c_char;

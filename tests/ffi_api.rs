@@ -2,7 +2,7 @@
 //! request, and server failures come back as codes with status, body and request id.
 
 mod common;
-#[path = "ffi_support.rs"]
+#[path = "common/ffi.rs"]
 mod support;
 
 use std::ffi::c_char;

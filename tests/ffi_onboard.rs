@@ -2,7 +2,7 @@
 //! embedded emulator (and mockito for a server that rejects signatures).
 
 mod common;
-#[path = "ffi_support.rs"]
+#[path = "common/ffi.rs"]
 mod support;
 
 use std::ffi::{c_char, c_void, CStr};
@@ -58,7 +58,7 @@ unsafe extern "C-unwind" fn collect(
     status: *const c_char,
     _elapsed_ms: u64,
     message: *const c_char,
-) {
+) -> i32 {
     // SAFETY: `user_data` is the `Vec` passed to offblocks_onboard below; the strings
     // are valid during the call.
     let (steps, step, status, message) = unsafe {
@@ -75,6 +75,49 @@ unsafe extern "C-unwind" fn collect(
         step.to_str().unwrap(),
         status.to_str().unwrap()
     ));
+    0
+}
+
+/// Stops the flow once the customer's challenge is signed (a screen the user left).
+unsafe extern "C-unwind" fn stop_after_signing(
+    _user_data: *mut c_void,
+    step: *const c_char,
+    _status: *const c_char,
+    _elapsed_ms: u64,
+    _message: *const c_char,
+) -> i32 {
+    // SAFETY: the library's string, valid during the call.
+    let step = unsafe { CStr::from_ptr(step) };
+    i32::from(step.to_bytes() == b"sign_customer_challenge")
+}
+
+#[test]
+fn a_cancelled_onboarding_resumes_creating_nothing_twice() {
+    let (sandbox, c) = emulator("");
+    let signer = wallet_signer(HARDHAT_KEY);
+    let request = r#"{"externalId":"user-stop","chain":"eip155:300","pollIntervalMs":20}"#;
+    let mut out: *mut c_char = SENTINEL;
+    // SAFETY: live handles, valid strings, callback and out-pointer.
+    let rc = unsafe {
+        offblocks_onboard(
+            c,
+            cs(request).as_ptr(),
+            signer,
+            Some(stop_after_signing),
+            ptr::null_mut(),
+            &mut out,
+        )
+    };
+    assert_eq!(rc, OFFBLOCKS_CANCELLED);
+    assert_eq!(out, SENTINEL, "nothing is stored on failure");
+    assert!(last_error().1.contains("sign_customer_challenge"));
+    assert_eq!(sandbox.customers().len(), 1);
+    assert_eq!(sandbox.accounts().len(), 0, "stopped before the account");
+    let (rc, json) = onboard(c, request, signer, None);
+    assert_eq!(rc, OFFBLOCKS_OK, "{}", last_error().1);
+    assert_eq!(json.unwrap()["account"]["status"], "active");
+    assert_eq!(sandbox.customers().len(), 1);
+    assert_eq!(sandbox.accounts().len(), 1);
 }
 
 fn onboard(

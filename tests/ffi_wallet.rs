@@ -1,7 +1,7 @@
 //! The wallet, signature, CAIP, SIWE and signer functions of the C ABI, with known
 //! answers and bad inputs.
 
-#[path = "ffi_support.rs"]
+#[path = "common/ffi.rs"]
 mod support;
 
 use std::ffi::{c_char, c_void};

@@ -14,6 +14,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 
 use common::{verify_digest, verify_signature, Seen, KEY_ID, TOKEN};
+use offblocks::api::ChallengeOptions;
 use offblocks::models::{AccountType, NewAccount, NewCustomer};
 use offblocks::wallet::{AccountChallengePolicy, ChainId, Refusal, Wallet};
 use offblocks::{Client, ClientBuilder, Error, OnboardingRequest, RetryPolicy, SigningKey};
@@ -426,7 +427,9 @@ fn sign_customer_challenge(server: &Server) -> offblocks::Result<()> {
     ))
     .unwrap();
     let wallet = Wallet::from_hex(OWNER_KEY).unwrap();
-    client.customers().sign_challenge(&customer, &wallet)
+    client
+        .customers()
+        .sign_challenge(&customer, &wallet, &ChallengeOptions::new())
 }
 
 #[test]
@@ -488,7 +491,10 @@ fn sign_account_challenge(
     .unwrap();
     let wallet = Wallet::from_hex(OWNER_KEY).unwrap();
     let owner = wallet.account_id(&ChainId::eip155(300));
-    let result = client.accounts().sign_challenge(&account, &owner, &wallet);
+    let result =
+        client
+            .accounts()
+            .sign_challenge(&account, &owner, &wallet, &ChallengeOptions::new());
     (result, server)
 }
 

@@ -13,7 +13,6 @@ fn debug_output_holds_no_secret() {
     let dumps = [
         format!("{:?}", f.client),
         format!("{:#?}", f.client),
-        format!("{:?}", f.client.config()),
         format!("{:?}", f.key),
         format!("{:?}", token),
         format!(
@@ -27,6 +26,26 @@ fn debug_output_holds_no_secret() {
         assert!(!d.contains(&pem_body[..40]), "key leaked: {d}");
         assert!(d.contains("redacted"), "says it is redacted: {d}");
     }
+    // The settings hold no secret but a proxy's password, shown as `***`.
+    let proxied = offblocks::Client::builder()
+        .base_url("http://127.0.0.1:9/v1")
+        .credentials("k", "s3cr3t-api-secret")
+        .signing_key(f.key.clone())
+        .proxy("http://user:pr0xy-pa55@127.0.0.1:3128")
+        .build()
+        .unwrap();
+    for d in [
+        format!("{:?}", f.client.config()),
+        format!("{:?}", proxied.config()),
+        format!("{proxied:?}"),
+    ] {
+        assert!(
+            !d.contains("s3cr3t-api-secret") && !d.contains(&pem_body[..40]),
+            "{d}"
+        );
+        assert!(!d.contains("pr0xy-pa55") && !d.contains("user:"), "{d}");
+    }
+    assert!(format!("{:?}", proxied.config()).contains("***@127.0.0.1:3128"));
 }
 
 #[test]

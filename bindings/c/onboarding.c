@@ -53,11 +53,13 @@ static void append_json_string(char *out, size_t size, const char *value) {
     out[n] = '\0';
 }
 
-static void print_step(void *user_data, const char *step, const char *status,
-                       uint64_t elapsed_ms, const char *message) {
+/* Returns 0: go on (non-zero would stop the flow with OFFBLOCKS_CANCELLED). */
+static int32_t print_step(void *user_data, const char *step, const char *status,
+                          uint64_t elapsed_ms, const char *message) {
     (void)user_data;
     printf("%6llu ms  %-24s %-11s %s\n", (unsigned long long)elapsed_ms, step, status, message);
     fflush(stdout);
+    return 0;
 }
 
 int main(void) {

@@ -48,12 +48,23 @@ static int wait_active(offblocks_client *client, const char *account_id) {
     return 0;
 }
 
-static void on_progress(void *user_data, const char *step, const char *status,
-                        uint64_t elapsed_ms, const char *message) {
+static int32_t on_progress(void *user_data, const char *step, const char *status,
+                           uint64_t elapsed_ms, const char *message) {
     int *steps = user_data;
     (*steps)++;
     printf("  onboarding: %-24s %-10s %5llu ms  %s\n", step, status,
            (unsigned long long)elapsed_ms, message);
+    return 0;
+}
+
+/* Stops the flow once the customer exists: a screen the user left. */
+static int32_t stop_after_customer(void *user_data, const char *step, const char *status,
+                                   uint64_t elapsed_ms, const char *message) {
+    (void)user_data;
+    (void)status;
+    (void)elapsed_ms;
+    (void)message;
+    return strcmp(step, "create_customer") == 0 ? 1 : 0;
 }
 
 struct shared {
@@ -177,6 +188,16 @@ static void onboarding(offblocks_client *client) {
     CHECK(has(json, "\"account\":{") && has(json, "\"status\":\"active\""));
     offblocks_string_free(json);
     CHECK_RC(offblocks_onboard(client, request, signer, NULL, NULL, &json), OFFBLOCKS_OK); /* resumes */
+    offblocks_string_free(json);
+    /* Cancelled from the callback, then resumed: the same customer, nothing twice. */
+    char *cancelled = NULL;
+    const char *stop_request = "{\"externalId\":\"c-stop\",\"chain\":\"eip155:300\",\"pollIntervalMs\":20}";
+    CHECK_RC(offblocks_onboard(client, stop_request, signer, stop_after_customer, NULL, &cancelled),
+             OFFBLOCKS_CANCELLED);
+    CHECK(cancelled == NULL);
+    CHECK(strstr(offblocks_last_error_message(), "create_customer") != NULL);
+    CHECK_RC(offblocks_onboard(client, stop_request, signer, NULL, NULL, &json), OFFBLOCKS_OK);
+    CHECK(has(json, "\"externalId\":\"c-stop\""));
     offblocks_string_free(json);
     CHECK_RC(offblocks_onboard(client, "{\"externalId\":\"x\"}", signer, NULL, NULL, &json),
              OFFBLOCKS_INVALID_JSON);

@@ -1,8 +1,10 @@
 //! `/accounts` and `/customers/{id}/accounts`.
 
-use super::{resource, seg};
-use crate::error::Result;
+use super::challenge::{once_more_if_stale, rejected_with_reissue};
+use super::{resource, seg, ChallengeOptions};
+use crate::error::{Error, Result};
 use crate::models::{Account, Challenge, ChallengeSignature, NewAccount};
+use crate::wallet::{check_account_challenge, AccountId, Refusal, SignatureEncoding, Signer};
 
 resource! {
     /// Account calls: `client.accounts()`.
@@ -61,6 +63,75 @@ impl Accounts<'_> {
     pub fn submit_challenge(&self, id: &str, signed: &ChallengeSignature) -> Result<()> {
         let path = format!("/accounts/{}/challenge/sign", seg(id)?);
         self.h.mutate("POST", path, Some(signed)).map(drop)
+    }
+
+    /// Signs the account's challenge with `signer` (EIP-191 `personal_sign` over the
+    /// decoded challenge bytes) and submits it with `owner` (the customer's CAIP-10
+    /// account, which must be the signer's address).
+    ///
+    /// The challenge is [`ChallengeOptions::challenge`], else `account.challenge`, else a
+    /// new one, fetched (which invalidates earlier ones). It is signed only if the
+    /// client's account challenge policy allows it: by default, only a secp256k1 public
+    /// key in PEM (production) or a UUID (sandbox); see
+    /// [`crate::Config::account_challenge_policy`]. The signature is encoded as
+    /// [`ChallengeOptions::encoding`] says (base64 of the raw 65 bytes by default).
+    ///
+    /// # Errors
+    /// [`Error::ChallengeRefused`] when `owner` is not the signer's address or the
+    /// challenge is not one the policy allows (nothing is signed or sent);
+    /// [`Error::ChallengeRejected`] on a 400 from the server; [`Error::Signer`] when an
+    /// external signer fails or signs with another key.
+    pub fn sign_challenge(
+        &self,
+        account: &Account,
+        owner: &AccountId,
+        signer: &dyn Signer,
+        options: &ChallengeOptions,
+    ) -> Result<()> {
+        let address = signer.address()?;
+        match owner.evm_address() {
+            Some(found) if found == address => {}
+            Some(found) => {
+                return Err(Error::ChallengeRefused(Refusal::OwnerMismatch {
+                    expected: address,
+                    found,
+                }))
+            }
+            None => {
+                return Err(Error::ChallengeRefused(Refusal::NotEvm {
+                    chain: owner.chain_id().clone(),
+                }))
+            }
+        }
+        let id = account.id.as_str();
+        let first = match (&options.challenge, &account.challenge) {
+            (Some(c), _) | (None, Some(c)) => c.clone(),
+            (None, None) => self.challenge(id)?,
+        };
+        let policy = self.h.client.config().account_challenge_policy;
+        let encoding = options.encoding.unwrap_or(SignatureEncoding::Base64Raw);
+        let sign = |challenge: &str, fetched: bool| {
+            let (message, _kind) = check_account_challenge(challenge, policy)?;
+            let signature = signer.sign_personal(&message)?;
+            if !signature.verify(&message, &address) {
+                return Err(Error::Signer(
+                    "the signature does not recover to the signer's address".into(),
+                ));
+            }
+            let body = ChallengeSignature {
+                owner_id: owner.to_string(),
+                challenge: challenge.to_owned(),
+                signature: encoding.encode(&signature),
+            };
+            let handle = match fetched {
+                true => Accounts {
+                    h: self.h.for_fetched_challenge(challenge),
+                },
+                false => self.clone(),
+            };
+            rejected_with_reissue(handle.submit_challenge(id, &body), || self.challenge(id))
+        };
+        once_more_if_stale(options, &first, || self.challenge(id), sign)
     }
 
     /// `PATCH /accounts/{id}/activate`.

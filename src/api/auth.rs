@@ -5,11 +5,9 @@ use base64::Engine;
 use serde::Serialize;
 
 use super::resource;
-use crate::auth::{Credentials, Token};
-use crate::client::write;
-use crate::config::Secret;
 use crate::error::{Error, Result};
-use crate::transport::{Auth as CallAuth, Call};
+use crate::token::Token;
+use crate::transport::{Authorization, Call};
 
 resource! {
     /// Token, credentials and signing-key calls: `client.auth()`.
@@ -30,8 +28,10 @@ impl Auth<'_> {
     /// # Errors
     /// [`crate::Error::Api`] with status 401 for wrong credentials.
     pub fn token(&self) -> Result<Token> {
-        let token = self.h.client.fetch_token()?;
-        self.h.client.tokens().store(token.clone());
+        let client = self.h.client;
+        let deadline = std::time::Instant::now() + client.config().call_deadline;
+        let token = client.tokens().fetch_by(client.transport(), deadline)?;
+        client.tokens().store(token.clone());
         Ok(token)
     }
 
@@ -51,11 +51,7 @@ impl Auth<'_> {
         let result = self.h.client.execute(&call);
         zeroize::Zeroize::zeroize(&mut call.body);
         result?;
-        *write(self.h.client.credentials()) = Credentials {
-            api_key: api_key.to_owned(),
-            api_secret: Secret::new(api_secret),
-        };
-        self.h.client.tokens().clear();
+        self.h.client.tokens().set_credentials(api_key, api_secret);
         Ok(())
     }
 
@@ -78,12 +74,12 @@ impl Auth<'_> {
     /// `keyId` (or `id`).
     pub fn register_signing_key(&self) -> Result<String> {
         let client = self.h.client;
-        let pem = client.config().signing_key.public_key_pem();
+        let pem = client.signing_public_key_pem();
         let body = serde_json::json!({ "publicKey": B64.encode(pem) });
         let mut call = Call::new("PUT", "/auth/signing".into())
             .idempotent(self.h.idempotency_key.as_deref())?
             .json(&body)?;
-        call.auth = CallAuth::BearerSignedIfKeyed;
+        call.authorization = Authorization::BearerSignedIfKeyed;
         let resp = client.execute(&call)?;
         let json: serde_json::Value = resp.decode()?;
         let key_id = ["keyId", "id", "keyid"]

@@ -1,8 +1,11 @@
 //! `/customers`.
 
-use super::{resource, seg};
+use super::challenge::{once_more_if_stale, rejected_with_reissue};
+use super::{resource, seg, ChallengeOptions};
 use crate::error::Result;
 use crate::models::{Challenge, ChallengeSignature, Customer, NewCustomer};
+use crate::time::Timestamp;
+use crate::wallet::{sign_challenge, AccountId, ChallengeGuard, SignatureEncoding, Signer};
 
 resource! {
     /// Customer calls: `client.customers()`.
@@ -54,6 +57,58 @@ impl Customers<'_> {
     pub fn submit_challenge(&self, id: &str, signed: &ChallengeSignature) -> Result<()> {
         let path = format!("/customers/{}/challenge/sign", seg(id)?);
         self.h.mutate("POST", path, Some(signed)).map(drop)
+    }
+
+    /// Signs the customer's EIP-4361 challenge with `signer` and submits it.
+    ///
+    /// The challenge is [`ChallengeOptions::challenge`], else `customer.challenge` (fresh
+    /// from `create`), else the current one, fetched. Before signing, the guard checks
+    /// that the message names the owner's address (the customer's `chainId`, or
+    /// [`ChallengeOptions::owner`]) and chain, the client's challenge domain
+    /// ([`crate::Client::challenge_domain`]), and that it is within its validity window by
+    /// this machine's clock, whatever the server's `Date` says; a challenge refused for
+    /// its time is fetched again once ([`ChallengeOptions::refetch_stale`]) and signed
+    /// under an Idempotency-Key of its own. The bytes signed are the decoded challenge
+    /// exactly as received.
+    ///
+    /// # Errors
+    /// [`crate::Error::ChallengeRefused`] when the guard refuses (nothing is sent);
+    /// [`crate::Error::ChallengeRejected`] when the server answers 400, carrying the
+    /// challenge it issued afterwards when that could be fetched; [`crate::Error::Signer`]
+    /// when an external signer fails or returns a signature of another key.
+    pub fn sign_challenge(
+        &self,
+        customer: &Customer,
+        signer: &dyn Signer,
+        options: &ChallengeOptions,
+    ) -> Result<()> {
+        let owner = match &options.owner {
+            Some(owner) => owner.clone(),
+            None => AccountId::parse(&customer.chain_id)?,
+        };
+        let id = customer.id.as_str();
+        let first = match (&options.challenge, &customer.challenge) {
+            (Some(c), _) | (None, Some(c)) => c.clone(),
+            (None, None) => self.challenge(id)?,
+        };
+        let guard = ChallengeGuard::new().expected_domain(self.h.client.challenge_domain());
+        let encoding = options.encoding.unwrap_or(SignatureEncoding::Base64HexText);
+        let sign = |challenge: &str, fetched: bool| {
+            let signed = sign_challenge(signer, &guard, challenge, &owner, Timestamp::now())?;
+            let body = ChallengeSignature {
+                owner_id: owner.to_string(),
+                challenge: challenge.to_owned(),
+                signature: signed.encoded_signature(encoding),
+            };
+            let handle = match fetched {
+                true => Customers {
+                    h: self.h.for_fetched_challenge(challenge),
+                },
+                false => self.clone(),
+            };
+            rejected_with_reissue(handle.submit_challenge(id, &body), || self.challenge(id))
+        };
+        once_more_if_stale(options, &first, || self.challenge(id), sign)
     }
 
     /// `PATCH /customers/{id}/deactivate`.

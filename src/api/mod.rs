@@ -6,14 +6,14 @@
 
 mod accounts;
 mod auth;
-mod challenges;
-pub(crate) use challenges::worth_a_fresh_challenge;
+mod challenge;
 mod customers;
 mod simulator;
 mod webhooks;
 
 pub use accounts::Accounts;
 pub use auth::Auth;
+pub use challenge::ChallengeOptions;
 pub use customers::Customers;
 pub use simulator::Simulator;
 pub use webhooks::Webhooks;
@@ -37,6 +37,20 @@ impl<'a> Handle<'a> {
         Handle {
             client,
             idempotency_key: None,
+        }
+    }
+
+    /// This handle for signing `challenge`, fetched in place of a stale one: its own
+    /// Idempotency-Key, derived from this handle's (so a resumed run replays it), or
+    /// fresh when this handle has none.
+    pub fn for_fetched_challenge(&self, challenge: &str) -> Handle<'a> {
+        let key = self.idempotency_key.as_ref().map(|k| {
+            let name = format!("{k}\n{challenge}");
+            crate::ids::derived(b"offblocks-fetched-challenge", name.as_bytes()).to_string()
+        });
+        Handle {
+            client: self.client,
+            idempotency_key: key,
         }
     }
 
@@ -92,6 +106,7 @@ macro_rules! resource {
                 }
                 self
             }
+
         }
     };
 }

@@ -1,18 +1,17 @@
 //! The client handle: made from a JSON configuration, shared across threads.
 
 use std::ffi::c_char;
-use std::time::Duration;
 
-use serde::Deserialize;
-use zeroize::Zeroize;
+use serde_json::{Map, Value};
+use zeroize::{Zeroize, Zeroizing};
 
 use super::error::{offblocks_result, Failure};
 use super::strings::{redacted, to_json};
 use super::{
     arg_opt_str, arg_out, arg_ref, arg_str, boundary, boundary_infallible, put_secret, put_string,
 };
-use crate::wallet::AccountChallengePolicy;
-use crate::{Client, CoveredComponents, DigestAlgorithms, Environment, RetryPolicy, SigningKey};
+use crate::config::json::INVALID_SETTING;
+use crate::{Client, Config, SigningKey};
 
 /// A client of the OffBlocks API (opaque). Made by `offblocks_client_new`, released by
 /// `offblocks_client_free`.
@@ -24,153 +23,104 @@ pub struct offblocks_client {
     pub(crate) client: Client,
 }
 
-/// The JSON configuration of `offblocks_client_new`.
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct ClientConfig {
-    base_url: Option<String>,
-    environment: Option<String>,
+/// What the JSON configuration holds besides the settings of [`Config`]: who we are and
+/// the signing key. Taken out of the object before the rest becomes a `Config`.
+struct Identity {
     api_key: Option<String>,
-    api_secret: Option<String>,
-    signing_key_pem: Option<String>,
-    generate_signing_key: Option<bool>,
-    key_id: Option<String>,
-    connect_timeout_ms: Option<u64>,
-    timeout_ms: Option<u64>,
-    retry: Option<RetryConfig>,
-    user_agent: Option<String>,
-    covered_components: Option<Vec<String>>,
-    digest: Option<String>,
-    clock_skew_secs: Option<i64>,
-    follow_server_clock: Option<bool>,
-    allow_insecure_http: Option<bool>,
-    challenge_domain: Option<String>,
-    signature_validity_secs: Option<u64>,
-    signature_nonce: Option<bool>,
-    signature_label: Option<String>,
-    token_refresh_margin_secs: Option<u64>,
-    max_clock_correction_secs: Option<u64>,
-    call_deadline_ms: Option<u64>,
-    account_challenge_policy: Option<String>,
+    api_secret: Option<Zeroizing<String>>,
+    signing_key_pem: Option<Zeroizing<String>>,
+    generate_signing_key: bool,
 }
 
-impl Drop for ClientConfig {
-    fn drop(&mut self) {
-        self.api_secret.zeroize();
-        self.signing_key_pem.zeroize();
+impl Identity {
+    /// Removes the identity keys from `object`, refusing values of the wrong type.
+    fn take(object: &mut Map<String, Value>) -> Result<Identity, Failure> {
+        let mut text = |name: &str| match object.remove(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(Zeroizing::new(s))),
+            Some(mut other) => {
+                wipe(&mut other);
+                Err(Failure::json(
+                    "config_json",
+                    format!("{name} must be a string"),
+                ))
+            }
+        };
+        let api_key = text("apiKey")?.map(|k| k.to_string());
+        let api_secret = text("apiSecret")?;
+        let signing_key_pem = text("signingKeyPem")?;
+        let generate_signing_key = match object.remove("generateSigningKey") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => b,
+            Some(_) => {
+                return Err(Failure::json(
+                    "config_json",
+                    "generateSigningKey must be true or false",
+                ))
+            }
+        };
+        Ok(Identity {
+            api_key,
+            api_secret,
+            signing_key_pem,
+            generate_signing_key,
+        })
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct RetryConfig {
-    max_attempts: Option<u32>,
-    base_backoff_ms: Option<u64>,
-    max_backoff_ms: Option<u64>,
+/// Overwrites every string inside `value` (a secret given with the wrong type).
+fn wipe(value: &mut Value) {
+    match value {
+        Value::String(s) => s.zeroize(),
+        Value::Array(items) => items.iter_mut().for_each(wipe),
+        Value::Object(map) => map.values_mut().for_each(wipe),
+        _ => {}
+    }
 }
 
 fn config_error(message: &str) -> Failure {
     Failure::from(crate::Error::Config(message.to_owned()))
 }
 
-/// Builds a client from the JSON configuration (see `offblocks_client_new`).
+/// Builds a client from the JSON configuration (see `offblocks_client_new`): the
+/// identity keys, then every other key deserialized into [`Config`] itself.
 fn build_client(json: &str) -> Result<Client, Failure> {
-    let mut cfg: ClientConfig =
-        serde_json::from_str(json).map_err(|e| Failure::json("config_json", redacted(&e)))?;
-    let mut b = Client::builder();
-    b = match (cfg.base_url.take(), cfg.environment.take().as_deref()) {
-        (Some(_), Some(_)) => return Err(config_error("give baseUrl or environment, not both")),
-        (Some(url), None) => b.base_url(url),
-        (None, Some("live")) => b.environment(Environment::Live),
-        (None, Some("sandbox")) | (None, None) => b.environment(Environment::Sandbox),
-        (None, Some(_)) => return Err(config_error("environment must be \"live\" or \"sandbox\"")),
+    let mut object = match serde_json::from_str::<Value>(json) {
+        Ok(Value::Object(map)) => map,
+        Ok(mut other) => {
+            wipe(&mut other);
+            return Err(Failure::json("config_json", "expected a JSON object"));
+        }
+        Err(e) => return Err(Failure::json("config_json", redacted(&e))),
     };
-    if let (Some(key), Some(secret)) = (cfg.api_key.take(), cfg.api_secret.take()) {
-        b = b.credentials(key, secret);
+    let identity = Identity::take(&mut object);
+    if object.contains_key("baseUrl") && object.contains_key("environment") {
+        return Err(config_error("give baseUrl or environment, not both"));
     }
-    let key = match (cfg.signing_key_pem.take(), cfg.generate_signing_key) {
-        (Some(_), Some(true)) => {
+    let identity = identity?;
+    // Our own setting errors never echo a value; serde's may, so they are redacted.
+    let config: Config = serde_json::from_value(Value::Object(object)).map_err(|e| {
+        match e.to_string().strip_prefix(INVALID_SETTING) {
+            Some(why) => config_error(why),
+            None => Failure::json("config_json", redacted(&e)),
+        }
+    })?;
+    let mut b = Client::builder().config(config);
+    if let (Some(key), Some(secret)) = (identity.api_key, &identity.api_secret) {
+        b = b.credentials(key, secret.as_str());
+    }
+    let key = match (&identity.signing_key_pem, identity.generate_signing_key) {
+        (Some(_), true) => {
             return Err(config_error(
                 "give signingKeyPem or generateSigningKey, not both",
             ))
         }
-        (Some(mut pem), _) => {
-            let key = SigningKey::from_pem(&pem);
-            pem.zeroize();
-            Some(key?)
-        }
-        (None, Some(true)) => Some(SigningKey::generate()?),
-        (None, _) => None,
+        (Some(pem), false) => Some(SigningKey::from_pem(pem)?),
+        (None, true) => Some(SigningKey::generate()?),
+        (None, false) => None,
     };
     if let Some(key) = key {
         b = b.signing_key(key);
-    }
-    if let Some(id) = cfg.key_id.take() {
-        b = b.key_id(id);
-    }
-    if let Some(ms) = cfg.connect_timeout_ms {
-        b = b.connect_timeout(Duration::from_millis(ms));
-    }
-    if let Some(ms) = cfg.timeout_ms {
-        b = b.timeout(Duration::from_millis(ms));
-    }
-    if let Some(r) = cfg.retry.take() {
-        let d = RetryPolicy::default();
-        b = b.retry(RetryPolicy {
-            max_attempts: r.max_attempts.unwrap_or(d.max_attempts),
-            base_backoff: r
-                .base_backoff_ms
-                .map_or(d.base_backoff, Duration::from_millis),
-            max_backoff: r
-                .max_backoff_ms
-                .map_or(d.max_backoff, Duration::from_millis),
-        });
-    }
-    if let Some(ua) = cfg.user_agent.take() {
-        b = b.user_agent(ua);
-    }
-    if let Some(names) = cfg.covered_components.take() {
-        b = b.covered_components(CoveredComponents::from_names(&names)?);
-    }
-    b = b.digest(match cfg.digest.as_deref() {
-        None | Some("sha-256") => DigestAlgorithms::Sha256,
-        Some("sha-512") => DigestAlgorithms::Sha512,
-        Some("both") => DigestAlgorithms::Both,
-        Some(_) => {
-            return Err(config_error(
-                "digest must be \"sha-256\", \"sha-512\" or \"both\"",
-            ))
-        }
-    });
-    if let Some(skew) = cfg.clock_skew_secs {
-        b = b.clock_skew_secs(skew);
-    }
-    if let Some(follow) = cfg.follow_server_clock {
-        b = b.follow_server_clock(follow);
-    }
-    b = b.allow_insecure_http(cfg.allow_insecure_http.unwrap_or(false));
-    if let Some(domain) = cfg.challenge_domain.take() {
-        b = b.challenge_domain(domain);
-    }
-    b = b.signature_validity(cfg.signature_validity_secs.map(Duration::from_secs));
-    b = b.signature_nonce(cfg.signature_nonce.unwrap_or(false));
-    if let Some(label) = cfg.signature_label.take() {
-        b = b.signature_label(label);
-    }
-    if let Some(secs) = cfg.token_refresh_margin_secs {
-        b = b.token_refresh_margin(Duration::from_secs(secs));
-    }
-    if let Some(secs) = cfg.max_clock_correction_secs {
-        b = b.max_clock_correction(Duration::from_secs(secs));
-    }
-    if let Some(ms) = cfg.call_deadline_ms {
-        b = b.call_deadline(Duration::from_millis(ms));
-    }
-    if let Some(name) = cfg.account_challenge_policy.take() {
-        let policy = AccountChallengePolicy::from_name(&name).ok_or_else(|| {
-            config_error("accountChallengePolicy must be \"recognized\" or \"any\"")
-        })?;
-        b = b.account_challenge_policy(policy);
     }
     Ok(b.build()?)
 }
@@ -180,30 +130,31 @@ fn build_client(json: &str) -> Result<Client, Failure> {
 /// The configuration is JSON, not a C struct, so that it can grow without breaking the
 /// ABI (no struct layout, no versioned struct sizes) and so that the very same string
 /// works from C, Python, Swift or Kotlin. Unknown fields are refused, so a typo fails
-/// loudly instead of being ignored. Fields (all optional unless noted):
+/// loudly instead of being ignored.
 ///
-/// - `baseUrl` (e.g. `"http://127.0.0.1:8080/v1"`) or `environment` (`"live"` or
-///   `"sandbox"`, the default); not both;
-/// - `apiKey`, `apiSecret`: required;
-/// - `signingKeyPem` (a P-384 private key, SEC1 or PKCS#8 PEM) or
-///   `"generateSigningKey": true`: one is required;
-/// - `keyId`: the id of an already registered signing key (else call
-///   `offblocks_signing_key_register`);
-/// - `connectTimeoutMs` (10000), `timeoutMs` (30000);
-/// - `retry`: `{"maxAttempts": 4, "baseBackoffMs": 200, "maxBackoffMs": 5000}`;
-/// - `userAgent`, `coveredComponents` (e.g. `["@method", "@authority", "@path"]`),
-///   `digest` (`"sha-256"`, `"sha-512"` or `"both"`), `clockSkewSecs` (0),
-///   `followServerClock` (true: learn the server's time from `Date` headers),
-///   `allowInsecureHttp` (false: plain http only to loopback), `challengeDomain` (the
-///   API host), `signatureValiditySecs`, `signatureNonce`, `signatureLabel` (`"sig"`),
-///   `tokenRefreshMarginSecs` (60);
-/// - `maxClockCorrectionSecs` (600): the largest clock correction taken from the
-///   server's `Date`; `callDeadlineMs` (90000): how long one call may take in all,
-///   retries and waits included; `accountChallengePolicy` (`"recognized"`: sign only a
-///   secp256k1 public key in PEM or a UUID; `"any"`: sign any bytes).
+/// Who the client is: `apiKey` and `apiSecret` (required), and the P-384 signing key,
+/// `signingKeyPem` (SEC1 or PKCS#8 PEM) or `"generateSigningKey": true` (one is
+/// required).
 ///
-/// Returns `OFFBLOCKS_INVALID_JSON` for text that is not such an object,
-/// `OFFBLOCKS_CONFIG` for missing or contradictory settings, `OFFBLOCKS_KEY` for a bad
+/// Every other field is a setting, all optional: `offblocks_config_defaults` lists each
+/// with its default. `baseUrl` (e.g. `"http://127.0.0.1:8080/v1"`) or `environment`
+/// (`"live"`, `"sandbox"`), not both; `keyId` (an already registered signing key, else
+/// call `offblocks_signing_key_register`); `connectTimeoutMs`, `timeoutMs`,
+/// `callDeadlineMs` (one call in all, retries and waits included); `retry`
+/// (`{"maxAttempts", "baseBackoffMs", "maxBackoffMs"}`); `userAgent`; `proxy`
+/// (`"http://[user:password@]host:port"`, HTTPS tunnelled with CONNECT) or
+/// `"proxyFromEnv": true` (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`…; the environment is
+/// not read otherwise); `coveredComponents` (e.g. `["@method", "@authority",
+/// "@path"]`); `digest` (`"sha-256"`, `"sha-512"` or `"both"`); `signatureValiditySecs`,
+/// `signatureNonce`, `signatureLabel`; `clockSkewSecs`, `followServerClock`,
+/// `maxClockCorrectionSecs` (the largest correction taken from the server's `Date`);
+/// `tokenRefreshMarginSecs`; `allowInsecureHttp` (plain http to a non-loopback host);
+/// `challengeDomain` (the domain a customer challenge must name; the API host by
+/// default); `accountChallengePolicy` (`"recognized"`: sign only a secp256k1 public key
+/// in PEM or a UUID; `"any"`: sign any bytes).
+///
+/// Returns `OFFBLOCKS_INVALID_JSON` for text that is not such an object (unknown field,
+/// wrong type), `OFFBLOCKS_CONFIG` for missing, contradictory or unknown setting values, `OFFBLOCKS_KEY` for a bad
 /// PEM. Error messages never contain the secret or the key.
 ///
 /// # Safety
@@ -224,6 +175,23 @@ pub unsafe extern "C" fn offblocks_client_new(
         let client = build_client(json)?;
         out.write(Box::into_raw(Box::new(offblocks_client { client })));
         Ok(())
+    })
+}
+
+/// Stores in `*out_json` every setting of the JSON configuration of
+/// `offblocks_client_new` with its default value (`null` where there is none), e.g.
+/// `{"environment": "sandbox", "timeoutMs": 30000, …}`. The identity fields (`apiKey`,
+/// `apiSecret`, `signingKeyPem`, `generateSigningKey`) and `baseUrl` (another name for
+/// a custom `environment`) are not listed. Free the string with `offblocks_string_free`.
+///
+/// # Safety
+/// `out_json` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn offblocks_config_defaults(out_json: *mut *mut c_char) -> offblocks_result {
+    boundary(|| {
+        // SAFETY: the caller's guarantee above.
+        let out = unsafe { arg_out(out_json, "out_json")? };
+        put_string(out, to_json(&Config::default())?)
     })
 }
 

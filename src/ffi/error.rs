@@ -66,6 +66,9 @@ pub enum offblocks_result {
     /// A resource reached a state the operation cannot continue from (a `rejected`
     /// customer, a `failed` or `closed` account).
     OFFBLOCKS_STATE = 18,
+    /// The caller stopped the operation: an `offblocks_progress_fn` returned non-zero.
+    /// What was done stays done; running it again resumes, creating nothing twice.
+    OFFBLOCKS_CANCELLED = 19,
 }
 
 /// The one mapping from the SDK's error to a result code. No `_ =>` arm: a new
@@ -87,6 +90,7 @@ fn code_of(error: &Error) -> offblocks_result {
         Error::Decode { .. } => OFFBLOCKS_DECODE,
         Error::State(_) => OFFBLOCKS_STATE,
         Error::Timeout(_) => OFFBLOCKS_TIMEOUT,
+        Error::Cancelled(_) => OFFBLOCKS_CANCELLED,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Signing challenges with a signer, and the whole onboarding flow in one call.
 
 use std::ffi::{c_char, c_void, CString};
+use std::ops::ControlFlow;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -10,6 +11,7 @@ use super::error::{offblocks_result, Failure};
 use super::signer::offblocks_signer;
 use super::strings::{parse_strict, to_json};
 use super::{arg_opt_str, arg_out, arg_ref, arg_str, boundary, put_string};
+use crate::api::ChallengeOptions;
 use crate::models::{Account, Customer, NewAccount};
 use crate::onboarding::{OnboardingRequest, Progress};
 use crate::wallet::{AccountId, ChainId};
@@ -19,7 +21,13 @@ use crate::wallet::{AccountId, ChainId};
 /// `verify_customer`, `wait_customer`, `create_account`, `sign_account_challenge`,
 /// `wait_account`, `done`), `status` the resource's status after it, `elapsed_ms` the
 /// time since the flow started, `message` a short description. The strings are valid
-/// only during the call; `user_data` is the pointer given to `offblocks_onboard`.
+/// only during the call; `user_data` is the pointer given to `offblocks_onboard`. It is
+/// also called at each poll while the flow waits (`wait_customer`, `wait_account`, with
+/// the status seen).
+///
+/// Return 0 to go on. Any other value stops the flow there: `offblocks_onboard` returns
+/// `OFFBLOCKS_CANCELLED`, and calling it again later with the same request and signer
+/// resumes, creating nothing twice (a screen the user left, a job being shut down).
 pub type offblocks_progress_fn = Option<
     unsafe extern "C-unwind" fn(
         user_data: *mut c_void,
@@ -27,7 +35,7 @@ pub type offblocks_progress_fn = Option<
         status: *const c_char,
         elapsed_ms: u64,
         message: *const c_char,
-    ),
+    ) -> i32,
 >;
 
 /// The JSON request of `offblocks_onboard`.
@@ -78,7 +86,8 @@ fn c_text(text: &str) -> CString {
 ///
 /// Every step is resumable: after a crash, calling again with the same request and
 /// signer continues where the flow stopped, creating nothing twice. `progress` (may be
-/// NULL) is called after each step with `user_data`. Blocks until done:
+/// NULL) is called after each step with `user_data`, and may stop the flow
+/// (`OFFBLOCKS_CANCELLED`). Blocks until done:
 /// `OFFBLOCKS_TIMEOUT` when statuses do not change in time, `OFFBLOCKS_STATE` for a
 /// rejected customer or failed account, `OFFBLOCKS_SIGNER` when the signer fails.
 ///
@@ -109,7 +118,10 @@ pub unsafe extern "C" fn offblocks_onboard(
             serde_json::from_str(request).map_err(|e| Failure::json("request_json", e))?;
         let request = request.into_request()?;
         let mut report = |p: &Progress| {
-            if let Some(callback) = progress {
+            let Some(callback) = progress else {
+                return ControlFlow::Continue(());
+            };
+            {
                 let (step, status, message) = (
                     c_text(p.step.as_str()),
                     c_text(&p.status),
@@ -119,7 +131,7 @@ pub unsafe extern "C" fn offblocks_onboard(
                 // SAFETY: the host's function, called as its type documents, with
                 // strings that live until it returns. A panic in it (possible only for
                 // a C-unwind function written in Rust) reaches the panic boundary.
-                unsafe {
+                let code = unsafe {
                     callback(
                         user_data,
                         step.as_ptr(),
@@ -128,6 +140,10 @@ pub unsafe extern "C" fn offblocks_onboard(
                         message.as_ptr(),
                     )
                 };
+                match code {
+                    0 => ControlFlow::Continue(()),
+                    _ => ControlFlow::Break(()),
+                }
             }
         };
         let onboarded = client
@@ -175,7 +191,7 @@ pub unsafe extern "C" fn offblocks_customer_sign_challenge(
             .client
             .customers()
             .with_idempotency_key(key)
-            .sign_challenge(&customer, signer.signer.as_ref())?;
+            .sign_challenge(&customer, signer.signer.as_ref(), &ChallengeOptions::new())?;
         Ok(())
     })
 }
@@ -216,7 +232,12 @@ pub unsafe extern "C" fn offblocks_account_sign_challenge(
             .client
             .accounts()
             .with_idempotency_key(key)
-            .sign_challenge(&account, &owner, signer.signer.as_ref())?;
+            .sign_challenge(
+                &account,
+                &owner,
+                signer.signer.as_ref(),
+                &ChallengeOptions::new(),
+            )?;
         Ok(())
     })
 }

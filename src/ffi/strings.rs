@@ -78,6 +78,9 @@ pub(crate) fn redacted(error: &serde_json::Error) -> String {
             let text = error.to_string();
             if text.starts_with("unknown field") || text.starts_with("missing field") {
                 text
+            } else if error.line() == 0 {
+                // Read from a JSON value, not text: there is no position to give.
+                "a field has the wrong type or value".to_owned()
             } else {
                 format!(
                     "a field has the wrong type or value at line {} column {}",

@@ -202,10 +202,11 @@ pub(super) unsafe extern "C-unwind" fn progress_callback(
     status: *const c_char,
     _elapsed_ms: u64,
     message: *const c_char,
-) {
+) -> i32 {
     for s in [step, status, message] {
         assert!(text(s).is_some(), "progress strings are never NULL");
     }
+    0
 }
 
 /// An API error as a C caller sees it after the call that met it: code, status and the
