@@ -212,6 +212,19 @@ typedef struct offblocks_signer offblocks_signer;
 typedef struct offblocks_wallet offblocks_wallet;
 
 /**
+ * Told about every attempt of every call of a client made by
+ * `offblocks_client_new_with_observer`: `attempt_json` is one object `{"method",
+ * "path", "attempt", "status", "error", "durationMs", "requestId", "idempotencyKey"}`
+ * (`status` is null when no response came, `error` then says why; `requestId` is the
+ * server's, successful calls included). Never a token, a body or a query.
+ *
+ * Called on the thread making the call, after each attempt, possibly from many threads
+ * at once when the client is shared: make it quick and thread-safe. The string is valid
+ * only during the call; `user_data` is the pointer given with the function.
+ */
+typedef void (*offblocks_observer_fn)(void *user_data, const char *attempt_json);
+
+/**
  * The host's signing function, for keys this library never sees (a wallet app, a
  * secure enclave, a KMS). It must sign the `message_len` bytes at `message` with
  * EIP-191 `personal_sign` (the bytes themselves: it adds the Ethereum prefix and hashes
@@ -365,6 +378,22 @@ const char *offblocks_version(void);
  */
 offblocks_result offblocks_client_new(const char *config_json,
                                       offblocks_client **out_client);
+
+/**
+ * As `offblocks_client_new`, with `observer` told about every attempt of every call
+ * the client makes (see `offblocks_observer_fn`): method, path, attempt number, status
+ * or transport error, duration, request id and Idempotency-Key. `observer` may be NULL
+ * (then this is `offblocks_client_new`).
+ *
+ * # Safety
+ * As `offblocks_client_new`; `observer` is NULL or a function as documented at
+ * `offblocks_observer_fn`, and it and `user_data` stay usable, from any thread, until
+ * `offblocks_client_free` returns.
+ */
+offblocks_result offblocks_client_new_with_observer(const char *config_json,
+                                                    offblocks_observer_fn observer,
+                                                    void *user_data,
+                                                    offblocks_client **out_client);
 
 /**
  * Stores in `*out_json` every setting of the JSON configuration of

@@ -9,7 +9,7 @@ use crate::client::Client;
 use crate::config::{Config, Environment, ProxyUrl, RetryPolicy, Secret};
 use crate::error::{Error, Result};
 use crate::httpsig::{CoveredComponents, DigestAlgorithms, SigningKey};
-use crate::transport::{Attempt, Observer};
+use crate::observer::{Attempt, Observer};
 use crate::wallet::AccountChallengePolicy;
 
 /// Builds a [`Client`]. Start with [`Client::builder`].

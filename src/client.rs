@@ -9,9 +9,10 @@ use crate::builder::ClientBuilder;
 use crate::config::{BaseUrl, Config, Secret};
 use crate::error::Result;
 use crate::httpsig::{PreparedRequest, SigningKey};
+use crate::observer::Observer;
 use crate::onboarding::{self, Onboarded, OnboardingRequest, Progress, ProgressReply};
 use crate::token::TokenSource;
-use crate::transport::{Authorization, Bearer, Call, Observer, Response, Transport};
+use crate::transport::{Authorization, Bearer, Call, Response, Transport};
 use crate::wallet::Signer;
 
 /// A blocking client for the OffBlocks API.

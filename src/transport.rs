@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serde::de::DeserializeOwned;
 use ureq::{http, AsSendBody, SendBody};
 
-use std::sync::{Arc, RwLock};
+use std::sync::RwLock;
 
 use crate::clock::{local_ms, Seen, ServerClock};
 use crate::config::{BaseUrl, Config, RetryPolicy, Secret};
@@ -19,6 +19,7 @@ use crate::httpsig::{
     prepare, PreparedRequest, RequestInput, RequestSigner, SignatureParams, SigningKey,
 };
 use crate::ids;
+use crate::observer::{Attempt, Observer};
 use crate::resolver::Resolver;
 use crate::sync::{read, write};
 
@@ -97,34 +98,6 @@ pub(crate) trait Bearer {
     /// Forgets `used` after the server refused it.
     fn invalidate(&self, used: &Secret);
 }
-
-/// One attempt of one call, as an [`Observer`] sees it: never a token, a body or a query.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Attempt {
-    /// `GET`, `POST`…
-    pub method: &'static str,
-    /// The request's path from the host on (`/v1/customers/c_1`), without the query.
-    pub path: String,
-    /// 1 for the first attempt of the call, 2 for its first retry…
-    pub attempt: u32,
-    /// The response's status, or `None` when no response came.
-    pub status: Option<u16>,
-    /// Why no response came (a transport failure), when none did.
-    pub error: Option<String>,
-    /// From sending the request to reading the whole response.
-    pub duration: Duration,
-    /// The response's `x-request-id` (or `request-id`), when it has one: quote it to
-    /// OffBlocks' support.
-    pub request_id: Option<String>,
-    /// The call's Idempotency-Key, the same on each of its attempts.
-    pub idempotency_key: Option<String>,
-}
-
-/// A function told about every attempt of every call (see
-/// [`crate::ClientBuilder::observer`]). It runs on the calling thread, between attempts:
-/// keep it quick.
-pub type Observer = Arc<dyn Fn(&Attempt) + Send + Sync>;
 
 /// The one road's vehicle: the agent (connection pool), the resolver, the server's clock,
 /// the request-signing key and the retry loop.

@@ -49,7 +49,7 @@ start_sandbox() {
     stop_sandbox
     rm -f "$work/stdin" "$work/sandbox.out"
     mkfifo "$work/stdin"
-    "$lib/offblocks-sandbox" --port 0 --exit-on-stdin-close \
+    "$lib/offblocks-sandbox" --port 0 --proxy --exit-on-stdin-close \
         <"$work/stdin" >"$work/sandbox.out" 2>"$work/sandbox.err" &
     sandbox_pid=$!
     exec 3>"$work/stdin" # held open until stop_sandbox
@@ -58,7 +58,7 @@ start_sandbox() {
         sleep 0.1
     done
     local name
-    for name in OFFBLOCKS_BASE_URL OFFBLOCKS_API_KEY OFFBLOCKS_API_SECRET; do
+    for name in OFFBLOCKS_BASE_URL OFFBLOCKS_API_KEY OFFBLOCKS_API_SECRET OFFBLOCKS_PROXY_URL; do
         local value
         value=$(sed -n "s/^$name=//p" "$work/sandbox.out")
         if [ -z "$value" ]; then

@@ -270,6 +270,54 @@ static void keys_and_credentials(offblocks_client *client) {
     CHECK(offblocks_last_error_status() == 401);
 }
 
+struct observed {
+    int attempts, with_request_id, ok, leaked;
+};
+
+static void observe(void *user_data, const char *attempt_json) {
+    struct observed *seen = user_data;
+    seen->attempts++;
+    seen->with_request_id += has(attempt_json, "\"requestId\":\"");
+    seen->ok += has(attempt_json, "\"status\":200");
+    seen->leaked += has(attempt_json, secret) || has(attempt_json, "Bearer");
+}
+
+/* The observer sees every attempt with its request id; calls go through the proxy. */
+static void operations(void) {
+    struct observed seen = {0, 0, 0, 0};
+    char config[2048], url[600], k[300], s[300], proxy[600], dead[700];
+    json_quote(url, sizeof url, base);
+    json_quote(k, sizeof k, key);
+    json_quote(s, sizeof s, secret);
+    snprintf(config, sizeof config,
+             "{\"baseUrl\":%s,\"apiKey\":%s,\"apiSecret\":%s,\"generateSigningKey\":true}",
+             url, k, s);
+    offblocks_client *client = NULL;
+    CHECK_RC(offblocks_client_new_with_observer(config, observe, &seen, &client), OFFBLOCKS_OK);
+    char *json = NULL;
+    CHECK_RC(offblocks_auth_token(client, &json), OFFBLOCKS_OK);
+    offblocks_string_free(json);
+    CHECK_RC(offblocks_customer_get(client, "no-such-customer", &json), OFFBLOCKS_CONFIG);
+    CHECK(seen.attempts == 1 && seen.with_request_id == 1 && seen.ok == 1 && seen.leaked == 0);
+    offblocks_client_free(client);
+
+    const char *proxy_url = getenv("OFFBLOCKS_PROXY_URL");
+    CHECK(proxy_url != NULL); /* run-tests.sh starts the emulator with --proxy */
+    if (proxy_url == NULL) {
+        return;
+    }
+    json_quote(proxy, sizeof proxy, proxy_url);
+    snprintf(dead, sizeof dead, ",\"proxy\":%s", proxy);
+    client = new_client(secret, dead);
+    CHECK_RC(offblocks_auth_token(client, &json), OFFBLOCKS_OK); /* through the proxy */
+    offblocks_string_free(json);
+    offblocks_client_free(client);
+    /* A proxy that is not there: the call fails, so the setting is what carries it. */
+    client = new_client(secret, ",\"proxy\":\"http://127.0.0.1:9\"");
+    CHECK_RC(offblocks_auth_token(client, &json), OFFBLOCKS_TRANSPORT);
+    offblocks_client_free(client);
+}
+
 void test_network(const char *base_url, const char *api_key, const char *api_secret) {
     char *key_id = NULL, *json = NULL;
     snprintf(base, sizeof base, "%s", base_url);
@@ -290,6 +338,7 @@ void test_network(const char *base_url, const char *api_key, const char *api_sec
     CHECK(has(json, "\"Authorization\",\"Bearer "));
     offblocks_string_free(json);
 
+    operations();
     customers_and_accounts(client);
     onboarding(client);
     webhooks(client);

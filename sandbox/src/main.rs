@@ -2,14 +2,16 @@
 //!
 //! Prints `OFFBLOCKS_BASE_URL=…`, `OFFBLOCKS_API_KEY=…`, `OFFBLOCKS_API_SECRET=…` on
 //! stdout once it listens, then serves until killed (or until stdin closes, with
-//! `--exit-on-stdin-close`).
+//! `--exit-on-stdin-close`). With `--proxy` it also runs a loopback HTTP `CONNECT` proxy
+//! for clients' proxy tests and prints `OFFBLOCKS_PROXY_URL=…` first (`GET /tunnels` on
+//! it lists the tunnels it opened).
 //!
 //! Three strict modes can also be set through the environment (a flag wins over its
 //! variable): `OFFBLOCKS_SANDBOX_CREATED_TOLERANCE` (seconds, as `--created-tolerance`),
 //! `OFFBLOCKS_SANDBOX_CLOCK_OFFSET_MS` (as `--clock-offset-ms`) and
 //! `OFFBLOCKS_SANDBOX_REFUSAL_STYLE` (as `--refusal-style`).
 
-use offblocks_sandbox::{RefusalStyle, Sandbox, SandboxConfig};
+use offblocks_sandbox::{ConnectProxy, RefusalStyle, Sandbox, SandboxConfig};
 use std::io::{Read, Write};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -17,7 +19,7 @@ use std::time::Duration;
 const USAGE: &str = "usage: offblocks-sandbox [--host 127.0.0.1] [--port 0] [--api-key K] \
 [--api-secret S] [--activation-polls N] [--activation-delay-secs N] [--challenge-domain D] \
 [--token-lifetime-secs N] [--no-verify-account-signatures] [--created-tolerance SECS] \
-[--clock-offset-ms MS] [--refusal-style detailed|offblocks] [--exit-on-stdin-close]";
+[--clock-offset-ms MS] [--refusal-style detailed|offblocks] [--proxy] [--exit-on-stdin-close]";
 
 /// The environment variables that set the strict modes, each the twin of a flag.
 const ENV_FLAGS: [(&str, &str); 3] = [
@@ -31,6 +33,7 @@ struct Options {
     port: u16,
     config: SandboxConfig,
     exit_on_stdin_close: bool,
+    proxy: bool,
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
@@ -39,6 +42,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         port: 0,
         config: SandboxConfig::default(),
         exit_on_stdin_close: false,
+        proxy: false,
     };
     let mut i = 0;
     while i < args.len() {
@@ -88,6 +92,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
                     .ok_or_else(|| format!("--refusal-style: {v} is not detailed or offblocks"))?;
             }
             "--exit-on-stdin-close" => options.exit_on_stdin_close = true,
+            "--proxy" => options.proxy = true,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
         }
@@ -138,7 +143,20 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let proxy = match options.proxy.then(ConnectProxy::start).transpose() {
+        Ok(proxy) => proxy,
+        Err(e) => {
+            eprintln!("offblocks-sandbox: cannot start the CONNECT proxy: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let mut out = std::io::stdout().lock();
+    if let Some(proxy) = &proxy {
+        // Before the others: readers wait for OFFBLOCKS_API_SECRET as the last line.
+        if writeln!(out, "OFFBLOCKS_PROXY_URL={}", proxy.url()).is_err() {
+            return ExitCode::FAILURE;
+        }
+    }
     let printed = writeln!(
         out,
         "OFFBLOCKS_BASE_URL={}\nOFFBLOCKS_API_KEY={}\nOFFBLOCKS_API_SECRET={}",

@@ -1,6 +1,6 @@
 //! The client handle: made from a JSON configuration, shared across threads.
 
-use std::ffi::c_char;
+use std::ffi::{c_char, c_void, CString};
 
 use serde_json::{Map, Value};
 use zeroize::{Zeroize, Zeroizing};
@@ -11,7 +11,7 @@ use super::{
     arg_opt_str, arg_out, arg_ref, arg_str, boundary, boundary_infallible, put_secret, put_string,
 };
 use crate::config::json::INVALID_SETTING;
-use crate::{Client, Config, SigningKey};
+use crate::{Attempt, Client, Config, SigningKey};
 
 /// A client of the OffBlocks API (opaque). Made by `offblocks_client_new`, released by
 /// `offblocks_client_free`.
@@ -82,9 +82,47 @@ fn config_error(message: &str) -> Failure {
     Failure::from(crate::Error::Config(message.to_owned()))
 }
 
+/// Told about every attempt of every call of a client made by
+/// `offblocks_client_new_with_observer`: `attempt_json` is one object `{"method",
+/// "path", "attempt", "status", "error", "durationMs", "requestId", "idempotencyKey"}`
+/// (`status` is null when no response came, `error` then says why; `requestId` is the
+/// server's, successful calls included). Never a token, a body or a query.
+///
+/// Called on the thread making the call, after each attempt, possibly from many threads
+/// at once when the client is shared: make it quick and thread-safe. The string is valid
+/// only during the call; `user_data` is the pointer given with the function.
+pub type offblocks_observer_fn =
+    Option<unsafe extern "C-unwind" fn(user_data: *mut c_void, attempt_json: *const c_char)>;
+
+/// The host's observer and its pointer, callable from any thread: the host promised,
+/// by `offblocks_client_new_with_observer`'s contract, that both may be used from any
+/// thread for as long as the client lives.
+struct HostObserver {
+    callback: unsafe extern "C-unwind" fn(*mut c_void, *const c_char),
+    user_data: *mut c_void,
+}
+
+// SAFETY: the contract of `offblocks_client_new_with_observer` makes the function and
+// `user_data` usable from any thread while the client lives.
+unsafe impl Send for HostObserver {}
+// SAFETY: as above; the observer only ever reads the pointer.
+unsafe impl Sync for HostObserver {}
+
+impl HostObserver {
+    fn tell(&self, attempt: &Attempt) {
+        let Ok(json) = serde_json::to_string(attempt) else {
+            return;
+        };
+        let text = CString::new(json.replace('\0', "\u{fffd}")).unwrap_or_default();
+        // SAFETY: the host's function, called as `offblocks_observer_fn` documents, with
+        // a string that lives until it returns.
+        unsafe { (self.callback)(self.user_data, text.as_ptr()) }
+    }
+}
+
 /// Builds a client from the JSON configuration (see `offblocks_client_new`): the
 /// identity keys, then every other key deserialized into [`Config`] itself.
-fn build_client(json: &str) -> Result<Client, Failure> {
+fn build_client(json: &str, observer: Option<HostObserver>) -> Result<Client, Failure> {
     let mut object = match serde_json::from_str::<Value>(json) {
         Ok(Value::Object(map)) => map,
         Ok(mut other) => {
@@ -121,6 +159,9 @@ fn build_client(json: &str) -> Result<Client, Failure> {
     };
     if let Some(key) = key {
         b = b.signing_key(key);
+    }
+    if let Some(observer) = observer {
+        b = b.observer(move |attempt| observer.tell(attempt));
     }
     Ok(b.build()?)
 }
@@ -172,7 +213,41 @@ pub unsafe extern "C" fn offblocks_client_new(
                 arg_out(out_client, "out_client")?,
             )
         };
-        let client = build_client(json)?;
+        let client = build_client(json, None)?;
+        out.write(Box::into_raw(Box::new(offblocks_client { client })));
+        Ok(())
+    })
+}
+
+/// As `offblocks_client_new`, with `observer` told about every attempt of every call
+/// the client makes (see `offblocks_observer_fn`): method, path, attempt number, status
+/// or transport error, duration, request id and Idempotency-Key. `observer` may be NULL
+/// (then this is `offblocks_client_new`).
+///
+/// # Safety
+/// As `offblocks_client_new`; `observer` is NULL or a function as documented at
+/// `offblocks_observer_fn`, and it and `user_data` stay usable, from any thread, until
+/// `offblocks_client_free` returns.
+#[no_mangle]
+pub unsafe extern "C" fn offblocks_client_new_with_observer(
+    config_json: *const c_char,
+    observer: offblocks_observer_fn,
+    user_data: *mut c_void,
+    out_client: *mut *mut offblocks_client,
+) -> offblocks_result {
+    boundary(|| {
+        // SAFETY: the caller's guarantees above.
+        let (json, out) = unsafe {
+            (
+                arg_str(config_json, "config_json")?,
+                arg_out(out_client, "out_client")?,
+            )
+        };
+        let observer = observer.map(|callback| HostObserver {
+            callback,
+            user_data,
+        });
+        let client = build_client(json, observer)?;
         out.write(Box::into_raw(Box::new(offblocks_client { client })));
         Ok(())
     })
