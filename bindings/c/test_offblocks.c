@@ -107,6 +107,22 @@ static void test_client_config(const char *pem_json) {
     CHECK_RC(offblocks_client_new("{\"environment\":\"live\"}", &client), OFFBLOCKS_CONFIG);
     CHECK_RC(offblocks_client_new("{\"signingKeyPem\":\"nope\"}", &client), OFFBLOCKS_KEY);
     CHECK_RC(offblocks_client_new("{}", NULL), OFFBLOCKS_NULL_ARGUMENT);
+    /* Every setting with its default, each one accepted back as given. */
+    char *defaults = NULL;
+    CHECK_RC(offblocks_config_defaults(NULL), OFFBLOCKS_NULL_ARGUMENT);
+    CHECK_RC(offblocks_config_defaults(&defaults), OFFBLOCKS_OK);
+    CHECK(defaults != NULL && has(defaults, "\"timeoutMs\":30000") &&
+          has(defaults, "\"proxyFromEnv\":false") && has(defaults, "\"environment\":\"sandbox\"") &&
+          !has(defaults, "apiSecret"));
+    if (defaults != NULL) {
+        /* The defaults plus an identity make a client: no key the library itself refuses. */
+        snprintf(config, sizeof config, "{\"apiKey\":\"k\",\"apiSecret\":\"s\",\"signingKeyPem\":%s,%s",
+                 pem_json, defaults + 1);
+        offblocks_client *from_defaults = NULL;
+        CHECK_RC(offblocks_client_new(config, &from_defaults), OFFBLOCKS_OK);
+        offblocks_client_free(from_defaults);
+    }
+    offblocks_string_free(defaults);
     snprintf(config, sizeof config,
              "{\"baseUrl\":\"http://api.example.com/v1\",\"apiKey\":\"k\",\"apiSecret\":\"s\","
              "\"signingKeyPem\":%s}", pem_json);

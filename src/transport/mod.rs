@@ -4,17 +4,24 @@
 //! Retries happen here and only here: each attempt is signed afresh (new `created`) but
 //! keeps the same body bytes and the same Idempotency-Key.
 
+mod call;
+mod response;
+
 use std::io::Read;
+use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
-use serde::de::DeserializeOwned;
 use ureq::{http, AsSendBody, SendBody};
 
-use std::sync::RwLock;
+pub(crate) use call::{Authorization, Bearer, Call, Response};
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) use response::decode_json;
+use response::transport_error;
+pub(crate) use response::{api_error, classify, decode_list, decode_value, RawResponse};
 
 use crate::clock::{local_ms, Seen, ServerClock};
-use crate::config::{BaseUrl, Config, RetryPolicy, Secret};
-use crate::error::{ApiError, Error, Result};
+use crate::config::{BaseUrl, Config, RetryPolicy};
+use crate::error::{Error, Result};
 use crate::httpsig::{
     prepare, PreparedRequest, RequestInput, RequestSigner, SignatureParams, SigningKey,
 };
@@ -25,79 +32,6 @@ use crate::sync::{read, write};
 
 /// Responses larger than this are refused rather than buffered.
 const MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
-
-/// How a call authorizes itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Authorization {
-    /// No `Authorization`, no signature (`POST /auth/token`).
-    None,
-    /// Bearer token, signed when a key id is known (`PUT /auth/signing`).
-    BearerSignedIfKeyed,
-    /// Bearer token and a signature: every other call.
-    Signed,
-}
-
-/// One logical API operation.
-#[derive(Debug, Clone)]
-pub(crate) struct Call {
-    pub method: &'static str,
-    pub path: String,
-    pub query: Option<String>,
-    pub body: Option<Vec<u8>>,
-    pub idempotency_key: Option<String>,
-    pub authorization: Authorization,
-}
-
-impl Call {
-    pub fn new(method: &'static str, path: String) -> Call {
-        Call {
-            method,
-            path,
-            query: None,
-            body: None,
-            idempotency_key: None,
-            authorization: Authorization::Signed,
-        }
-    }
-
-    /// Adds a JSON body.
-    pub fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Result<Call> {
-        self.body = Some(
-            serde_json::to_vec(body)
-                .map_err(|e| Error::InvalidInput(format!("cannot serialize body: {e}")))?,
-        );
-        Ok(self)
-    }
-
-    /// Sets the Idempotency-Key (given by the caller or a fresh UUIDv4).
-    pub fn idempotent(mut self, key: Option<&str>) -> Result<Call> {
-        let key = match key {
-            Some(k) => {
-                uuid::Uuid::parse_str(k)
-                    .map_err(|_| Error::InvalidInput("idempotency key must be a UUID".into()))?;
-                k.to_owned()
-            }
-            None => ids::random()?.to_string(),
-        };
-        self.idempotency_key = Some(key);
-        Ok(self)
-    }
-}
-
-/// A successful response.
-#[derive(Debug)]
-pub(crate) struct Response {
-    pub body: Vec<u8>,
-}
-
-/// Where a call's bearer token comes from (the token source, which itself calls through
-/// the transport: hence a trait here rather than an import of it).
-pub(crate) trait Bearer {
-    /// A valid token, fetched by `deadline` when a new one is needed.
-    fn token_by(&self, transport: &Transport, deadline: Instant) -> Result<Secret>;
-    /// Forgets `used` after the server refused it.
-    fn invalidate(&self, used: &Secret);
-}
 
 /// The one road's vehicle: the agent (connection pool), the resolver, the server's clock,
 /// the request-signing key and the retry loop.
@@ -110,48 +44,6 @@ pub(crate) struct Transport {
     resolver: Resolver,
     clock: ServerClock,
     observer: Option<Observer>,
-}
-
-impl Response {
-    /// Decodes the body as `T`, naming where it failed.
-    pub fn decode<T: DeserializeOwned>(&self) -> Result<T> {
-        decode_json(&self.body)
-    }
-}
-
-/// Decodes JSON into `T`; a list may also arrive wrapped as `{"data": [...]}`.
-pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
-    let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| Error::decode("$", e))?;
-    decode_value(value, "$")
-}
-
-pub(crate) fn decode_value<T: DeserializeOwned>(value: serde_json::Value, path: &str) -> Result<T> {
-    serde_json::from_value(value).map_err(|e| Error::decode(path, e))
-}
-
-/// Decodes a list, element by element so an error names its index.
-pub(crate) fn decode_list<T: DeserializeOwned>(body: &[u8]) -> Result<Vec<T>> {
-    let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| Error::decode("$", e))?;
-    let (items, prefix) = match value {
-        serde_json::Value::Array(items) => (items, "$"),
-        serde_json::Value::Object(mut map) => match ["data", "items", "results"]
-            .iter()
-            .find_map(|k| map.remove(*k).map(|v| (v, *k)))
-        {
-            Some((serde_json::Value::Array(items), "data")) => (items, "$.data"),
-            Some((serde_json::Value::Array(items), "items")) => (items, "$.items"),
-            Some((serde_json::Value::Array(items), _)) => (items, "$.results"),
-            _ => return Err(Error::decode("$", "expected a list")),
-        },
-        _ => return Err(Error::decode("$", "expected a list")),
-    };
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(i, item)| decode_value(item, &format!("{prefix}[{i}]")))
-        .collect()
 }
 
 impl Transport {
@@ -526,73 +418,5 @@ fn past_deadline(error: Error, deadline: Duration) -> Error {
             Error::Api(api)
         }
         other => other,
-    }
-}
-
-pub(crate) struct RawResponse {
-    pub status: u16,
-    pub body: Vec<u8>,
-    pub request_id: Option<String>,
-    pub retry_after: Option<u64>,
-    /// The response's `Date`, in unix seconds, when it had a readable one.
-    pub server_time: Option<i64>,
-}
-
-/// The one function that turns a non-2xx response into an [`ApiError`].
-pub(crate) fn api_error(resp: RawResponse) -> ApiError {
-    let body = String::from_utf8_lossy(&resp.body).into_owned();
-    let json = serde_json::from_slice(&resp.body).ok();
-    let mut api = ApiError {
-        status: resp.status,
-        body,
-        json,
-        request_id: resp.request_id,
-        retry_after: resp.retry_after,
-        retryable: false,
-        note: None,
-    };
-    api.retryable = matches!(api.status, 429 | 500 | 502 | 503 | 504)
-        || (api.status == 409 && is_in_flight(&api));
-    api
-}
-
-/// A 409 that means "the same Idempotency-Key is still being processed", as opposed to
-/// "this resource already exists": the server asks us to come back (`Retry-After`) or
-/// says so in its error code.
-fn is_in_flight(api: &ApiError) -> bool {
-    if api.retry_after.is_some() {
-        return true;
-    }
-    let code = api
-        .json
-        .as_ref()
-        .and_then(|j| j.get("error").or_else(|| j.get("code")))
-        .and_then(|v| v.as_str())
-        .unwrap_or("");
-    ["in_use", "in_progress", "in_flight", "processing"]
-        .iter()
-        .any(|k| code.contains(k))
-}
-
-pub(crate) fn classify(api: ApiError) -> Error {
-    if api.status == 409 && !api.retryable {
-        Error::Conflict(Box::new(api))
-    } else {
-        Error::Api(Box::new(api))
-    }
-}
-
-fn transport_error(e: ureq::Error) -> Error {
-    let retryable = matches!(
-        e,
-        ureq::Error::Io(_)
-            | ureq::Error::Timeout(_)
-            | ureq::Error::ConnectionFailed
-            | ureq::Error::Protocol(_)
-            | ureq::Error::HostNotFound
-    );
-    Error::Transport {
-        message: e.to_string(),
-        retryable,
     }
 }

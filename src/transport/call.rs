@@ -1,0 +1,82 @@
+//! One logical API operation, how it authorizes itself, and what it returns.
+
+use std::time::Instant;
+
+use crate::config::Secret;
+use crate::error::{Error, Result};
+use crate::ids;
+
+use super::Transport;
+
+/// How a call authorizes itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Authorization {
+    /// No `Authorization`, no signature (`POST /auth/token`).
+    None,
+    /// Bearer token, signed when a key id is known (`PUT /auth/signing`).
+    BearerSignedIfKeyed,
+    /// Bearer token and a signature: every other call.
+    Signed,
+}
+
+/// One logical API operation.
+#[derive(Debug, Clone)]
+pub(crate) struct Call {
+    pub method: &'static str,
+    pub path: String,
+    pub query: Option<String>,
+    pub body: Option<Vec<u8>>,
+    pub idempotency_key: Option<String>,
+    pub authorization: Authorization,
+}
+
+impl Call {
+    pub fn new(method: &'static str, path: String) -> Call {
+        Call {
+            method,
+            path,
+            query: None,
+            body: None,
+            idempotency_key: None,
+            authorization: Authorization::Signed,
+        }
+    }
+
+    /// Adds a JSON body.
+    pub fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Result<Call> {
+        self.body = Some(
+            serde_json::to_vec(body)
+                .map_err(|e| Error::InvalidInput(format!("cannot serialize body: {e}")))?,
+        );
+        Ok(self)
+    }
+
+    /// Sets the Idempotency-Key (given by the caller or a fresh UUIDv4).
+    pub fn idempotent(mut self, key: Option<&str>) -> Result<Call> {
+        let key = match key {
+            Some(k) => {
+                uuid::Uuid::parse_str(k)
+                    .map_err(|_| Error::InvalidInput("idempotency key must be a UUID".into()))?;
+                k.to_owned()
+            }
+            None => ids::random()?.to_string(),
+        };
+        self.idempotency_key = Some(key);
+        Ok(self)
+    }
+}
+
+/// A successful response.
+#[derive(Debug)]
+pub(crate) struct Response {
+    pub body: Vec<u8>,
+}
+
+/// Where a call's bearer token comes from (the token source, which itself calls through
+/// the transport: hence a trait here rather than an import of it).
+pub(crate) trait Bearer {
+    /// A valid token, fetched by `deadline` when a new one is needed.
+    fn token_by(&self, transport: &Transport, deadline: Instant) -> Result<Secret>;
+    /// Forgets `used` after the server refused it.
+    fn invalidate(&self, used: &Secret);
+}
