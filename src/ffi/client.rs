@@ -1,6 +1,7 @@
 //! The client handle: made from a JSON configuration, shared across threads.
 
 use std::ffi::{c_char, c_void, CString};
+use std::ptr;
 
 use serde_json::{Map, Value};
 use zeroize::{Zeroize, Zeroizing};
@@ -205,18 +206,8 @@ pub unsafe extern "C" fn offblocks_client_new(
     config_json: *const c_char,
     out_client: *mut *mut offblocks_client,
 ) -> offblocks_result {
-    boundary(|| {
-        // SAFETY: the caller's guarantees above.
-        let (json, out) = unsafe {
-            (
-                arg_str(config_json, "config_json")?,
-                arg_out(out_client, "out_client")?,
-            )
-        };
-        let client = build_client(json, None)?;
-        out.write(Box::into_raw(Box::new(offblocks_client { client })));
-        Ok(())
-    })
+    // SAFETY: the caller's guarantees, which are those of this call without observer.
+    unsafe { offblocks_client_new_with_observer(config_json, None, ptr::null_mut(), out_client) }
 }
 
 /// As `offblocks_client_new`, with `observer` told about every attempt of every call
@@ -307,7 +298,7 @@ pub unsafe extern "C" fn offblocks_client_key_id(
         match client.client.key_id() {
             Some(id) => put_string(out, id),
             None => {
-                out.write(std::ptr::null_mut());
+                out.write(ptr::null_mut());
                 Ok(())
             }
         }
