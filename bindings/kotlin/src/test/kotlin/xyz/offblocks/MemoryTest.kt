@@ -87,7 +87,7 @@ class MemoryTest {
     fun `a handle is freed exactly once, however often it is closed`() {
         val frees = AtomicInteger()
         val owner = Any()
-        val handle = NativeHandle(owner, newWalletPointer(), "wallet") { frees.incrementAndGet(); offblocks_wallet_free(it) }
+        val handle = NativeHandle(owner, newWalletPointer(), "wallet", free = { frees.incrementAndGet(); offblocks_wallet_free(it) })
         handle.close()
         handle.close()
         assertEquals(1, frees.get())
@@ -98,7 +98,7 @@ class MemoryTest {
     fun `a forgotten handle is freed once by the cleaner`() {
         val frees = AtomicInteger()
         fun forget() {
-            NativeHandle(Any(), newWalletPointer(), "wallet") { frees.incrementAndGet(); offblocks_wallet_free(it) }
+            NativeHandle(Any(), newWalletPointer(), "wallet", free = { frees.incrementAndGet(); offblocks_wallet_free(it) })
         }
         repeat(20) { forget() }
         var rounds = 0
