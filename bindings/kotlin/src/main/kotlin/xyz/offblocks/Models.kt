@@ -348,7 +348,8 @@ data class Onboarded(val customer: Customer, val account: Account) {
  * One report of onboarding's progress, after each step: [step] is a stable snake_case name
  * (`create_customer`, `sign_customer_challenge`, `verify_customer`, `wait_customer`,
  * `create_account`, `sign_account_challenge`, `wait_account`, `done`), [status] the
- * resource's status after it, [elapsed] the time since the flow started.
+ * resource's status after it, [elapsed] the time since the flow started. While the flow
+ * waits, `wait_customer` and `wait_account` also come at each poll, with the status seen.
  */
 data class Progress(val step: String, val status: String, val elapsed: Duration, val message: String)
 

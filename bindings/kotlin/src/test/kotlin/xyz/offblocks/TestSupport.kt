@@ -58,6 +58,9 @@ class LocalSandbox private constructor(private val process: Process, values: Map
     /** The emulator's request log. */
     @Suppress("UNCHECKED_CAST")
     fun requests(): List<Map<String, Any?>> = control("GET", "requests") as List<Map<String, Any?>>
+    /** The emulator's customers and accounts (`{"customers": [..], "accounts": [..]}`). */
+    @Suppress("UNCHECKED_CAST")
+    fun state(): Map<String, List<Map<String, Any?>>> = control("GET", "state") as Map<String, List<Map<String, Any?>>>
 
     override fun close() {
         if (!process.isAlive) return
