@@ -1,6 +1,8 @@
 package xyz.offblocks
 
 import xyz.offblocks.internal.Ffi
+import xyz.offblocks.internal.JsonObject
+import xyz.offblocks.internal.ObserverFn
 import xyz.offblocks.internal.ProgressFn
 import java.time.Duration
 import kotlin.coroutines.cancellation.CancellationException
@@ -52,5 +54,18 @@ internal class NativeProgress(private val report: (Progress) -> Unit) {
         val where = failure?.message ?: "onboarding cancelled"
         if (t is CancellationException) throw OffblocksException.Cancelled(where, code, detail, t)
         throw OffblocksException.Callback("the progress callback threw ${t.javaClass.simpleName}: ${t.message} ($where)", t, code, detail)
+    }
+}
+
+/**
+ * The JNA callback of a client's [observer]. The library calls it on whichever thread makes
+ * a call, possibly several at once. What the observer throws is dropped: an observer only
+ * watches, it cannot fail or change a call.
+ */
+internal fun observerCallback(observer: (Attempt) -> Unit): ObserverFn = ObserverFn { _, json ->
+    try {
+        observer(Attempt.from(JsonObject.parse(Ffi.borrowed(json).orEmpty(), "attempt")))
+    } catch (t: Throwable) {
+        // Dropped on purpose (see above); an Error here is the observer's, not the call's.
     }
 }

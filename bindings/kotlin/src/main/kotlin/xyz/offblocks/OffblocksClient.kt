@@ -7,7 +7,8 @@ import xyz.offblocks.internal.JsonObject
 import xyz.offblocks.internal.NativeHandle
 import xyz.offblocks.internal.offblocks_client_free
 import xyz.offblocks.internal.offblocks_client_key_id
-import xyz.offblocks.internal.offblocks_client_new
+import xyz.offblocks.internal.offblocks_client_new_with_observer
+import xyz.offblocks.internal.offblocks_config_defaults
 import xyz.offblocks.internal.offblocks_client_set_key_id
 import xyz.offblocks.internal.offblocks_dry_run
 import xyz.offblocks.internal.offblocks_onboard
@@ -20,6 +21,12 @@ import xyz.offblocks.internal.offblocks_onboard
  * (network I/O, retries, polling): on Android, call them from a background dispatcher,
  * never the main thread. [close] waits for the calls in progress, then frees the native
  * client; a client never closed is freed when garbage collected.
+ *
+ * [observer], when given, is told about every attempt of every call ([Attempt]: method,
+ * path, attempt number, status or transport error, duration, request id, Idempotency-Key;
+ * never a token or a body), after the attempt, on the thread making the call: possibly on
+ * several threads at once, so it must be thread-safe, and quick. What it throws is
+ * dropped: an observer cannot fail or change a call.
  *
  * ```
  * OffblocksClient(ClientConfig(baseUrl = url, apiKey = key, apiSecret = secret,
@@ -35,19 +42,24 @@ import xyz.offblocks.internal.offblocks_onboard
  * @throws OffblocksException.Config for missing or contradictory settings.
  * @throws OffblocksException.InvalidKey for a PEM that is not a P-384 private key.
  */
-class OffblocksClient(config: ClientConfig) : AutoCloseable {
+class OffblocksClient @JvmOverloads constructor(
+    config: ClientConfig,
+    observer: ((Attempt) -> Unit)? = null,
+) : AutoCloseable {
     private val handle: NativeHandle
 
     init {
         val arg = Ffi.cString(Json.write(config.toJson()), "config")
+        // The library calls it until the client is freed: the handle keeps it until then.
+        val callback = observer?.let(::observerCallback)
         try {
             val pointer = try {
-                Ffi.handle("offblocks_client_new") { offblocks_client_new(arg, it) }
+                Ffi.handle("offblocks_client_new_with_observer") { offblocks_client_new_with_observer(arg, callback, null, it) }
             } catch (e: OffblocksException.InvalidInput) {
                 // Configuration that does not fit the library's JSON shape is a configuration error.
                 throw OffblocksException.Config(e.message ?: "invalid configuration", e.rawCode, e.detail)
             }
-            handle = NativeHandle(this, pointer, "client", ::offblocks_client_free)
+            handle = NativeHandle(this, pointer, "client", ::offblocks_client_free, keepAlive = callback)
         } finally {
             arg.fill(0) // it held the secret and the key
         }
@@ -157,6 +169,17 @@ class OffblocksClient(config: ClientConfig) : AutoCloseable {
      * [OnboardingRequest]. */
     fun onboard(externalId: String, signer: Signer, chain: String = "eip155:300", progress: ((Progress) -> Unit)? = null): Onboarded =
         onboard(OnboardingRequest(externalId, chain), signer, progress)
+
+    companion object {
+        /**
+         * Every setting of the library's JSON configuration with its default, by JSON name
+         * (`"timeoutMs"` to 30000, `"proxy"` to null…): what a null in [ClientConfig]
+         * means. The identity keys and `baseUrl` are not listed.
+         */
+        @JvmStatic
+        fun configDefaults(): Map<String, Any?> =
+            JsonObject.parse(Ffi.string { offblocks_config_defaults(it) }, "config defaults").map
+    }
 
     /** Releases the client, after the calls in progress on other threads return. Calls made
      * after it throw [IllegalStateException]. Closing twice is harmless. */
