@@ -20,10 +20,11 @@ data class Retry(
 /**
  * The settings of an [OffblocksClient]: the C ABI's JSON configuration
  * (`offblocks_client_new`) with Kotlin names and types. Null keeps the library's default
- * (written after each setting). `ConfigTest` checks every key against the library's own
- * configuration type, so a setting is declared once, in Rust.
+ * (written after each setting; [OffblocksClient.configDefaults] lists the library's).
+ * `ModelsTest` checks every key against that list, so a setting is declared once, in Rust.
  *
- * **Holds secrets** ([apiSecret], [signingKeyPem]): [toString] redacts them.
+ * **Holds secrets** ([apiSecret], [signingKeyPem], a password in [proxy]): [toString]
+ * redacts them.
  */
 data class ClientConfig(
     /** The API's base URL, e.g. `http://127.0.0.1:8080/v1`; or give [environment]. */
@@ -74,6 +75,13 @@ data class ClientConfig(
     /** `"recognized"` (the default: sign only a secp256k1 public key in PEM or a UUID as
      * an account challenge) or `"any"` (sign any bytes). */
     val accountChallengePolicy: String? = null,
+    /** An HTTP proxy every call goes through, `http://[user:password@]host:port` (HTTPS is
+     * tunnelled with CONNECT). Its password is a secret: [toString] shows `***`. Defaults
+     * to none. */
+    val proxy: String? = null,
+    /** Without [proxy], take one from `HTTPS_PROXY` / `ALL_PROXY` and skip the hosts
+     * `NO_PROXY` names. Defaults to false: the environment is not read. */
+    val proxyFromEnv: Boolean? = null,
 ) {
     /** The configuration as the C ABI's JSON object (camelCase keys). */
     fun toJson(): Map<String, Any?> = buildMap {
@@ -101,12 +109,14 @@ data class ClientConfig(
         maxClockCorrection?.let { put("maxClockCorrectionSecs", it.seconds) }
         callDeadline?.let { put("callDeadlineMs", it.toMillis()) }
         accountChallengePolicy?.let { put("accountChallengePolicy", it) }
+        proxy?.let { put("proxy", it) }
+        proxyFromEnv?.let { put("proxyFromEnv", it) }
     }
 
     override fun toString(): String =
         "ClientConfig(baseUrl=$baseUrl, environment=$environment, apiKey=$apiKey, " +
             "apiSecret=${apiSecret?.let { "[redacted]" }}, signingKeyPem=${signingKeyPem?.let { "[redacted]" }}, " +
-            "generateSigningKey=$generateSigningKey, keyId=$keyId, …)"
+            "generateSigningKey=$generateSigningKey, keyId=$keyId, proxy=${proxy?.let(::redactUserinfo)}, …)"
 
     companion object {
         /** The settings of the same variables as the Rust example: `OFFBLOCKS_BASE_URL`,
@@ -133,4 +143,12 @@ data class ClientConfig(
             )
         }
     }
+}
+
+/** [url] with its user and password (everything between `://` and the last `@`) shown as
+ * `***`, as the library shows a proxy. */
+internal fun redactUserinfo(url: String): String {
+    val start = url.indexOf("://").let { if (it < 0) 0 else it + 3 }
+    val at = url.lastIndexOf('@')
+    return if (at < start) url else url.substring(0, start) + "***" + url.substring(at)
 }

@@ -23,7 +23,8 @@ enum class ResultCode(val value: Int) {
     DECODE(15),
     TIMEOUT(16),
     PANIC(17),
-    STATE(18);
+    STATE(18),
+    CANCELLED(19);
 
     companion object {
         private val byValue = entries.associateBy { it.value }
@@ -161,10 +162,22 @@ sealed class OffblocksException(
      * customer, a `failed` or `closed` account). */
     class State(message: String, rawCode: Int, detail: Detail) : OffblocksException(message, rawCode, detail)
 
-    /** A Kotlin callback (an onboarding progress callback) threw; its exception is the
-     * [cause]. The flow itself ran to its end: [onboarded] is its result when it succeeded. */
-    class Callback(message: String, cause: Throwable, val onboarded: Onboarded?) :
-        OffblocksException(message, 0, Detail.NONE, cause)
+    /** The caller stopped the operation: onboarding's progress callback threw a
+     * `CancellationException` (which is then the [cause]). What was done stays done; the
+     * same `onboard` called again resumes, creating nothing twice. The message names the
+     * last step done. */
+    class Cancelled(message: String, rawCode: Int, detail: Detail, cause: Throwable? = null) :
+        OffblocksException(message, rawCode, detail, cause)
+
+    /** A Kotlin callback (an onboarding progress callback) threw something other than a
+     * `CancellationException`; its exception is the [cause]. As for [Cancelled], the flow
+     * stopped at the step it was told about, and the same call resumes it. */
+    class Callback(message: String, cause: Throwable, rawCode: Int = 0, detail: Detail = Detail.NONE) :
+        OffblocksException(message, rawCode, detail, cause) {
+        /** Always null: a throwing callback stops the flow, so there is no result. */
+        @Deprecated("a throwing progress callback stops the flow: there is no result any more")
+        val onboarded: Onboarded? get() = null
+    }
 
     /** The library hit a bug (a caught panic). The handle is still usable; please report it. */
     class Internal(message: String, rawCode: Int, detail: Detail) : OffblocksException(message, rawCode, detail)
@@ -205,6 +218,7 @@ sealed class OffblocksException(
                 ResultCode.TIMEOUT -> Timeout(text, rawCode, detail)
                 ResultCode.PANIC -> Internal(text, rawCode, detail)
                 ResultCode.STATE -> State(text, rawCode, detail)
+                ResultCode.CANCELLED -> Cancelled(text, rawCode, detail)
                 ResultCode.OK, null -> Other(text, rawCode, detail)
             }
         }

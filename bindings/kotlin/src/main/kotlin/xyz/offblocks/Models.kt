@@ -348,9 +348,43 @@ data class Onboarded(val customer: Customer, val account: Account) {
  * One report of onboarding's progress, after each step: [step] is a stable snake_case name
  * (`create_customer`, `sign_customer_challenge`, `verify_customer`, `wait_customer`,
  * `create_account`, `sign_account_challenge`, `wait_account`, `done`), [status] the
- * resource's status after it, [elapsed] the time since the flow started.
+ * resource's status after it, [elapsed] the time since the flow started. While the flow
+ * waits, `wait_customer` and `wait_account` also come at each poll, with the status seen.
  */
 data class Progress(val step: String, val status: String, val elapsed: Duration, val message: String)
+
+/**
+ * One attempt of one call, as a client's observer sees it (see [OffblocksClient]): never a
+ * token, a body or a query. [attempt] is 1 for the call's first request, 2 for the next one
+ * sent (a retry, a re-sign on the server's clock, the attempt after a token refresh)…;
+ * [status] is null when no response came, and [error] then says why; [duration] runs from
+ * sending the request to reading the whole response; [requestId] is the server's
+ * `X-Request-Id` (successful calls included: quote it to OffBlocks support);
+ * [idempotencyKey] is the call's, the same on each of its attempts.
+ */
+data class Attempt(
+    val method: String,
+    val path: String,
+    val attempt: Int,
+    val status: Int?,
+    val error: String?,
+    val duration: Duration,
+    val requestId: String?,
+    val idempotencyKey: String?,
+) {
+    internal companion object {
+        fun from(o: JsonObject) = Attempt(
+            method = o.string("method"),
+            path = o.string("path"),
+            attempt = Math.toIntExact(o.long("attempt")),
+            status = o.optLong("status")?.toInt(),
+            error = o.optString("error"),
+            duration = Duration.ofNanos(((o.optDouble("durationMs") ?: 0.0) * 1e6).toLong()),
+            requestId = o.optString("requestId"),
+            idempotencyKey = o.optString("idempotencyKey"),
+        )
+    }
+}
 
 /** What to onboard: the customer [externalId] on CAIP-2 [chain], with an account of
  * [accountType] in [currencies]. [timeout] bounds the waits; statuses are polled every

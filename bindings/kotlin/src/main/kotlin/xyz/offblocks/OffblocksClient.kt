@@ -5,14 +5,13 @@ import xyz.offblocks.internal.Ffi
 import xyz.offblocks.internal.Json
 import xyz.offblocks.internal.JsonObject
 import xyz.offblocks.internal.NativeHandle
-import xyz.offblocks.internal.ProgressFn
 import xyz.offblocks.internal.offblocks_client_free
 import xyz.offblocks.internal.offblocks_client_key_id
-import xyz.offblocks.internal.offblocks_client_new
+import xyz.offblocks.internal.offblocks_client_new_with_observer
+import xyz.offblocks.internal.offblocks_config_defaults
 import xyz.offblocks.internal.offblocks_client_set_key_id
 import xyz.offblocks.internal.offblocks_dry_run
 import xyz.offblocks.internal.offblocks_onboard
-import java.time.Duration
 
 /**
  * A client of the OffBlocks API: every call signed (RFC 9421, `ecdsa-p384-sha384`) with a
@@ -22,6 +21,12 @@ import java.time.Duration
  * (network I/O, retries, polling): on Android, call them from a background dispatcher,
  * never the main thread. [close] waits for the calls in progress, then frees the native
  * client; a client never closed is freed when garbage collected.
+ *
+ * [observer], when given, is told about every attempt of every call ([Attempt]: method,
+ * path, attempt number, status or transport error, duration, request id, Idempotency-Key;
+ * never a token or a body), after the attempt, on the thread making the call: possibly on
+ * several threads at once, so it must be thread-safe, and quick. What it throws is
+ * dropped: an observer cannot fail or change a call.
  *
  * ```
  * OffblocksClient(ClientConfig(baseUrl = url, apiKey = key, apiSecret = secret,
@@ -37,19 +42,24 @@ import java.time.Duration
  * @throws OffblocksException.Config for missing or contradictory settings.
  * @throws OffblocksException.InvalidKey for a PEM that is not a P-384 private key.
  */
-class OffblocksClient(config: ClientConfig) : AutoCloseable {
+class OffblocksClient @JvmOverloads constructor(
+    config: ClientConfig,
+    observer: ((Attempt) -> Unit)? = null,
+) : AutoCloseable {
     private val handle: NativeHandle
 
     init {
         val arg = Ffi.cString(Json.write(config.toJson()), "config")
+        // The library calls it until the client is freed: the handle keeps it until then.
+        val callback = observer?.let(::observerCallback)
         try {
             val pointer = try {
-                Ffi.handle("offblocks_client_new") { offblocks_client_new(arg, it) }
+                Ffi.handle("offblocks_client_new_with_observer") { offblocks_client_new_with_observer(arg, callback, null, it) }
             } catch (e: OffblocksException.InvalidInput) {
                 // Configuration that does not fit the library's JSON shape is a configuration error.
                 throw OffblocksException.Config(e.message ?: "invalid configuration", e.rawCode, e.detail)
             }
-            handle = NativeHandle(this, pointer, "client", ::offblocks_client_free)
+            handle = NativeHandle(this, pointer, "client", ::offblocks_client_free, keepAlive = callback)
         } finally {
             arg.fill(0) // it held the secret and the key
         }
@@ -121,14 +131,25 @@ class OffblocksClient(config: ClientConfig) : AutoCloseable {
      * customer (or picks it up if it exists), checks and signs its challenge, has the
      * sandbox verify it, waits until it is `active`, opens the account (or picks up an open
      * one), signs its challenge, and waits until the account is `active`. Every step is
-     * resumable: calling again with the same request and signer after a crash continues
-     * where the flow stopped, creating nothing twice.
+     * resumable: calling again with the same request and signer after a crash or a stop
+     * continues where the flow stopped, creating nothing twice.
      *
-     * [progress] is called after each step, on this thread. If it throws, it is not called
-     * again and the flow runs to its end; then the call throws [OffblocksException.Callback]
-     * (the exception as cause, the flow's result in `onboarded`), or, when the flow itself
-     * failed, the flow's exception with the callback's as suppressed.
+     * [progress] is called on this thread after each step, and at each poll while the flow
+     * waits. To stop the flow, it throws a `CancellationException` (Kotlin's, which is
+     * `java.util.concurrent.CancellationException`; `job.ensureActive()` throws one in a
+     * cancelled coroutine): the flow stops there and the call throws
+     * [OffblocksException.Cancelled] with it as cause. Anything else it throws stops the flow
+     * too, and the call throws [OffblocksException.Callback] with it as cause (an [Error] is
+     * rethrown as is).
      *
+     * ```
+     * client.onboard(request, signer) { p ->
+     *     if (userLeftTheScreen) throw CancellationException("user left")
+     *     show(p.step)
+     * }
+     * ```
+     *
+     * @throws OffblocksException.Cancelled when [progress] asked to stop.
      * @throws OffblocksException.Signer when the signer fails (a Kotlin signer's exception as cause).
      * @throws OffblocksException.Timeout when statuses do not change in time.
      * @throws OffblocksException.State for a rejected customer, a failed or closed account.
@@ -136,42 +157,29 @@ class OffblocksClient(config: ClientConfig) : AutoCloseable {
     @JvmOverloads
     fun onboard(request: OnboardingRequest, signer: Signer, progress: ((Progress) -> Unit)? = null): Onboarded {
         val requestArg = Ffi.cString(Json.write(request.toJson()), "request")
-        var progressError: Throwable? = null
-        val callback: ProgressFn? = progress?.let { report ->
-            ProgressFn { _, step, status, elapsedMs, message ->
-                // Called by the library on this thread: nothing may unwind into C.
-                if (progressError == null) {
-                    try {
-                        report(
-                            Progress(
-                                Ffi.borrowed(step).orEmpty(), Ffi.borrowed(status).orEmpty(),
-                                Duration.ofMillis(elapsedMs), Ffi.borrowed(message).orEmpty(),
-                            ),
-                        )
-                    } catch (t: Throwable) {
-                        progressError = t
-                    }
-                }
-            }
-        }
+        val callback = progress?.let(::NativeProgress)
         val outcome = runCatching {
-            withSigner(signer) { h, s -> Ffi.string { offblocks_onboard(h, requestArg, s, callback, null, it) } }
+            withSigner(signer) { h, s -> Ffi.string { offblocks_onboard(h, requestArg, s, callback?.native, null, it) } }
         }
-        // (`callback` is an argument of the native call, so the JVM keeps it alive during it.)
-        val failure = progressError ?: return Onboarded.from(JsonObject.parse(outcome.getOrThrow(), "onboarded"))
-        if (failure is Error) throw failure
-        // The flow's own failure wins; the callback's exception rides along as suppressed.
-        outcome.exceptionOrNull()?.let { it.addSuppressed(failure); throw it }
-        val onboarded = Onboarded.from(JsonObject.parse(outcome.getOrThrow(), "onboarded"))
-        throw OffblocksException.Callback(
-            "the progress callback threw ${failure.javaClass.simpleName}: ${failure.message}", failure, onboarded,
-        )
+        callback?.rethrow(outcome.exceptionOrNull())
+        return Onboarded.from(JsonObject.parse(outcome.getOrThrow(), "onboarded"))
     }
 
     /** As [onboard], for the customer [externalId] on CAIP-2 [chain] with the defaults of
      * [OnboardingRequest]. */
     fun onboard(externalId: String, signer: Signer, chain: String = "eip155:300", progress: ((Progress) -> Unit)? = null): Onboarded =
         onboard(OnboardingRequest(externalId, chain), signer, progress)
+
+    companion object {
+        /**
+         * Every setting of the library's JSON configuration with its default, by JSON name
+         * (`"timeoutMs"` to 30000, `"proxy"` to null…): what a null in [ClientConfig]
+         * means. The identity keys and `baseUrl` are not listed.
+         */
+        @JvmStatic
+        fun configDefaults(): Map<String, Any?> =
+            JsonObject.parse(Ffi.string { offblocks_config_defaults(it) }, "config defaults").map
+    }
 
     /** Releases the client, after the calls in progress on other threads return. Calls made
      * after it throw [IllegalStateException]. Closing twice is harmless. */

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import xyz.offblocks.internal.Library
+import xyz.offblocks.internal.ObserverFn
 import xyz.offblocks.internal.ProgressFn
 import xyz.offblocks.internal.SignFn
 import xyz.offblocks.internal.SizeT
@@ -76,6 +77,7 @@ class Header(source: String) {
                 base in enums -> setOf(Integer.TYPE)
                 base == "offblocks_sign_fn" -> setOf(SignFn::class.java)
                 base == "offblocks_progress_fn" -> setOf(ProgressFn::class.java)
+                base == "offblocks_observer_fn" -> setOf(ObserverFn::class.java)
                 else -> error("unmapped C type '$cType'")
             }
             1 -> when {
@@ -162,7 +164,12 @@ class AbiTest {
 
     @Test
     fun `callback interfaces match the typedefs`() {
-        for ((name, iface) in mapOf("offblocks_sign_fn" to SignFn::class.java, "offblocks_progress_fn" to ProgressFn::class.java)) {
+        val interfaces = mapOf(
+            "offblocks_sign_fn" to SignFn::class.java,
+            "offblocks_progress_fn" to ProgressFn::class.java,
+            "offblocks_observer_fn" to ObserverFn::class.java,
+        )
+        for ((name, iface) in interfaces) {
             val fn = header.callbacks.getValue(name)
             val method = iface.declaredMethods.single()
             assertTrue(method.returnType in header.javaTypesFor(fn.returns), "$name returns ${method.returnType}")
@@ -171,7 +178,7 @@ class AbiTest {
                 assertTrue(method.parameterTypes[i] in header.javaTypesFor(header.typeOf(p), inCallback = true), "$name parameter $i '$p': ${method.parameterTypes[i]}")
             }
         }
-        assertEquals(setOf("offblocks_sign_fn", "offblocks_progress_fn"), header.callbacks.keys)
+        assertEquals(interfaces.keys, header.callbacks.keys)
     }
 
     @Test

@@ -1,7 +1,6 @@
 package xyz.offblocks
 
 import org.junit.jupiter.api.Assertions.assertEquals
-import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertSame
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
@@ -68,29 +67,30 @@ class CallbacksTest {
     }
 
     @Test
-    fun `a progress callback that throws lets the flow finish, then the call throws with its result`() {
-        Wallet.random().use { wallet ->
+    fun `a progress callback that throws stops the flow there, and the call throws with it as cause`() {
+        Wallet.random().use { key ->
+            val externalId = TestEnv.externalId("progress")
             val seen = ArrayList<String>()
             val thrown = ArithmeticException("bad progress bar")
+            val signer = RecordingSigner(key)
             val e = assertThrows<OffblocksException.Callback> {
-                client.onboard(TestEnv.externalId("progress"), wallet) { seen += it.step; throw thrown }
+                client.onboard(externalId, signer) { seen += it.step; throw thrown }
             }
             assertSame(thrown, e.cause)
+            assertEquals(ResultCode.CANCELLED, e.code)
+            assertTrue("bad progress bar" in e.message!! && "create_customer" in e.message!!, e.message)
             assertEquals(listOf("create_customer"), seen) // not called again after it threw
-            assertNotNull(e.onboarded)
-            assertEquals(AccountStatus.Active, e.onboarded!!.account.status)
+            assertTrue(signer.messages.isEmpty()) // stopped before the challenge was signed
+            assertEquals(CustomerStatus.Initiating, client.customers.list().single { it.externalId == externalId }.status)
+            assertEquals(AccountStatus.Active, client.onboard(externalId, key).account.status) // and it resumes
         }
     }
 
     @Test
-    fun `when signer and progress both throw, the signer's failure wins and the other is suppressed`() {
+    fun `an Error thrown by a progress callback is rethrown as is`() {
         Wallet.random().use { key ->
-            val progressError = IllegalArgumentException("progress down")
-            val e = assertThrows<OffblocksException.Signer> {
-                client.onboard(OnboardingRequest(TestEnv.externalId("both")), RecordingSigner(key) { throw Unplugged("signer down") }) { throw progressError }
-            }
-            assertTrue(e.cause is Unplugged)
-            assertTrue(progressError in e.suppressed)
+            val error = AssertionError("progress bar overflow")
+            assertSame(error, assertThrows<AssertionError> { client.onboard(TestEnv.externalId("perror"), key) { throw error } })
         }
     }
 

@@ -168,6 +168,7 @@ class ErrorsTest {
         val classes = ResultCode.entries.filter { it != ResultCode.OK }.associateWith { OffblocksException.fromCode(it.value, "m", OffblocksException.Detail.NONE)::class }
         assertEquals(OffblocksException.InvalidInput::class, classes[ResultCode.NULL_ARGUMENT])
         assertEquals(OffblocksException.Internal::class, classes[ResultCode.PANIC])
+        assertEquals(OffblocksException.Cancelled::class, classes[ResultCode.CANCELLED])
         assertEquals(OffblocksException.Status::class, classes[ResultCode.API])
         assertEquals(OffblocksException.Authentication::class, OffblocksException.fromCode(13, "m", d)::class)
         val rejected = OffblocksException.fromCode(11, "m", OffblocksException.Detail(status = 400, reissuedChallenge = "c"))
@@ -185,7 +186,7 @@ class ErrorsTest {
             is OffblocksException.Api -> "api"
             is OffblocksException.Decode -> "decode"
             is OffblocksException.Timeout, is OffblocksException.State -> "flow"
-            is OffblocksException.Callback -> "callback"
+            is OffblocksException.Cancelled, is OffblocksException.Callback -> "stopped"
             is OffblocksException.Internal, is OffblocksException.Other -> "bug"
             is OffblocksException.LibraryNotLoaded, is OffblocksException.LibraryMismatch -> "library"
         }

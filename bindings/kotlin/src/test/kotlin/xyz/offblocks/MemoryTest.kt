@@ -18,12 +18,13 @@ import xyz.offblocks.internal.Reaper
 import xyz.offblocks.internal.offblocks_wallet_free
 import xyz.offblocks.internal.offblocks_wallet_new_random
 import java.util.concurrent.atomic.AtomicInteger
+import kotlin.coroutines.cancellation.CancellationException
 import java.io.File
 
 /**
  * No leak across the boundary: every handle freed exactly once (closed, or by the Cleaner),
  * and native memory (glibc's own accounting) bounded over many calls that return library-owned strings, make and
- * free handles, fail, and run callbacks.
+ * free handles, fail, and run callbacks (signer, progress, observer).
  */
 class MemoryTest {
     /** glibc's `struct mallinfo2`: the allocator's own accounting, across all arenas. The
@@ -87,7 +88,7 @@ class MemoryTest {
     fun `a handle is freed exactly once, however often it is closed`() {
         val frees = AtomicInteger()
         val owner = Any()
-        val handle = NativeHandle(owner, newWalletPointer(), "wallet") { frees.incrementAndGet(); offblocks_wallet_free(it) }
+        val handle = NativeHandle(owner, newWalletPointer(), "wallet", free = { frees.incrementAndGet(); offblocks_wallet_free(it) })
         handle.close()
         handle.close()
         assertEquals(1, frees.get())
@@ -98,7 +99,7 @@ class MemoryTest {
     fun `a forgotten handle is freed once by the cleaner`() {
         val frees = AtomicInteger()
         fun forget() {
-            NativeHandle(Any(), newWalletPointer(), "wallet") { frees.incrementAndGet(); offblocks_wallet_free(it) }
+            NativeHandle(Any(), newWalletPointer(), "wallet", free = { frees.incrementAndGet(); offblocks_wallet_free(it) })
         }
         repeat(20) { forget() }
         var rounds = 0
@@ -173,23 +174,35 @@ class MemoryTest {
     @Test
     @EnabledOnOs(OS.LINUX)
     fun `network calls and callbacks do not leak`() {
-        val client = Shared.client
-        Wallet.random().use { wallet ->
-            val customer = client.customers.create(wallet.accountId(CHAIN), TestEnv.externalId("memory-net"))
-            val declining = RecordingSigner(wallet) { throw SecurityException("user declined") }
-            fun round(i: Int) {
-                assertEquals(customer.id, client.customers.get(customer.id).id)
-                assertTrue(assertThrows<OffblocksException.NotFound> { client.customers.get("missing") }.body!!.isNotEmpty())
-                if (i % 10 == 0) {
-                    val e = assertThrows<OffblocksException.Signer> { client.customers.signChallenge(customer, declining) }
-                    assertTrue(e.cause is SecurityException)
-                }
-            }
-            val live = NativeHandle.live.get()
-            settle(150) { round(it) }
-            val grown = steadyGrowth(1_000, "network rounds") { round(it) }
-            assertTrue(grown < 2 * 1024 * 1024, "native memory grew by $grown bytes")
-            assertTrue(NativeHandle.live.get() <= live)
+        val attempts = AtomicInteger()
+        OffblocksClient(Shared.sandbox.config()) { attempts.incrementAndGet() }.use { client ->
+            client.auth.registerSigningKey()
+            Wallet.random().use { wallet -> Wallet.random().use { other -> networkRounds(client, wallet, other) } }
         }
+        assertTrue(attempts.get() > 2_000, "the observer saw ${attempts.get()} attempts")
+    }
+
+    /** Calls, failures, a declining signer and a cancelled onboarding, on a client with an
+     * observer: every callback of the library, each round's strings and errors. */
+    private fun networkRounds(client: OffblocksClient, wallet: Wallet, onboarded: Wallet) {
+        val customer = client.customers.create(wallet.accountId(CHAIN), TestEnv.externalId("memory-net"))
+        val declining = RecordingSigner(wallet) { throw SecurityException("user declined") }
+        val onboarding = OnboardingRequest(TestEnv.externalId("memory-cancel"))
+        fun round(i: Int) {
+            assertEquals(customer.id, client.customers.get(customer.id).id)
+            assertTrue(assertThrows<OffblocksException.NotFound> { client.customers.get("missing") }.body!!.isNotEmpty())
+            if (i % 10 == 0) {
+                val e = assertThrows<OffblocksException.Signer> { client.customers.signChallenge(customer, declining) }
+                assertTrue(e.cause is SecurityException)
+            }
+            if (i % 10 == 5) {
+                assertThrows<OffblocksException.Cancelled> { client.onboard(onboarding, onboarded) { throw CancellationException("stop") } }
+            }
+        }
+        val live = NativeHandle.live.get()
+        settle(150) { round(it) }
+        val grown = steadyGrowth(1_000, "network rounds") { round(it) }
+        assertTrue(grown < 2 * 1024 * 1024, "native memory grew by $grown bytes")
+        assertTrue(NativeHandle.live.get() <= live)
     }
 }

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
 import xyz.offblocks.internal.Json
 import xyz.offblocks.internal.JsonObject
-import java.io.File
 import java.time.Duration
 import java.time.Instant
 
@@ -69,20 +68,20 @@ class ModelsTest {
         assertEquals("Bearer hunter2", run.header("Authorization"))
         val config = ClientConfig(apiKey = "k", apiSecret = "hunter2", signingKeyPem = "-----BEGIN PRIVATE KEY-----")
         assertFalse("hunter2" in config.toString() || "PRIVATE" in config.toString())
+        val proxied = ClientConfig(proxy = "http://ops:pr0xy@pa55@proxy.example:3128").toString()
+        assertTrue("proxy=http://***@proxy.example:3128" in proxied, proxied)
+        assertFalse("pr0xy" in proxied || "pa55" in proxied)
         Wallet.fromHex(TestEnv.HARDHAT_KEY).use { assertFalse(TestEnv.HARDHAT_KEY.drop(2).take(8) in it.toString()) }
     }
 
     @Test
-    fun `every configuration key is one the library's own configuration type declares`() {
-        // The C ABI's JSON configuration deserializes into one Rust struct (camelCase, unknown
-        // keys refused); a key written here that it lacks would fail every client.
-        val source = File(TestEnv.repo, "src/ffi/client.rs").readText()
-        fun fields(struct: String): Set<String> {
-            val body = Regex("struct $struct \\{(.*?)\\n}", RegexOption.DOT_MATCHES_ALL).find(source)!!.groupValues[1]
-            return Regex("(?m)^\\s*(\\w+):").findAll(body).map { m ->
-                m.groupValues[1].split('_').mapIndexed { i, w -> if (i == 0) w else w.replaceFirstChar(Char::uppercase) }.joinToString("")
-            }.toSet()
-        }
+    fun `every configuration key is a setting the library lists, and the other way round`() {
+        // The C ABI's JSON configuration deserializes into the library's own Config (camelCase,
+        // unknown keys refused); offblocks_config_defaults lists its settings. A key written
+        // here that it lacks would fail every client; one it has that is missing here is a
+        // setting Kotlin callers cannot reach.
+        val defaults = OffblocksClient.configDefaults()
+        val identity = setOf("apiKey", "apiSecret", "signingKeyPem", "generateSigningKey", "baseUrl")
         val full = ClientConfig(
             baseUrl = "u", environment = "e", apiKey = "k", apiSecret = "s", signingKeyPem = "p", generateSigningKey = true, keyId = "i",
             connectTimeout = Duration.ofSeconds(1), timeout = Duration.ofSeconds(1),
@@ -90,9 +89,14 @@ class ModelsTest {
             digest = "sha-256", clockSkew = Duration.ZERO, followServerClock = true, allowInsecureHttp = false, challengeDomain = "d",
             signatureValidity = Duration.ofSeconds(1), signatureNonce = true, signatureLabel = "sig", tokenRefreshMargin = Duration.ofSeconds(1),
             maxClockCorrection = Duration.ofSeconds(60), callDeadline = Duration.ofSeconds(5), accountChallengePolicy = "any",
+            proxy = "http://p:1", proxyFromEnv = false,
         ).toJson()
-        assertEquals(fields("ClientConfig"), full.keys)
+        assertEquals(defaults.keys + identity, full.keys)
         @Suppress("UNCHECKED_CAST")
-        assertEquals(fields("RetryConfig"), (full["retry"] as Map<String, Any?>).keys)
+        assertEquals((defaults["retry"] as Map<String, Any?>).keys, (full["retry"] as Map<String, Any?>).keys)
+        // The defaults the ClientConfig docs quote.
+        assertEquals(30_000L, defaults["timeoutMs"])
+        assertEquals(false, defaults["proxyFromEnv"])
+        assertTrue("proxy" in defaults && defaults["proxy"] == null)
     }
 }

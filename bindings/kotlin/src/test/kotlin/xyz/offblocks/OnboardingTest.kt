@@ -2,9 +2,12 @@ package xyz.offblocks
 
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertSame
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
 import xyz.offblocks.TestEnv.CHAIN
+import kotlin.coroutines.cancellation.CancellationException
 
 /** The whole onboarding flow from Kotlin, with the library's wallet and with a host signer. */
 class OnboardingTest {
@@ -26,7 +29,10 @@ class OnboardingTest {
             assertEquals(externalId, done.customer.externalId)
             assertEquals(done.customer.id, done.account.customerId)
             assertNotNull(done.account.chainId)
-            assertEquals(steps, progress.map { it.step }.distinct())
+            // Each step once, in order; the waits also report each poll, with the status seen.
+            assertEquals(steps.filterNot { it.startsWith("wait_") }, progress.map { it.step }.filterNot { it.startsWith("wait_") })
+            assertEquals(steps.toSet(), progress.map { it.step }.toSet())
+            for (wait in listOf("wait_customer", "wait_account")) assertEquals("active", progress.last { it.step == wait }.status)
             assertEquals("active", progress.last().status)
             assertTrue(progress.zipWithNext().all { (a, b) -> b.elapsed >= a.elapsed })
             // The server agrees.
@@ -35,6 +41,30 @@ class OnboardingTest {
             val again = client.onboard(externalId, wallet)
             assertEquals(done.customer.id to done.account.id, again.customer.id to again.account.id)
             assertEquals(1, client.accounts.listForCustomer(done.customer.id).size)
+        }
+    }
+
+    @Test
+    fun `a progress callback stops the flow with a CancellationException, and onboarding again resumes it`() {
+        Wallet.random().use { wallet ->
+            val request = OnboardingRequest(TestEnv.externalId("cancel"))
+            val seen = ArrayList<String>()
+            val stop = CancellationException("the user left the screen")
+            val e = assertThrows<OffblocksException.Cancelled> {
+                client.onboard(request, wallet) { p -> seen += p.step; if (p.step == "create_customer") throw stop }
+            }
+            assertSame(stop, e.cause)
+            assertEquals(ResultCode.CANCELLED, e.code)
+            assertTrue("create_customer" in e.message!!, e.message)
+            assertEquals(listOf("create_customer"), seen)
+            // The same call later finishes, creating nothing twice.
+            val done = client.onboard(request, wallet)
+            assertEquals(AccountStatus.Active, done.account.status)
+            val state = Shared.sandbox.state()
+            val customers = state.getValue("customers").filter { it["externalId"] == request.externalId }
+            assertEquals(listOf(done.customer.id), customers.map { it["id"] })
+            val accounts = state.getValue("accounts").filter { it["customerId"] == done.customer.id }
+            assertEquals(listOf(done.account.id), accounts.map { it["id"] })
         }
     }
 

@@ -28,13 +28,16 @@ object TestEnv {
  * A running `offblocks-sandbox` (started with `--port 0 --exit-on-stdin-close`, as
  * bindings/c/run-tests.sh does): it prints `OFFBLOCKS_BASE_URL=…`, `OFFBLOCKS_API_KEY=…` and
  * `OFFBLOCKS_API_SECRET=…`, and exits when its stdin closes (so also when this JVM dies).
+ * Started with `--proxy`, it also runs a loopback CONNECT proxy at [proxyUrl].
  */
 class LocalSandbox private constructor(private val process: Process, values: Map<String, String>) : AutoCloseable {
     val baseUrl: String = values.getValue("OFFBLOCKS_BASE_URL")
     val apiKey: String = values.getValue("OFFBLOCKS_API_KEY")
     val apiSecret: String = values.getValue("OFFBLOCKS_API_SECRET")
+    /** `OFFBLOCKS_PROXY_URL` (`http://127.0.0.1:PORT`), with `--proxy` only. */
+    val proxyUrl: String? = values["OFFBLOCKS_PROXY_URL"]
     private val root = baseUrl.removeSuffix("/v1")
-    private val http = HttpClient.newHttpClient()
+    private val http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
 
     fun config(): ClientConfig = ClientConfig(baseUrl = baseUrl, apiKey = apiKey, apiSecret = apiSecret, generateSigningKey = true)
 
@@ -42,14 +45,16 @@ class LocalSandbox private constructor(private val process: Process, values: Map
     fun client(config: ClientConfig = config()): OffblocksClient =
         OffblocksClient(config).also { it.auth.registerSigningKey() }
 
-    private fun control(method: String, path: String, body: Any? = null): Any? {
+    private fun send(method: String, url: String, body: Any? = null): Any? {
         val publisher = if (body == null) HttpRequest.BodyPublishers.noBody() else HttpRequest.BodyPublishers.ofString(Json.write(body))
-        val request = HttpRequest.newBuilder(URI.create("$root/_sandbox/$path"))
+        val request = HttpRequest.newBuilder(URI.create(url))
             .method(method, publisher).header("Content-Type", "application/json").build()
         val response = http.send(request, HttpResponse.BodyHandlers.ofString())
-        check(response.statusCode() in 200..299) { "control $method $path: ${response.statusCode()} ${response.body()}" }
+        check(response.statusCode() in 200..299) { "$method $url: ${response.statusCode()} ${response.body()}" }
         return response.body().takeIf { it.isNotBlank() }?.let(Json::parse)
     }
+
+    private fun control(method: String, path: String, body: Any? = null): Any? = send(method, "$root/_sandbox/$path", body)
 
     /** Adds a fault rule (`kind`: `status`, `too_many_requests`, `drop_before_commit`…). */
     fun addFault(rule: Map<String, Any?>) = control("POST", "faults", rule)
@@ -58,6 +63,12 @@ class LocalSandbox private constructor(private val process: Process, values: Map
     /** The emulator's request log. */
     @Suppress("UNCHECKED_CAST")
     fun requests(): List<Map<String, Any?>> = control("GET", "requests") as List<Map<String, Any?>>
+    /** The emulator's customers and accounts (`{"customers": [..], "accounts": [..]}`). */
+    @Suppress("UNCHECKED_CAST")
+    fun state(): Map<String, List<Map<String, Any?>>> = control("GET", "state") as Map<String, List<Map<String, Any?>>>
+    /** The tunnels the proxy opened, oldest first: `{"target", "proxyAuthorization"}`. */
+    @Suppress("UNCHECKED_CAST")
+    fun tunnels(): List<Map<String, Any?>> = send("GET", "${checkNotNull(proxyUrl) { "started without --proxy" }}/tunnels") as List<Map<String, Any?>>
 
     override fun close() {
         if (!process.isAlive) return

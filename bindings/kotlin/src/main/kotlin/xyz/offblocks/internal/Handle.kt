@@ -15,15 +15,26 @@ import java.util.concurrent.locks.ReentrantReadWriteLock
  * before API 33 has no Cleaner: there [Reaper] does the same with phantom references.
  *
  * Each use runs under the read side of a lock ([use]), so many threads may use the handle
- * at once, while [close] takes the write side: `_free` never overlaps a call on the handle
- * (the header forbids it), it waits for the calls in progress. Uses after close throw
- * [IllegalStateException].
+ * at once, while `_free` runs under the write side, whether [close] or the Cleaner calls
+ * it: it never overlaps a call on the handle (the header forbids it), it waits for the
+ * calls in progress (the JIT may find the owner unreachable while one of its calls still
+ * runs). Uses after close throw [IllegalStateException].
+ *
+ * [keepAlive] (a JNA callback the library holds, such as a client's observer) stays
+ * strongly reachable until `_free` has returned: JNA frees a callback's native stub when
+ * the callback object is collected.
  */
-internal class NativeHandle(owner: Any, pointer: Pointer, private val what: String, free: (Pointer) -> Unit) {
+internal class NativeHandle(
+    owner: Any,
+    pointer: Pointer,
+    private val what: String,
+    free: (Pointer) -> Unit,
+    keepAlive: Any? = null,
+) {
     private val lock = ReentrantReadWriteLock()
     @Volatile private var closed = false
     private val pointer: Pointer = pointer
-    private val cleanable: Runnable = Reaper.register(owner, Release(pointer, what, free))
+    private val cleanable: Runnable = Reaper.register(owner, Release(pointer, free, lock, keepAlive))
 
     init {
         live.incrementAndGet()
@@ -59,12 +70,24 @@ internal class NativeHandle(owner: Any, pointer: Pointer, private val what: Stri
 
     /** The release action. It must not reference the owner, or the owner never becomes
      * unreachable. */
-    private class Release(val pointer: Pointer, val what: String, val free: (Pointer) -> Unit) : Runnable {
+    private class Release(
+        val pointer: Pointer,
+        val free: (Pointer) -> Unit,
+        val lock: ReentrantReadWriteLock,
+        @Volatile var keepAlive: Any?,
+    ) : Runnable {
         private val done = AtomicBoolean(false)
 
         override fun run() {
             if (!done.compareAndSet(false, true)) return
-            free(pointer)
+            val write = lock.writeLock()
+            write.lock()
+            try {
+                free(pointer)
+                keepAlive = null
+            } finally {
+                write.unlock()
+            }
             freed.incrementAndGet()
             live.decrementAndGet()
         }

@@ -239,6 +239,14 @@ internal class JsonObject(val map: Map<String, Any?>, val what: String) {
         else -> throw OffblocksException.Decode("$what.$key is not an integer")
     }
 
+    /** A number, integral or not, or null. */
+    fun optDouble(key: String): Double? = when (val v = map[key]) {
+        null -> null
+        is Long -> v.toDouble()
+        is Double -> v
+        else -> throw OffblocksException.Decode("$what.$key is not a number")
+    }
+
     fun optBoolean(key: String): Boolean? = when (val v = map[key]) {
         null -> null
         is Boolean -> v

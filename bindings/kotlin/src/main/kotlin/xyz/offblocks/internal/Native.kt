@@ -13,7 +13,7 @@
 //   const char * (returned)         -> Pointer?       (library-owned: copied, never freed)
 //   char * (to free), handles       -> Pointer?
 //   char **, offblocks_<noun> **    -> PointerByReference
-//   const uint8_t *                 -> ByteArray?     callbacks -> SignFn, ProgressFn
+//   const uint8_t *                 -> ByteArray?     callbacks -> SignFn, ProgressFn, ObserverFn
 
 package xyz.offblocks.internal
 
@@ -35,10 +35,15 @@ fun interface SignFn : Callback {
     fun invoke(userData: Pointer?, message: Pointer?, messageLen: SizeT?, outSignature: Pointer?): Int
 }
 
-/** `offblocks_progress_fn`: `void (*)(void *user_data, const char *step, const char *status,
- * uint64_t elapsed_ms, const char *message)`. */
+/** `offblocks_progress_fn`: `int32_t (*)(void *user_data, const char *step, const char *status,
+ * uint64_t elapsed_ms, const char *message)`; 0 goes on, anything else stops the flow. */
 fun interface ProgressFn : Callback {
-    fun invoke(userData: Pointer?, step: Pointer?, status: Pointer?, elapsedMs: Long, message: Pointer?)
+    fun invoke(userData: Pointer?, step: Pointer?, status: Pointer?, elapsedMs: Long, message: Pointer?): Int
+}
+
+/** `offblocks_observer_fn`: `void (*)(void *user_data, const char *attempt_json)`. */
+fun interface ObserverFn : Callback {
+    fun invoke(userData: Pointer?, attemptJson: Pointer?)
 }
 
 // -- errors and strings --------------------------------------------------------------------
@@ -54,6 +59,13 @@ external fun offblocks_version(): Pointer?
 
 // -- client --------------------------------------------------------------------------------
 external fun offblocks_client_new(config_json: ByteArray?, out_client: PointerByReference?): Int
+external fun offblocks_client_new_with_observer(
+    config_json: ByteArray?,
+    observer: ObserverFn?,
+    user_data: Pointer?,
+    out_client: PointerByReference?,
+): Int
+external fun offblocks_config_defaults(out_json: PointerByReference?): Int
 external fun offblocks_client_free(client: Pointer?)
 external fun offblocks_client_key_id(client: Pointer?, out_key_id: PointerByReference?): Int
 external fun offblocks_client_set_key_id(client: Pointer?, key_id: ByteArray?): Int
