@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-import ctypes
 import json
 import os
 from dataclasses import dataclass
@@ -11,7 +10,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from . import _native
 from ._handle import OwnedHandle
-from ._native import opt_text, text
+from ._native import json_text, opt_text, text
 from .errors import CallbackError, ConfigError, OffblocksError
 from .models import (
     Account,
@@ -66,19 +65,6 @@ def _ms(seconds: float, name: str) -> int:
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
         raise ConfigError(f"{name} must be a non-negative number of seconds")
     return int(round(seconds * 1000))
-
-
-def _json_arg(value: Any) -> bytes:
-    return text(json.dumps(value, separators=(",", ":")), "json")
-
-
-def _loads(raw: str) -> Any:
-    try:
-        return json.loads(raw)
-    except ValueError as e:
-        from .errors import DecodeError
-
-        raise DecodeError("the library returned text that is not JSON") from e
 
 
 class Client:
@@ -200,7 +186,7 @@ class Client:
 
     def _init(self, config: dict[str, Any]) -> None:
         handle = _new_handle(config)
-        self._owned = OwnedHandle(handle, _native.function("offblocks_client_free"), "client")
+        self._owned = OwnedHandle(handle, _native.free_function("offblocks_client_free"), "client")
         self.customers = Customers(self)
         self.accounts = Accounts(self)
         self.webhooks = Webhooks(self)
@@ -291,7 +277,7 @@ class Client:
             self._leave()
 
     def _call_json(self, name: str, *args: Any) -> Any:
-        return _loads(self._call_string(name, *args))
+        return _native.parse_json(self._call_string(name, *args))
 
     # -- client settings -----------------------------------------------------------------
 
@@ -394,40 +380,29 @@ class Client:
             "timeoutMs": _ms(timeout, "timeout"),
             "pollIntervalMs": _ms(poll_interval, "poll_interval"),
         }
-        request_arg = _json_arg(request)
+        request_arg = json_text(request)
         progress_errors: list[BaseException] = []
 
-        def on_progress(
-            _user_data: Any, step: bytes | None, status: bytes | None, elapsed_ms: int,
-            message: bytes | None,
-        ) -> None:
+        def on_progress(step: str, status: str, elapsed_ms: int, message: str) -> None:
             # Called by the library on this thread; nothing may unwind into C.
             if progress is None or progress_errors:
                 return
             try:
                 progress(
-                    Progress(
-                        step=(step or b"").decode("utf-8", "replace"),
-                        status=(status or b"").decode("utf-8", "replace"),
-                        elapsed=elapsed_ms / 1000.0,
-                        message=(message or b"").decode("utf-8", "replace"),
-                    )
+                    Progress(step=step, status=status, elapsed=elapsed_ms / 1000.0, message=message)
                 )
             except BaseException as e:  # noqa: BLE001
                 progress_errors.append(e)
 
-        callback = _native.PROGRESS_FN(on_progress) if progress is not None else _native.PROGRESS_FN()
+        callback = _native.progress_callback(on_progress if progress is not None else None)
         with NativeSigner(signer) as native_signer:
             handle = self._enter()
             try:
                 signer_handle = native_signer.handle()
                 try:
-                    out = ctypes.c_void_p()
-                    code = _native.function("offblocks_onboard")(
-                        handle, request_arg, signer_handle, callback, None, ctypes.byref(out)
+                    raw, failure = _native.try_call_string(
+                        "offblocks_onboard", handle, request_arg, signer_handle, callback, None
                     )
-                    failure = _native.last_error(code) if code else None
-                    raw = None if code else _native.take_string(out)
                 finally:
                     native_signer.release()
             finally:
@@ -441,7 +416,7 @@ class Client:
             if progress_errors:
                 failure.__context__ = progress_errors[0]
             raise failure
-        onboarded = Onboarded.from_json(_loads(raw or "null"))
+        onboarded = Onboarded.from_json(_native.parse_json(raw or "null"))
         if progress_errors:
             error = CallbackError(
                 f"the progress callback raised {type(progress_errors[0]).__name__}: "
@@ -459,10 +434,9 @@ class Client:
             try:
                 signer_handle = native_signer.handle()
                 try:
-                    code = _native.function(name)(
-                        handle, *(signer_handle if a is _SIGNER else a for a in args)
+                    failure = _native.try_call(
+                        name, handle, *(signer_handle if a is _SIGNER else a for a in args)
                     )
-                    failure = _native.last_error(code) if code else None
                 finally:
                     native_signer.release()
             finally:
@@ -554,7 +528,7 @@ class Customers(_Part):
         """
         raw = self._client._call_json(
             "offblocks_customer_create",
-            _json_arg({"chainId": chain_id, "externalId": external_id}),
+            json_text({"chainId": chain_id, "externalId": external_id}),
             opt_text(idempotency_key, "idempotency_key"),
         )
         return Customer.from_json(raw)
@@ -593,7 +567,7 @@ class Customers(_Part):
         self._client._call(
             "offblocks_customer_submit_challenge",
             text(customer_id, "customer_id"),
-            _json_arg(body),
+            json_text(body),
             opt_text(idempotency_key, "idempotency_key"),
         )
 
@@ -620,7 +594,7 @@ class Customers(_Part):
         self._client._with_signer(
             signer,
             "offblocks_customer_sign_challenge",
-            _json_arg(customer.to_json()),
+            json_text(customer.to_json()),
             _SIGNER,
             opt_text(idempotency_key, "idempotency_key"),
         )
@@ -672,7 +646,7 @@ class Accounts(_Part):
         raw = self._client._call_json(
             "offblocks_account_create",
             text(customer_id, "customer_id"),
-            _json_arg(body),
+            json_text(body),
             opt_text(idempotency_key, "idempotency_key"),
         )
         return Account.from_json(raw)
@@ -715,7 +689,7 @@ class Accounts(_Part):
         self._client._call(
             "offblocks_account_submit_challenge",
             text(account_id, "account_id"),
-            _json_arg(body),
+            json_text(body),
             opt_text(idempotency_key, "idempotency_key"),
         )
 
@@ -739,7 +713,7 @@ class Accounts(_Part):
         self._client._with_signer(
             signer,
             "offblocks_account_sign_challenge",
-            _json_arg(account.to_json()),
+            json_text(account.to_json()),
             text(owner_id, "owner_id"),
             _SIGNER,
             opt_text(idempotency_key, "idempotency_key"),
@@ -779,7 +753,7 @@ class Webhooks(_Part):
         if id is not None:
             body["id"] = id
         raw = self._client._call_json(
-            "offblocks_webhook_put", _json_arg(body), opt_text(idempotency_key, "idempotency_key")
+            "offblocks_webhook_put", json_text(body), opt_text(idempotency_key, "idempotency_key")
         )
         return Webhook.from_json(raw)
 
@@ -823,7 +797,7 @@ def parse_webhook_event(body: str | bytes) -> WebhookEvent:
 
             raise DecodeError("the webhook body is not UTF-8") from e
     raw = _native.call_string("offblocks_webhook_event_parse", text(body, "body"))
-    return WebhookEvent.from_json(_loads(raw))
+    return WebhookEvent.from_json(_native.parse_json(raw))
 
 
 def generate_signing_key() -> str:

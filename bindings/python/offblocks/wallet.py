@@ -19,7 +19,6 @@ an ``address`` and a ``sign_personal(message: bytes) -> bytes`` method is a
 
 from __future__ import annotations
 
-import ctypes
 import json
 import time
 from dataclasses import dataclass
@@ -49,15 +48,6 @@ _ENCODING_NUMBER = {
     SignatureEncoding.BASE64_HEX_TEXT: 1,
     SignatureEncoding.BASE64_RAW: 2,
 }
-
-
-def _bytes_arg(message: bytes | bytearray | memoryview, name: str) -> tuple[Any, int]:
-    """A Python bytes-like as a ``(const uint8_t *, size_t)`` pair."""
-    if isinstance(message, str):
-        raise TypeError(f"{name} must be bytes, not str (encode it first)")
-    data = bytes(message)
-    buf = (ctypes.c_uint8 * max(len(data), 1)).from_buffer_copy(data or b"\0")
-    return ctypes.cast(buf, _native.BYTES_IN), len(data)
 
 
 @runtime_checkable
@@ -151,7 +141,7 @@ class Wallet:
 
     def __init__(self, _handle: int) -> None:
         """Use :meth:`random` or :meth:`from_hex`."""
-        self._owned = OwnedHandle(_handle, _native.function("offblocks_wallet_free"), "wallet")
+        self._owned = OwnedHandle(_handle, _native.free_function("offblocks_wallet_free"), "wallet")
         self._address = self._string("offblocks_wallet_address")
 
     @classmethod
@@ -219,7 +209,7 @@ class Wallet:
         number = _ENCODING_NUMBER.get(enc)
         if number is None:
             raise InvalidInput(f"unknown signature encoding {enc.value!r}")
-        ptr, length = _bytes_arg(message, "message")
+        ptr, length = _native.bytes_arg(message, "message")
         written = self._string("offblocks_wallet_sign_personal", ptr, length, number)
         if encoding is None:
             return bytes.fromhex(written[2:])
@@ -266,7 +256,7 @@ def recover_address(message: bytes | bytearray | memoryview, signature: bytes | 
         if len(raw) != 65:
             raise InvalidInput(f"a signature has 65 bytes, not {len(raw)}")
         signature = "0x" + raw.hex()
-    ptr, length = _bytes_arg(message, "message")
+    ptr, length = _native.bytes_arg(message, "message")
     return _native.call_string("offblocks_signature_recover", ptr, length, text(signature, "signature"))
 
 
@@ -402,7 +392,7 @@ def check_challenge(
         text(wallet_address, "wallet_address"),
         text(customer_id, "customer_id"),
         opt_text(expected_domain, "expected_domain"),
-        ctypes.c_int64(now_unix),
+        _native.int64(now_unix),
     )
     return _siwe(raw, Challenge(str(challenge)).text)
 
@@ -415,11 +405,12 @@ def check_challenge(
 class NativeSigner:
     """An ``offblocks_signer`` for the duration of one call (a context manager).
 
-    For a :class:`Wallet`, the library signs by itself. For any other :class:`Signer`, a
-    ctypes trampoline calls its ``sign_personal``; an exception there is caught (never
-    propagated into C), the C call fails with ``OFFBLOCKS_SIGNER``, and :meth:`reraise`
-    raises :class:`SignerError` from the original exception. The ctypes callback object
-    is kept referenced until the signer is closed.
+    For a :class:`Wallet`, the library signs by itself. For any other :class:`Signer`, the
+    library calls back its ``sign_personal`` (through :func:`_native.sign_callback`); an
+    exception there is caught (never propagated into C), the C call fails with
+    ``OFFBLOCKS_SIGNER``, and :meth:`reraise` raises :class:`SignerError` from the
+    original exception. The callback object is kept referenced until the signer is
+    closed.
     """
 
     def __init__(self, signer: Signer | Wallet) -> None:
@@ -439,17 +430,17 @@ class NativeSigner:
                 raise SignerError("the signer's address could not be read") from e
             if not isinstance(address, str):
                 address = str(address)
-            self._callback = _native.SIGN_FN(self._trampoline)
+            self._callback = _native.sign_callback(self._sign)
             handle = _native.call_handle(
                 "offblocks_signer_new", text(address, "signer address"), self._callback, None
             )
-        self._owned = OwnedHandle(handle, _native.function("offblocks_signer_free"), "signer")
+        self._owned = OwnedHandle(handle, _native.free_function("offblocks_signer_free"), "signer")
 
-    def _trampoline(self, _user_data: Any, message: Any, length: int, out: Any) -> int:
-        # Called by the library on the calling thread. Never lets an exception out.
+    def _sign(self, message: bytes) -> bytes | None:
+        # Called back by the library on the calling thread: the 65 bytes, or None after
+        # keeping what went wrong for reraise(). Never lets an exception out.
         try:
-            data = ctypes.string_at(message, length) if length else b""
-            signature = self._signer.sign_personal(data)
+            signature = self._signer.sign_personal(message)
             if isinstance(signature, str):
                 hex_text = signature[2:] if signature.startswith(("0x", "0X")) else signature
                 signature = bytes.fromhex(hex_text)
@@ -458,12 +449,11 @@ class NativeSigner:
                 raise SignerError(
                     f"sign_personal returned {len(signature)} bytes, a signature has 65 (r‖s‖v)"
                 )
-            ctypes.memmove(out, signature, 65)
-            return 0
+            return signature
         except BaseException as e:  # noqa: BLE001 - nothing may unwind into C
             if self.error is None:
                 self.error = e
-            return 1
+            return None
 
     def handle(self) -> int:
         return self._owned.enter()
