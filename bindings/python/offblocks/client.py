@@ -5,12 +5,12 @@ from __future__ import annotations
 import builtins
 import json
 import os
-from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from . import _native
 from ._handle import OwnedHandle
 from ._native import json_text, opt_text, text
+from .config import Retry, client_config, millis
 from .errors import CallbackError, ConfigError, OffblocksError
 from .models import (
     Account,
@@ -33,38 +33,6 @@ __all__ = [
     "signing_key_public_pem",
     "parse_webhook_event",
 ]
-
-
-@dataclass(frozen=True)
-class Retry:
-    """How calls are retried (connection failures, 429, 5xx), with the same
-    Idempotency-Key.
-
-    Attributes:
-        max_attempts: attempts in all, the first included (default 4).
-        base_backoff: the first pause, in seconds (default 0.2); it doubles each time.
-        max_backoff: the longest pause, in seconds (default 5).
-    """
-
-    max_attempts: int | None = None
-    base_backoff: float | None = None
-    max_backoff: float | None = None
-
-    def to_json(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        if self.max_attempts is not None:
-            out["maxAttempts"] = int(self.max_attempts)
-        if self.base_backoff is not None:
-            out["baseBackoffMs"] = _ms(self.base_backoff, "retry.base_backoff")
-        if self.max_backoff is not None:
-            out["maxBackoffMs"] = _ms(self.max_backoff, "retry.max_backoff")
-        return out
-
-
-def _ms(seconds: float, name: str) -> int:
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
-        raise ConfigError(f"{name} must be a non-negative number of seconds")
-    return int(round(seconds * 1000))
 
 
 class Client:
@@ -140,49 +108,11 @@ class Client:
         call_deadline: float | None = None,
         account_challenge_policy: str | None = None,
     ) -> None:
-        config: dict[str, Any] = {}
-
-        def put(key: str, value: Any) -> None:
-            if value is not None:
-                config[key] = value
-
-        put("baseUrl", base_url)
-        put("environment", environment)
-        put("apiKey", api_key)
-        put("apiSecret", api_secret)
-        put("signingKeyPem", signing_key_pem)
-        if generate_signing_key:
-            config["generateSigningKey"] = True
-        put("keyId", key_id)
-        if connect_timeout is not None:
-            config["connectTimeoutMs"] = _ms(connect_timeout, "connect_timeout")
-        if timeout is not None:
-            config["timeoutMs"] = _ms(timeout, "timeout")
-        if retry is not None:
-            if isinstance(retry, Retry):
-                config["retry"] = retry.to_json()
-            else:
-                try:
-                    config["retry"] = Retry(**dict(retry)).to_json()
-                except TypeError as e:
-                    raise ConfigError(f"retry: {e}") from e
-        put("userAgent", user_agent)
-        if covered_components is not None:
-            config["coveredComponents"] = list(covered_components)
-        put("digest", digest)
-        put("clockSkewSecs", clock_skew)
-        put("followServerClock", follow_server_clock)
-        put("allowInsecureHttp", allow_insecure_http)
-        put("challengeDomain", challenge_domain)
-        put("signatureValiditySecs", signature_validity)
-        put("signatureNonce", signature_nonce)
-        put("signatureLabel", signature_label)
-        put("tokenRefreshMarginSecs", token_refresh_margin)
-        put("maxClockCorrectionSecs", max_clock_correction)
-        if call_deadline is not None:
-            config["callDeadlineMs"] = _ms(call_deadline, "call_deadline")
-        put("accountChallengePolicy", account_challenge_policy)
-        self._init(config)
+        # Every keyword, by name and in order: client_config writes them as the C ABI's
+        # JSON configuration (config.SETTINGS lists them).
+        settings = dict(locals())
+        del settings["self"]
+        self._init(client_config(settings))
 
     def _init(self, config: dict[str, Any]) -> None:
         handle = _new_handle(config)
@@ -377,8 +307,8 @@ class Client:
             "chain": chain,
             "simulateVerification": bool(simulate_verification),
             "account": {"type": str(account_type), "currencies": list(currencies)},
-            "timeoutMs": _ms(timeout, "timeout"),
-            "pollIntervalMs": _ms(poll_interval, "poll_interval"),
+            "timeoutMs": millis(timeout, "timeout"),
+            "pollIntervalMs": millis(poll_interval, "poll_interval"),
         }
         request_arg = json_text(request)
         progress_errors: list[BaseException] = []
