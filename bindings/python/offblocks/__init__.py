@@ -25,18 +25,11 @@ from __future__ import annotations
 from . import _native
 from ._native import library_path, library_version
 from ._version import __version__
-from .client import (
-    Accounts,
-    Auth,
-    Client,
-    Customers,
-    Retry,
-    Simulator,
-    Webhooks,
-    generate_signing_key,
-    parse_webhook_event,
-    signing_key_public_pem,
-)
+from .accounts import Accounts
+from .auth import Auth, generate_signing_key, signing_key_public_pem
+from .client import Client
+from .config import Retry
+from .customers import Customers, Simulator
 from .errors import (
     ApiError,
     AuthenticationError,
@@ -91,6 +84,7 @@ from .wallet import (
     parse_siwe,
     recover_address,
 )
+from .webhooks import Webhooks, parse_webhook_event
 
 # Load the library now: a missing library or a version mismatch fails the import, with
 # the paths tried.
