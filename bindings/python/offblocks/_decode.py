@@ -56,6 +56,13 @@ def field_str(obj: Mapping[str, Any], key: str, what: str) -> str:
     return value
 
 
+def field_int(obj: Mapping[str, Any], key: str, what: str) -> int:
+    value = obj.get(key)
+    if not isinstance(value, int):
+        raise DecodeError(f"{what}.{key} is not an integer")
+    return value
+
+
 def opt_str(obj: Mapping[str, Any], key: str, what: str) -> str | None:
     value = obj.get(key)
     if value is None:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
-from ._decode import as_object, field_str, format_timestamp, opt_str, opt_timestamp, str_list
+from ._decode import as_object, field_int, field_str, format_timestamp, opt_str, opt_timestamp
+from ._decode import str_list
 from ._decode import parse_timestamp as parse_timestamp
 from .enums import AccountStatus as AccountStatus
 from .enums import AccountType as AccountType
@@ -265,9 +266,7 @@ class Token:
     @classmethod
     def from_json(cls, value: Any) -> Token:
         o = as_object(value, "token")
-        expires = o.get("expiresAt")
-        if not isinstance(expires, int):
-            raise DecodeError("token.expiresAt is not an integer")
+        expires = field_int(o, "expiresAt", "token")
         return cls(
             token=field_str(o, "token", "token"),
             expires_at=datetime.fromtimestamp(expires, tz=timezone.utc),

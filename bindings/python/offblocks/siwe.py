@@ -11,7 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from . import _native
-from ._decode import as_object, field_str, opt_str, opt_timestamp, parse_timestamp, str_list
+from ._decode import as_object, field_int, field_str, opt_str, opt_timestamp, parse_timestamp
+from ._decode import str_list
 from ._native import opt_text, text
 from .errors import DecodeError, SiweError
 
@@ -45,9 +46,7 @@ class SiweMessage:
     def from_json(cls, value: Any) -> SiweMessage:
         """A message from the C ABI's JSON."""
         o = as_object(value, "siwe")
-        chain = o.get("chainId")
-        if not isinstance(chain, int):
-            raise DecodeError("siwe.chainId is not an integer")
+        chain = field_int(o, "chainId", "siwe")
         return cls(
             domain=field_str(o, "domain", "siwe"),
             address=field_str(o, "address", "siwe"),
