@@ -31,15 +31,9 @@ step "building the library and the emulator (release)"
 cargo build --release --locked -p offblocks -p offblocks-sandbox
 
 step "starting the emulator"
-coproc SANDBOX { exec "$TARGET/release/offblocks-sandbox" --port 0 --exit-on-stdin-close; }
-# Closing our end of its stdin (when this script exits) stops it.
-for _ in 1 2 3; do
-    IFS= read -r -t 30 line <&"${SANDBOX[0]}"
-    case "$line" in
-        OFFBLOCKS_BASE_URL=* | OFFBLOCKS_API_KEY=* | OFFBLOCKS_API_SECRET=*) export "${line?}" ;;
-        *) echo "unexpected emulator output: $line" >&2; exit 1 ;;
-    esac
-done
+# shellcheck source=lib/emulator.sh
+source scripts/lib/emulator.sh
+emulator_start
 echo "emulator at $OFFBLOCKS_BASE_URL"
 
 step "Rust: preparing a signed request vs a bare p384 sign"

@@ -13,19 +13,11 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-target=${CARGO_TARGET_DIR:-$root/target}
 cc=${CC:-gcc}
 work=$(mktemp -d)
-sandbox_pid=""
-cleanup() {
-    if [ -n "$sandbox_pid" ]; then
-        exec 3>&- || true # closing its stdin stops it (--exit-on-stdin-close)
-        kill "$sandbox_pid" 2>/dev/null || true
-        wait "$sandbox_pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
+trap 'rm -rf "$work"' EXIT INT TERM
+# shellcheck source=lib/emulator.sh
+source "$root/scripts/lib/emulator.sh"
 fail() {
     echo "test-install: $*" >&2
     exit 1
@@ -73,20 +65,7 @@ fi
 
 echo "== running both against the emulator"
 (cd "$root" && cargo build --release --locked -p offblocks-sandbox --bin offblocks-sandbox)
-mkfifo "$work/stdin"
-"$target/release/offblocks-sandbox" --port 0 --exit-on-stdin-close \
-    <"$work/stdin" >"$work/sandbox.out" 2>"$work/sandbox.err" &
-sandbox_pid=$!
-exec 3>"$work/stdin" # held open until cleanup
-for _ in $(seq 100); do
-    grep -q '^OFFBLOCKS_API_SECRET=' "$work/sandbox.out" 2>/dev/null && break
-    sleep 0.1
-done
-for name in OFFBLOCKS_BASE_URL OFFBLOCKS_API_KEY OFFBLOCKS_API_SECRET; do
-    value=$(sed -n "s/^$name=//p" "$work/sandbox.out")
-    [ -n "$value" ] || { cat "$work/sandbox.err" >&2; fail "the emulator did not print $name"; }
-    export "$name=$value"
-done
+emulator_start || fail "the emulator did not start"
 
 for kind in shared static; do
     echo "   onboarding-$kind"

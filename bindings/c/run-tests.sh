@@ -23,51 +23,25 @@ target=${CARGO_TARGET_DIR:-$root/target}
 lib="$target/release"
 cc=${CC:-gcc}
 work=$(mktemp -d)
-sandbox_pid=""
-
-stop_sandbox() {
-    if [ -n "$sandbox_pid" ]; then
-        exec 3>&- || true # closing its stdin makes it exit (--exit-on-stdin-close)
-        kill "$sandbox_pid" 2>/dev/null || true
-        wait "$sandbox_pid" 2>/dev/null || true
-        sandbox_pid=""
-    fi
-}
-cleanup() {
-    stop_sandbox
-    rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
+trap 'rm -rf "$work"' EXIT INT TERM
+# shellcheck source=../../scripts/lib/emulator.sh
+source "$root/scripts/lib/emulator.sh"
 
 echo "== building liboffblocks and offblocks-sandbox (release)"
 (cd "$root" && cargo build --release --locked -p offblocks)
 (cd "$root" && cargo build --release --locked -p offblocks-sandbox --bin offblocks-sandbox)
 
-# Starts a fresh emulator (the tests rotate and revoke its credentials) and exports
-# OFFBLOCKS_BASE_URL, OFFBLOCKS_API_KEY and OFFBLOCKS_API_SECRET, without printing them.
+# A fresh emulator for each program (the tests rotate and revoke its credentials):
+# emulator_start exports OFFBLOCKS_BASE_URL, OFFBLOCKS_API_KEY and OFFBLOCKS_API_SECRET,
+# without printing them.
 start_sandbox() {
-    stop_sandbox
-    rm -f "$work/stdin" "$work/sandbox.out"
-    mkfifo "$work/stdin"
-    "$lib/offblocks-sandbox" --port 0 --proxy --exit-on-stdin-close \
-        <"$work/stdin" >"$work/sandbox.out" 2>"$work/sandbox.err" &
-    sandbox_pid=$!
-    exec 3>"$work/stdin" # held open until stop_sandbox
-    for _ in $(seq 100); do
-        grep -q '^OFFBLOCKS_API_SECRET=' "$work/sandbox.out" 2>/dev/null && break
-        sleep 0.1
-    done
-    local name
-    for name in OFFBLOCKS_BASE_URL OFFBLOCKS_API_KEY OFFBLOCKS_API_SECRET OFFBLOCKS_PROXY_URL; do
-        local value
-        value=$(sed -n "s/^$name=//p" "$work/sandbox.out")
-        if [ -z "$value" ]; then
-            echo "the emulator did not print $name:" >&2
-            cat "$work/sandbox.err" >&2
-            exit 1
-        fi
-        export "$name=$value"
-    done
+    # --proxy: the network tests also go through the emulator's CONNECT proxy.
+    unset OFFBLOCKS_PROXY_URL
+    emulator_start --proxy
+    if [ -z "${OFFBLOCKS_PROXY_URL:-}" ]; then
+        echo "the emulator printed no OFFBLOCKS_PROXY_URL" >&2
+        exit 1
+    fi
     echo "   emulator at $OFFBLOCKS_BASE_URL"
 }
 
@@ -118,7 +92,7 @@ start_sandbox
 
 echo "== the onboarding bench, two flows (ASan; checks it runs, times nothing)"
 OFFBLOCKS_BENCH_JSON= "$work/bench_onboarding" 2
-stop_sandbox
+emulator_stop
 
 echo "== exported symbols and module map"
 bash "$here/check-abi.sh" "$lib"

@@ -40,14 +40,10 @@ fi
 
 step "starting the emulator"
 nice_cmd=(nice -n "${BENCH_NICE:-0}")
-coproc SANDBOX { exec "${nice_cmd[@]}" "$target/release/offblocks-sandbox" --port 0 --exit-on-stdin-close; }
-for _ in 1 2 3; do
-    IFS= read -r -t 30 line <&"${SANDBOX[0]}"
-    case "$line" in
-        OFFBLOCKS_BASE_URL=* | OFFBLOCKS_API_KEY=* | OFFBLOCKS_API_SECRET=*) export "${line?}" ;;
-        *) echo "unexpected emulator output: $line" >&2; exit 1 ;;
-    esac
-done
+# shellcheck source=../../scripts/lib/emulator.sh
+source "$root/scripts/lib/emulator.sh"
+EMULATOR_PREFIX=("${nice_cmd[@]}")
+emulator_start
 echo "emulator at $OFFBLOCKS_BASE_URL"
 
 for round in $(seq "$ROUNDS"); do

@@ -37,15 +37,17 @@ done
 
 target="${CARGO_TARGET_DIR:-$root/target}"
 work="$(mktemp -d)"
-pids=()
+verifier_pid=""
 cleanup() {
-    for pid in "${pids[@]}"; do
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
+    if [ -n "$verifier_pid" ]; then
+        kill "$verifier_pid" 2>/dev/null || true
+        wait "$verifier_pid" 2>/dev/null || true
+    fi
     rm -rf "$work"
 }
 trap cleanup EXIT
+# shellcheck source=../../scripts/lib/emulator.sh
+source "$root/scripts/lib/emulator.sh"
 
 echo "== building the verifier, the emulator, the Rust example and the C library"
 (cd tools/verifier && go build -o "$work/verifier" .)
@@ -55,17 +57,17 @@ cc -std=c11 -Wall -Wextra -Werror -I include bindings/c/onboarding.c \
     -L "$target/release" -loffblocks -Wl,-rpath,"$target/release" -o "$work/onboarding-c"
 openssl ecparam -name secp384r1 -genkey -noout -out "$work/signing-key.pem" 2>/dev/null
 
-# Waits for `NAME=value` in a file a background process writes, and prints the value.
-read_var() {
-    local name="$1" file="$2" pid="$3" value=""
+# Waits for `VERIFIER_URL=…` in what the verifier prints, and prints the URL.
+wait_verifier_url() {
+    local value=""
     for _ in $(seq 1 300); do
-        value="$(sed -n "s/^$name=//p" "$file" | head -n 1)"
+        value="$(sed -n "s/^VERIFIER_URL=//p" "$work/verifier.out" | head -n 1)"
         [ -n "$value" ] && { echo "$value"; return 0; }
-        kill -0 "$pid" 2>/dev/null || break
+        kill -0 "$verifier_pid" 2>/dev/null || break
         sleep 0.1
     done
-    echo "run.sh: no $name from pid $pid; its stderr:" >&2
-    cat "${file%.out}.err" >&2
+    echo "run.sh: no VERIFIER_URL from the verifier; its stderr:" >&2
+    cat "$work/verifier.err" >&2
     return 1
 }
 
@@ -103,30 +105,26 @@ run_client() {
 
 for skew in $skews; do
     echo "== client clock +${skew} ms ahead of the server (emulator and verifier at -${skew} ms)"
-    "$target/release/offblocks-sandbox" --port 0 --activation-polls 0 \
-        --created-tolerance 0 --clock-offset-ms "-$skew" --refusal-style offblocks \
-        >"$work/emulator.out" 2>"$work/emulator.err" &
-    emulator_pid=$!
-    pids+=("$emulator_pid")
-    emulator_url="$(read_var OFFBLOCKS_BASE_URL "$work/emulator.out" "$emulator_pid")"
-    api_key="$(read_var OFFBLOCKS_API_KEY "$work/emulator.out" "$emulator_pid")"
-    api_secret="$(read_var OFFBLOCKS_API_SECRET "$work/emulator.out" "$emulator_pid")"
+    emulator_start --activation-polls 0 --created-tolerance 0 --clock-offset-ms "-$skew" \
+        --refusal-style offblocks
+    emulator_url="$OFFBLOCKS_BASE_URL"
 
     "$work/verifier" -upstream "$emulator_url" -skew-ms "-$skew" \
         >"$work/verifier.out" 2>"$work/verifier.err" &
     verifier_pid=$!
-    pids+=("$verifier_pid")
-    verifier_url="$(read_var VERIFIER_URL "$work/verifier.out" "$verifier_pid")"
+    verifier_url="$(wait_verifier_url)"
     echo "   emulator $emulator_url, verifier $verifier_url"
 
-    export OFFBLOCKS_BASE_URL="$verifier_url/v1" OFFBLOCKS_API_KEY="$api_key" \
-        OFFBLOCKS_API_SECRET="$api_secret"
+    # The clients go through the verifier, with the emulator's credentials.
+    export OFFBLOCKS_BASE_URL="$verifier_url/v1"
     run_client rust "$skew" env OFFBLOCKS_SIGNING_KEY="$work/signing-key.pem" \
         cargo run --release --locked -q -p offblocks --example onboarding
     run_client c "$skew" "$work/onboarding-c"
 
-    kill "$verifier_pid" "$emulator_pid" 2>/dev/null || true
-    wait "$verifier_pid" "$emulator_pid" 2>/dev/null || true
+    kill "$verifier_pid" 2>/dev/null || true
+    wait "$verifier_pid" 2>/dev/null || true
+    verifier_pid=""
+    emulator_stop
     sed 's/^/   /' "$work/verifier.err" | tail -n 1
 done
 

@@ -25,17 +25,19 @@ from __future__ import annotations
 from . import _native
 from ._native import library_path, library_version
 from ._version import __version__
-from .client import (
-    Accounts,
-    Auth,
-    Client,
-    Customers,
-    Retry,
-    Simulator,
-    Webhooks,
-    generate_signing_key,
-    parse_webhook_event,
-    signing_key_public_pem,
+from .accounts import Accounts
+from .auth import Auth, generate_signing_key, signing_key_public_pem
+from .caip import AccountId, ChainId
+from .client import Client
+from .config import Retry
+from .customers import Customers, Simulator
+from .enums import (
+    AccountStatus,
+    AccountType,
+    CustomerStatus,
+    OpenEnum,
+    SignatureEncoding,
+    WebhookType,
 )
 from .errors import (
     ApiError,
@@ -64,33 +66,24 @@ from .errors import (
 )
 from .models import (
     Account,
-    AccountStatus,
-    AccountType,
     Challenge,
     Customer,
-    CustomerStatus,
     DryRun,
     Onboarded,
-    OpenEnum,
     Progress,
-    SignatureEncoding,
-    SiweMessage,
     Token,
     Webhook,
     WebhookEvent,
-    WebhookType,
 )
+from .siwe import SiweMessage, check_challenge, parse_siwe
 from .wallet import (
-    AccountId,
     CallbackSigner,
-    ChainId,
     EthAccountSigner,
     Signer,
     Wallet,
-    check_challenge,
-    parse_siwe,
     recover_address,
 )
+from .webhooks import Webhooks, parse_webhook_event
 
 # Load the library now: a missing library or a version mismatch fails the import, with
 # the paths tried.

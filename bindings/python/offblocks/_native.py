@@ -1,38 +1,32 @@
-"""Loading the `offblocks` shared library and declaring its C ABI for ctypes.
+"""Loading the `offblocks` shared library and calling it through ctypes.
 
-Everything that touches raw pointers lives here. The rest of the package calls
-:func:`call`, :func:`call_string` and friends, which check the result code, turn a failure
-into the right exception (read from the calling thread's last error), copy library-owned
-strings into Python and free them.
+Everything that touches ctypes lives here: no other module of the package imports it or
+calls a function of the library directly. The rest of the package calls :func:`call`,
+:func:`call_string` and friends, which check the result code, turn a failure into the
+right exception (read from the calling thread's last error), copy library-owned strings
+into Python and free them; arguments are made with :func:`text`, :func:`json_text` and
+:func:`bytes_arg`, callbacks with :func:`sign_callback` and :func:`progress_callback`.
 
-:data:`FUNCTIONS` declares ``restype`` and ``argtypes`` for every function of
-``include/offblocks.h``; ``tests/test_abi.py`` parses the header and fails when a function
-is missing here or declared differently.
+The declarations it loads the library with (:data:`FUNCTIONS`, the callback types) are
+in :mod:`offblocks._abi`, checked against ``include/offblocks.h`` by
+``tests/test_abi.py``.
 """
 
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import sys
 import threading
-from ctypes import (
-    CFUNCTYPE,
-    POINTER,
-    c_bool,
-    c_char_p,
-    c_int,
-    c_int32,
-    c_int64,
-    c_size_t,
-    c_uint8,
-    c_uint16,
-    c_uint64,
-    c_void_p,
-)
+from ctypes import c_char_p, c_int64, c_uint8, c_void_p
 from pathlib import Path
 from typing import Any, Callable
 
+from ._abi import BYTES_IN
+from ._abi import FUNCTIONS as FUNCTIONS
+from ._abi import PROGRESS_FN as PROGRESS_FN
+from ._abi import SIGN_FN as SIGN_FN
 from ._version import __version__
 from .errors import LibraryNotFound, OffblocksError, VersionMismatch, error_from_code
 
@@ -42,118 +36,6 @@ elif sys.platform == "win32":
     LIB_FILE = "offblocks.dll"
 else:
     LIB_FILE = "liboffblocks.so"
-
-# ---------------------------------------------------------------------------------------
-# The C types of the header, as ctypes sees them.
-# ---------------------------------------------------------------------------------------
-
-#: `offblocks_result` (a C enum): an int.
-RESULT = c_int
-#: Opaque handles (`offblocks_client *`, `offblocks_wallet *`…).
-HANDLE = c_void_p
-#: `offblocks_client **` and other out-parameters for handles.
-HANDLE_OUT = POINTER(c_void_p)
-#: `char **`: a library-owned string, read then released with `offblocks_string_free`.
-#: It is a `c_void_p` (not `c_char_p`) so that the pointer itself stays available to free.
-STRING_OUT = POINTER(c_void_p)
-#: `const uint8_t *`.
-BYTES_IN = POINTER(c_uint8)
-
-#: `int32_t (*offblocks_sign_fn)(void *user_data, const uint8_t *msg, size_t len,
-#: uint8_t out_sig[65])`.
-SIGN_FN = CFUNCTYPE(c_int32, c_void_p, POINTER(c_uint8), c_size_t, POINTER(c_uint8))
-#: `void (*offblocks_progress_fn)(void *user_data, const char *step, const char *status,
-#: uint64_t elapsed_ms, const char *message)`.
-PROGRESS_FN = CFUNCTYPE(None, c_void_p, c_char_p, c_char_p, c_uint64, c_char_p)
-
-#: name -> (restype, argtypes), for every function of include/offblocks.h.
-FUNCTIONS: dict[str, tuple[Any, tuple[Any, ...]]] = {
-    # errors
-    "offblocks_last_error_code": (RESULT, ()),
-    "offblocks_last_error_message": (c_char_p, ()),
-    "offblocks_last_error_status": (c_uint16, ()),
-    "offblocks_last_error_request_id": (c_char_p, ()),
-    "offblocks_last_error_body": (c_char_p, ()),
-    "offblocks_last_error_retryable": (c_bool, ()),
-    "offblocks_last_error_reissued_challenge": (c_char_p, ()),
-    # strings
-    "offblocks_string_free": (None, (c_void_p,)),
-    "offblocks_version": (c_char_p, ()),
-    # client
-    "offblocks_client_new": (RESULT, (c_char_p, HANDLE_OUT)),
-    "offblocks_client_free": (None, (HANDLE,)),
-    "offblocks_client_key_id": (RESULT, (HANDLE, STRING_OUT)),
-    "offblocks_client_set_key_id": (RESULT, (HANDLE, c_char_p)),
-    "offblocks_dry_run": (
-        RESULT,
-        (HANDLE, c_char_p, c_char_p, c_char_p, c_char_p, c_char_p, STRING_OUT),
-    ),
-    "offblocks_signing_key_generate": (RESULT, (STRING_OUT,)),
-    "offblocks_signing_key_public_pem": (RESULT, (c_char_p, STRING_OUT)),
-    # auth
-    "offblocks_auth_token": (RESULT, (HANDLE, STRING_OUT)),
-    "offblocks_auth_rotate_credentials": (RESULT, (HANDLE, c_char_p, c_char_p, c_char_p)),
-    "offblocks_auth_revoke_credentials": (RESULT, (HANDLE, c_char_p)),
-    "offblocks_signing_key_register": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
-    "offblocks_signing_key_delete": (RESULT, (HANDLE, c_char_p)),
-    # customers
-    "offblocks_customer_create": (RESULT, (HANDLE, c_char_p, c_char_p, STRING_OUT)),
-    "offblocks_customer_get": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
-    "offblocks_customer_list": (RESULT, (HANDLE, STRING_OUT)),
-    "offblocks_customer_challenge": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
-    "offblocks_customer_submit_challenge": (RESULT, (HANDLE, c_char_p, c_char_p, c_char_p)),
-    "offblocks_customer_deactivate": (RESULT, (HANDLE, c_char_p, c_char_p)),
-    "offblocks_simulator_verify_customer": (RESULT, (HANDLE, c_char_p, c_char_p)),
-    "offblocks_simulator_reject_customer": (RESULT, (HANDLE, c_char_p, c_char_p)),
-    # accounts
-    "offblocks_account_create": (RESULT, (HANDLE, c_char_p, c_char_p, c_char_p, STRING_OUT)),
-    "offblocks_account_get": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
-    "offblocks_account_list": (RESULT, (HANDLE, STRING_OUT)),
-    "offblocks_account_list_for_customer": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
-    "offblocks_account_challenge": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
-    "offblocks_account_submit_challenge": (RESULT, (HANDLE, c_char_p, c_char_p, c_char_p)),
-    "offblocks_account_activate": (RESULT, (HANDLE, c_char_p, c_char_p)),
-    "offblocks_account_deactivate": (RESULT, (HANDLE, c_char_p, c_char_p)),
-    "offblocks_account_close": (RESULT, (HANDLE, c_char_p, c_char_p)),
-    # webhooks
-    "offblocks_webhook_put": (RESULT, (HANDLE, c_char_p, c_char_p, STRING_OUT)),
-    "offblocks_webhook_get": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
-    "offblocks_webhook_list": (RESULT, (HANDLE, STRING_OUT)),
-    "offblocks_webhook_delete": (RESULT, (HANDLE, c_char_p, c_char_p)),
-    "offblocks_webhook_event_parse": (RESULT, (c_char_p, STRING_OUT)),
-    # wallet
-    "offblocks_wallet_new_random": (RESULT, (HANDLE_OUT,)),
-    "offblocks_wallet_from_hex": (RESULT, (c_char_p, HANDLE_OUT)),
-    "offblocks_wallet_free": (None, (HANDLE,)),
-    "offblocks_wallet_address": (RESULT, (HANDLE, STRING_OUT)),
-    "offblocks_wallet_account_id": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
-    "offblocks_wallet_sign_personal": (RESULT, (HANDLE, BYTES_IN, c_size_t, c_int, STRING_OUT)),
-    "offblocks_wallet_export_secret_hex": (RESULT, (HANDLE, STRING_OUT)),
-    "offblocks_signature_recover": (RESULT, (BYTES_IN, c_size_t, c_char_p, STRING_OUT)),
-    # CAIP, EIP-4361
-    "offblocks_caip_chain_id_parse": (RESULT, (c_char_p, STRING_OUT)),
-    "offblocks_caip_account_id_parse": (RESULT, (c_char_p, STRING_OUT)),
-    "offblocks_siwe_parse": (RESULT, (c_char_p, STRING_OUT)),
-    "offblocks_siwe_guard": (
-        RESULT,
-        (c_char_p, c_char_p, c_char_p, c_char_p, c_int64, STRING_OUT),
-    ),
-    # signers
-    "offblocks_signer_new": (RESULT, (c_char_p, SIGN_FN, c_void_p, HANDLE_OUT)),
-    "offblocks_signer_from_wallet": (RESULT, (HANDLE, HANDLE_OUT)),
-    "offblocks_signer_address": (RESULT, (HANDLE, STRING_OUT)),
-    "offblocks_signer_free": (None, (HANDLE,)),
-    # onboarding, challenge signing
-    "offblocks_onboard": (
-        RESULT,
-        (HANDLE, c_char_p, HANDLE, PROGRESS_FN, c_void_p, STRING_OUT),
-    ),
-    "offblocks_customer_sign_challenge": (RESULT, (HANDLE, c_char_p, HANDLE, c_char_p)),
-    "offblocks_account_sign_challenge": (
-        RESULT,
-        (HANDLE, c_char_p, c_char_p, HANDLE, c_char_p),
-    ),
-}
 
 # ---------------------------------------------------------------------------------------
 # Finding and loading the library.
@@ -277,6 +159,76 @@ def opt_text(value: str | None, name: str) -> bytes | None:
     return None if value is None else text(value, name)
 
 
+def json_text(value: Any) -> bytes:
+    """A value as a C string argument holding its JSON (compact)."""
+    return text(json.dumps(value, separators=(",", ":")), "json")
+
+
+def parse_json(raw: str) -> Any:
+    """The value of JSON text the library returned; :class:`DecodeError` when it is not
+    JSON."""
+    try:
+        return json.loads(raw)
+    except ValueError as e:
+        from .errors import DecodeError
+
+        raise DecodeError("the library returned text that is not JSON") from e
+
+
+def bytes_arg(data: bytes | bytearray | memoryview, name: str) -> tuple[Any, int]:
+    """A Python bytes-like as a ``(const uint8_t *, size_t)`` pair of arguments."""
+    if isinstance(data, str):
+        raise TypeError(f"{name} must be bytes, not str (encode it first)")
+    raw = bytes(data)
+    buf = (c_uint8 * max(len(raw), 1)).from_buffer_copy(raw or b"\0")
+    return ctypes.cast(buf, BYTES_IN), len(raw)
+
+
+def int64(value: int) -> Any:
+    """An ``int64_t`` argument (wrapped to 64 bits, as C converts)."""
+    return c_int64(value)
+
+
+def sign_callback(sign: Callable[[bytes], bytes | None]) -> Any:
+    """An ``offblocks_sign_fn`` that calls ``sign(message)``: it returns the 65-byte
+    signature, or ``None`` when signing failed (the C call then fails with
+    ``OFFBLOCKS_SIGNER``). ``sign`` must not raise: nothing may unwind into C. Keep the
+    returned object referenced as long as the library may call it."""
+
+    def trampoline(_user_data: Any, message: Any, length: int, out: Any) -> int:
+        # Called by the library on the calling thread.
+        signature = sign(ctypes.string_at(message, length) if length else b"")
+        if signature is None or len(signature) != 65:
+            return 1
+        ctypes.memmove(out, signature, 65)
+        return 0
+
+    return SIGN_FN(trampoline)
+
+
+def progress_callback(report: Callable[[str, str, int, str], None] | None) -> Any:
+    """An ``offblocks_progress_fn`` that calls ``report(step, status, elapsed_ms,
+    message)`` with the texts decoded, or NULL when ``report`` is ``None``. ``report``
+    must not raise: nothing may unwind into C. Keep the returned object referenced until
+    the call returns."""
+    if report is None:
+        return PROGRESS_FN()
+    known = report
+
+    def trampoline(
+        _user_data: Any, step: bytes | None, status: bytes | None, elapsed_ms: int,
+        message: bytes | None,
+    ) -> None:
+        known(
+            (step or b"").decode("utf-8", "replace"),
+            (status or b"").decode("utf-8", "replace"),
+            elapsed_ms,
+            (message or b"").decode("utf-8", "replace"),
+        )
+
+    return PROGRESS_FN(trampoline)
+
+
 def _str_or_none(raw: bytes | None) -> str | None:
     return None if raw is None else raw.decode("utf-8", "replace")
 
@@ -312,9 +264,23 @@ def function(name: str) -> Callable[..., Any]:
     return fn
 
 
+def free_function(name: str) -> Callable[[int], None]:
+    """The ``_free`` function ``name`` (it takes a handle): what an
+    :class:`~offblocks._handle.OwnedHandle` calls when it closes."""
+    free = function(name)
+    return lambda handle: free(handle)
+
+
 def call(name: str, *args: Any) -> None:
     """Calls a function returning an ``offblocks_result`` and raises on failure."""
     check(function(name)(*args))
+
+
+def try_call(name: str, *args: Any) -> OffblocksError | None:
+    """As :func:`call`, returning the failure instead of raising it: for the calls with
+    callbacks, whose caller first looks at what its callbacks raised."""
+    code = function(name)(*args)
+    return last_error(code) if code else None
 
 
 def take_string(ptr: c_void_p) -> str | None:
@@ -342,6 +308,16 @@ def call_opt_string(name: str, *args: Any) -> str | None:
     out = c_void_p()
     check(function(name)(*args, ctypes.byref(out)))
     return take_string(out)
+
+
+def try_call_string(name: str, *args: Any) -> tuple[str | None, OffblocksError | None]:
+    """As :func:`call_opt_string`, returning ``(None, failure)`` instead of raising (see
+    :func:`try_call`)."""
+    out = c_void_p()
+    code = function(name)(*args, ctypes.byref(out))
+    if code:
+        return None, last_error(code)
+    return take_string(out), None
 
 
 def call_handle(name: str, *args: Any) -> int:

@@ -1,31 +1,34 @@
-"""The OffBlocks API client."""
+"""The OffBlocks API client, :class:`Client`: it holds the library's client and hands out
+the resources (``client.auth``: :mod:`offblocks.auth`; ``client.customers``,
+``client.simulator``: :mod:`offblocks.customers`; ``client.accounts``,
+``client.webhooks``). Its keywords become the JSON configuration in
+:func:`offblocks.config.client_config`."""
 
 from __future__ import annotations
 
-import builtins
-import ctypes
 import json
 import os
-from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from . import _native
 from ._handle import OwnedHandle
 from ._native import opt_text, text
+from ._resource import SIGNER
+from .accounts import Accounts as Accounts
+from .auth import Auth as Auth
+from .auth import generate_signing_key, signing_key_public_pem
+from .config import Retry, client_config, millis
+from .customers import Customers as Customers
+from .customers import Simulator as Simulator
 from .errors import CallbackError, ConfigError, OffblocksError
-from .models import (
-    Account,
-    Challenge,
-    Customer,
-    DryRun,
-    Onboarded,
-    Progress,
-    Token,
-    Webhook,
-    WebhookEvent,
-    WebhookType,
-)
+from .models import DryRun, Onboarded, Progress
 from .wallet import NativeSigner, Signer, Wallet
+from .webhooks import Webhooks as Webhooks
+from .webhooks import parse_webhook_event
+
+# Imported here before the resources moved out, and importable from here still.
+from .models import Account, Challenge, Customer, Token  # noqa: F401
+from .models import Webhook, WebhookEvent, WebhookType  # noqa: F401
 
 __all__ = [
     "Client",
@@ -34,51 +37,6 @@ __all__ = [
     "signing_key_public_pem",
     "parse_webhook_event",
 ]
-
-
-@dataclass(frozen=True)
-class Retry:
-    """How calls are retried (connection failures, 429, 5xx), with the same
-    Idempotency-Key.
-
-    Attributes:
-        max_attempts: attempts in all, the first included (default 4).
-        base_backoff: the first pause, in seconds (default 0.2); it doubles each time.
-        max_backoff: the longest pause, in seconds (default 5).
-    """
-
-    max_attempts: int | None = None
-    base_backoff: float | None = None
-    max_backoff: float | None = None
-
-    def to_json(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        if self.max_attempts is not None:
-            out["maxAttempts"] = int(self.max_attempts)
-        if self.base_backoff is not None:
-            out["baseBackoffMs"] = _ms(self.base_backoff, "retry.base_backoff")
-        if self.max_backoff is not None:
-            out["maxBackoffMs"] = _ms(self.max_backoff, "retry.max_backoff")
-        return out
-
-
-def _ms(seconds: float, name: str) -> int:
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
-        raise ConfigError(f"{name} must be a non-negative number of seconds")
-    return int(round(seconds * 1000))
-
-
-def _json_arg(value: Any) -> bytes:
-    return text(json.dumps(value, separators=(",", ":")), "json")
-
-
-def _loads(raw: str) -> Any:
-    try:
-        return json.loads(raw)
-    except ValueError as e:
-        from .errors import DecodeError
-
-        raise DecodeError("the library returned text that is not JSON") from e
 
 
 class Client:
@@ -154,53 +112,15 @@ class Client:
         call_deadline: float | None = None,
         account_challenge_policy: str | None = None,
     ) -> None:
-        config: dict[str, Any] = {}
-
-        def put(key: str, value: Any) -> None:
-            if value is not None:
-                config[key] = value
-
-        put("baseUrl", base_url)
-        put("environment", environment)
-        put("apiKey", api_key)
-        put("apiSecret", api_secret)
-        put("signingKeyPem", signing_key_pem)
-        if generate_signing_key:
-            config["generateSigningKey"] = True
-        put("keyId", key_id)
-        if connect_timeout is not None:
-            config["connectTimeoutMs"] = _ms(connect_timeout, "connect_timeout")
-        if timeout is not None:
-            config["timeoutMs"] = _ms(timeout, "timeout")
-        if retry is not None:
-            if isinstance(retry, Retry):
-                config["retry"] = retry.to_json()
-            else:
-                try:
-                    config["retry"] = Retry(**dict(retry)).to_json()
-                except TypeError as e:
-                    raise ConfigError(f"retry: {e}") from e
-        put("userAgent", user_agent)
-        if covered_components is not None:
-            config["coveredComponents"] = list(covered_components)
-        put("digest", digest)
-        put("clockSkewSecs", clock_skew)
-        put("followServerClock", follow_server_clock)
-        put("allowInsecureHttp", allow_insecure_http)
-        put("challengeDomain", challenge_domain)
-        put("signatureValiditySecs", signature_validity)
-        put("signatureNonce", signature_nonce)
-        put("signatureLabel", signature_label)
-        put("tokenRefreshMarginSecs", token_refresh_margin)
-        put("maxClockCorrectionSecs", max_clock_correction)
-        if call_deadline is not None:
-            config["callDeadlineMs"] = _ms(call_deadline, "call_deadline")
-        put("accountChallengePolicy", account_challenge_policy)
-        self._init(config)
+        # Every keyword, by name and in order: client_config writes them as the C ABI's
+        # JSON configuration (config.SETTINGS lists them).
+        settings = dict(locals())
+        del settings["self"]
+        self._init(client_config(settings))
 
     def _init(self, config: dict[str, Any]) -> None:
         handle = _new_handle(config)
-        self._owned = OwnedHandle(handle, _native.function("offblocks_client_free"), "client")
+        self._owned = OwnedHandle(handle, _native.free_function("offblocks_client_free"), "client")
         self.customers = Customers(self)
         self.accounts = Accounts(self)
         self.webhooks = Webhooks(self)
@@ -291,7 +211,7 @@ class Client:
             self._leave()
 
     def _call_json(self, name: str, *args: Any) -> Any:
-        return _loads(self._call_string(name, *args))
+        return _native.parse_json(self._call_string(name, *args))
 
     # -- client settings -----------------------------------------------------------------
 
@@ -391,43 +311,32 @@ class Client:
             "chain": chain,
             "simulateVerification": bool(simulate_verification),
             "account": {"type": str(account_type), "currencies": list(currencies)},
-            "timeoutMs": _ms(timeout, "timeout"),
-            "pollIntervalMs": _ms(poll_interval, "poll_interval"),
+            "timeoutMs": millis(timeout, "timeout"),
+            "pollIntervalMs": millis(poll_interval, "poll_interval"),
         }
-        request_arg = _json_arg(request)
+        request_arg = _native.json_text(request)
         progress_errors: list[BaseException] = []
 
-        def on_progress(
-            _user_data: Any, step: bytes | None, status: bytes | None, elapsed_ms: int,
-            message: bytes | None,
-        ) -> None:
+        def on_progress(step: str, status: str, elapsed_ms: int, message: str) -> None:
             # Called by the library on this thread; nothing may unwind into C.
             if progress is None or progress_errors:
                 return
             try:
                 progress(
-                    Progress(
-                        step=(step or b"").decode("utf-8", "replace"),
-                        status=(status or b"").decode("utf-8", "replace"),
-                        elapsed=elapsed_ms / 1000.0,
-                        message=(message or b"").decode("utf-8", "replace"),
-                    )
+                    Progress(step=step, status=status, elapsed=elapsed_ms / 1000.0, message=message)
                 )
             except BaseException as e:  # noqa: BLE001
                 progress_errors.append(e)
 
-        callback = _native.PROGRESS_FN(on_progress) if progress is not None else _native.PROGRESS_FN()
+        callback = _native.progress_callback(on_progress if progress is not None else None)
         with NativeSigner(signer) as native_signer:
             handle = self._enter()
             try:
                 signer_handle = native_signer.handle()
                 try:
-                    out = ctypes.c_void_p()
-                    code = _native.function("offblocks_onboard")(
-                        handle, request_arg, signer_handle, callback, None, ctypes.byref(out)
+                    raw, failure = _native.try_call_string(
+                        "offblocks_onboard", handle, request_arg, signer_handle, callback, None
                     )
-                    failure = _native.last_error(code) if code else None
-                    raw = None if code else _native.take_string(out)
                 finally:
                     native_signer.release()
             finally:
@@ -441,7 +350,7 @@ class Client:
             if progress_errors:
                 failure.__context__ = progress_errors[0]
             raise failure
-        onboarded = Onboarded.from_json(_loads(raw or "null"))
+        onboarded = Onboarded.from_json(_native.parse_json(raw or "null"))
         if progress_errors:
             error = CallbackError(
                 f"the progress callback raised {type(progress_errors[0]).__name__}: "
@@ -452,17 +361,16 @@ class Client:
         return onboarded
 
     def _with_signer(self, signer: Signer | Wallet, name: str, *args: Any) -> None:
-        """Calls ``name(client, *args)`` where an argument ``_SIGNER`` stands for the
+        """Calls ``name(client, *args)`` where an argument ``SIGNER`` stands for the
         signer's handle; re-raises what a Python signer raised."""
         with NativeSigner(signer) as native_signer:
             handle = self._enter()
             try:
                 signer_handle = native_signer.handle()
                 try:
-                    code = _native.function(name)(
-                        handle, *(signer_handle if a is _SIGNER else a for a in args)
+                    failure = _native.try_call(
+                        name, handle, *(signer_handle if a is SIGNER else a for a in args)
                     )
-                    failure = _native.last_error(code) if code else None
                 finally:
                     native_signer.release()
             finally:
@@ -476,9 +384,6 @@ class Client:
         return f"<offblocks.Client {state}>"
 
 
-_SIGNER = object()  # stands for the signer's handle in Client._with_signer's arguments
-
-
 def _new_handle(config: dict[str, Any]) -> int:
     raw = json.dumps(config)
     try:
@@ -490,349 +395,3 @@ def _new_handle(config: dict[str, Any]) -> int:
         raise
     finally:
         del raw
-
-
-class _Part:
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-
-class Auth(_Part):
-    """``/auth``: tokens, credentials and the request-signing key (``client.auth``)."""
-
-    def token(self) -> Token:
-        """``POST /auth/token``: a fresh bearer token (calls fetch and refresh tokens by
-        themselves; this is for inspection). Raises :class:`AuthenticationError` for
-        wrong credentials."""
-        return Token.from_json(self._client._call_json("offblocks_auth_token"))
-
-    def register_signing_key(self, *, idempotency_key: str | None = None) -> str:
-        """``PUT /auth/signing``: registers the public half of the client's signing key and
-        makes the returned key id the one the client signs with. Returns the key id."""
-        return self._client._call_string(
-            "offblocks_signing_key_register", opt_text(idempotency_key, "idempotency_key")
-        )
-
-    def delete_signing_key(self, *, idempotency_key: str | None = None) -> None:
-        """``DELETE /auth/signing``: removes the registered signing key; signed calls fail
-        with :class:`ConfigError` until one is registered again."""
-        self._client._call(
-            "offblocks_signing_key_delete", opt_text(idempotency_key, "idempotency_key")
-        )
-
-    def rotate_credentials(
-        self, api_key: str, api_secret: str, *, idempotency_key: str | None = None
-    ) -> None:
-        """``PUT /auth/credentials``: replaces the API key and secret; the client switches
-        to them (and keeps the old ones on failure)."""
-        self._client._call(
-            "offblocks_auth_rotate_credentials",
-            text(api_key, "api_key"),
-            text(api_secret, "api_secret"),
-            opt_text(idempotency_key, "idempotency_key"),
-        )
-
-    def revoke_credentials(self, *, idempotency_key: str | None = None) -> None:
-        """``DELETE /auth/credentials``: revokes API access for the client's
-        credentials."""
-        self._client._call(
-            "offblocks_auth_revoke_credentials", opt_text(idempotency_key, "idempotency_key")
-        )
-
-
-class Customers(_Part):
-    """``/customers`` (``client.customers``)."""
-
-    def create(
-        self, chain_id: str, external_id: str, *, idempotency_key: str | None = None
-    ) -> Customer:
-        """``POST /customers``: creates a customer whose wallet is ``chain_id`` (CAIP-10,
-        ``eip155:300:0x…``; see :meth:`Wallet.account_id`). The result carries its first
-        ``challenge``. Raises :class:`ConflictError` when it already exists.
-
-        Give your own ``idempotency_key`` (a UUID) to resume safely after a crash.
-        """
-        raw = self._client._call_json(
-            "offblocks_customer_create",
-            _json_arg({"chainId": chain_id, "externalId": external_id}),
-            opt_text(idempotency_key, "idempotency_key"),
-        )
-        return Customer.from_json(raw)
-
-    def get(self, customer_id: str) -> Customer:
-        """``GET /customers/{id}``. Raises :class:`NotFoundError` (404) when unknown."""
-        raw = self._client._call_json("offblocks_customer_get", text(customer_id, "customer_id"))
-        return Customer.from_json(raw)
-
-    def list(self) -> list[Customer]:
-        """``GET /customers``."""
-        return [Customer.from_json(c) for c in self._client._call_json("offblocks_customer_list")]
-
-    def challenge(self, customer_id: str) -> Challenge:
-        """``GET /customers/{id}/challenge``: the customer's current challenge."""
-        raw = self._client._call_string(
-            "offblocks_customer_challenge", text(customer_id, "customer_id")
-        )
-        return Challenge(raw)
-
-    def submit_challenge(
-        self,
-        customer_id: str,
-        *,
-        owner_id: str,
-        challenge: str | Challenge,
-        signature: str,
-        idempotency_key: str | None = None,
-    ) -> None:
-        """``POST /customers/{id}/challenge/sign`` with a signature made elsewhere:
-        ``owner_id`` is the CAIP-10 id, ``challenge`` the base64 challenge as issued,
-        ``signature`` base64 of the ``0x…`` hex signature
-        (:attr:`SignatureEncoding.BASE64_HEX_TEXT`). Raises :class:`ApiError` (400) when
-        the server rejects it (it then issues a new challenge)."""
-        body = {"ownerId": owner_id, "challenge": str(challenge), "signature": signature}
-        self._client._call(
-            "offblocks_customer_submit_challenge",
-            text(customer_id, "customer_id"),
-            _json_arg(body),
-            opt_text(idempotency_key, "idempotency_key"),
-        )
-
-    def sign_challenge(
-        self,
-        customer: Customer | str,
-        signer: Signer | Wallet,
-        *,
-        idempotency_key: str | None = None,
-    ) -> None:
-        """Checks the customer's challenge, signs it with ``signer`` and submits it
-        (``POST /customers/{id}/challenge/sign``). ``customer`` is a :class:`Customer`
-        (its ``challenge`` is used when present, else the current one is fetched) or an
-        id.
-
-        Raises :class:`ChallengeRefused` (nothing signed) when the challenge names
-        another address, chain or domain or is out of its validity window;
-        :class:`ChallengeRejected` when the server refuses the signature (its
-        ``reissued_challenge`` is the new one); :class:`SignerError` when the signer
-        fails.
-        """
-        if isinstance(customer, str):
-            customer = self.get(customer)
-        self._client._with_signer(
-            signer,
-            "offblocks_customer_sign_challenge",
-            _json_arg(customer.to_json()),
-            _SIGNER,
-            opt_text(idempotency_key, "idempotency_key"),
-        )
-
-    def deactivate(self, customer_id: str, *, idempotency_key: str | None = None) -> None:
-        """``PATCH /customers/{id}/deactivate``."""
-        self._client._call(
-            "offblocks_customer_deactivate",
-            text(customer_id, "customer_id"),
-            opt_text(idempotency_key, "idempotency_key"),
-        )
-
-
-class Simulator(_Part):
-    """Sandbox only: ``/simulator`` (``client.simulator``). A live environment answers
-    404."""
-
-    def verify_customer(self, customer_id: str, *, idempotency_key: str | None = None) -> None:
-        """``PATCH /simulator/customers/{id}/verify``: the customer becomes ``active``."""
-        self._client._call(
-            "offblocks_simulator_verify_customer",
-            text(customer_id, "customer_id"),
-            opt_text(idempotency_key, "idempotency_key"),
-        )
-
-    def reject_customer(self, customer_id: str, *, idempotency_key: str | None = None) -> None:
-        """``PATCH /simulator/customers/{id}/reject``: the customer becomes ``rejected``."""
-        self._client._call(
-            "offblocks_simulator_reject_customer",
-            text(customer_id, "customer_id"),
-            opt_text(idempotency_key, "idempotency_key"),
-        )
-
-
-class Accounts(_Part):
-    """``/accounts`` (``client.accounts``)."""
-
-    def create(
-        self,
-        customer_id: str,
-        *,
-        type: str = "card_account",
-        currencies: Iterable[str] = ("EUR",),
-        idempotency_key: str | None = None,
-    ) -> Account:
-        """``POST /customers/{id}/accounts``: opens an account for an ``active`` customer.
-        The result carries its ``challenge``."""
-        body = {"type": str(type), "currencies": list(currencies)}
-        raw = self._client._call_json(
-            "offblocks_account_create",
-            text(customer_id, "customer_id"),
-            _json_arg(body),
-            opt_text(idempotency_key, "idempotency_key"),
-        )
-        return Account.from_json(raw)
-
-    def get(self, account_id: str) -> Account:
-        """``GET /accounts/{id}``."""
-        return Account.from_json(
-            self._client._call_json("offblocks_account_get", text(account_id, "account_id"))
-        )
-
-    def list(self) -> list[Account]:
-        """``GET /accounts``: every account."""
-        return [Account.from_json(a) for a in self._client._call_json("offblocks_account_list")]
-
-    def list_for_customer(self, customer_id: str) -> builtins.list[Account]:
-        """``GET /customers/{id}/accounts``."""
-        raw = self._client._call_json(
-            "offblocks_account_list_for_customer", text(customer_id, "customer_id")
-        )
-        return [Account.from_json(a) for a in raw]
-
-    def challenge(self, account_id: str) -> Challenge:
-        """``GET /accounts/{id}/challenge``: a new challenge (earlier ones stop
-        working)."""
-        raw = self._client._call_string("offblocks_account_challenge", text(account_id, "account_id"))
-        return Challenge(raw)
-
-    def submit_challenge(
-        self,
-        account_id: str,
-        *,
-        owner_id: str,
-        challenge: str | Challenge,
-        signature: str,
-        idempotency_key: str | None = None,
-    ) -> None:
-        """``POST /accounts/{id}/challenge/sign`` with a signature made elsewhere
-        (base64 of the raw 65 bytes, :attr:`SignatureEncoding.BASE64_RAW`)."""
-        body = {"ownerId": owner_id, "challenge": str(challenge), "signature": signature}
-        self._client._call(
-            "offblocks_account_submit_challenge",
-            text(account_id, "account_id"),
-            _json_arg(body),
-            opt_text(idempotency_key, "idempotency_key"),
-        )
-
-    def sign_challenge(
-        self,
-        account: Account | str,
-        signer: Signer | Wallet,
-        *,
-        owner_id: str | None = None,
-        idempotency_key: str | None = None,
-    ) -> None:
-        """Signs the account's challenge with ``signer`` and submits it
-        (``POST /accounts/{id}/challenge/sign``). ``account`` is an :class:`Account` (its
-        ``challenge`` is used when present, else a new one is fetched) or an id;
-        ``owner_id`` is the customer's CAIP-10 ``chain_id`` (fetched when not given),
-        whose address must be the signer's (else :class:`ChallengeRefused`)."""
-        if isinstance(account, str):
-            account = self.get(account)
-        if owner_id is None:
-            owner_id = self._client.customers.get(account.customer_id).chain_id
-        self._client._with_signer(
-            signer,
-            "offblocks_account_sign_challenge",
-            _json_arg(account.to_json()),
-            text(owner_id, "owner_id"),
-            _SIGNER,
-            opt_text(idempotency_key, "idempotency_key"),
-        )
-
-    def _patch(self, name: str, account_id: str, idempotency_key: str | None) -> None:
-        self._client._call(
-            name, text(account_id, "account_id"), opt_text(idempotency_key, "idempotency_key")
-        )
-
-    def activate(self, account_id: str, *, idempotency_key: str | None = None) -> None:
-        """``PATCH /accounts/{id}/activate``."""
-        self._patch("offblocks_account_activate", account_id, idempotency_key)
-
-    def deactivate(self, account_id: str, *, idempotency_key: str | None = None) -> None:
-        """``PATCH /accounts/{id}/deactivate``."""
-        self._patch("offblocks_account_deactivate", account_id, idempotency_key)
-
-    def close(self, account_id: str, *, idempotency_key: str | None = None) -> None:
-        """``DELETE /accounts/{id}``: closes the account (final)."""
-        self._patch("offblocks_account_close", account_id, idempotency_key)
-
-
-class Webhooks(_Part):
-    """``/webhooks`` (``client.webhooks``)."""
-
-    def put(
-        self,
-        callback_url: str,
-        types: Iterable[WebhookType | str] = (WebhookType.CUSTOMER_UPDATED, WebhookType.ACCOUNT_UPDATED),
-        *,
-        id: str | None = None,
-        idempotency_key: str | None = None,
-    ) -> Webhook:
-        """``PUT /webhooks``: creates a subscription, or replaces the one with ``id``."""
-        body: dict[str, Any] = {"callbackUrl": callback_url, "types": [str(t) for t in types]}
-        if id is not None:
-            body["id"] = id
-        raw = self._client._call_json(
-            "offblocks_webhook_put", _json_arg(body), opt_text(idempotency_key, "idempotency_key")
-        )
-        return Webhook.from_json(raw)
-
-    def get(self, webhook_id: str) -> Webhook:
-        """``GET /webhooks/{id}``."""
-        return Webhook.from_json(
-            self._client._call_json("offblocks_webhook_get", text(webhook_id, "webhook_id"))
-        )
-
-    def list(self) -> list[Webhook]:
-        """``GET /webhooks``."""
-        return [Webhook.from_json(w) for w in self._client._call_json("offblocks_webhook_list")]
-
-    def delete(self, webhook_id: str, *, idempotency_key: str | None = None) -> None:
-        """``DELETE /webhooks/{id}``."""
-        self._client._call(
-            "offblocks_webhook_delete",
-            text(webhook_id, "webhook_id"),
-            opt_text(idempotency_key, "idempotency_key"),
-        )
-
-    @staticmethod
-    def parse_event(body: str | bytes) -> WebhookEvent:
-        """Same as :func:`parse_webhook_event`."""
-        return parse_webhook_event(body)
-
-
-def parse_webhook_event(body: str | bytes) -> WebhookEvent:
-    """Parses the body of a webhook delivery (what OffBlocks POSTs to your callback URL).
-    Needs no client. Raises :class:`DecodeError` when it is not such a delivery.
-
-    >>> event = parse_webhook_event(request_body)   # doctest: +SKIP
-    >>> event.entity, event.data.status             # doctest: +SKIP
-    ('customer', <CustomerStatus.ACTIVE: 'active'>)
-    """
-    if isinstance(body, bytes):
-        try:
-            body = body.decode("utf-8")
-        except UnicodeDecodeError as e:
-            from .errors import DecodeError
-
-            raise DecodeError("the webhook body is not UTF-8") from e
-    raw = _native.call_string("offblocks_webhook_event_parse", text(body, "body"))
-    return WebhookEvent.from_json(_loads(raw))
-
-
-def generate_signing_key() -> str:
-    """A new random P-384 request-signing key as PKCS#8 PEM. **A secret**: store it
-    safely."""
-    return _native.call_string("offblocks_signing_key_generate")
-
-
-def signing_key_public_pem(private_pem: str) -> str:
-    """The public half (SPKI PEM) of a P-384 private key. Raises :class:`InvalidKey`."""
-    return _native.call_string("offblocks_signing_key_public_pem", text(private_pem, "private_pem"))
-

@@ -1,195 +1,32 @@
-"""The data of the OffBlocks API as Python dataclasses and enums.
+"""The data of the OffBlocks API as Python dataclasses.
 
 The library hands objects over as JSON (camelCase, as the API spells it); these classes
-give them Python names and types. Statuses are :class:`OpenEnum` s: a value this version
-does not know (a status added to the API later) becomes a pseudo-member that keeps the raw
-text instead of failing::
-
-    >>> CustomerStatus("active") is CustomerStatus.ACTIVE
-    True
-    >>> s = CustomerStatus("suspended")      # unknown to this version
-    >>> s.value, s.is_known
-    ('suspended', False)
-    >>> s == "suspended"
-    True
+give them Python names and types. Statuses are :class:`~offblocks.enums.OpenEnum` s
+(:mod:`offblocks.enums`), which keep values this version does not know; a parsed EIP-4361
+message is a :class:`~offblocks.siwe.SiweMessage` (:mod:`offblocks.siwe`). Both are
+importable from here too.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from enum import Enum
-from typing import Any, Mapping, TypeVar
+from datetime import datetime, timezone
+from typing import Any, Mapping
 
+from ._decode import as_object, field_int, field_str, format_timestamp, opt_str, opt_timestamp
+from ._decode import str_list
+from ._decode import parse_timestamp as parse_timestamp
+from .enums import AccountStatus as AccountStatus
+from .enums import AccountType as AccountType
+from .enums import CustomerStatus as CustomerStatus
+from .enums import OpenEnum as OpenEnum
+from .enums import SignatureEncoding as SignatureEncoding
+from .enums import WebhookType as WebhookType
 from .errors import DecodeError
+from .siwe import SiweMessage as SiweMessage
 
-E = TypeVar("E", bound="OpenEnum")
-
-
-class OpenEnum(str, Enum):
-    """A string enum that keeps values it does not know.
-
-    Looking up an unknown value returns a pseudo-member (``is_known`` false) whose
-    ``value`` is the text as sent, so code that only passes statuses along keeps working
-    when the API grows. Members compare equal to their wire text.
-    """
-
-    @classmethod
-    def _missing_(cls, value: object) -> Any:
-        if not isinstance(value, str):
-            return None
-        member = str.__new__(cls, value)
-        member._name_ = "UNKNOWN_" + re.sub(r"\W", "_", value).upper()
-        member._value_ = value
-        # Remember it, so the same text always gives the same object.
-        return cls._value2member_map_.setdefault(value, member)
-
-    @property
-    def is_known(self) -> bool:
-        """Whether this version of the SDK knows the value."""
-        return self._name_ in type(self).__members__
-
-    def __str__(self) -> str:
-        return str(self.value)
-
-
-class CustomerStatus(OpenEnum):
-    """Where a customer is in onboarding."""
-
-    INITIATING = "initiating"
-    """Created; the challenge is not signed yet."""
-    SCREENING = "screening"
-    """Challenge signed; screening runs."""
-    VERIFYING = "verifying"
-    """Screening passed; identity verification pending."""
-    ACTIVE = "active"
-    """Fully onboarded."""
-    INACTIVE = "inactive"
-    """Deactivated; can become active again."""
-    REJECTED = "rejected"
-    """Refused (final)."""
-
-
-class AccountStatus(OpenEnum):
-    """Where an account is in its life."""
-
-    INITIATING = "initiating"
-    """Created; the challenge is not signed yet."""
-    PENDING = "pending"
-    """Signed; the smart account is being deployed."""
-    ACTIVE = "active"
-    """Deployed and usable."""
-    INACTIVE = "inactive"
-    """Deactivated; can be activated again."""
-    CLOSED = "closed"
-    """Closed (final)."""
-    FAILED = "failed"
-    """Deployment failed (final)."""
-
-
-class AccountType(OpenEnum):
-    """The kind of account."""
-
-    CARD_ACCOUNT = "card_account"
-    """A card account (the only kind today)."""
-
-
-class WebhookType(OpenEnum):
-    """The kind of event a webhook receives."""
-
-    CUSTOMER_UPDATED = "customer.updated"
-    ACCOUNT_UPDATED = "account.updated"
-
-
-class SignatureEncoding(OpenEnum):
-    """How a 65-byte EIP-191 signature is written for the API."""
-
-    HEX_TEXT = "hex"
-    """``0x`` and 130 lowercase hex digits."""
-    BASE64_HEX_TEXT = "base64_hex"
-    """Base64 of the hex text: the customer-challenge format."""
-    BASE64_RAW = "base64_raw"
-    """Base64 of the raw 65 bytes: the account-challenge format."""
-
-
-# ---------------------------------------------------------------------------------------
-# Decoding helpers.
-# ---------------------------------------------------------------------------------------
-
-_RFC3339 = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$"
-)
-
-
-def parse_timestamp(text: str) -> datetime:
-    """An RFC 3339 timestamp (0 to 9 fractional digits) as an aware ``datetime``.
-
-    >>> parse_timestamp("2024-01-17T18:21:53.123456789Z").isoformat()
-    '2024-01-17T18:21:53.123456+00:00'
-    """
-    m = _RFC3339.match(text)
-    if not m:
-        raise DecodeError(f"not an RFC 3339 timestamp: {text!r}")
-    year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
-    micros = int((m.group(7) or "0")[:6].ljust(6, "0"))
-    zone = m.group(8)
-    if zone in ("Z", "z"):
-        tz = timezone.utc
-    else:
-        sign = 1 if zone[0] == "+" else -1
-        tz = timezone(sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])))
-    try:
-        return datetime(year, month, day, hour, minute, min(second, 59), micros, tzinfo=tz)
-    except ValueError as e:
-        raise DecodeError(f"not an RFC 3339 timestamp: {text!r}") from e
-
-
-def _format_timestamp(value: datetime) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-
-
-def _obj(value: Any, what: str) -> Mapping[str, Any]:
-    if not isinstance(value, dict):
-        raise DecodeError(f"expected a JSON object for {what}")
-    return value
-
-
-def _str(obj: Mapping[str, Any], key: str, what: str) -> str:
-    value = obj.get(key)
-    if not isinstance(value, str):
-        raise DecodeError(f"{what}.{key} is missing or not a string")
-    return value
-
-
-def _opt_str(obj: Mapping[str, Any], key: str, what: str) -> str | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise DecodeError(f"{what}.{key} is not a string")
-    return value
-
-
-def _opt_ts(obj: Mapping[str, Any], key: str, what: str) -> datetime | None:
-    value = _opt_str(obj, key, what)
-    return None if value is None else parse_timestamp(value)
-
-
-def _str_list(obj: Mapping[str, Any], key: str, what: str) -> list[str]:
-    value = obj.get(key) or []
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise DecodeError(f"{what}.{key} is not a list of strings")
-    return list(value)
-
-
-# ---------------------------------------------------------------------------------------
-# The API's objects.
-# ---------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -218,15 +55,15 @@ class Customer:
     @classmethod
     def from_json(cls, value: Any) -> Customer:
         """A customer from its JSON object (as the API and the C ABI give it)."""
-        o = _obj(value, "customer")
+        o = as_object(value, "customer")
         return cls(
-            id=_str(o, "id", "customer"),
-            external_id=_str(o, "externalId", "customer"),
-            chain_id=_str(o, "chainId", "customer"),
-            status=CustomerStatus(_str(o, "status", "customer")),
-            created_at=parse_timestamp(_str(o, "createdAt", "customer")),
-            updated_at=parse_timestamp(_str(o, "updatedAt", "customer")),
-            challenge=_opt_str(o, "challenge", "customer"),
+            id=field_str(o, "id", "customer"),
+            external_id=field_str(o, "externalId", "customer"),
+            chain_id=field_str(o, "chainId", "customer"),
+            status=CustomerStatus(field_str(o, "status", "customer")),
+            created_at=parse_timestamp(field_str(o, "createdAt", "customer")),
+            updated_at=parse_timestamp(field_str(o, "updatedAt", "customer")),
+            challenge=opt_str(o, "challenge", "customer"),
             raw=dict(o),
         )
 
@@ -239,8 +76,8 @@ class Customer:
             "externalId": self.external_id,
             "chainId": self.chain_id,
             "status": self.status.value,
-            "createdAt": _format_timestamp(self.created_at),
-            "updatedAt": _format_timestamp(self.updated_at),
+            "createdAt": format_timestamp(self.created_at),
+            "updatedAt": format_timestamp(self.updated_at),
         }
         if self.challenge is not None:
             out["challenge"] = self.challenge
@@ -277,18 +114,18 @@ class Account:
     @classmethod
     def from_json(cls, value: Any) -> Account:
         """An account from its JSON object."""
-        o = _obj(value, "account")
-        kind = _str(o, "type", "account")
+        o = as_object(value, "account")
+        kind = field_str(o, "type", "account")
         return cls(
-            id=_str(o, "id", "account"),
-            customer_id=_str(o, "customerId", "account"),
-            status=AccountStatus(_str(o, "status", "account")),
+            id=field_str(o, "id", "account"),
+            customer_id=field_str(o, "customerId", "account"),
+            status=AccountStatus(field_str(o, "status", "account")),
             type=AccountType(kind.lower() if kind == "CARD_ACCOUNT" else kind),
-            currencies=_str_list(o, "currencies", "account"),
-            created_at=parse_timestamp(_str(o, "createdAt", "account")),
-            updated_at=parse_timestamp(_str(o, "updatedAt", "account")),
-            chain_id=_opt_str(o, "chainId", "account"),
-            challenge=_opt_str(o, "challenge", "account"),
+            currencies=str_list(o, "currencies", "account"),
+            created_at=parse_timestamp(field_str(o, "createdAt", "account")),
+            updated_at=parse_timestamp(field_str(o, "updatedAt", "account")),
+            chain_id=opt_str(o, "chainId", "account"),
+            challenge=opt_str(o, "challenge", "account"),
             raw=dict(o),
         )
 
@@ -302,8 +139,8 @@ class Account:
             "status": self.status.value,
             "type": self.type.value,
             "currencies": list(self.currencies),
-            "createdAt": _format_timestamp(self.created_at),
-            "updatedAt": _format_timestamp(self.updated_at),
+            "createdAt": format_timestamp(self.created_at),
+            "updatedAt": format_timestamp(self.updated_at),
         }
         if self.chain_id is not None:
             out["chainId"] = self.chain_id
@@ -340,60 +177,12 @@ class Challenge:
 
     def parse(self) -> SiweMessage:
         """The decoded message parsed as EIP-4361 (raises :class:`SiweError`)."""
-        from .wallet import parse_siwe
+        from .siwe import parse_siwe
 
         return parse_siwe(self.message)
 
     def __str__(self) -> str:
         return self.challenge
-
-
-@dataclass(frozen=True)
-class SiweMessage:
-    """A parsed EIP-4361 (Sign-In with Ethereum) message.
-
-    The fields are a view of :attr:`raw`, the text exactly as received: what gets signed
-    is always that text, never one rebuilt from the fields.
-    """
-
-    domain: str
-    address: str
-    uri: str
-    version: str
-    chain_id: int
-    nonce: str
-    issued_at: datetime
-    raw: str = field(repr=False)
-    scheme: str | None = None
-    statement: str | None = None
-    expiration_time: datetime | None = None
-    not_before: datetime | None = None
-    request_id: str | None = None
-    resources: list[str] = field(default_factory=list)
-
-    @classmethod
-    def from_json(cls, value: Any) -> SiweMessage:
-        """A message from the C ABI's JSON."""
-        o = _obj(value, "siwe")
-        chain = o.get("chainId")
-        if not isinstance(chain, int):
-            raise DecodeError("siwe.chainId is not an integer")
-        return cls(
-            domain=_str(o, "domain", "siwe"),
-            address=_str(o, "address", "siwe"),
-            uri=_str(o, "uri", "siwe"),
-            version=_str(o, "version", "siwe"),
-            chain_id=chain,
-            nonce=_str(o, "nonce", "siwe"),
-            issued_at=parse_timestamp(_str(o, "issuedAt", "siwe")),
-            raw=_str(o, "raw", "siwe") if "raw" in o else _str(o, "text", "siwe"),
-            scheme=_opt_str(o, "scheme", "siwe"),
-            statement=_opt_str(o, "statement", "siwe"),
-            expiration_time=_opt_ts(o, "expirationTime", "siwe"),
-            not_before=_opt_ts(o, "notBefore", "siwe"),
-            request_id=_opt_str(o, "requestId", "siwe"),
-            resources=_str_list(o, "resources", "siwe"),
-        )
 
 
 @dataclass(frozen=True)
@@ -409,13 +198,13 @@ class Webhook:
     @classmethod
     def from_json(cls, value: Any) -> Webhook:
         """A subscription from its JSON object."""
-        o = _obj(value, "webhook")
+        o = as_object(value, "webhook")
         return cls(
-            id=_str(o, "id", "webhook"),
-            callback_url=_str(o, "callbackUrl", "webhook"),
-            types=[WebhookType(t) for t in _str_list(o, "types", "webhook")],
-            created_at=_opt_ts(o, "createdAt", "webhook"),
-            updated_at=_opt_ts(o, "updatedAt", "webhook"),
+            id=field_str(o, "id", "webhook"),
+            callback_url=field_str(o, "callbackUrl", "webhook"),
+            types=[WebhookType(t) for t in str_list(o, "types", "webhook")],
+            created_at=opt_timestamp(o, "createdAt", "webhook"),
+            updated_at=opt_timestamp(o, "updatedAt", "webhook"),
         )
 
 
@@ -448,9 +237,9 @@ class WebhookEvent:
     @classmethod
     def from_json(cls, value: Any) -> WebhookEvent:
         """An event from the C ABI's parsed form."""
-        o = _obj(value, "event")
-        entity = _str(o, "entity", "event")
-        raw = _obj(o.get("data"), "event.data")
+        o = as_object(value, "event")
+        entity = field_str(o, "entity", "event")
+        raw = as_object(o.get("data"), "event.data")
         data: Customer | Account | Mapping[str, Any]
         if entity == "customer":
             data = Customer.from_json(raw)
@@ -459,8 +248,8 @@ class WebhookEvent:
         else:
             data = dict(raw)
         return cls(
-            event_id=_str(o, "eventId", "event"),
-            webhook_type=WebhookType(_str(o, "webhookType", "event")),
+            event_id=field_str(o, "eventId", "event"),
+            webhook_type=WebhookType(field_str(o, "webhookType", "event")),
             entity=entity,
             data=data,
         )
@@ -476,14 +265,12 @@ class Token:
 
     @classmethod
     def from_json(cls, value: Any) -> Token:
-        o = _obj(value, "token")
-        expires = o.get("expiresAt")
-        if not isinstance(expires, int):
-            raise DecodeError("token.expiresAt is not an integer")
+        o = as_object(value, "token")
+        expires = field_int(o, "expiresAt", "token")
         return cls(
-            token=_str(o, "token", "token"),
+            token=field_str(o, "token", "token"),
             expires_at=datetime.fromtimestamp(expires, tz=timezone.utc),
-            token_type=_opt_str(o, "tokenType", "token") or "Bearer",
+            token_type=opt_str(o, "tokenType", "token") or "Bearer",
         )
 
 
@@ -509,7 +296,7 @@ class DryRun:
 
     @classmethod
     def from_json(cls, value: Any) -> DryRun:
-        o = _obj(value, "dry run")
+        o = as_object(value, "dry run")
         headers = o.get("headers")
         if not isinstance(headers, list) or not all(
             isinstance(h, list) and len(h) == 2 and all(isinstance(x, str) for x in h)
@@ -517,10 +304,10 @@ class DryRun:
         ):
             raise DecodeError("dry run.headers is not a list of [name, value]")
         return cls(
-            method=_str(o, "method", "dry run"),
-            url=_str(o, "url", "dry run"),
+            method=field_str(o, "method", "dry run"),
+            url=field_str(o, "url", "dry run"),
             headers=[(h[0], h[1]) for h in headers],
-            signature_base=_str(o, "signatureBase", "dry run"),
+            signature_base=field_str(o, "signatureBase", "dry run"),
         )
 
 
@@ -534,7 +321,7 @@ class Onboarded:
 
     @classmethod
     def from_json(cls, value: Any) -> Onboarded:
-        o = _obj(value, "onboarded")
+        o = as_object(value, "onboarded")
         return cls(
             customer=Customer.from_json(o.get("customer")),
             account=Account.from_json(o.get("account")),

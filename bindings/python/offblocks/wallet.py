@@ -1,4 +1,6 @@
-"""The customer's side: wallets, signers, EIP-191 signatures, CAIP ids, EIP-4361 messages.
+"""The customer's side: wallets, signers, EIP-191 signatures. CAIP ids are in
+:mod:`offblocks.caip`, EIP-4361 messages in :mod:`offblocks.siwe` (both importable from
+here too).
 
 A customer proves it owns its blockchain account by signing the challenge OffBlocks
 issues (an EIP-4361 "Sign-In with Ethereum" message) with EIP-191 ``personal_sign``.
@@ -19,18 +21,16 @@ an ``address`` and a ``sign_personal(message: bytes) -> bytes`` method is a
 
 from __future__ import annotations
 
-import ctypes
-import json
-import time
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Callable, Protocol, overload, runtime_checkable
 
 from . import _native
 from ._handle import OwnedHandle
-from ._native import opt_text, text
+from ._native import text
+from .caip import AccountId, ChainId
+from .enums import SignatureEncoding
 from .errors import InvalidInput, OffblocksError, SignerError
-from .models import SignatureEncoding, SiweMessage
+from .siwe import SiweMessage  # noqa: F401 - importable from here still
+from .siwe import check_challenge, parse_siwe
 
 __all__ = [
     "Wallet",
@@ -49,15 +49,6 @@ _ENCODING_NUMBER = {
     SignatureEncoding.BASE64_HEX_TEXT: 1,
     SignatureEncoding.BASE64_RAW: 2,
 }
-
-
-def _bytes_arg(message: bytes | bytearray | memoryview, name: str) -> tuple[Any, int]:
-    """A Python bytes-like as a ``(const uint8_t *, size_t)`` pair."""
-    if isinstance(message, str):
-        raise TypeError(f"{name} must be bytes, not str (encode it first)")
-    data = bytes(message)
-    buf = (ctypes.c_uint8 * max(len(data), 1)).from_buffer_copy(data or b"\0")
-    return ctypes.cast(buf, _native.BYTES_IN), len(data)
 
 
 @runtime_checkable
@@ -151,7 +142,7 @@ class Wallet:
 
     def __init__(self, _handle: int) -> None:
         """Use :meth:`random` or :meth:`from_hex`."""
-        self._owned = OwnedHandle(_handle, _native.function("offblocks_wallet_free"), "wallet")
+        self._owned = OwnedHandle(_handle, _native.free_function("offblocks_wallet_free"), "wallet")
         self._address = self._string("offblocks_wallet_address")
 
     @classmethod
@@ -219,7 +210,7 @@ class Wallet:
         number = _ENCODING_NUMBER.get(enc)
         if number is None:
             raise InvalidInput(f"unknown signature encoding {enc.value!r}")
-        ptr, length = _bytes_arg(message, "message")
+        ptr, length = _native.bytes_arg(message, "message")
         written = self._string("offblocks_wallet_sign_personal", ptr, length, number)
         if encoding is None:
             return bytes.fromhex(written[2:])
@@ -266,145 +257,8 @@ def recover_address(message: bytes | bytearray | memoryview, signature: bytes | 
         if len(raw) != 65:
             raise InvalidInput(f"a signature has 65 bytes, not {len(raw)}")
         signature = "0x" + raw.hex()
-    ptr, length = _bytes_arg(message, "message")
+    ptr, length = _native.bytes_arg(message, "message")
     return _native.call_string("offblocks_signature_recover", ptr, length, text(signature, "signature"))
-
-
-# ---------------------------------------------------------------------------------------
-# CAIP-2 / CAIP-10.
-# ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ChainId:
-    """A CAIP-2 chain id, e.g. ``eip155:300``.
-
-    >>> ChainId.parse("eip155:300").eip155_chain
-    300
-    """
-
-    chain_id: str
-    namespace: str
-    reference: str
-    eip155_chain: int | None
-
-    @classmethod
-    def parse(cls, value: str) -> ChainId:
-        """Parses a CAIP-2 id; :class:`InvalidInput` when malformed."""
-        o = json.loads(_native.call_string("offblocks_caip_chain_id_parse", text(value, "chain_id")))
-        return cls(o["chainId"], o["namespace"], o["reference"], o.get("eip155Chain"))
-
-    def __str__(self) -> str:
-        return self.chain_id
-
-
-@dataclass(frozen=True)
-class AccountId:
-    """A CAIP-10 account id, e.g. ``eip155:300:0xf39F…``.
-
-    ``evm_address`` is the address with its EIP-55 checksum on ``eip155`` chains.
-
-    >>> AccountId.parse("eip155:1:0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266").evm_address
-    '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'
-    """
-
-    account_id: str
-    chain_id: str
-    namespace: str
-    reference: str
-    eip155_chain: int | None
-    address: str
-    evm_address: str | None
-
-    @classmethod
-    def parse(cls, value: str) -> AccountId:
-        """Parses a CAIP-10 id; :class:`InvalidInput` when malformed (an ``eip155``
-        address whose mixed case fails its checksum included)."""
-        o = json.loads(
-            _native.call_string("offblocks_caip_account_id_parse", text(value, "account_id"))
-        )
-        return cls(
-            o["accountId"],
-            o["chainId"],
-            o["namespace"],
-            o["reference"],
-            o.get("eip155Chain"),
-            o["address"],
-            o.get("evmAddress"),
-        )
-
-    def __str__(self) -> str:
-        return self.account_id
-
-
-# ---------------------------------------------------------------------------------------
-# EIP-4361.
-# ---------------------------------------------------------------------------------------
-
-
-def _siwe(raw_json: str, raw_text: str) -> SiweMessage:
-    value = json.loads(raw_json)
-    value["raw"] = raw_text
-    return SiweMessage.from_json(value)
-
-
-def parse_siwe(message: str | bytes) -> SiweMessage:
-    """Parses the text of an EIP-4361 (Sign-In with Ethereum) message.
-
-    Raises :class:`SiweError` naming the first problem.
-
-    >>> m = parse_siwe("example.com wants you to sign in with your Ethereum account:\\n"
-    ...     "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266\\n\\nURI: https://example.com\\n"
-    ...     "Version: 1\\nChain ID: 300\\nNonce: 5ufoiEqDaFvmfo78\\n"
-    ...     "Issued At: 2024-01-17T18:21:53Z")
-    >>> m.domain, m.chain_id
-    ('example.com', 300)
-    """
-    if isinstance(message, bytes):
-        try:
-            message = message.decode("utf-8")
-        except UnicodeDecodeError as e:
-            from .errors import SiweError
-
-            raise SiweError("the message is not UTF-8") from e
-    return _siwe(_native.call_string("offblocks_siwe_parse", text(message, "message")), message)
-
-
-def check_challenge(
-    challenge: str,
-    *,
-    wallet_address: str,
-    customer_id: str,
-    expected_domain: str | None = None,
-    now: datetime | float | None = None,
-) -> SiweMessage:
-    """Checks a customer challenge (base64, as issued) before anyone signs it, as the SDK
-    does itself: it must name ``wallet_address``; ``customer_id`` (the customer's CAIP-10
-    ``chain_id``) must be that address on the ``eip155`` chain the message names; the
-    domain must be ``expected_domain`` (when given); ``now`` (default: the current time)
-    must be inside its validity window, give or take 60 s.
-
-    Returns the parsed message (to show the user what they sign). Raises
-    :class:`ChallengeRefused` when a check fails, :class:`SiweError` or
-    :class:`InvalidInput` when something does not parse.
-    """
-    if now is None:
-        now_unix = int(time.time())
-    elif isinstance(now, datetime):
-        now_unix = int(now.timestamp())
-    else:
-        now_unix = int(now)
-    from .models import Challenge
-
-    raw = _native.call_string(
-        "offblocks_siwe_guard",
-        text(str(challenge), "challenge"),
-        text(wallet_address, "wallet_address"),
-        text(customer_id, "customer_id"),
-        opt_text(expected_domain, "expected_domain"),
-        ctypes.c_int64(now_unix),
-    )
-    return _siwe(raw, Challenge(str(challenge)).text)
 
 
 # ---------------------------------------------------------------------------------------
@@ -415,11 +269,12 @@ def check_challenge(
 class NativeSigner:
     """An ``offblocks_signer`` for the duration of one call (a context manager).
 
-    For a :class:`Wallet`, the library signs by itself. For any other :class:`Signer`, a
-    ctypes trampoline calls its ``sign_personal``; an exception there is caught (never
-    propagated into C), the C call fails with ``OFFBLOCKS_SIGNER``, and :meth:`reraise`
-    raises :class:`SignerError` from the original exception. The ctypes callback object
-    is kept referenced until the signer is closed.
+    For a :class:`Wallet`, the library signs by itself. For any other :class:`Signer`, the
+    library calls back its ``sign_personal`` (through :func:`_native.sign_callback`); an
+    exception there is caught (never propagated into C), the C call fails with
+    ``OFFBLOCKS_SIGNER``, and :meth:`reraise` raises :class:`SignerError` from the
+    original exception. The callback object is kept referenced until the signer is
+    closed.
     """
 
     def __init__(self, signer: Signer | Wallet) -> None:
@@ -439,17 +294,17 @@ class NativeSigner:
                 raise SignerError("the signer's address could not be read") from e
             if not isinstance(address, str):
                 address = str(address)
-            self._callback = _native.SIGN_FN(self._trampoline)
+            self._callback = _native.sign_callback(self._sign)
             handle = _native.call_handle(
                 "offblocks_signer_new", text(address, "signer address"), self._callback, None
             )
-        self._owned = OwnedHandle(handle, _native.function("offblocks_signer_free"), "signer")
+        self._owned = OwnedHandle(handle, _native.free_function("offblocks_signer_free"), "signer")
 
-    def _trampoline(self, _user_data: Any, message: Any, length: int, out: Any) -> int:
-        # Called by the library on the calling thread. Never lets an exception out.
+    def _sign(self, message: bytes) -> bytes | None:
+        # Called back by the library on the calling thread: the 65 bytes, or None after
+        # keeping what went wrong for reraise(). Never lets an exception out.
         try:
-            data = ctypes.string_at(message, length) if length else b""
-            signature = self._signer.sign_personal(data)
+            signature = self._signer.sign_personal(message)
             if isinstance(signature, str):
                 hex_text = signature[2:] if signature.startswith(("0x", "0X")) else signature
                 signature = bytes.fromhex(hex_text)
@@ -458,12 +313,11 @@ class NativeSigner:
                 raise SignerError(
                     f"sign_personal returned {len(signature)} bytes, a signature has 65 (r‖s‖v)"
                 )
-            ctypes.memmove(out, signature, 65)
-            return 0
+            return signature
         except BaseException as e:  # noqa: BLE001 - nothing may unwind into C
             if self.error is None:
                 self.error = e
-            return 1
+            return None
 
     def handle(self) -> int:
         return self._owned.enter()

@@ -11,7 +11,7 @@ import pytest
 
 import offblocks
 from offblocks import Client
-from offblocks.sandbox import LocalSandbox
+from offblocks.sandbox import LocalSandbox, SandboxNotFound, find_sandbox_binary
 
 # pytester runs the fixtures of offblocks.testing inside a pytest of their own.
 pytest_plugins = ["pytester"]
@@ -28,23 +28,18 @@ def pytest_report_header() -> list[str]:
 
 
 def _sandbox_binary() -> Path:
-    explicit = os.environ.get("OFFBLOCKS_SANDBOX_BIN")
-    if explicit:
-        return Path(explicit)
-    target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
-    return target / "release" / "offblocks-sandbox"
+    """The emulator binary, found as the package finds it (run-tests.sh sets
+    OFFBLOCKS_SANDBOX_BIN to the one it builds)."""
+    try:
+        return find_sandbox_binary()
+    except SandboxNotFound as e:
+        pytest.fail(str(e))
 
 
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[LocalSandbox]:
     """The emulator, started once: `offblocks-sandbox --port 0 --exit-on-stdin-close`."""
-    binary = _sandbox_binary()
-    if not binary.is_file():
-        pytest.fail(
-            f"no emulator binary at {binary}: run `cargo build --release -p offblocks-sandbox` "
-            "(run-tests.sh does) or set OFFBLOCKS_SANDBOX_BIN"
-        )
-    with LocalSandbox.start(binary) as running:
+    with LocalSandbox.start(_sandbox_binary()) as running:
         yield running
 
 

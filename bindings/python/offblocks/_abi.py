@@ -1,0 +1,133 @@
+"""The C ABI of ``include/offblocks.h`` as ctypes sees it: its types and, in
+:data:`FUNCTIONS`, ``restype`` and ``argtypes`` for every function.
+
+``tests/test_abi.py`` parses the header and fails when a function is missing here or
+declared differently. :mod:`offblocks._native` loads the library with these declarations
+and is the only module that calls it.
+"""
+
+from __future__ import annotations
+
+from ctypes import (
+    CFUNCTYPE,
+    POINTER,
+    c_bool,
+    c_char_p,
+    c_int,
+    c_int32,
+    c_int64,
+    c_size_t,
+    c_uint8,
+    c_uint16,
+    c_uint64,
+    c_void_p,
+)
+from typing import Any
+
+#: `offblocks_result` (a C enum): an int.
+RESULT = c_int
+#: Opaque handles (`offblocks_client *`, `offblocks_wallet *`…).
+HANDLE = c_void_p
+#: `offblocks_client **` and other out-parameters for handles.
+HANDLE_OUT = POINTER(c_void_p)
+#: `char **`: a library-owned string, read then released with `offblocks_string_free`.
+#: It is a `c_void_p` (not `c_char_p`) so that the pointer itself stays available to free.
+STRING_OUT = POINTER(c_void_p)
+#: `const uint8_t *`.
+BYTES_IN = POINTER(c_uint8)
+
+#: `int32_t (*offblocks_sign_fn)(void *user_data, const uint8_t *msg, size_t len,
+#: uint8_t out_sig[65])`.
+SIGN_FN = CFUNCTYPE(c_int32, c_void_p, POINTER(c_uint8), c_size_t, POINTER(c_uint8))
+#: `void (*offblocks_progress_fn)(void *user_data, const char *step, const char *status,
+#: uint64_t elapsed_ms, const char *message)`.
+PROGRESS_FN = CFUNCTYPE(None, c_void_p, c_char_p, c_char_p, c_uint64, c_char_p)
+
+#: name -> (restype, argtypes), for every function of include/offblocks.h.
+FUNCTIONS: dict[str, tuple[Any, tuple[Any, ...]]] = {
+    # errors
+    "offblocks_last_error_code": (RESULT, ()),
+    "offblocks_last_error_message": (c_char_p, ()),
+    "offblocks_last_error_status": (c_uint16, ()),
+    "offblocks_last_error_request_id": (c_char_p, ()),
+    "offblocks_last_error_body": (c_char_p, ()),
+    "offblocks_last_error_retryable": (c_bool, ()),
+    "offblocks_last_error_reissued_challenge": (c_char_p, ()),
+    # strings
+    "offblocks_string_free": (None, (c_void_p,)),
+    "offblocks_version": (c_char_p, ()),
+    # client
+    "offblocks_client_new": (RESULT, (c_char_p, HANDLE_OUT)),
+    "offblocks_client_free": (None, (HANDLE,)),
+    "offblocks_client_key_id": (RESULT, (HANDLE, STRING_OUT)),
+    "offblocks_client_set_key_id": (RESULT, (HANDLE, c_char_p)),
+    "offblocks_dry_run": (
+        RESULT,
+        (HANDLE, c_char_p, c_char_p, c_char_p, c_char_p, c_char_p, STRING_OUT),
+    ),
+    "offblocks_signing_key_generate": (RESULT, (STRING_OUT,)),
+    "offblocks_signing_key_public_pem": (RESULT, (c_char_p, STRING_OUT)),
+    # auth
+    "offblocks_auth_token": (RESULT, (HANDLE, STRING_OUT)),
+    "offblocks_auth_rotate_credentials": (RESULT, (HANDLE, c_char_p, c_char_p, c_char_p)),
+    "offblocks_auth_revoke_credentials": (RESULT, (HANDLE, c_char_p)),
+    "offblocks_signing_key_register": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
+    "offblocks_signing_key_delete": (RESULT, (HANDLE, c_char_p)),
+    # customers
+    "offblocks_customer_create": (RESULT, (HANDLE, c_char_p, c_char_p, STRING_OUT)),
+    "offblocks_customer_get": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
+    "offblocks_customer_list": (RESULT, (HANDLE, STRING_OUT)),
+    "offblocks_customer_challenge": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
+    "offblocks_customer_submit_challenge": (RESULT, (HANDLE, c_char_p, c_char_p, c_char_p)),
+    "offblocks_customer_deactivate": (RESULT, (HANDLE, c_char_p, c_char_p)),
+    "offblocks_simulator_verify_customer": (RESULT, (HANDLE, c_char_p, c_char_p)),
+    "offblocks_simulator_reject_customer": (RESULT, (HANDLE, c_char_p, c_char_p)),
+    # accounts
+    "offblocks_account_create": (RESULT, (HANDLE, c_char_p, c_char_p, c_char_p, STRING_OUT)),
+    "offblocks_account_get": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
+    "offblocks_account_list": (RESULT, (HANDLE, STRING_OUT)),
+    "offblocks_account_list_for_customer": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
+    "offblocks_account_challenge": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
+    "offblocks_account_submit_challenge": (RESULT, (HANDLE, c_char_p, c_char_p, c_char_p)),
+    "offblocks_account_activate": (RESULT, (HANDLE, c_char_p, c_char_p)),
+    "offblocks_account_deactivate": (RESULT, (HANDLE, c_char_p, c_char_p)),
+    "offblocks_account_close": (RESULT, (HANDLE, c_char_p, c_char_p)),
+    # webhooks
+    "offblocks_webhook_put": (RESULT, (HANDLE, c_char_p, c_char_p, STRING_OUT)),
+    "offblocks_webhook_get": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
+    "offblocks_webhook_list": (RESULT, (HANDLE, STRING_OUT)),
+    "offblocks_webhook_delete": (RESULT, (HANDLE, c_char_p, c_char_p)),
+    "offblocks_webhook_event_parse": (RESULT, (c_char_p, STRING_OUT)),
+    # wallet
+    "offblocks_wallet_new_random": (RESULT, (HANDLE_OUT,)),
+    "offblocks_wallet_from_hex": (RESULT, (c_char_p, HANDLE_OUT)),
+    "offblocks_wallet_free": (None, (HANDLE,)),
+    "offblocks_wallet_address": (RESULT, (HANDLE, STRING_OUT)),
+    "offblocks_wallet_account_id": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
+    "offblocks_wallet_sign_personal": (RESULT, (HANDLE, BYTES_IN, c_size_t, c_int, STRING_OUT)),
+    "offblocks_wallet_export_secret_hex": (RESULT, (HANDLE, STRING_OUT)),
+    "offblocks_signature_recover": (RESULT, (BYTES_IN, c_size_t, c_char_p, STRING_OUT)),
+    # CAIP, EIP-4361
+    "offblocks_caip_chain_id_parse": (RESULT, (c_char_p, STRING_OUT)),
+    "offblocks_caip_account_id_parse": (RESULT, (c_char_p, STRING_OUT)),
+    "offblocks_siwe_parse": (RESULT, (c_char_p, STRING_OUT)),
+    "offblocks_siwe_guard": (
+        RESULT,
+        (c_char_p, c_char_p, c_char_p, c_char_p, c_int64, STRING_OUT),
+    ),
+    # signers
+    "offblocks_signer_new": (RESULT, (c_char_p, SIGN_FN, c_void_p, HANDLE_OUT)),
+    "offblocks_signer_from_wallet": (RESULT, (HANDLE, HANDLE_OUT)),
+    "offblocks_signer_address": (RESULT, (HANDLE, STRING_OUT)),
+    "offblocks_signer_free": (None, (HANDLE,)),
+    # onboarding, challenge signing
+    "offblocks_onboard": (
+        RESULT,
+        (HANDLE, c_char_p, HANDLE, PROGRESS_FN, c_void_p, STRING_OUT),
+    ),
+    "offblocks_customer_sign_challenge": (RESULT, (HANDLE, c_char_p, HANDLE, c_char_p)),
+    "offblocks_account_sign_challenge": (
+        RESULT,
+        (HANDLE, c_char_p, c_char_p, HANDLE, c_char_p),
+    ),
+}

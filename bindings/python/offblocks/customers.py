@@ -1,0 +1,126 @@
+"""``client.customers`` (``/customers``) and, sandbox only, ``client.simulator``
+(``/simulator``), which moves customers through verification."""
+
+from __future__ import annotations
+
+from ._native import json_text, opt_text, text
+from ._resource import SIGNER, Resource
+from .models import Challenge, Customer
+from .wallet import Signer, Wallet
+
+__all__ = ["Customers", "Simulator"]
+
+
+class Customers(Resource):
+    """``/customers`` (``client.customers``)."""
+
+    def create(
+        self, chain_id: str, external_id: str, *, idempotency_key: str | None = None
+    ) -> Customer:
+        """``POST /customers``: creates a customer whose wallet is ``chain_id`` (CAIP-10,
+        ``eip155:300:0x…``; see :meth:`Wallet.account_id`). The result carries its first
+        ``challenge``. Raises :class:`ConflictError` when it already exists.
+
+        Give your own ``idempotency_key`` (a UUID) to resume safely after a crash.
+        """
+        raw = self._client._call_json(
+            "offblocks_customer_create",
+            json_text({"chainId": chain_id, "externalId": external_id}),
+            opt_text(idempotency_key, "idempotency_key"),
+        )
+        return Customer.from_json(raw)
+
+    def get(self, customer_id: str) -> Customer:
+        """``GET /customers/{id}``. Raises :class:`NotFoundError` (404) when unknown."""
+        raw = self._client._call_json("offblocks_customer_get", text(customer_id, "customer_id"))
+        return Customer.from_json(raw)
+
+    def list(self) -> list[Customer]:
+        """``GET /customers``."""
+        return [Customer.from_json(c) for c in self._client._call_json("offblocks_customer_list")]
+
+    def challenge(self, customer_id: str) -> Challenge:
+        """``GET /customers/{id}/challenge``: the customer's current challenge."""
+        raw = self._client._call_string(
+            "offblocks_customer_challenge", text(customer_id, "customer_id")
+        )
+        return Challenge(raw)
+
+    def submit_challenge(
+        self,
+        customer_id: str,
+        *,
+        owner_id: str,
+        challenge: str | Challenge,
+        signature: str,
+        idempotency_key: str | None = None,
+    ) -> None:
+        """``POST /customers/{id}/challenge/sign`` with a signature made elsewhere:
+        ``owner_id`` is the CAIP-10 id, ``challenge`` the base64 challenge as issued,
+        ``signature`` base64 of the ``0x…`` hex signature
+        (:attr:`SignatureEncoding.BASE64_HEX_TEXT`). Raises :class:`ApiError` (400) when
+        the server rejects it (it then issues a new challenge)."""
+        body = {"ownerId": owner_id, "challenge": str(challenge), "signature": signature}
+        self._client._call(
+            "offblocks_customer_submit_challenge",
+            text(customer_id, "customer_id"),
+            json_text(body),
+            opt_text(idempotency_key, "idempotency_key"),
+        )
+
+    def sign_challenge(
+        self,
+        customer: Customer | str,
+        signer: Signer | Wallet,
+        *,
+        idempotency_key: str | None = None,
+    ) -> None:
+        """Checks the customer's challenge, signs it with ``signer`` and submits it
+        (``POST /customers/{id}/challenge/sign``). ``customer`` is a :class:`Customer`
+        (its ``challenge`` is used when present, else the current one is fetched) or an
+        id.
+
+        Raises :class:`ChallengeRefused` (nothing signed) when the challenge names
+        another address, chain or domain or is out of its validity window;
+        :class:`ChallengeRejected` when the server refuses the signature (its
+        ``reissued_challenge`` is the new one); :class:`SignerError` when the signer
+        fails.
+        """
+        if isinstance(customer, str):
+            customer = self.get(customer)
+        self._client._with_signer(
+            signer,
+            "offblocks_customer_sign_challenge",
+            json_text(customer.to_json()),
+            SIGNER,
+            opt_text(idempotency_key, "idempotency_key"),
+        )
+
+    def deactivate(self, customer_id: str, *, idempotency_key: str | None = None) -> None:
+        """``PATCH /customers/{id}/deactivate``."""
+        self._client._call(
+            "offblocks_customer_deactivate",
+            text(customer_id, "customer_id"),
+            opt_text(idempotency_key, "idempotency_key"),
+        )
+
+
+class Simulator(Resource):
+    """Sandbox only: ``/simulator`` (``client.simulator``). A live environment answers
+    404."""
+
+    def verify_customer(self, customer_id: str, *, idempotency_key: str | None = None) -> None:
+        """``PATCH /simulator/customers/{id}/verify``: the customer becomes ``active``."""
+        self._client._call(
+            "offblocks_simulator_verify_customer",
+            text(customer_id, "customer_id"),
+            opt_text(idempotency_key, "idempotency_key"),
+        )
+
+    def reject_customer(self, customer_id: str, *, idempotency_key: str | None = None) -> None:
+        """``PATCH /simulator/customers/{id}/reject``: the customer becomes ``rejected``."""
+        self._client._call(
+            "offblocks_simulator_reject_customer",
+            text(customer_id, "customer_id"),
+            opt_text(idempotency_key, "idempotency_key"),
+        )
