@@ -10,6 +10,7 @@ use crate::config::{Config, Environment, ProxyUrl, RetryPolicy, Secret};
 use crate::error::{Error, Result};
 use crate::httpsig::{CoveredComponents, DigestAlgorithms, SigningKey};
 use crate::observer::{Attempt, Observer};
+use crate::session::Session;
 use crate::wallet::AccountChallengePolicy;
 
 /// Builds a [`Client`]. Start with [`Client::builder`].
@@ -172,14 +173,15 @@ impl ClientBuilder {
         let signing_key = self
             .signing_key
             .ok_or_else(|| Error::Config("a request-signing key is required".into()))?;
-        Client::new(
+        let session = Session::new(
             self.config,
             base,
             api_key,
             api_secret,
             signing_key,
             self.observer,
-        )
+        )?;
+        Ok(Client::from_session(session))
     }
 }
 

@@ -6,13 +6,12 @@ use std::time::Instant;
 
 use crate::api::{Accounts, Auth, Customers, Simulator, Webhooks};
 use crate::builder::ClientBuilder;
-use crate::config::{BaseUrl, Config, Secret};
+use crate::config::{BaseUrl, Config};
 use crate::error::Result;
-use crate::httpsig::{PreparedRequest, SigningKey};
-use crate::observer::Observer;
+use crate::httpsig::PreparedRequest;
 use crate::onboarding::{self, Onboarded, OnboardingRequest, Progress, ProgressReply};
-use crate::token::TokenSource;
-use crate::transport::{Authorization, Bearer, Call, Response, Transport};
+use crate::session::Session;
+use crate::transport::{Authorization, Bearer, Call};
 use crate::wallet::Signer;
 
 /// A blocking client for the OffBlocks API.
@@ -38,14 +37,7 @@ use crate::wallet::Signer;
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    transport: Transport,
-    tokens: TokenSource,
-    /// The domain customer challenges must name: configured, else the API's authority.
-    challenge_domain: String,
+    inner: Arc<Session>,
 }
 
 impl Client {
@@ -54,58 +46,41 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// A client for `config`, whose URL [`Config::check`] normalized to `base`.
-    pub(crate) fn new(
-        config: Config,
-        base: BaseUrl,
-        api_key: String,
-        api_secret: Secret,
-        signing_key: SigningKey,
-        observer: Option<Observer>,
-    ) -> Result<Client> {
-        let challenge_domain = config
-            .challenge_domain
-            .clone()
-            .unwrap_or_else(|| base.authority().to_owned());
-        let tokens = TokenSource::new(api_key, api_secret, config.token_refresh_margin);
-        Ok(Client {
-            inner: Arc::new(Inner {
-                transport: Transport::new(config, base, signing_key, observer)?,
-                tokens,
-                challenge_domain,
-            }),
-        })
+    pub(crate) fn from_session(session: Session) -> Client {
+        Client {
+            inner: Arc::new(session),
+        }
     }
 
     /// The client's settings, as given to the builder.
     pub fn config(&self) -> &Config {
-        self.inner.transport.config()
+        self.inner.config()
     }
 
     /// The normalized base URL every call goes to.
     pub fn base_url(&self) -> &BaseUrl {
-        self.inner.transport.base()
+        self.inner.transport().base()
     }
 
     /// The domain a customer challenge must name before the wallet signs it:
     /// [`Config::challenge_domain`], else the API's authority.
     pub fn challenge_domain(&self) -> &str {
-        &self.inner.challenge_domain
+        self.inner.challenge_domain()
     }
 
     /// The request-signing key's public half, SPKI PEM.
     pub fn signing_public_key_pem(&self) -> String {
-        self.inner.transport.signing_key().public_key_pem()
+        self.inner.transport().signing_key().public_key_pem()
     }
 
     /// The key id used in signatures, if known.
     pub fn key_id(&self) -> Option<String> {
-        self.inner.transport.key_id()
+        self.inner.transport().key_id()
     }
 
     /// Sets the key id used in signatures (after registering a key elsewhere).
     pub fn set_key_id(&self, key_id: Option<String>) {
-        self.inner.transport.set_key_id(key_id);
+        self.inner.transport().set_key_id(key_id);
     }
 
     /// The current unix time on the server's clock, as far as we know it: the local
@@ -115,7 +90,7 @@ impl Client {
     /// [`Config::max_clock_correction`] bound), and at most about a second plus
     /// a round trip behind it. This is the `created` of every signature.
     pub fn now_unix(&self) -> i64 {
-        self.inner.transport.now_unix()
+        self.inner.transport().now_unix()
     }
 
     /// Seconds added to the local clock to get the server's (see [`Client::now_unix`]),
@@ -126,49 +101,32 @@ impl Client {
 
     /// Milliseconds added to the local clock to get the server's.
     pub fn clock_offset_ms(&self) -> i64 {
-        self.inner.transport.clock().offset_ms()
-    }
-
-    /// The bearer tokens and the credentials they are fetched with.
-    pub(crate) fn tokens(&self) -> &TokenSource {
-        &self.inner.tokens
-    }
-
-    pub(crate) fn transport(&self) -> &Transport {
-        &self.inner.transport
-    }
-
-    /// Performs `call` on the one road, within the configured call deadline.
-    pub(crate) fn execute(&self, call: &Call) -> Result<Response> {
-        let deadline = Instant::now() + self.config().call_deadline;
-        self.inner
-            .transport
-            .execute(call, &self.inner.tokens, deadline)
+        self.inner.transport().clock().offset_ms()
     }
 
     /// Token, credentials and signing-key calls.
     pub fn auth(&self) -> Auth<'_> {
-        Auth::new(self)
+        Auth::new(&self.inner)
     }
 
     /// Customer calls.
     pub fn customers(&self) -> Customers<'_> {
-        Customers::new(self)
+        Customers::new(&self.inner)
     }
 
     /// Account calls.
     pub fn accounts(&self) -> Accounts<'_> {
-        Accounts::new(self)
+        Accounts::new(&self.inner)
     }
 
     /// Sandbox simulator calls.
     pub fn simulator(&self) -> Simulator<'_> {
-        Simulator::new(self)
+        Simulator::new(&self.inner)
     }
 
     /// Webhook subscription calls.
     pub fn webhooks(&self) -> Webhooks<'_> {
-        Webhooks::new(self)
+        Webhooks::new(&self.inner)
     }
 
     /// Shows, without sending it, exactly what a request would carry: every header the
@@ -207,12 +165,12 @@ impl Client {
             call = call.idempotent(idempotency_key)?;
         }
         call.authorization = Authorization::Signed;
-        let transport = &self.inner.transport;
+        let transport = self.inner.transport();
         match token {
             Some(t) => transport.prepare(&call, Some(t)),
             None => {
                 let deadline = Instant::now() + self.config().call_deadline;
-                let t = self.inner.tokens.token_by(transport, deadline)?;
+                let t = self.inner.tokens().token_by(transport, deadline)?;
                 transport.prepare(&call, Some(t.expose()))
             }
         }
@@ -239,17 +197,13 @@ impl Client {
         signer: &dyn Signer,
         progress: &mut dyn FnMut(&Progress) -> R,
     ) -> Result<Onboarded> {
-        onboarding::run(self, req, signer, &mut |p| progress(p).go_on())
+        onboarding::run(&self.inner, req, signer, &mut |p| progress(p).go_on())
     }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("config", self.config())
-            .field("tokens", &self.inner.tokens)
-            .field("key_id", &self.key_id())
-            .finish()
+        f.debug_tuple("Client").field(&self.inner).finish()
     }
 }
 

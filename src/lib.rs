@@ -73,6 +73,7 @@ pub mod models;
 mod observer;
 pub mod onboarding;
 mod resolver;
+mod session;
 mod sync;
 pub mod time;
 mod token;

@@ -16,11 +16,11 @@
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
-use crate::api::ChallengeOptions;
-use crate::client::Client;
+use crate::api::{Accounts, ChallengeOptions, Customers, Simulator};
 use crate::error::{Error, Result};
 use crate::ids;
 use crate::models::{Account, AccountStatus, Customer, CustomerStatus, NewAccount, NewCustomer};
+use crate::session::Session;
 use crate::wallet::{AccountId, ChainId, Refusal, Signer};
 
 /// The shortest pause between two polls, whatever the request says.
@@ -123,7 +123,7 @@ pub struct Onboarded {
 const KEY_NAMESPACE: &[u8] = b"offblocks-onboarding";
 
 struct Flow<'a> {
-    client: &'a Client,
+    session: &'a Session,
     req: &'a OnboardingRequest,
     owner: AccountId,
     started: Instant,
@@ -149,16 +149,16 @@ impl ProgressReply for ControlFlow<()> {
     }
 }
 
-/// Runs the flow (see [`Client::onboard`]); `progress` returns whether to go on.
+/// Runs the flow (see [`crate::Client::onboard`]); `progress` returns whether to go on.
 pub(crate) fn run(
-    client: &Client,
+    session: &Session,
     req: &OnboardingRequest,
     signer: &dyn Signer,
     progress: &mut dyn FnMut(&Progress) -> bool,
 ) -> Result<Onboarded> {
     let owner = AccountId::from_evm(req.chain.clone(), &signer.address()?);
     let mut flow = Flow {
-        client,
+        session,
         req,
         owner,
         started: Instant::now(),
@@ -191,7 +191,7 @@ impl Flow<'_> {
 
     /// The Idempotency-Key of `step`, the same on every run of this onboarding.
     fn key(&self, step: &str) -> String {
-        let api_key = self.client.tokens().api_key();
+        let api_key = self.session.tokens().api_key();
         let name = format!(
             "{api_key}\n{}\n{}\n{step}",
             self.req.external_id, self.owner
@@ -200,7 +200,7 @@ impl Flow<'_> {
     }
 
     fn customer(&mut self, signer: &dyn Signer) -> Result<Customer> {
-        let customers = self.client.customers();
+        let customers = Customers::new(self.session);
         let new = NewCustomer {
             chain_id: self.owner.to_string(),
             external_id: self.req.external_id.clone(),
@@ -230,8 +230,7 @@ impl Flow<'_> {
                 CustomerStatus::Active => break,
                 CustomerStatus::Verifying if self.req.simulate_verification && !verified => {
                     let key = self.key("verify-customer");
-                    self.client
-                        .simulator()
+                    Simulator::new(self.session)
                         .idempotency_key(key)
                         .verify_customer(&customer.id)?;
                     verified = true;
@@ -260,7 +259,7 @@ impl Flow<'_> {
     /// After a `409`: the id from the error body, else the list searched by external id
     /// and owner. The caller checks that it is the customer asked for.
     fn existing_customer(&self, body: Option<&serde_json::Value>) -> Result<Customer> {
-        let customers = self.client.customers();
+        let customers = Customers::new(self.session);
         let id = body
             .and_then(|b| b.get("customerId").or_else(|| b.get("id")))
             .and_then(|v| v.as_str());
@@ -331,7 +330,7 @@ impl Flow<'_> {
     fn sign_customer(&self, customer: &Customer, signer: &dyn Signer) -> Result<()> {
         match self.sign_customer_challenge(customer, signer) {
             Err(Error::Conflict(api)) => {
-                let now = self.client.customers().get(&customer.id)?;
+                let now = Customers::new(self.session).get(&customer.id)?;
                 if now.status == CustomerStatus::Initiating {
                     return Err(Error::Conflict(api));
                 }
@@ -344,7 +343,7 @@ impl Flow<'_> {
     /// Signs the customer's challenge as the owner asked for; a rejected signature is
     /// retried once with the challenge the server issued after it, never more.
     fn sign_customer_challenge(&self, customer: &Customer, signer: &dyn Signer) -> Result<()> {
-        let customers = self.client.customers();
+        let customers = Customers::new(self.session);
         let challenge = match &customer.challenge {
             Some(c) => c.clone(),
             None => customers.challenge(&customer.id)?,
@@ -361,7 +360,7 @@ impl Flow<'_> {
     }
 
     fn account(&mut self, customer: &Customer, signer: &dyn Signer) -> Result<Account> {
-        let accounts = self.client.accounts();
+        let accounts = Accounts::new(self.session);
         let wanted = &self.req.account;
         let existing = accounts
             .list_for_customer(&customer.id)?

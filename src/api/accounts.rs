@@ -108,7 +108,7 @@ impl Accounts<'_> {
             (Some(c), _) | (None, Some(c)) => c.clone(),
             (None, None) => self.challenge(id)?,
         };
-        let policy = self.h.client.config().account_challenge_policy;
+        let policy = self.h.session.config().account_challenge_policy;
         let encoding = options.encoding.unwrap_or(SignatureEncoding::Base64Raw);
         let sign = |challenge: &str, fetched: bool| {
             let (message, _kind) = check_account_challenge(challenge, policy)?;

@@ -28,10 +28,10 @@ impl Auth<'_> {
     /// # Errors
     /// [`crate::Error::Api`] with status 401 for wrong credentials.
     pub fn token(&self) -> Result<Token> {
-        let client = self.h.client;
-        let deadline = std::time::Instant::now() + client.config().call_deadline;
-        let token = client.tokens().fetch_by(client.transport(), deadline)?;
-        client.tokens().store(token.clone());
+        let session = self.h.session;
+        let deadline = std::time::Instant::now() + session.config().call_deadline;
+        let token = session.tokens().fetch_by(session.transport(), deadline)?;
+        session.tokens().store(token.clone());
         Ok(token)
     }
 
@@ -48,10 +48,10 @@ impl Auth<'_> {
         let mut call = Call::new("PUT", "/auth/credentials".into())
             .idempotent(self.h.idempotency_key.as_deref())?
             .json(&body)?;
-        let result = self.h.client.execute(&call);
+        let result = self.h.session.execute(&call);
         zeroize::Zeroize::zeroize(&mut call.body);
         result?;
-        self.h.client.tokens().set_credentials(api_key, api_secret);
+        self.h.session.tokens().set_credentials(api_key, api_secret);
         Ok(())
     }
 
@@ -62,7 +62,7 @@ impl Auth<'_> {
     pub fn revoke_credentials(&self) -> Result<()> {
         self.h
             .mutate::<()>("DELETE", "/auth/credentials".into(), None)?;
-        self.h.client.tokens().clear();
+        self.h.session.tokens().clear();
         Ok(())
     }
 
@@ -73,14 +73,14 @@ impl Auth<'_> {
     /// API and transport errors; [`crate::Error::Decode`] when the answer carries no
     /// `keyId` (or `id`).
     pub fn register_signing_key(&self) -> Result<String> {
-        let client = self.h.client;
-        let pem = client.signing_public_key_pem();
+        let session = self.h.session;
+        let pem = session.transport().signing_key().public_key_pem();
         let body = serde_json::json!({ "publicKey": B64.encode(pem) });
         let mut call = Call::new("PUT", "/auth/signing".into())
             .idempotent(self.h.idempotency_key.as_deref())?
             .json(&body)?;
         call.authorization = Authorization::BearerSignedIfKeyed;
-        let resp = client.execute(&call)?;
+        let resp = session.execute(&call)?;
         let json: serde_json::Value = resp.decode()?;
         let key_id = ["keyId", "id", "keyid"]
             .iter()
@@ -88,7 +88,7 @@ impl Auth<'_> {
             .filter(|k| !k.is_empty())
             .ok_or_else(|| Error::decode("$.keyId", "missing key id"))?
             .to_owned();
-        client.set_key_id(Some(key_id.clone()));
+        session.transport().set_key_id(Some(key_id.clone()));
         Ok(key_id)
     }
 
@@ -99,7 +99,7 @@ impl Auth<'_> {
     pub fn delete_signing_key(&self) -> Result<()> {
         self.h
             .mutate::<()>("DELETE", "/auth/signing".into(), None)?;
-        self.h.client.set_key_id(None);
+        self.h.session.transport().set_key_id(None);
         Ok(())
     }
 }

@@ -91,7 +91,7 @@ impl Customers<'_> {
             (Some(c), _) | (None, Some(c)) => c.clone(),
             (None, None) => self.challenge(id)?,
         };
-        let guard = ChallengeGuard::new().expected_domain(self.h.client.challenge_domain());
+        let guard = ChallengeGuard::new().expected_domain(self.h.session.challenge_domain());
         let encoding = options.encoding.unwrap_or(SignatureEncoding::Base64HexText);
         let sign = |challenge: &str, fetched: bool| {
             let signed = sign_challenge(signer, &guard, challenge, &owner, Timestamp::now())?;

@@ -21,21 +21,21 @@ pub use webhooks::Webhooks;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::client::Client;
 use crate::error::{Error, Result};
+use crate::session::Session;
 use crate::transport::{decode_list, Call, Response};
 
 /// What every resource handle holds: the client and an optional Idempotency-Key.
 #[derive(Debug, Clone)]
 pub(crate) struct Handle<'a> {
-    pub client: &'a Client,
+    pub session: &'a Session,
     pub idempotency_key: Option<String>,
 }
 
 impl<'a> Handle<'a> {
-    pub fn new(client: &'a Client) -> Handle<'a> {
+    pub fn new(session: &'a Session) -> Handle<'a> {
         Handle {
-            client,
+            session,
             idempotency_key: None,
         }
     }
@@ -49,17 +49,17 @@ impl<'a> Handle<'a> {
             crate::ids::derived(b"offblocks-fetched-challenge", name.as_bytes()).to_string()
         });
         Handle {
-            client: self.client,
+            session: self.session,
             idempotency_key: key,
         }
     }
 
     pub fn get<T: DeserializeOwned>(&self, path: String) -> Result<T> {
-        self.client.execute(&Call::new("GET", path))?.decode()
+        self.session.execute(&Call::new("GET", path))?.decode()
     }
 
     pub fn list<T: DeserializeOwned>(&self, path: String) -> Result<Vec<T>> {
-        decode_list(&self.client.execute(&Call::new("GET", path))?.body)
+        decode_list(&self.session.execute(&Call::new("GET", path))?.body)
     }
 
     /// A POST/PUT/PATCH/DELETE with an Idempotency-Key and an optional JSON body.
@@ -73,7 +73,7 @@ impl<'a> Handle<'a> {
         if let Some(b) = body {
             call = call.json(b)?;
         }
-        self.client.execute(&call)
+        self.session.execute(&call)
     }
 }
 
@@ -87,8 +87,8 @@ macro_rules! resource {
         }
 
         impl<'a> $name<'a> {
-            pub(crate) fn new(client: &'a crate::Client) -> Self {
-                $name { h: crate::api::Handle::new(client) }
+            pub(crate) fn new(session: &'a crate::session::Session) -> Self {
+                $name { h: crate::api::Handle::new(session) }
             }
 
             /// Uses `key` (a UUID) as the Idempotency-Key of this handle's mutations
