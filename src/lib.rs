@@ -57,6 +57,10 @@
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+#[path = "fuzz_seam.rs"]
+pub mod __fuzz;
 pub mod api;
 mod builder;
 mod client;
@@ -64,9 +68,6 @@ mod clock;
 mod config;
 mod error;
 pub mod ffi;
-#[cfg(any(test, feature = "fuzzing"))]
-#[doc(hidden)]
-pub mod fuzzing;
 pub mod httpsig;
 mod ids;
 pub mod models;

@@ -1,5 +1,5 @@
 //! Response bodies (customers, accounts, webhooks, challenges, lists) and error bodies.
-//! The harness, and its invariants, are `offblocks::fuzzing::json_models`.
+//! The harness, and its invariants, are `offblocks_fuzz::json_models` (`harness/`).
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| offblocks::fuzzing::json_models(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| offblocks_fuzz::json_models(data));

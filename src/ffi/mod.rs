@@ -44,9 +44,6 @@ mod signer;
 
 mod onboard;
 
-#[cfg(any(test, feature = "fuzzing"))]
-pub(crate) mod fuzzing;
-
 pub use accounts::*;
 pub use auth::*;
 pub use client::*;

@@ -3,13 +3,14 @@
 
 use std::fmt::Write as _;
 
-use super::text;
-use crate::config::BaseUrl;
-use crate::time::Timestamp;
-use crate::wallet::{
+use offblocks::time::Timestamp;
+use offblocks::wallet::{
     decode_challenge, AccountId, Address, ChainId, PersonalSignature, SignatureEncoding, SiweError,
     SiweMessage,
 };
+use offblocks::BaseUrl;
+
+use super::text;
 
 /// `siwe`: the bytes as an EIP-4361 message, as a base64 challenge, and as a
 /// `personal_sign` signature.

@@ -1,6 +1,7 @@
-//! The fuzz harness of the C ABI (the `ffi` target of `crate::fuzzing`): a sequence of
-//! calls chosen by the input, with NULLs, embedded NULs, invalid UTF-8 and handles made
-//! and freed along the way, each call checked against the conventions of the header.
+//! The fuzz harness of the C ABI (the `ffi` target): a sequence of calls chosen by the
+//! input, made as a C host makes them (the `extern "C"` functions of `offblocks::ffi`),
+//! with NULLs, embedded NULs, invalid UTF-8 and handles made and freed along the way,
+//! each call checked against the conventions of the header.
 //!
 //! No call reaches the network: the clients it uses have the base URL
 //! `http://127.0.0.1:9/v1` (the discard port, closed) and a single attempt, so the
@@ -19,17 +20,18 @@ mod input;
 use std::ffi::{c_char, c_int, c_void};
 use std::ptr;
 
-use super::*;
+use offblocks::ffi::*;
+
 use checks::{check_rc, Out};
 use input::{Input, Text};
 
-pub(crate) use checks::{check_error_in_c, check_webhook_in_c};
+pub(super) use checks::{check_error_in_c, check_webhook_in_c};
 
 /// How many live handles of each kind a sequence keeps at most.
 const MAX_HANDLES: usize = 3;
 
 /// Runs the sequence of calls the input describes.
-pub(crate) fn run(data: &[u8]) {
+pub(super) fn run(data: &[u8]) {
     let mut ops = Ops {
         input: Input::new(data),
         clients: Vec::new(),
@@ -99,27 +101,27 @@ type Parser = (TextOut, fn(&str) -> bool, bool);
 const PARSERS: [Parser; 5] = [
     (
         offblocks_caip_chain_id_parse,
-        |t| crate::wallet::ChainId::parse(t).is_ok(),
+        |t| offblocks::wallet::ChainId::parse(t).is_ok(),
         true,
     ),
     (
         offblocks_caip_account_id_parse,
-        |t| crate::wallet::AccountId::parse(t).is_ok(),
+        |t| offblocks::wallet::AccountId::parse(t).is_ok(),
         true,
     ),
     (
         offblocks_siwe_parse,
-        |t| crate::wallet::SiweMessage::parse(t).is_ok(),
+        |t| offblocks::wallet::SiweMessage::parse(t).is_ok(),
         true,
     ),
     (
         offblocks_webhook_event_parse,
-        |t| crate::models::WebhookEvent::parse(t.as_bytes()).is_ok(),
+        |t| offblocks::models::WebhookEvent::parse(t.as_bytes()).is_ok(),
         true,
     ),
     (
         offblocks_signing_key_public_pem,
-        |t| crate::SigningKey::from_pem(t).is_ok(),
+        |t| offblocks::SigningKey::from_pem(t).is_ok(),
         false,
     ),
 ];

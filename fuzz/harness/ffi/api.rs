@@ -4,7 +4,8 @@
 use std::ffi::c_char;
 use std::ptr;
 
-use super::super::*;
+use offblocks::ffi::*;
+
 use super::checks::{self, check_rc};
 use super::pick;
 

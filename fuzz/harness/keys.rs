@@ -1,8 +1,9 @@
 //! Harness of key loading: the P-384 request-signing key and the secp256k1 wallet key.
 
+use offblocks::wallet::Wallet;
+use offblocks::SigningKey;
+
 use super::text;
-use crate::wallet::Wallet;
-use crate::SigningKey;
 
 /// `pem_key`: the text as a PEM request-signing key and as a hex wallet key; raw bytes
 /// as a request-signing scalar (48 bytes) and a wallet key (32 bytes).
