@@ -39,9 +39,10 @@ BYTES_IN = POINTER(c_uint8)
 #: `int32_t (*offblocks_sign_fn)(void *user_data, const uint8_t *msg, size_t len,
 #: uint8_t out_sig[65])`.
 SIGN_FN = CFUNCTYPE(c_int32, c_void_p, POINTER(c_uint8), c_size_t, POINTER(c_uint8))
-#: `void (*offblocks_progress_fn)(void *user_data, const char *step, const char *status,
-#: uint64_t elapsed_ms, const char *message)`.
-PROGRESS_FN = CFUNCTYPE(None, c_void_p, c_char_p, c_char_p, c_uint64, c_char_p)
+#: `int32_t (*offblocks_progress_fn)(void *user_data, const char *step, const char *status,
+#: uint64_t elapsed_ms, const char *message)`: 0 goes on, anything else stops the flow.
+#: (Declared void, the callback would leave whatever the register held as its answer.)
+PROGRESS_FN = CFUNCTYPE(c_int32, c_void_p, c_char_p, c_char_p, c_uint64, c_char_p)
 
 #: name -> (restype, argtypes), for every function of include/offblocks.h.
 FUNCTIONS: dict[str, tuple[Any, tuple[Any, ...]]] = {

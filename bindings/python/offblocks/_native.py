@@ -206,11 +206,12 @@ def sign_callback(sign: Callable[[bytes], bytes | None]) -> Any:
     return SIGN_FN(trampoline)
 
 
-def progress_callback(report: Callable[[str, str, int, str], None] | None) -> Any:
+def progress_callback(report: Callable[[str, str, int, str], bool] | None) -> Any:
     """An ``offblocks_progress_fn`` that calls ``report(step, status, elapsed_ms,
     message)`` with the texts decoded, or NULL when ``report`` is ``None``. ``report``
-    must not raise: nothing may unwind into C. Keep the returned object referenced until
-    the call returns."""
+    answers whether the flow goes on (``False`` stops it: ``OFFBLOCKS_CANCELLED``). It
+    should not raise; if it does, the flow stops and the exception is lost, since nothing
+    may unwind into C. Keep the returned object referenced until the call returns."""
     if report is None:
         return PROGRESS_FN()
     known = report
@@ -218,13 +219,18 @@ def progress_callback(report: Callable[[str, str, int, str], None] | None) -> An
     def trampoline(
         _user_data: Any, step: bytes | None, status: bytes | None, elapsed_ms: int,
         message: bytes | None,
-    ) -> None:
-        known(
-            (step or b"").decode("utf-8", "replace"),
-            (status or b"").decode("utf-8", "replace"),
-            elapsed_ms,
-            (message or b"").decode("utf-8", "replace"),
-        )
+    ) -> int:
+        # Called by the library on the calling thread.
+        try:
+            go_on = known(
+                (step or b"").decode("utf-8", "replace"),
+                (status or b"").decode("utf-8", "replace"),
+                elapsed_ms,
+                (message or b"").decode("utf-8", "replace"),
+            )
+        except BaseException:  # noqa: BLE001 - never into C
+            return 1
+        return 0 if go_on else 1
 
     return PROGRESS_FN(trampoline)
 

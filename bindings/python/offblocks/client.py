@@ -317,16 +317,17 @@ class Client:
         request_arg = _native.json_text(request)
         progress_errors: list[BaseException] = []
 
-        def on_progress(step: str, status: str, elapsed_ms: int, message: str) -> None:
+        def on_progress(step: str, status: str, elapsed_ms: int, message: str) -> bool:
             # Called by the library on this thread; nothing may unwind into C.
             if progress is None or progress_errors:
-                return
+                return True
             try:
                 progress(
                     Progress(step=step, status=status, elapsed=elapsed_ms / 1000.0, message=message)
                 )
             except BaseException as e:  # noqa: BLE001
                 progress_errors.append(e)
+            return True
 
         callback = _native.progress_callback(on_progress if progress is not None else None)
         with NativeSigner(signer) as native_signer:

@@ -246,7 +246,7 @@ def test_callbacks_may_call_the_library(client: Client, external_id: str) -> Non
 
     done = client.onboard(external_id, signer=CallbackSigner(wallet.address, sign), progress=progress)
     assert done.account.status is AccountStatus.ACTIVE
-    assert len(statuses) == 8
+    assert len(statuses) >= 8  # after each of the 8 steps, and at each poll of the waits
 
     def failing(message: bytes) -> bytes:
         client.customers.list()  # a successful inner call…
