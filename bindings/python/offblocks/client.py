@@ -10,7 +10,7 @@ import json
 import os
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from . import _native
+from . import _native, onboarding
 from ._handle import OwnedHandle
 from ._native import opt_text, text
 from ._resource import SIGNER
@@ -20,7 +20,7 @@ from .auth import generate_signing_key, signing_key_public_pem
 from .config import Retry, client_config, millis
 from .customers import Customers as Customers
 from .customers import Simulator as Simulator
-from .errors import CallbackError, ConfigError, OffblocksError
+from .errors import ConfigError, OffblocksError
 from .models import DryRun, Onboarded, Progress
 from .wallet import NativeSigner, Signer, Wallet
 from .webhooks import Webhooks as Webhooks
@@ -286,11 +286,12 @@ class Client:
 
         ``signer`` is a :class:`Wallet` (the library signs by itself) or any
         :class:`Signer` (``address`` + ``sign_personal(bytes) -> bytes``), called back
-        from the library. ``progress`` is called after each step with a
-        :class:`Progress`.
+        from the library. ``progress`` is called on this thread with a :class:`Progress`
+        after each step and at each poll while the flow waits; it stops the flow by
+        returning ``False`` (any other value, ``None`` included, goes on) or by raising.
 
         Every step is resumable: calling again with the same ``external_id`` and signer
-        after a crash continues where the flow stopped, creating nothing twice.
+        after a crash or a stop continues where the flow stopped, creating nothing twice.
 
         >>> done = client.onboard("user-42", signer=Wallet.random(),       # doctest: +SKIP
         ...                       progress=lambda p: print(p.step, p.status))
@@ -299,9 +300,11 @@ class Client:
         done active
 
         Raises:
+            CancelledError: ``progress`` returned ``False`` (the message names the last
+                step done).
+            CallbackError: ``progress`` raised (``__cause__``), which stopped the flow at
+                once; a ``KeyboardInterrupt`` or ``SystemExit`` is raised as is.
             SignerError: the signer failed (a Python signer's exception is ``__cause__``).
-            CallbackError: ``progress`` raised (``__cause__``); the flow itself ran to its
-                end, and ``onboarded`` holds its result when it succeeded.
             TimeoutError: statuses did not change within ``timeout`` seconds.
             StateError: the customer was rejected, or the account failed or was closed.
             ApiError, TransportError…: as the underlying calls.
@@ -314,52 +317,7 @@ class Client:
             "timeoutMs": millis(timeout, "timeout"),
             "pollIntervalMs": millis(poll_interval, "poll_interval"),
         }
-        request_arg = _native.json_text(request)
-        progress_errors: list[BaseException] = []
-
-        def on_progress(step: str, status: str, elapsed_ms: int, message: str) -> bool:
-            # Called by the library on this thread; nothing may unwind into C.
-            if progress is None or progress_errors:
-                return True
-            try:
-                progress(
-                    Progress(step=step, status=status, elapsed=elapsed_ms / 1000.0, message=message)
-                )
-            except BaseException as e:  # noqa: BLE001
-                progress_errors.append(e)
-            return True
-
-        callback = _native.progress_callback(on_progress if progress is not None else None)
-        with NativeSigner(signer) as native_signer:
-            handle = self._enter()
-            try:
-                signer_handle = native_signer.handle()
-                try:
-                    raw, failure = _native.try_call_string(
-                        "offblocks_onboard", handle, request_arg, signer_handle, callback, None
-                    )
-                finally:
-                    native_signer.release()
-            finally:
-                self._leave()
-            for error in progress_errors:
-                if isinstance(error, (KeyboardInterrupt, SystemExit)):
-                    raise error
-            native_signer.reraise(failure)
-        del callback
-        if failure is not None:
-            if progress_errors:
-                failure.__context__ = progress_errors[0]
-            raise failure
-        onboarded = Onboarded.from_json(_native.parse_json(raw or "null"))
-        if progress_errors:
-            error = CallbackError(
-                f"the progress callback raised {type(progress_errors[0]).__name__}: "
-                f"{progress_errors[0]}"
-            )
-            error.onboarded = onboarded
-            raise error from progress_errors[0]
-        return onboarded
+        return onboarding.run(self, request, signer, progress)
 
     def _with_signer(self, signer: Signer | Wallet, name: str, *args: Any) -> None:
         """Calls ``name(client, *args)`` where an argument ``SIGNER`` stands for the
