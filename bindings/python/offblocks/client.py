@@ -69,6 +69,10 @@ class Client:
         key_id: the id of an already registered signing key.
         connect_timeout, timeout: in seconds (10 and 30).
         retry: a :class:`Retry` or a mapping with its fields.
+        proxy: an HTTP proxy for every call, ``"http://[user:password@]host:port"`` (HTTPS
+            is tunnelled with CONNECT; the password is never shown); or
+        proxy_from_env: take it from ``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY`` (the
+            environment is not read otherwise; off by default).
         user_agent, covered_components, digest (``"sha-256"``, ``"sha-512"``, ``"both"``),
         clock_skew (seconds), follow_server_clock (learn the server's time from ``Date``;
         default on), allow_insecure_http (plain http to a non-loopback host),
@@ -98,6 +102,8 @@ class Client:
         timeout: float | None = None,
         retry: Retry | Mapping[str, Any] | None = None,
         user_agent: str | None = None,
+        proxy: str | None = None,
+        proxy_from_env: bool | None = None,
         covered_components: Sequence[str] | None = None,
         digest: str | None = None,
         clock_skew: int | None = None,

@@ -93,6 +93,8 @@ SETTINGS: dict[str, tuple[str, Callable[[Any, str], Any]]] = {
     "timeout": ("timeoutMs", millis),
     "retry": ("retry", _retry),
     "user_agent": ("userAgent", _as_is),
+    "proxy": ("proxy", _as_is),
+    "proxy_from_env": ("proxyFromEnv", _as_is),
     "covered_components": ("coveredComponents", _listed),
     "digest": ("digest", _as_is),
     "clock_skew": ("clockSkewSecs", _as_is),
