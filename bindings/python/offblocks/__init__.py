@@ -29,7 +29,7 @@ from .accounts import Accounts
 from .auth import Auth, generate_signing_key, signing_key_public_pem
 from .caip import AccountId, ChainId
 from .client import Client
-from .config import Retry
+from .config import Retry, config_defaults
 from .customers import Customers, Simulator
 from .enums import (
     AccountStatus,
@@ -97,6 +97,7 @@ __all__ = [
     # client
     "Client",
     "Retry",
+    "config_defaults",
     "Auth",
     "Customers",
     "Accounts",

@@ -59,6 +59,7 @@ FUNCTIONS: dict[str, tuple[Any, tuple[Any, ...]]] = {
     "offblocks_version": (c_char_p, ()),
     # client
     "offblocks_client_new": (RESULT, (c_char_p, HANDLE_OUT)),
+    "offblocks_config_defaults": (RESULT, (STRING_OUT,)),
     "offblocks_client_free": (None, (HANDLE,)),
     "offblocks_client_key_id": (RESULT, (HANDLE, STRING_OUT)),
     "offblocks_client_set_key_id": (RESULT, (HANDLE, c_char_p)),

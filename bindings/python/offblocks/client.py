@@ -45,8 +45,9 @@ class Client:
 
     Keyword arguments mirror the C ABI's JSON configuration (``offblocks_client_new``);
     durations are in seconds. One of ``signing_key_pem`` and ``generate_signing_key`` is
-    required. A client may be shared by many threads; :meth:`close` waits for calls in
-    progress.
+    required. A setting left ``None`` takes the library's default:
+    :func:`~offblocks.config_defaults` lists them. A client may be shared by many threads;
+    :meth:`close` waits for calls in progress.
 
     Example (against the local emulator)::
 
@@ -61,27 +62,26 @@ class Client:
 
     Args:
         base_url: the API's base URL, e.g. ``"http://127.0.0.1:8080/v1"``; or
-        environment: ``"sandbox"`` (the default) or ``"live"``; not both.
+        environment: ``"sandbox"`` or ``"live"``; not both.
         api_key, api_secret: the API credentials (required).
         signing_key_pem: the P-384 request-signing private key (SEC1 or PKCS#8 PEM); or
         generate_signing_key: make a fresh one (then register it with
             ``client.auth.register_signing_key()``).
         key_id: the id of an already registered signing key.
-        connect_timeout, timeout: in seconds (10 and 30).
+        connect_timeout, timeout: in seconds.
         retry: a :class:`Retry` or a mapping with its fields.
         proxy: an HTTP proxy for every call, ``"http://[user:password@]host:port"`` (HTTPS
             is tunnelled with CONNECT; the password is never shown); or
         proxy_from_env: take it from ``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY`` (the
-            environment is not read otherwise; off by default).
+            environment is not read otherwise).
         user_agent, covered_components, digest (``"sha-256"``, ``"sha-512"``, ``"both"``),
-        clock_skew (seconds), follow_server_clock (learn the server's time from ``Date``;
-        default on), allow_insecure_http (plain http to a non-loopback host),
-        challenge_domain, signature_validity (seconds), signature_nonce, signature_label,
-        token_refresh_margin (seconds), max_clock_correction (seconds; 600: the largest
-        correction taken from the server's ``Date``), call_deadline (seconds; 90: one
-        call in all, retries included), account_challenge_policy (``"recognized"``, the
-        default: sign only a secp256k1 public key in PEM or a UUID; ``"any"``): see the
-        C header.
+        clock_skew (seconds), follow_server_clock (learn the server's time from ``Date``),
+        allow_insecure_http (plain http to a non-loopback host), challenge_domain,
+        signature_validity (seconds), signature_nonce, signature_label,
+        token_refresh_margin (seconds), max_clock_correction (seconds: the largest
+        correction taken from the server's ``Date``), call_deadline (seconds: one call in
+        all, retries included), account_challenge_policy (``"recognized"``: sign only a
+        secp256k1 public key in PEM or a UUID; ``"any"``): see the C header.
 
     Raises:
         ConfigError: missing or contradictory settings.

@@ -14,7 +14,7 @@ MODULES = {
     "offblocks._decode": 1,
     "offblocks.caip": 2,
     "offblocks.client": 1,
-    "offblocks.config": 1,
+    "offblocks.config": 2,
     "offblocks.enums": 4,
     "offblocks.models": 2,
     "offblocks.siwe": 2,
