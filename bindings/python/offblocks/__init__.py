@@ -76,6 +76,7 @@ from .models import (
     Webhook,
     WebhookEvent,
 )
+from .observer import Attempt
 from .siwe import SiweMessage, check_challenge, parse_siwe
 from .wallet import (
     CallbackSigner,
@@ -119,6 +120,7 @@ __all__ = [
     # models
     "Account",
     "AccountStatus",
+    "Attempt",
     "AccountType",
     "Challenge",
     "Customer",

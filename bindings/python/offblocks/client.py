@@ -22,6 +22,7 @@ from .customers import Customers as Customers
 from .customers import Simulator as Simulator
 from .errors import ConfigError, OffblocksError
 from .models import DryRun, Onboarded, Progress
+from .observer import Attempt, native_observer, raise_pending
 from .wallet import NativeSigner, Signer, Wallet
 from .webhooks import Webhooks as Webhooks
 from .webhooks import parse_webhook_event
@@ -82,6 +83,11 @@ class Client:
         correction taken from the server's ``Date``), call_deadline (seconds: one call in
         all, retries included), account_challenge_policy (``"recognized"``: sign only a
         secp256k1 public key in PEM or a UUID; ``"any"``): see the C header.
+        observer: called with an :class:`~offblocks.Attempt` after every attempt of every
+            call (retries included), on the thread making the call, possibly several at
+            once: keep it quick and thread-safe. It watches and cannot change a call: what
+            it raises is dropped (a ``KeyboardInterrupt`` or ``SystemExit`` is raised
+            again once the call returns). It is not a setting of the JSON configuration.
 
     Raises:
         ConfigError: missing or contradictory settings.
@@ -117,16 +123,21 @@ class Client:
         max_clock_correction: int | None = None,
         call_deadline: float | None = None,
         account_challenge_policy: str | None = None,
+        observer: Callable[[Attempt], object] | None = None,
     ) -> None:
-        # Every keyword, by name and in order: client_config writes them as the C ABI's
+        # Every setting, by name and in order: client_config writes them as the C ABI's
         # JSON configuration (config.SETTINGS lists them).
         settings = dict(locals())
-        del settings["self"]
-        self._init(client_config(settings))
+        del settings["self"], settings["observer"]
+        self._init(client_config(settings), observer)
 
-    def _init(self, config: dict[str, Any]) -> None:
-        handle = _new_handle(config)
-        self._owned = OwnedHandle(handle, _native.free_function("offblocks_client_free"), "client")
+    def _init(self, config: dict[str, Any], observer: Callable[[Attempt], object] | None) -> None:
+        # The library may call the observer until offblocks_client_free returns: the
+        # handle keeps the ctypes callback alive until then.
+        callback = native_observer(observer)
+        handle = _new_handle(config, callback)
+        free = _native.free_function("offblocks_client_free")
+        self._owned = OwnedHandle(handle, free, "client", keep=callback)
         self.customers = Customers(self)
         self.accounts = Accounts(self)
         self.webhooks = Webhooks(self)
@@ -134,21 +145,25 @@ class Client:
         self.simulator = Simulator(self)
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Client:
-        """A client from the C ABI's JSON configuration as a mapping (camelCase keys).
+    def from_config(
+        cls, config: Mapping[str, Any], *, observer: Callable[[Attempt], object] | None = None
+    ) -> Client:
+        """A client from the C ABI's JSON configuration as a mapping (camelCase keys), and
+        optionally an ``observer`` as :class:`Client` takes it.
 
         >>> Client.from_config({"baseUrl": "http://127.0.0.1:1/v1", "apiKey": "k",
         ...                     "apiSecret": "s", "generateSigningKey": True}).close()
         """
         self = cls.__new__(cls)
-        self._init(dict(config))
+        self._init(dict(config), observer)
         return self
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Client:
         """A client from the same variables as the Rust example: ``OFFBLOCKS_BASE_URL``,
         ``OFFBLOCKS_API_KEY``, ``OFFBLOCKS_API_SECRET``, ``OFFBLOCKS_SIGNING_KEY`` (the
-        path of a P-384 PEM; a fresh key when unset) and ``OFFBLOCKS_KEY_ID``."""
+        path of a P-384 PEM; a fresh key when unset) and ``OFFBLOCKS_KEY_ID``; keyword
+        arguments (``observer=`` included) are :class:`Client`'s and take precedence."""
 
         def env(name: str) -> str | None:
             value = os.environ.get(name, "").strip()
@@ -201,6 +216,7 @@ class Client:
 
     def _leave(self) -> None:
         self._owned.leave()
+        raise_pending()  # a Ctrl-C that landed in the observer during the call
 
     def _call(self, name: str, *args: Any) -> None:
         handle = self._enter()
@@ -349,10 +365,12 @@ class Client:
         return f"<offblocks.Client {state}>"
 
 
-def _new_handle(config: dict[str, Any]) -> int:
+def _new_handle(config: dict[str, Any], observer: Any) -> int:
     raw = json.dumps(config)
     try:
-        return _native.call_handle("offblocks_client_new", text(raw, "config"))
+        return _native.call_handle(
+            "offblocks_client_new_with_observer", text(raw, "config"), observer, None
+        )
     except OffblocksError as e:
         # A configuration that is not valid JSON for the call is a configuration error.
         if e.code in (3,) and not isinstance(e, ConfigError):

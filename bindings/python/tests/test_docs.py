@@ -17,6 +17,7 @@ MODULES = {
     "offblocks.config": 2,
     "offblocks.enums": 4,
     "offblocks.models": 2,
+    "offblocks.observer": 1,
     "offblocks.siwe": 2,
     "offblocks.wallet": 10,
 }
