@@ -29,7 +29,7 @@ from .accounts import Accounts
 from .auth import Auth, generate_signing_key, signing_key_public_pem
 from .caip import AccountId, ChainId
 from .client import Client
-from .config import Retry
+from .config import Retry, config_defaults
 from .customers import Customers, Simulator
 from .enums import (
     AccountStatus,
@@ -43,6 +43,7 @@ from .errors import (
     ApiError,
     AuthenticationError,
     CallbackError,
+    CancelledError,
     ChallengeRefused,
     CloseInCallbackError,
     ChallengeRejected,
@@ -75,6 +76,7 @@ from .models import (
     Webhook,
     WebhookEvent,
 )
+from .observer import Attempt
 from .siwe import SiweMessage, check_challenge, parse_siwe
 from .wallet import (
     CallbackSigner,
@@ -96,6 +98,7 @@ __all__ = [
     # client
     "Client",
     "Retry",
+    "config_defaults",
     "Auth",
     "Customers",
     "Accounts",
@@ -117,6 +120,7 @@ __all__ = [
     # models
     "Account",
     "AccountStatus",
+    "Attempt",
     "AccountType",
     "Challenge",
     "Customer",
@@ -151,6 +155,7 @@ __all__ = [
     "TimeoutError",
     "StateError",
     "CallbackError",
+    "CancelledError",
     "CloseInCallbackError",
     "InternalError",
     "LibraryNotFound",

@@ -39,9 +39,12 @@ BYTES_IN = POINTER(c_uint8)
 #: `int32_t (*offblocks_sign_fn)(void *user_data, const uint8_t *msg, size_t len,
 #: uint8_t out_sig[65])`.
 SIGN_FN = CFUNCTYPE(c_int32, c_void_p, POINTER(c_uint8), c_size_t, POINTER(c_uint8))
-#: `void (*offblocks_progress_fn)(void *user_data, const char *step, const char *status,
-#: uint64_t elapsed_ms, const char *message)`.
-PROGRESS_FN = CFUNCTYPE(None, c_void_p, c_char_p, c_char_p, c_uint64, c_char_p)
+#: `int32_t (*offblocks_progress_fn)(void *user_data, const char *step, const char *status,
+#: uint64_t elapsed_ms, const char *message)`: 0 goes on, anything else stops the flow.
+#: (Declared void, the callback would leave whatever the register held as its answer.)
+PROGRESS_FN = CFUNCTYPE(c_int32, c_void_p, c_char_p, c_char_p, c_uint64, c_char_p)
+#: `void (*offblocks_observer_fn)(void *user_data, const char *attempt_json)`.
+OBSERVER_FN = CFUNCTYPE(None, c_void_p, c_char_p)
 
 #: name -> (restype, argtypes), for every function of include/offblocks.h.
 FUNCTIONS: dict[str, tuple[Any, tuple[Any, ...]]] = {
@@ -58,6 +61,8 @@ FUNCTIONS: dict[str, tuple[Any, tuple[Any, ...]]] = {
     "offblocks_version": (c_char_p, ()),
     # client
     "offblocks_client_new": (RESULT, (c_char_p, HANDLE_OUT)),
+    "offblocks_client_new_with_observer": (RESULT, (c_char_p, OBSERVER_FN, c_void_p, HANDLE_OUT)),
+    "offblocks_config_defaults": (RESULT, (STRING_OUT,)),
     "offblocks_client_free": (None, (HANDLE,)),
     "offblocks_client_key_id": (RESULT, (HANDLE, STRING_OUT)),
     "offblocks_client_set_key_id": (RESULT, (HANDLE, c_char_p)),

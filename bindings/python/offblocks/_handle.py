@@ -9,7 +9,8 @@ from .errors import CloseInCallbackError, OffblocksError
 
 
 class OwnedHandle:
-    """A handle (an address) with its ``_free`` function.
+    """A handle (an address) with its ``_free`` function, and what must stay alive until
+    it is freed (``keep``).
 
     :meth:`enter` / :meth:`leave` bracket each use; :meth:`close` marks the handle closed,
     waits until no use is in progress (a handle's ``_free`` must never overlap a call on
@@ -20,11 +21,15 @@ class OwnedHandle:
     there would wait for itself, so it raises :class:`CloseInCallbackError` instead.
     """
 
-    __slots__ = ("_handle", "_free", "_active", "_threads", "_closed", "_cond", "_what")
+    __slots__ = ("_handle", "_free", "_keep", "_active", "_threads", "_closed", "_cond", "_what")
 
-    def __init__(self, handle: int, free: Callable[[int], None], what: str) -> None:
+    def __init__(
+        self, handle: int, free: Callable[[int], None], what: str, keep: object = None
+    ) -> None:
         self._handle: int | None = handle
         self._free = free
+        # What the library may call until the handle is freed (a ctypes callback).
+        self._keep = keep
         self._active = 0
         # thread ident -> how many uses that thread is inside (calls may nest)
         self._threads: dict[int, int] = {}
@@ -71,6 +76,7 @@ class OwnedHandle:
             handle, self._handle = self._handle, None
         if handle:
             self._free(handle)
+        self._keep = None
 
     def __del__(self) -> None:
         try:

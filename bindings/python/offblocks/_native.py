@@ -5,7 +5,8 @@ calls a function of the library directly. The rest of the package calls :func:`c
 :func:`call_string` and friends, which check the result code, turn a failure into the
 right exception (read from the calling thread's last error), copy library-owned strings
 into Python and free them; arguments are made with :func:`text`, :func:`json_text` and
-:func:`bytes_arg`, callbacks with :func:`sign_callback` and :func:`progress_callback`.
+:func:`bytes_arg`, callbacks with :func:`sign_callback`, :func:`progress_callback` and
+:func:`observer_callback`.
 
 The declarations it loads the library with (:data:`FUNCTIONS`, the callback types) are
 in :mod:`offblocks._abi`, checked against ``include/offblocks.h`` by
@@ -25,6 +26,7 @@ from typing import Any, Callable
 
 from ._abi import BYTES_IN
 from ._abi import FUNCTIONS as FUNCTIONS
+from ._abi import OBSERVER_FN as OBSERVER_FN
 from ._abi import PROGRESS_FN as PROGRESS_FN
 from ._abi import SIGN_FN as SIGN_FN
 from ._version import __version__
@@ -206,11 +208,12 @@ def sign_callback(sign: Callable[[bytes], bytes | None]) -> Any:
     return SIGN_FN(trampoline)
 
 
-def progress_callback(report: Callable[[str, str, int, str], None] | None) -> Any:
+def progress_callback(report: Callable[[str, str, int, str], bool] | None) -> Any:
     """An ``offblocks_progress_fn`` that calls ``report(step, status, elapsed_ms,
     message)`` with the texts decoded, or NULL when ``report`` is ``None``. ``report``
-    must not raise: nothing may unwind into C. Keep the returned object referenced until
-    the call returns."""
+    answers whether the flow goes on (``False`` stops it: ``OFFBLOCKS_CANCELLED``). It
+    should not raise; if it does, the flow stops and the exception is lost, since nothing
+    may unwind into C. Keep the returned object referenced until the call returns."""
     if report is None:
         return PROGRESS_FN()
     known = report
@@ -218,15 +221,39 @@ def progress_callback(report: Callable[[str, str, int, str], None] | None) -> An
     def trampoline(
         _user_data: Any, step: bytes | None, status: bytes | None, elapsed_ms: int,
         message: bytes | None,
-    ) -> None:
-        known(
-            (step or b"").decode("utf-8", "replace"),
-            (status or b"").decode("utf-8", "replace"),
-            elapsed_ms,
-            (message or b"").decode("utf-8", "replace"),
-        )
+    ) -> int:
+        # Called by the library on the calling thread.
+        try:
+            go_on = known(
+                (step or b"").decode("utf-8", "replace"),
+                (status or b"").decode("utf-8", "replace"),
+                elapsed_ms,
+                (message or b"").decode("utf-8", "replace"),
+            )
+        except BaseException:  # noqa: BLE001 - never into C
+            return 1
+        return 0 if go_on else 1
 
     return PROGRESS_FN(trampoline)
+
+
+def observer_callback(observe: Callable[[str], None] | None) -> Any:
+    """An ``offblocks_observer_fn`` that calls ``observe(attempt_json)`` with the text
+    decoded, or NULL when ``observe`` is ``None``. What ``observe`` raises is dropped:
+    nothing may unwind into C. Keep the returned object referenced until the client is
+    freed."""
+    if observe is None:
+        return OBSERVER_FN()
+    known = observe
+
+    def trampoline(_user_data: Any, attempt_json: bytes | None) -> None:
+        # Called by the library on the thread making the call, after each attempt.
+        try:
+            known((attempt_json or b"").decode("utf-8", "replace"))
+        except BaseException:  # noqa: BLE001 - never into C
+            pass
+
+    return OBSERVER_FN(trampoline)
 
 
 def _str_or_none(raw: bytes | None) -> str | None:

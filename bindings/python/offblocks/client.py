@@ -10,7 +10,7 @@ import json
 import os
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from . import _native
+from . import _native, onboarding
 from ._handle import OwnedHandle
 from ._native import opt_text, text
 from ._resource import SIGNER
@@ -20,8 +20,9 @@ from .auth import generate_signing_key, signing_key_public_pem
 from .config import Retry, client_config, millis
 from .customers import Customers as Customers
 from .customers import Simulator as Simulator
-from .errors import CallbackError, ConfigError, OffblocksError
+from .errors import ConfigError, OffblocksError
 from .models import DryRun, Onboarded, Progress
+from .observer import Attempt, native_observer, raise_pending
 from .wallet import NativeSigner, Signer, Wallet
 from .webhooks import Webhooks as Webhooks
 from .webhooks import parse_webhook_event
@@ -45,8 +46,9 @@ class Client:
 
     Keyword arguments mirror the C ABI's JSON configuration (``offblocks_client_new``);
     durations are in seconds. One of ``signing_key_pem`` and ``generate_signing_key`` is
-    required. A client may be shared by many threads; :meth:`close` waits for calls in
-    progress.
+    required. A setting left ``None`` takes the library's default:
+    :func:`~offblocks.config_defaults` lists them. A client may be shared by many threads;
+    :meth:`close` waits for calls in progress.
 
     Example (against the local emulator)::
 
@@ -61,23 +63,31 @@ class Client:
 
     Args:
         base_url: the API's base URL, e.g. ``"http://127.0.0.1:8080/v1"``; or
-        environment: ``"sandbox"`` (the default) or ``"live"``; not both.
+        environment: ``"sandbox"`` or ``"live"``; not both.
         api_key, api_secret: the API credentials (required).
         signing_key_pem: the P-384 request-signing private key (SEC1 or PKCS#8 PEM); or
         generate_signing_key: make a fresh one (then register it with
             ``client.auth.register_signing_key()``).
         key_id: the id of an already registered signing key.
-        connect_timeout, timeout: in seconds (10 and 30).
+        connect_timeout, timeout: in seconds.
         retry: a :class:`Retry` or a mapping with its fields.
+        proxy: an HTTP proxy for every call, ``"http://[user:password@]host:port"`` (HTTPS
+            is tunnelled with CONNECT; the password is never shown); or
+        proxy_from_env: take it from ``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY`` (the
+            environment is not read otherwise).
         user_agent, covered_components, digest (``"sha-256"``, ``"sha-512"``, ``"both"``),
-        clock_skew (seconds), follow_server_clock (learn the server's time from ``Date``;
-        default on), allow_insecure_http (plain http to a non-loopback host),
-        challenge_domain, signature_validity (seconds), signature_nonce, signature_label,
-        token_refresh_margin (seconds), max_clock_correction (seconds; 600: the largest
-        correction taken from the server's ``Date``), call_deadline (seconds; 90: one
-        call in all, retries included), account_challenge_policy (``"recognized"``, the
-        default: sign only a secp256k1 public key in PEM or a UUID; ``"any"``): see the
-        C header.
+        clock_skew (seconds), follow_server_clock (learn the server's time from ``Date``),
+        allow_insecure_http (plain http to a non-loopback host), challenge_domain,
+        signature_validity (seconds), signature_nonce, signature_label,
+        token_refresh_margin (seconds), max_clock_correction (seconds: the largest
+        correction taken from the server's ``Date``), call_deadline (seconds: one call in
+        all, retries included), account_challenge_policy (``"recognized"``: sign only a
+        secp256k1 public key in PEM or a UUID; ``"any"``): see the C header.
+        observer: called with an :class:`~offblocks.Attempt` after every attempt of every
+            call (retries included), on the thread making the call, possibly several at
+            once: keep it quick and thread-safe. It watches and cannot change a call: what
+            it raises is dropped (a ``KeyboardInterrupt`` or ``SystemExit`` is raised
+            again once the call returns). It is not a setting of the JSON configuration.
 
     Raises:
         ConfigError: missing or contradictory settings.
@@ -98,6 +108,8 @@ class Client:
         timeout: float | None = None,
         retry: Retry | Mapping[str, Any] | None = None,
         user_agent: str | None = None,
+        proxy: str | None = None,
+        proxy_from_env: bool | None = None,
         covered_components: Sequence[str] | None = None,
         digest: str | None = None,
         clock_skew: int | None = None,
@@ -111,16 +123,21 @@ class Client:
         max_clock_correction: int | None = None,
         call_deadline: float | None = None,
         account_challenge_policy: str | None = None,
+        observer: Callable[[Attempt], object] | None = None,
     ) -> None:
-        # Every keyword, by name and in order: client_config writes them as the C ABI's
+        # Every setting, by name and in order: client_config writes them as the C ABI's
         # JSON configuration (config.SETTINGS lists them).
         settings = dict(locals())
-        del settings["self"]
-        self._init(client_config(settings))
+        del settings["self"], settings["observer"]
+        self._init(client_config(settings), observer)
 
-    def _init(self, config: dict[str, Any]) -> None:
-        handle = _new_handle(config)
-        self._owned = OwnedHandle(handle, _native.free_function("offblocks_client_free"), "client")
+    def _init(self, config: dict[str, Any], observer: Callable[[Attempt], object] | None) -> None:
+        # The library may call the observer until offblocks_client_free returns: the
+        # handle keeps the ctypes callback alive until then.
+        callback = native_observer(observer)
+        handle = _new_handle(config, callback)
+        free = _native.free_function("offblocks_client_free")
+        self._owned = OwnedHandle(handle, free, "client", keep=callback)
         self.customers = Customers(self)
         self.accounts = Accounts(self)
         self.webhooks = Webhooks(self)
@@ -128,21 +145,25 @@ class Client:
         self.simulator = Simulator(self)
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Client:
-        """A client from the C ABI's JSON configuration as a mapping (camelCase keys).
+    def from_config(
+        cls, config: Mapping[str, Any], *, observer: Callable[[Attempt], object] | None = None
+    ) -> Client:
+        """A client from the C ABI's JSON configuration as a mapping (camelCase keys), and
+        optionally an ``observer`` as :class:`Client` takes it.
 
         >>> Client.from_config({"baseUrl": "http://127.0.0.1:1/v1", "apiKey": "k",
         ...                     "apiSecret": "s", "generateSigningKey": True}).close()
         """
         self = cls.__new__(cls)
-        self._init(dict(config))
+        self._init(dict(config), observer)
         return self
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Client:
         """A client from the same variables as the Rust example: ``OFFBLOCKS_BASE_URL``,
         ``OFFBLOCKS_API_KEY``, ``OFFBLOCKS_API_SECRET``, ``OFFBLOCKS_SIGNING_KEY`` (the
-        path of a P-384 PEM; a fresh key when unset) and ``OFFBLOCKS_KEY_ID``."""
+        path of a P-384 PEM; a fresh key when unset) and ``OFFBLOCKS_KEY_ID``; keyword
+        arguments (``observer=`` included) are :class:`Client`'s and take precedence."""
 
         def env(name: str) -> str | None:
             value = os.environ.get(name, "").strip()
@@ -195,6 +216,7 @@ class Client:
 
     def _leave(self) -> None:
         self._owned.leave()
+        raise_pending()  # a Ctrl-C that landed in the observer during the call
 
     def _call(self, name: str, *args: Any) -> None:
         handle = self._enter()
@@ -286,11 +308,12 @@ class Client:
 
         ``signer`` is a :class:`Wallet` (the library signs by itself) or any
         :class:`Signer` (``address`` + ``sign_personal(bytes) -> bytes``), called back
-        from the library. ``progress`` is called after each step with a
-        :class:`Progress`.
+        from the library. ``progress`` is called on this thread with a :class:`Progress`
+        after each step and at each poll while the flow waits; it stops the flow by
+        returning ``False`` (any other value, ``None`` included, goes on) or by raising.
 
         Every step is resumable: calling again with the same ``external_id`` and signer
-        after a crash continues where the flow stopped, creating nothing twice.
+        after a crash or a stop continues where the flow stopped, creating nothing twice.
 
         >>> done = client.onboard("user-42", signer=Wallet.random(),       # doctest: +SKIP
         ...                       progress=lambda p: print(p.step, p.status))
@@ -299,9 +322,11 @@ class Client:
         done active
 
         Raises:
+            CancelledError: ``progress`` returned ``False`` (the message names the last
+                step done).
+            CallbackError: ``progress`` raised (``__cause__``), which stopped the flow at
+                once; a ``KeyboardInterrupt`` or ``SystemExit`` is raised as is.
             SignerError: the signer failed (a Python signer's exception is ``__cause__``).
-            CallbackError: ``progress`` raised (``__cause__``); the flow itself ran to its
-                end, and ``onboarded`` holds its result when it succeeded.
             TimeoutError: statuses did not change within ``timeout`` seconds.
             StateError: the customer was rejected, or the account failed or was closed.
             ApiError, TransportError…: as the underlying calls.
@@ -314,51 +339,7 @@ class Client:
             "timeoutMs": millis(timeout, "timeout"),
             "pollIntervalMs": millis(poll_interval, "poll_interval"),
         }
-        request_arg = _native.json_text(request)
-        progress_errors: list[BaseException] = []
-
-        def on_progress(step: str, status: str, elapsed_ms: int, message: str) -> None:
-            # Called by the library on this thread; nothing may unwind into C.
-            if progress is None or progress_errors:
-                return
-            try:
-                progress(
-                    Progress(step=step, status=status, elapsed=elapsed_ms / 1000.0, message=message)
-                )
-            except BaseException as e:  # noqa: BLE001
-                progress_errors.append(e)
-
-        callback = _native.progress_callback(on_progress if progress is not None else None)
-        with NativeSigner(signer) as native_signer:
-            handle = self._enter()
-            try:
-                signer_handle = native_signer.handle()
-                try:
-                    raw, failure = _native.try_call_string(
-                        "offblocks_onboard", handle, request_arg, signer_handle, callback, None
-                    )
-                finally:
-                    native_signer.release()
-            finally:
-                self._leave()
-            for error in progress_errors:
-                if isinstance(error, (KeyboardInterrupt, SystemExit)):
-                    raise error
-            native_signer.reraise(failure)
-        del callback
-        if failure is not None:
-            if progress_errors:
-                failure.__context__ = progress_errors[0]
-            raise failure
-        onboarded = Onboarded.from_json(_native.parse_json(raw or "null"))
-        if progress_errors:
-            error = CallbackError(
-                f"the progress callback raised {type(progress_errors[0]).__name__}: "
-                f"{progress_errors[0]}"
-            )
-            error.onboarded = onboarded
-            raise error from progress_errors[0]
-        return onboarded
+        return onboarding.run(self, request, signer, progress)
 
     def _with_signer(self, signer: Signer | Wallet, name: str, *args: Any) -> None:
         """Calls ``name(client, *args)`` where an argument ``SIGNER`` stands for the
@@ -384,10 +365,12 @@ class Client:
         return f"<offblocks.Client {state}>"
 
 
-def _new_handle(config: dict[str, Any]) -> int:
+def _new_handle(config: dict[str, Any], observer: Any) -> int:
     raw = json.dumps(config)
     try:
-        return _native.call_handle("offblocks_client_new", text(raw, "config"))
+        return _native.call_handle(
+            "offblocks_client_new_with_observer", text(raw, "config"), observer, None
+        )
     except OffblocksError as e:
         # A configuration that is not valid JSON for the call is a configuration error.
         if e.code in (3,) and not isinstance(e, ConfigError):

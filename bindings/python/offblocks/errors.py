@@ -22,6 +22,7 @@ for HTTP failures, the status::
     ├── TimeoutError (TimeoutError)      waiting for a status ran out of time
     ├── StateError                       a rejected customer, a failed or closed account
     ├── CallbackError                    a Python callback raised (see ``__cause__``)
+    ├── CancelledError                   a progress callback stopped onboarding
     ├── InternalError                    a bug in the library (a caught panic)
     └── LibraryNotFound (ImportError)    the shared library cannot be loaded
         └── VersionMismatch              …or is not the version of this package
@@ -64,6 +65,7 @@ class ResultCode(IntEnum):
     TIMEOUT = 16
     PANIC = 17
     STATE = 18
+    CANCELLED = 19
 
 
 class OffblocksError(Exception):
@@ -224,10 +226,17 @@ class StateError(OffblocksError):
 
 
 class CallbackError(OffblocksError):
-    """A Python callback (a progress callback) raised. The original exception is
-    ``__cause__``; ``onboarded`` holds the flow's result when the flow itself finished."""
+    """A Python callback (a progress callback) raised, which stopped the flow there. The
+    original exception is ``__cause__``; ``onboarded`` is ``None`` unless the flow had
+    already finished. Running the flow again resumes it."""
 
     onboarded: Any = None
+
+
+class CancelledError(OffblocksError):
+    """A progress callback returned ``False``: onboarding stopped after the step the
+    message names. What was done stays done, and running the flow again with the same
+    request and signer resumes it, creating nothing twice."""
 
 
 class CloseInCallbackError(OffblocksError, RuntimeError):
@@ -269,6 +278,7 @@ _BY_CODE: dict[int, type[OffblocksError]] = {
     ResultCode.TIMEOUT: TimeoutError,
     ResultCode.PANIC: InternalError,
     ResultCode.STATE: StateError,
+    ResultCode.CANCELLED: CancelledError,
 }
 
 _BY_STATUS: dict[int, type[ApiError]] = {

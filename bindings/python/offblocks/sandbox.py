@@ -17,7 +17,9 @@ Example::
 
 The control API (loopback only) is wrapped too: :meth:`LocalSandbox.advance_clock`,
 :meth:`LocalSandbox.add_fault`, :meth:`LocalSandbox.clear_faults`,
-:meth:`LocalSandbox.state`.
+:meth:`LocalSandbox.state`. Started with ``proxy=True``, the emulator also runs a loopback
+HTTP ``CONNECT`` proxy (:attr:`LocalSandbox.proxy_url`, :meth:`LocalSandbox.tunnels`), to
+test a client's ``proxy`` setting.
 """
 
 from __future__ import annotations
@@ -105,10 +107,13 @@ class LocalSandbox:
     Attributes:
         base_url: ``http://127.0.0.1:PORT/v1``.
         api_key, api_secret: the emulator's credentials.
+        proxy_url: ``http://127.0.0.1:PORT`` of its CONNECT proxy when started with
+            ``proxy=True`` (or ``--proxy``), else ``None``.
     """
 
     def __init__(self, process: subprocess.Popen[bytes], values: dict[str, str]) -> None:
         self._process = process
+        self.proxy_url = values.get("OFFBLOCKS_PROXY_URL")
         self.base_url = values["OFFBLOCKS_BASE_URL"]
         self.api_key = values["OFFBLOCKS_API_KEY"]
         self.api_secret = values["OFFBLOCKS_API_SECRET"]
@@ -120,12 +125,17 @@ class LocalSandbox:
         binary: str | os.PathLike[str] | None = None,
         args: Sequence[str] = (),
         timeout: float = 20.0,
+        *,
+        proxy: bool = False,
     ) -> LocalSandbox:
         """Starts the emulator (found with :func:`find_sandbox_binary` unless ``binary``
         is given) and waits until it prints its URL and credentials. ``args`` are extra
-        command-line options (``--activation-polls 0``…)."""
+        command-line options (``--activation-polls 0``…); ``proxy`` adds ``--proxy``, a
+        CONNECT proxy on loopback (:attr:`proxy_url`)."""
         path = Path(binary) if binary is not None else find_sandbox_binary()
         cmd = [str(path), "--port", "0", "--exit-on-stdin-close", *args]
+        if proxy and "--proxy" not in cmd:
+            cmd.append("--proxy")
         process = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
@@ -206,6 +216,16 @@ class LocalSandbox:
         """The emulator's request log: method, path, status, requestId, dropped, headers
         and body (as text) of each request it received."""
         return self._control("GET", "requests")
+
+    def tunnels(self) -> list[dict[str, Any]]:
+        """The tunnels its CONNECT proxy opened, oldest first: ``[{"target":
+        "127.0.0.1:PORT", "proxyAuthorization": "Basic …" or None}]``. Raises
+        :class:`RuntimeError` when the emulator runs without a proxy."""
+        if self.proxy_url is None:
+            raise RuntimeError("the emulator was started without proxy=True")
+        with urllib.request.urlopen(self.proxy_url + "/tunnels", timeout=10) as response:
+            listed: list[dict[str, Any]] = json.loads(response.read())
+        return listed
 
     # -- lifetime ----------------------------------------------------------------------
 

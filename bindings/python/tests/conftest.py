@@ -38,8 +38,9 @@ def _sandbox_binary() -> Path:
 
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[LocalSandbox]:
-    """The emulator, started once: `offblocks-sandbox --port 0 --exit-on-stdin-close`."""
-    with LocalSandbox.start(_sandbox_binary()) as running:
+    """The emulator, started once: `offblocks-sandbox --port 0 --exit-on-stdin-close
+    --proxy` (with its CONNECT proxy, for test_proxy.py)."""
+    with LocalSandbox.start(_sandbox_binary(), proxy=True) as running:
         yield running
 
 

@@ -185,10 +185,14 @@ def test_the_loaded_library_has_the_declarations() -> None:
 
 
 def test_callback_typedefs_match(header: Header) -> None:
-    known = {"offblocks_sign_fn": "SIGN_FN", "offblocks_progress_fn": "PROGRESS_FN"}
+    known = {
+        "offblocks_sign_fn": "SIGN_FN",
+        "offblocks_progress_fn": "PROGRESS_FN",
+        "offblocks_observer_fn": "OBSERVER_FN",
+    }
+    assert set(header.callbacks) == set(known)
     for name, attr in known.items():
-        if name in header.callbacks:
-            assert getattr(_native, attr) is header.callback_type(name), name
+        assert getattr(_native, attr) is header.callback_type(name), name
 
 
 def test_result_codes_match_the_header(header: Header) -> None:

@@ -151,22 +151,26 @@ def test_exception_in_progress_is_raised_to_the_caller(client: Client, wallet: W
     with pytest.raises(CallbackError) as caught:
         client.onboard(external_id, signer=wallet, progress=progress)
     assert isinstance(caught.value.__cause__, ZeroDivisionError)
-    assert seen == ["create_customer"]  # not called again after it raised
-    # The flow itself ran to its end (it is resumable and idempotent): its result is kept.
-    assert caught.value.onboarded is not None
-    assert caught.value.onboarded.account.status is AccountStatus.ACTIVE
+    assert "bad progress bar" in str(caught.value)
+    assert "after create_customer" in str(caught.value)  # the library's word on where
+    assert seen == ["create_customer"]  # the flow stopped there: not called again
+    assert caught.value.onboarded is None
 
 
-def test_progress_and_signer_both_raising(client: Client, external_id: str) -> None:
+def test_progress_raising_stops_before_the_signer_is_called(client: Client, external_id: str) -> None:
+    signatures: list[bytes] = []
+
     def sign(message: bytes) -> bytes:
+        signatures.append(message)
         raise RuntimeError("signer down")
 
     def progress(p: offblocks.Progress) -> None:
         raise ValueError("progress down")
 
-    with pytest.raises(SignerError) as caught:
+    with pytest.raises(CallbackError) as caught:
         client.onboard(external_id, signer=CallbackSigner(Account.create().address, sign), progress=progress)
-    assert isinstance(caught.value.__cause__, RuntimeError)
+    assert isinstance(caught.value.__cause__, ValueError)
+    assert signatures == []
 
 
 def test_keyboard_interrupt_in_a_signer_propagates_as_is(client: Client, external_id: str) -> None:
@@ -246,7 +250,7 @@ def test_callbacks_may_call_the_library(client: Client, external_id: str) -> Non
 
     done = client.onboard(external_id, signer=CallbackSigner(wallet.address, sign), progress=progress)
     assert done.account.status is AccountStatus.ACTIVE
-    assert len(statuses) == 8
+    assert len(statuses) >= 8  # after each of the 8 steps, and at each poll of the waits
 
     def failing(message: bytes) -> bytes:
         client.customers.list()  # a successful inner call…
@@ -273,10 +277,10 @@ def test_close_from_a_progress_callback_raises_instead_of_hanging(
     assert isinstance(cause, offblocks.OffblocksError) and isinstance(cause, RuntimeError)
     assert "close() called from inside a callback of this client" in str(cause)
     assert "close it after the call returns" in str(cause)
-    assert caught.value.onboarded is not None  # the flow ran to its end
     assert not fresh_client.closed
-    customer = fresh_client.customers.get(caught.value.onboarded.customer.id)
-    assert customer.status is CustomerStatus.ACTIVE
+    # The flow stopped at its first step; it resumes on the client still open.
+    done = fresh_client.onboard(external_id, signer=wallet)
+    assert done.customer.status is CustomerStatus.ACTIVE
     fresh_client.close()
     assert fresh_client.closed
 

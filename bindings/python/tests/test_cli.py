@@ -44,7 +44,8 @@ def test_onboard_starts_the_emulator() -> None:
     out = proc.stdout
     assert "local OffBlocks emulator at http://127.0.0.1:" in out
     assert "registered the request-signing key as" in out
-    positions = [out.index(f" {step} ") for step in STEPS]
+    # The steps end in this order (the waits are also reported at each poll).
+    positions = [out.rindex(f" {step} ") for step in STEPS]
     assert positions == sorted(positions), out
     assert "done: customer" in out and "(active)" in out
 

@@ -14,9 +14,10 @@ MODULES = {
     "offblocks._decode": 1,
     "offblocks.caip": 2,
     "offblocks.client": 1,
-    "offblocks.config": 1,
+    "offblocks.config": 2,
     "offblocks.enums": 4,
     "offblocks.models": 2,
+    "offblocks.observer": 1,
     "offblocks.siwe": 2,
     "offblocks.wallet": 10,
 }
