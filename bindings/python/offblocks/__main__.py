@@ -23,7 +23,10 @@ import contextlib
 import os
 import sys
 import uuid
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:
+    from .observer import Attempt
 
 
 def _env(name: str) -> str | None:
@@ -31,10 +34,19 @@ def _env(name: str) -> str | None:
     return value or None
 
 
+def _show_attempt(a: Attempt) -> None:
+    outcome = str(a.status) if a.status is not None else f"failed: {a.error}"
+    print(
+        f"    {a.method:<6} {a.path:<48} #{a.attempt} {outcome:<4} {a.duration * 1000:>6.1f} ms"
+        f"  request-id {a.request_id or '-'}  idempotency-key {a.idempotency_key or '-'}"
+    )
+
+
 def _onboard(args: argparse.Namespace) -> int:
     from . import Client, OffblocksError, Progress, Wallet
     from .sandbox import LocalSandbox, SandboxNotFound
 
+    observer = _show_attempt if args.observe else None
     with contextlib.ExitStack() as stack:
         url = _env("OFFBLOCKS_BASE_URL")
         try:
@@ -45,7 +57,7 @@ def _onboard(args: argparse.Namespace) -> int:
                     print(f"onboarding failed: {e}", file=sys.stderr)
                     return 2
                 print(f"local OffBlocks emulator at {sandbox.base_url}")
-                client = stack.enter_context(sandbox.client())
+                client = stack.enter_context(sandbox.client(observer=observer))
                 api = sandbox.base_url
             else:
                 missing = [
@@ -60,7 +72,7 @@ def _onboard(args: argparse.Namespace) -> int:
                         file=sys.stderr,
                     )
                     return 2
-                client = stack.enter_context(Client.from_env())
+                client = stack.enter_context(Client.from_env(observer=observer))
                 api = url
             print(f"api: {api}")
             if client.key_id is None:
@@ -138,6 +150,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     onboard.add_argument(
         "--timeout", type=float, default=120.0, help="seconds to wait for statuses (120)"
+    )
+    onboard.add_argument(
+        "--observe",
+        action="store_true",
+        help="also print every HTTP attempt (status, time, request id, Idempotency-Key)",
     )
     onboard.set_defaults(run=_onboard)
     version = commands.add_parser("version", help="print the package and library versions")

@@ -50,6 +50,15 @@ def test_onboard_starts_the_emulator() -> None:
     assert "done: customer" in out and "(active)" in out
 
 
+def test_onboard_observe_prints_every_attempt() -> None:
+    proc = run({"OFFBLOCKS_SANDBOX_BIN": str(_sandbox_binary())}, "onboard", "--observe")
+    assert proc.returncode == 0, proc.stderr
+    attempts = [line for line in proc.stdout.splitlines() if "request-id" in line]
+    assert any(" POST   /v1/customers " in a and " #1 201 " in a for a in attempts), proc.stdout
+    assert all("request-id -" not in a for a in attempts), "every answer carries one"
+    assert "Bearer" not in proc.stdout
+
+
 def test_onboard_against_a_configured_server(sandbox: LocalSandbox, tmp_path: Path) -> None:
     key = tmp_path / "signing.pem"
     key.write_text(offblocks.generate_signing_key())
