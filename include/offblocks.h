@@ -58,7 +58,7 @@
 
 /** The version of the SDK this header belongs to (from Cargo.toml). */
 #define OFFBLOCKS_VERSION_MAJOR 0
-#define OFFBLOCKS_VERSION_MINOR 1
+#define OFFBLOCKS_VERSION_MINOR 2
 #define OFFBLOCKS_VERSION_PATCH 0
 
 

@@ -2,7 +2,7 @@
 # Assembles an Android library archive (AAR) of the Kotlin binding from per-ABI builds of
 # liboffblocks.so:
 #
-#   bash bindings/kotlin/package-aar.sh --classes target/offblocks-kotlin-0.1.0.jar \
+#   bash bindings/kotlin/package-aar.sh --classes target/offblocks-kotlin-0.2.0.jar \
 #       --out build/offblocks.aar \
 #       arm64-v8a=target/aarch64-linux-android/release/liboffblocks.so \
 #       armeabi-v7a=target/armv7-linux-androideabi/release/liboffblocks.so \

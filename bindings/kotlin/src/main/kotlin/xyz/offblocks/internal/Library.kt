@@ -158,7 +158,7 @@ internal object Library {
 internal object Versions {
     /** The version of the C ABI this binding was written against: the header's
      * OFFBLOCKS_VERSION_MAJOR.MINOR.PATCH (AbiTest checks it, and Cargo.toml's). */
-    const val BINDING = "0.1.0"
+    const val BINDING = "0.2.0"
 
     /** Whether a library of version [library] serves a binding of version [binding]: the
      * same MAJOR.MINOR (before 1.0 a minor release may change the ABI), any PATCH. */
