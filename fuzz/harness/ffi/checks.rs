@@ -160,6 +160,15 @@ pub(super) fn getters() {
     );
     // SAFETY: NULL is a no-op.
     unsafe { offblocks_string_free(ptr::null_mut()) };
+    // Every setting with its default: one JSON object, without the identity keys.
+    let mut defaults = ptr::null_mut();
+    // SAFETY: a writable out-pointer.
+    assert_eq!(unsafe { offblocks_config_defaults(&mut defaults) }, OFFBLOCKS_OK);
+    let json = text(defaults).expect("the defaults");
+    let value: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert!(value.is_object() && value.get("apiSecret").is_none(), "{json}");
+    // SAFETY: a string the library made, freed once.
+    unsafe { offblocks_string_free(defaults) };
 }
 
 /// A library-owned string as Rust text (None for NULL); it must be UTF-8.
