@@ -163,10 +163,16 @@ pub(super) fn getters() {
     // Every setting with its default: one JSON object, without the identity keys.
     let mut defaults = ptr::null_mut();
     // SAFETY: a writable out-pointer.
-    assert_eq!(unsafe { offblocks_config_defaults(&mut defaults) }, OFFBLOCKS_OK);
+    assert_eq!(
+        unsafe { offblocks_config_defaults(&mut defaults) },
+        OFFBLOCKS_OK
+    );
     let json = text(defaults).expect("the defaults");
     let value: serde_json::Value = serde_json::from_str(&json).expect("JSON");
-    assert!(value.is_object() && value.get("apiSecret").is_none(), "{json}");
+    assert!(
+        value.is_object() && value.get("apiSecret").is_none(),
+        "{json}"
+    );
     // SAFETY: a string the library made, freed once.
     unsafe { offblocks_string_free(defaults) };
 }
