@@ -5,10 +5,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# What the checks below use, installed from Debian when missing: valgrind and clang (C
-# checks), pkg-config (the C install check), curl and openssl (the verifier's runs), a JDK
-# and Maven (Kotlin).
+# The Rust toolchain's format and lint components, added when missing (a minimal rustup
+# profile has neither).
+for component in rustfmt clippy; do
+  if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+    echo "== installing the $component component (rustup)"
+    rustup component add "$component"
+  fi
+done
+
+# What the checks below use, installed from Debian when missing: a C compiler, valgrind
+# and clang (C checks), pkg-config (the C install check), curl and openssl (the verifier's
+# runs), Python's venv module (the Python checks), a JDK and Maven (Kotlin), Go (the
+# verifier).
 missing=()
+command -v cc >/dev/null || missing+=(gcc libc6-dev)
+python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+command -v go >/dev/null || missing+=(golang-go)
 command -v valgrind >/dev/null || missing+=(valgrind)
 command -v clang >/dev/null || missing+=(clang)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
@@ -57,12 +70,14 @@ bash scripts/test-wheel.sh
 # The independent verifier (Go, standard library only): its unit tests, then whole
 # onboardings from Rust and C through it, with the client's clock in step with the
 # server's and 1.5 s and 4 s ahead of it (OffBlocks' verifier has no tolerance).
-if command -v go >/dev/null; then
+# The verifier's go.mod asks for Go 1.22 (an older distribution Go cannot build it).
+go_ok() { command -v go >/dev/null && printf '%s\n' go1.22 "$(go env GOVERSION)" | sort -V -C; }
+if go_ok; then
   echo "== Go verifier (tools/verifier)"
   (cd tools/verifier && go vet ./... && go test ./...)
   bash tools/verifier/run.sh --skewed
 else
-  echo "== go not installed: skipping the independent verifier (tools/verifier)"
+  echo "== Go 1.22 or later not installed: skipping the independent verifier (tools/verifier)"
 fi
 
 echo "== all tests passed"
