@@ -2,7 +2,6 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Instant;
 
 use crate::api::{Accounts, Auth, Customers, Simulator, Webhooks};
 use crate::builder::ClientBuilder;
@@ -169,8 +168,10 @@ impl Client {
         match token {
             Some(t) => transport.prepare(&call, Some(t)),
             None => {
-                let deadline = Instant::now() + self.config().call_deadline;
-                let t = self.inner.tokens().token_by(transport, deadline)?;
+                let t = self
+                    .inner
+                    .tokens()
+                    .token_by(transport, self.inner.deadline())?;
                 transport.prepare(&call, Some(t.expose()))
             }
         }

@@ -58,10 +58,14 @@ impl Session {
         &self.transport
     }
 
+    /// When a call that starts now must be over: now plus the configured call deadline.
+    pub fn deadline(&self) -> Instant {
+        Instant::now() + self.config().call_deadline
+    }
+
     /// Performs `call` on the one road, within the configured call deadline.
     pub fn execute(&self, call: &Call) -> Result<Response> {
-        let deadline = Instant::now() + self.config().call_deadline;
-        self.transport.execute(call, &self.tokens, deadline)
+        self.transport.execute(call, &self.tokens, self.deadline())
     }
 }
 

@@ -1,6 +1,7 @@
 //! `/accounts` and `/customers/{id}/accounts`.
 
-use super::challenge::{once_more_if_stale, rejected_with_reissue};
+use super::challenge::{sign_and_submit, Challenged};
+use super::Handle;
 use super::{resource, seg, ChallengeOptions};
 use crate::error::{Error, Result};
 use crate::models::{Account, Challenge, ChallengeSignature, NewAccount};
@@ -103,14 +104,10 @@ impl Accounts<'_> {
                 }))
             }
         }
-        let id = account.id.as_str();
-        let first = match (&options.challenge, &account.challenge) {
-            (Some(c), _) | (None, Some(c)) => c.clone(),
-            (None, None) => self.challenge(id)?,
-        };
         let policy = self.h.session.config().account_challenge_policy;
         let encoding = options.encoding.unwrap_or(SignatureEncoding::Base64Raw);
-        let sign = |challenge: &str, fetched: bool| {
+        let on_hand = account.challenge.as_deref();
+        sign_and_submit(self, &account.id, on_hand, owner, options, |challenge| {
             let (message, _kind) = check_account_challenge(challenge, policy)?;
             let signature = signer.sign_personal(&message)?;
             if !signature.verify(&message, &address) {
@@ -118,20 +115,8 @@ impl Accounts<'_> {
                     "the signature does not recover to the signer's address".into(),
                 ));
             }
-            let body = ChallengeSignature {
-                owner_id: owner.to_string(),
-                challenge: challenge.to_owned(),
-                signature: encoding.encode(&signature),
-            };
-            let handle = match fetched {
-                true => Accounts {
-                    h: self.h.for_fetched_challenge(challenge),
-                },
-                false => self.clone(),
-            };
-            rejected_with_reissue(handle.submit_challenge(id, &body), || self.challenge(id))
-        };
-        once_more_if_stale(options, &first, || self.challenge(id), sign)
+            Ok(encoding.encode(&signature))
+        })
     }
 
     /// `PATCH /accounts/{id}/activate`.
@@ -159,5 +144,23 @@ impl Accounts<'_> {
     pub fn close(&self, id: &str) -> Result<()> {
         let path = format!("/accounts/{}", seg(id)?);
         self.h.mutate::<()>("DELETE", path, None).map(drop)
+    }
+}
+
+impl<'a> Challenged<'a> for Accounts<'a> {
+    fn handle(&self) -> &Handle<'a> {
+        &self.h
+    }
+
+    fn with_handle(&self, h: Handle<'a>) -> Self {
+        Accounts { h }
+    }
+
+    fn current(&self, id: &str) -> Result<String> {
+        self.challenge(id)
+    }
+
+    fn submit(&self, id: &str, signed: &ChallengeSignature) -> Result<()> {
+        self.submit_challenge(id, signed)
     }
 }

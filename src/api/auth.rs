@@ -29,8 +29,9 @@ impl Auth<'_> {
     /// [`crate::Error::Api`] with status 401 for wrong credentials.
     pub fn token(&self) -> Result<Token> {
         let session = self.h.session;
-        let deadline = std::time::Instant::now() + session.config().call_deadline;
-        let token = session.tokens().fetch_by(session.transport(), deadline)?;
+        let token = session
+            .tokens()
+            .fetch_by(session.transport(), session.deadline())?;
         session.tokens().store(token.clone());
         Ok(token)
     }

@@ -1,7 +1,9 @@
 //! What challenge signing shares between the customers and the accounts resources: its
 //! options, the one re-fetch of a stale challenge, and the reading of a rejection.
 
+use super::Handle;
 use crate::error::{Error, Result};
+use crate::models::ChallengeSignature;
 use crate::wallet::{AccountId, Refusal, SignatureEncoding};
 
 /// How [`crate::api::Customers::sign_challenge`] and
@@ -69,18 +71,50 @@ impl ChallengeOptions {
     }
 }
 
-/// Signs `first`; when the guard refuses it for its time and the options allow, signs
-/// the challenge `fetch` returns, once. `sign` is told whether its challenge is the
-/// fetched one (it then needs an Idempotency-Key of its own).
-pub(crate) fn once_more_if_stale(
+/// A resource whose items carry a challenge to sign: customers and accounts.
+pub(crate) trait Challenged<'a>: Sized {
+    fn handle(&self) -> &Handle<'a>;
+    fn with_handle(&self, h: Handle<'a>) -> Self;
+    /// `GET …/{id}/challenge`.
+    fn current(&self, id: &str) -> Result<String>;
+    /// `POST …/{id}/challenge/sign`.
+    fn submit(&self, id: &str, signed: &ChallengeSignature) -> Result<()>;
+}
+
+/// The signing both resources share: takes the challenge (the options', else the one
+/// `on_hand`, else the current one), has `signature_of` check and sign it, submits it as
+/// `owner`, reports a rejection with the reissued challenge, and signs a freshly fetched
+/// challenge once when the first was refused for its time (under its own
+/// Idempotency-Key).
+pub(crate) fn sign_and_submit<'a, R: Challenged<'a>>(
+    resource: &R,
+    id: &str,
+    on_hand: Option<&str>,
+    owner: &AccountId,
     options: &ChallengeOptions,
-    first: &str,
-    fetch: impl FnOnce() -> Result<String>,
-    sign: impl Fn(&str, bool) -> Result<()>,
+    signature_of: impl Fn(&str) -> Result<String>,
 ) -> Result<()> {
-    match sign(first, false) {
+    let first = match options.challenge.as_deref().or(on_hand) {
+        Some(c) => c.to_owned(),
+        None => resource.current(id)?,
+    };
+    let sign = |challenge: &str, fetched: bool| {
+        let body = ChallengeSignature {
+            owner_id: owner.to_string(),
+            challenge: challenge.to_owned(),
+            signature: signature_of(challenge)?,
+        };
+        let submitted = match fetched {
+            true => resource
+                .with_handle(resource.handle().for_fetched_challenge(challenge))
+                .submit(id, &body),
+            false => resource.submit(id, &body),
+        };
+        rejected_with_reissue(submitted, || resource.current(id))
+    };
+    match sign(&first, false) {
         Err(e) if options.refetch_stale && worth_a_fresh_challenge(&e) => {
-            let fresh = fetch()?;
+            let fresh = resource.current(id)?;
             sign(&fresh, true)
         }
         other => other,
@@ -98,7 +132,7 @@ fn worth_a_fresh_challenge(error: &Error) -> bool {
 
 /// A 400 from `…/challenge/sign` means the signature was rejected and the server issued
 /// a new challenge: report it as [`Error::ChallengeRejected`] with that challenge.
-pub(crate) fn rejected_with_reissue(
+fn rejected_with_reissue(
     submitted: Result<()>,
     refetch: impl FnOnce() -> Result<String>,
 ) -> Result<()> {

@@ -1,6 +1,7 @@
 //! `/customers`.
 
-use super::challenge::{once_more_if_stale, rejected_with_reissue};
+use super::challenge::{sign_and_submit, Challenged};
+use super::Handle;
 use super::{resource, seg, ChallengeOptions};
 use crate::error::Result;
 use crate::models::{Challenge, ChallengeSignature, Customer, NewCustomer};
@@ -86,29 +87,13 @@ impl Customers<'_> {
             Some(owner) => owner.clone(),
             None => AccountId::parse(&customer.chain_id)?,
         };
-        let id = customer.id.as_str();
-        let first = match (&options.challenge, &customer.challenge) {
-            (Some(c), _) | (None, Some(c)) => c.clone(),
-            (None, None) => self.challenge(id)?,
-        };
         let guard = ChallengeGuard::new().expected_domain(self.h.session.challenge_domain());
         let encoding = options.encoding.unwrap_or(SignatureEncoding::Base64HexText);
-        let sign = |challenge: &str, fetched: bool| {
+        let on_hand = customer.challenge.as_deref();
+        sign_and_submit(self, &customer.id, on_hand, &owner, options, |challenge| {
             let signed = sign_challenge(signer, &guard, challenge, &owner, Timestamp::now())?;
-            let body = ChallengeSignature {
-                owner_id: owner.to_string(),
-                challenge: challenge.to_owned(),
-                signature: signed.encoded_signature(encoding),
-            };
-            let handle = match fetched {
-                true => Customers {
-                    h: self.h.for_fetched_challenge(challenge),
-                },
-                false => self.clone(),
-            };
-            rejected_with_reissue(handle.submit_challenge(id, &body), || self.challenge(id))
-        };
-        once_more_if_stale(options, &first, || self.challenge(id), sign)
+            Ok(signed.encoded_signature(encoding))
+        })
     }
 
     /// `PATCH /customers/{id}/deactivate`.
@@ -118,5 +103,23 @@ impl Customers<'_> {
     pub fn deactivate(&self, id: &str) -> Result<()> {
         let path = format!("/customers/{}/deactivate", seg(id)?);
         self.h.mutate::<()>("PATCH", path, None).map(drop)
+    }
+}
+
+impl<'a> Challenged<'a> for Customers<'a> {
+    fn handle(&self) -> &Handle<'a> {
+        &self.h
+    }
+
+    fn with_handle(&self, h: Handle<'a>) -> Self {
+        Customers { h }
+    }
+
+    fn current(&self, id: &str) -> Result<String> {
+        self.challenge(id)
+    }
+
+    fn submit(&self, id: &str, signed: &ChallengeSignature) -> Result<()> {
+        self.submit_challenge(id, signed)
     }
 }

@@ -114,7 +114,8 @@ impl HostObserver {
         let Ok(json) = serde_json::to_string(attempt) else {
             return;
         };
-        let text = CString::new(json.replace('\0', "\u{fffd}")).unwrap_or_default();
+        // serde_json escapes control characters: the text holds no NUL.
+        let text = CString::new(json).unwrap_or_default();
         // SAFETY: the host's function, called as `offblocks_observer_fn` documents, with
         // a string that lives until it returns.
         unsafe { (self.callback)(self.user_data, text.as_ptr()) }

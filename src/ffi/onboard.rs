@@ -121,29 +121,27 @@ pub unsafe extern "C" fn offblocks_onboard(
             let Some(callback) = progress else {
                 return ControlFlow::Continue(());
             };
-            {
-                let (step, status, message) = (
-                    c_text(p.step.as_str()),
-                    c_text(&p.status),
-                    c_text(&p.message),
-                );
-                let elapsed = u64::try_from(p.elapsed.as_millis()).unwrap_or(u64::MAX);
-                // SAFETY: the host's function, called as its type documents, with
-                // strings that live until it returns. A panic in it (possible only for
-                // a C-unwind function written in Rust) reaches the panic boundary.
-                let code = unsafe {
-                    callback(
-                        user_data,
-                        step.as_ptr(),
-                        status.as_ptr(),
-                        elapsed,
-                        message.as_ptr(),
-                    )
-                };
-                match code {
-                    0 => ControlFlow::Continue(()),
-                    _ => ControlFlow::Break(()),
-                }
+            let (step, status, message) = (
+                c_text(p.step.as_str()),
+                c_text(&p.status),
+                c_text(&p.message),
+            );
+            let elapsed = u64::try_from(p.elapsed.as_millis()).unwrap_or(u64::MAX);
+            // SAFETY: the host's function, called as its type documents, with
+            // strings that live until it returns. A panic in it (possible only for
+            // a C-unwind function written in Rust) reaches the panic boundary.
+            let code = unsafe {
+                callback(
+                    user_data,
+                    step.as_ptr(),
+                    status.as_ptr(),
+                    elapsed,
+                    message.as_ptr(),
+                )
+            };
+            match code {
+                0 => ControlFlow::Continue(()),
+                _ => ControlFlow::Break(()),
             }
         };
         let onboarded = client

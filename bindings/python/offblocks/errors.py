@@ -227,8 +227,9 @@ class StateError(OffblocksError):
 
 class CallbackError(OffblocksError):
     """A Python callback (a progress callback) raised, which stopped the flow there. The
-    original exception is ``__cause__``; ``onboarded`` is ``None`` unless the flow had
-    already finished. Running the flow again resumes it."""
+    original exception is ``__cause__``; ``onboarded`` is always ``None`` (kept for code
+    that reads it: a raising callback stops the flow, so there is no result). Running the
+    flow again resumes it."""
 
     onboarded: Any = None
 

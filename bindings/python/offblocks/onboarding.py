@@ -72,8 +72,8 @@ def run(
             + (f" ({failure.message})" if failure is not None else ""),
             code=None if failure is None else failure.code,
         )
-        if failure is None:  # the flow had finished: its result is kept
-            error.onboarded = Onboarded.from_json(_native.parse_json(raw or "null"))
+        # A raising callback answered "stop", so the flow ended with OFFBLOCKS_CANCELLED:
+        # there is no result to keep (error.onboarded stays None).
         raise error from cause
     if failure is not None:
         raise failure
