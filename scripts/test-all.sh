@@ -20,6 +20,7 @@ done
 # verifier).
 missing=()
 command -v cc >/dev/null || missing+=(gcc libc6-dev)
+command -v python3 >/dev/null || missing+=(python3)
 python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
 command -v go >/dev/null || missing+=(golang-go)
 command -v valgrind >/dev/null || missing+=(valgrind)
