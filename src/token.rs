@@ -7,7 +7,7 @@
 
 use std::fmt;
 use std::sync::{Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::Deserialize;
 

@@ -419,7 +419,11 @@ fn customer_challenge_server(challenge: String, date: i64) -> Server {
 }
 
 fn sign_customer_challenge(server: &Server) -> offblocks::Result<()> {
-    let client = builder(server).build().unwrap();
+    sign_customer_challenge_as(builder(server).build().unwrap())
+}
+
+/// [`sign_customer_challenge`] with `client`.
+fn sign_customer_challenge_as(client: Client) -> offblocks::Result<()> {
     let customer: offblocks::models::Customer = serde_json::from_str(&customer_json(
         "c1",
         "e1",
@@ -1062,8 +1066,10 @@ fn an_account_whose_chain_moves_between_polls_is_refused() {
             );
             match n {
                 0 => deployed,
-                _ => account_json("a1", "c1", "active", currencies)
-                    .replace(&format!("eip155:300:{OWNER}"), &format!("eip155:300:{other}")),
+                _ => account_json("a1", "c1", "active", currencies).replace(
+                    &format!("eip155:300:{OWNER}"),
+                    &format!("eip155:300:{other}"),
+                ),
             }
         }),
         ..FlowScript::honest()
@@ -1105,8 +1111,14 @@ fn an_honest_flow_server_onboards() {
     let done = client
         .onboard(&onboarding_request(), &wallet, &mut |_| {})
         .unwrap();
-    assert_eq!((done.customer.id.as_str(), done.account.id.as_str()), ("c1", "a1"));
-    assert_eq!(server.count("PATCH", "/v1/simulator/customers/c1/verify"), 1);
+    assert_eq!(
+        (done.customer.id.as_str(), done.account.id.as_str()),
+        ("c1", "a1")
+    );
+    assert_eq!(
+        server.count("PATCH", "/v1/simulator/customers/c1/verify"),
+        1
+    );
     assert_eq!(server.count("POST", "/v1/customers/c1/challenge/sign"), 1);
     assert_eq!(server.count("POST", "/v1/accounts/a1/challenge/sign"), 1);
 }
@@ -1173,16 +1185,28 @@ fn the_flow_timeout_caps_retry_after_waits() {
         .unwrap_err();
     // The server's 503 is the answer: a 59 s wait does not fit in the flow's 5 s.
     assert_eq!(err.status(), Some(503), "{err}");
-    assert!(err.to_string().contains("timeout"), "{err}");
-    assert_eq!(server.count("POST", "/v1/customers"), 1, "no retry after 59 s");
+    assert!(
+        err.to_string().contains("onboarding timeout of 5s"),
+        "{err}"
+    );
+    assert_eq!(
+        server.count("POST", "/v1/customers"),
+        1,
+        "no retry after 59 s"
+    );
     // Liveness, not speed: the server asked for a minute, the flow has 5 s.
     assert!(started.elapsed() < Duration::from_secs(30));
 }
 
 /// A challenge for customer `c1` from the scripted server, issued `age_secs` ago,
 /// without `Expiration Time`; `edit` changes its text (`HOST` is the server's authority).
-fn sign_aged_challenge(age_secs: i64, edit: impl Fn(String) -> String) -> (offblocks::Result<()>, Server) {
-    let issued = offblocks::time::Timestamp::now().add_secs(-age_secs).to_string();
+fn sign_aged_challenge(
+    age_secs: i64,
+    edit: impl Fn(String) -> String,
+) -> (offblocks::Result<()>, Server) {
+    let issued = offblocks::time::Timestamp::now()
+        .add_secs(-age_secs)
+        .to_string();
     let challenge = edit(siwe_text("HOST", &issued, ""));
     let server = customer_challenge_server(challenge, 0);
     (sign_customer_challenge(&server), server)
@@ -1192,8 +1216,27 @@ fn sign_aged_challenge(age_secs: i64, edit: impl Fn(String) -> String) -> (offbl
 fn a_challenge_issued_two_hours_ago_without_expiry_is_refused() {
     let (result, server) = sign_aged_challenge(2 * 3600, |t| t);
     let err = result.unwrap_err();
-    assert!(matches!(err, Error::ChallengeRefused(_)), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::ChallengeRefused(Refusal::Stale {
+                max_age_secs: 3600,
+                ..
+            })
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("fetch a fresh challenge"), "{err}");
+    // Refused for its time: fetched once more (the server gives the same), never signed.
+    assert_eq!(server.count("GET", "/v1/customers/c1/challenge"), 2);
     assert_eq!(server.count("POST", "/v1/customers/c1/challenge/sign"), 0);
+    // The clock tolerance relaxes the window by as much.
+    let tolerant = builder(&server)
+        .challenge_clock_tolerance(Duration::from_secs(2 * 3600))
+        .build()
+        .unwrap();
+    sign_customer_challenge_as(tolerant).unwrap();
+    assert_eq!(server.count("POST", "/v1/customers/c1/challenge/sign"), 1);
     // Within the hour it is signed.
     let (result, server) = sign_aged_challenge(30 * 60, |t| t);
     result.unwrap();
@@ -1214,8 +1257,15 @@ fn a_siwe_uri_off_its_domain_is_refused() {
                 .replacen("HOST wants", "http://HOST wants", 1)
         });
         let err = result.expect_err(uri);
-        assert!(matches!(err, Error::ChallengeRefused(_)), "{uri}: {err}");
-        assert_eq!(server.count("POST", "/v1/customers/c1/challenge/sign"), 0, "{uri}");
+        assert!(
+            matches!(err, Error::ChallengeRefused(Refusal::UriOffDomain { .. })),
+            "{uri}: {err}"
+        );
+        assert_eq!(
+            server.count("POST", "/v1/customers/c1/challenge/sign"),
+            0,
+            "{uri}"
+        );
     }
     // The URI may name a path below the origin.
     let (result, _) = sign_aged_challenge(60, |t| {

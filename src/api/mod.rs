@@ -109,7 +109,8 @@ macro_rules! resource {
             }
 
             /// Ends every call of this handle by `deadline` too, when it is nearer than
-            /// the call deadline.
+            /// the call deadline. (Only the resources the onboarding flow uses need it.)
+            #[allow(dead_code)]
             pub(crate) fn until(mut self, deadline: crate::transport::Deadline) -> Self {
                 self.h.deadline = Some(deadline);
                 self
