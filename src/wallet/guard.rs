@@ -486,4 +486,128 @@ mod tests {
             "message expired at 2024-01-17T19:21:53Z"
         );
     }
+
+    #[test]
+    fn guard_refuses_a_challenge_without_expiry_after_an_hour() {
+        // The seed's layout: no Expiration Time, issued at 18:21:53.
+        let msg = SiweMessage::parse(&hardhat_challenge("")).unwrap();
+        let wallet: Address = HARDHAT_ADDRESS.parse().unwrap();
+        let customer = hardhat_customer();
+        let guard = ChallengeGuard::new();
+        let issued = ts("2024-01-17T18:21:53Z");
+        // Valid for an hour plus the 60 s leeway.
+        let last = issued.add_secs(3600 + 60 - 1);
+        assert_eq!(guard.check(&msg, &wallet, &customer, last), Ok(()));
+        let stale = Err(Refusal::Stale {
+            at: issued,
+            max_age_secs: 3600,
+        });
+        assert_eq!(
+            guard.check(&msg, &wallet, &customer, last.add_secs(1)),
+            stale
+        );
+        let years = ts("2027-01-01T00:00:00Z");
+        assert_eq!(guard.check(&msg, &wallet, &customer, years), stale);
+        // A larger leeway or max age relaxes it; check_time(false) turns it off.
+        let late = last.add_secs(600);
+        assert_eq!(
+            guard
+                .clone()
+                .leeway_secs(660)
+                .check(&msg, &wallet, &customer, late),
+            Ok(())
+        );
+        assert_eq!(
+            guard
+                .clone()
+                .max_age_secs(7200)
+                .check(&msg, &wallet, &customer, late),
+            Ok(())
+        );
+        assert_eq!(
+            guard
+                .clone()
+                .check_time(false)
+                .check(&msg, &wallet, &customer, years),
+            Ok(())
+        );
+        // An Expiration Time governs instead: an old message valid until then is signed.
+        let window = SiweMessage::parse(&hardhat_challenge(
+            "\nExpiration Time: 2024-01-18T18:21:53Z",
+        ))
+        .unwrap();
+        let next_day = ts("2024-01-18T12:00:00Z");
+        assert_eq!(guard.check(&window, &wallet, &customer, next_day), Ok(()));
+        let text = guard
+            .check(&msg, &wallet, &customer, years)
+            .unwrap_err()
+            .to_string();
+        assert!(text.contains("fetch a fresh challenge"), "{text}");
+    }
+
+    #[test]
+    fn guard_refuses_a_uri_off_its_domain() {
+        let wallet: Address = HARDHAT_ADDRESS.parse().unwrap();
+        let customer = hardhat_customer();
+        let now = ts("2024-01-17T18:30:00Z");
+        let check = |header: &str, uri: &str| {
+            let text = hardhat_challenge("")
+                .replacen(
+                    "api.sandbox.offblocks.xyz wants",
+                    &format!("{header} wants"),
+                    1,
+                )
+                .replace(
+                    "URI: https://api.sandbox.offblocks.xyz",
+                    &format!("URI: {uri}"),
+                );
+            let msg = SiweMessage::parse(&text).unwrap();
+            ChallengeGuard::new().check(&msg, &wallet, &customer, now)
+        };
+        let host = "api.sandbox.offblocks.xyz";
+        for (header, uri) in [
+            (host, "https://api.sandbox.offblocks.xyz"),
+            (host, "https://API.sandbox.offblocks.xyz/v1/customers?x=1#y"),
+            (host, "https://api.sandbox.offblocks.xyz:443/"),
+            (
+                "api.sandbox.offblocks.xyz:443",
+                "https://api.sandbox.offblocks.xyz",
+            ),
+            (host, "http://api.sandbox.offblocks.xyz"),
+            (
+                "https://api.sandbox.offblocks.xyz",
+                "https://api.sandbox.offblocks.xyz",
+            ),
+            ("127.0.0.1:8080", "http://127.0.0.1:8080/v1"),
+            ("[::1]:8080", "http://[::1]:8080"),
+        ] {
+            assert_eq!(check(header, uri), Ok(()), "{header} / {uri}");
+        }
+        for (header, uri) in [
+            (host, "https://evil.example"),
+            (host, "https://api.sandbox.offblocks.xyz.evil.example"),
+            (host, "https://api.sandbox.offblocks.xyz@evil.example"),
+            (host, "https://evil.example@api.sandbox.offblocks.xyz"),
+            (host, "https://api.sandbox.offblocks.xyz:8443"),
+            (host, "http://api.sandbox.offblocks.xyz:443"),
+            (host, "ftp://api.sandbox.offblocks.xyz"),
+            (host, "urn:api.sandbox.offblocks.xyz"),
+            (
+                "https://api.sandbox.offblocks.xyz",
+                "http://api.sandbox.offblocks.xyz",
+            ),
+            ("127.0.0.1:8080", "http://127.0.0.1:8081"),
+            ("127.0.0.1:8080", "http://127.0.0.1"),
+            ("[::1]:8080", "http://[::2]:8080"),
+        ] {
+            assert_eq!(
+                check(header, uri),
+                Err(Refusal::UriOffDomain {
+                    uri: uri.into(),
+                    domain: header.split("://").last().unwrap().into(),
+                }),
+                "{header} / {uri}"
+            );
+        }
+    }
 }
