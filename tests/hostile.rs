@@ -875,13 +875,16 @@ fn authority_of(server: &Server) -> String {
         .to_owned()
 }
 
+/// The `n`-th answer (from 0) to a poll, given the currencies created.
+type PollReply = Box<dyn Fn(usize, &str) -> String + Send + Sync>;
+
 /// What a scripted onboarding server answers to the polls and lists the flow reads; the
 /// rest (create, challenges, signing, the simulator) it answers as OffBlocks would.
 struct FlowScript {
     /// The `n`-th answer (from 0) to `GET /customers/c1`.
     customer_poll: Box<dyn Fn(usize) -> String + Send + Sync>,
     /// The `n`-th answer (from 0) to `GET /accounts/a1`, given the currencies created.
-    account_poll: Box<dyn Fn(usize, &str) -> String + Send + Sync>,
+    account_poll: PollReply,
     /// The answer to `GET /customers/c1/accounts`.
     account_list: String,
 }
