@@ -188,7 +188,7 @@ pub(crate) fn run(
         req,
         owner,
         started,
-        deadline: Deadline::from(started, req.timeout, "onboarding timeout"),
+        deadline: Deadline::since(started, req.timeout, "onboarding timeout"),
         progress,
     };
     let customer = flow.customer(signer)?;
@@ -331,7 +331,7 @@ impl<'a> Flow<'a> {
     /// `asked` when it answers a request for one.
     fn check_customer(&self, asked: Option<&str>, customer: &Customer) -> Result<()> {
         let why = if let Some(id) = asked.filter(|id| *id != customer.id) {
-            format!("it answers for customer {id:?}")
+            format!("the request was for customer {id:?}")
         } else if customer.external_id != self.req.external_id {
             format!(
                 "its external id is {:?}, not {:?}",
@@ -374,7 +374,7 @@ impl<'a> Flow<'a> {
         } else if let AccountAsked::Listed = asked {
             return Ok(());
         } else if let Some(b) = before.filter(|b| b.id != account.id) {
-            format!("it answers for account {:?}", b.id)
+            format!("the request was for account {:?}", b.id)
         } else if let Some(was) = moved {
             format!(
                 "its address moved from {was} to {}",

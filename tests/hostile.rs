@@ -1276,3 +1276,24 @@ fn a_siwe_uri_off_its_domain_is_refused() {
     });
     result.unwrap();
 }
+
+#[test]
+fn a_409_lookup_answering_another_id_is_not_adopted() {
+    // The 409 points at c9; `GET /customers/c9` answers customer c8 (right external id
+    // and owner): the id asked for is the one that must come back.
+    let owner = format!("eip155:300:{OWNER}");
+    let server = Server::start(move |seen, server| {
+        match (seen.method.as_str(), seen.path_and_query.as_str()) {
+            (_, "/v1/auth/token") => token_reply(server),
+            ("POST", "/v1/customers") => json(409, r#"{"message":"exists","customerId":"c9"}"#),
+            ("GET", "/v1/customers/c9") => {
+                json(200, customer_json("c8", "user-42", &owner, "active"))
+            }
+            _ => json(200, "[]"),
+        }
+    });
+    let err = onboard_against(&server).unwrap_err();
+    assert_not_requested(&err, "customer");
+    let after = sent_after(&server, "GET", "/v1/customers/c9", 1);
+    assert!(after.is_empty(), "sent after the lie: {after:?}");
+}

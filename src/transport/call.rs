@@ -96,7 +96,7 @@ impl Deadline {
     }
 
     /// `limit` from `start`, named `what` in errors.
-    pub fn from(start: Instant, limit: Duration, what: &'static str) -> Deadline {
+    pub fn since(start: Instant, limit: Duration, what: &'static str) -> Deadline {
         Deadline {
             at: start + limit,
             what,
