@@ -101,6 +101,8 @@ impl ClientBuilder {
         token_refresh_margin: Duration;
         /// Sets [`Config::account_challenge_policy`].
         account_challenge_policy: AccountChallengePolicy;
+        /// Sets [`Config::challenge_clock_tolerance`].
+        challenge_clock_tolerance: Duration;
     }
 
     /// Sets [`Config::key_id`].

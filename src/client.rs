@@ -186,12 +186,18 @@ impl Client {
     /// `progress` is called after each step. It may return nothing, or a
     /// [`std::ops::ControlFlow`]: `Break(())` stops the flow there with
     /// [`crate::Error::Cancelled`] (run it again later to resume: nothing is created
-    /// twice).
+    /// twice); at [`crate::Step::Done`] the flow is complete and returns its result.
+    ///
+    /// `req.timeout` bounds everything: each call ends by it too, its retries and
+    /// `Retry-After` waits included.
     ///
     /// # Errors
-    /// Any error of the underlying calls; [`crate::Error::State`] when the customer is
-    /// `rejected` or the account `failed`/`closed`; [`crate::Error::Timeout`] when
-    /// statuses do not change within `req.timeout`; [`crate::Error::Cancelled`].
+    /// Any error of the underlying calls (one cut short by `req.timeout` says so in its
+    /// note); [`crate::Error::ChallengeRefused`] with
+    /// [`crate::wallet::Refusal::NotRequested`] when an answer is not what was asked for;
+    /// [`crate::Error::State`] when the customer is `rejected` or the account
+    /// `failed`/`closed`; [`crate::Error::Timeout`] when statuses do not change within
+    /// `req.timeout`; [`crate::Error::Cancelled`].
     pub fn onboard<R: ProgressReply>(
         &self,
         req: &OnboardingRequest,

@@ -7,11 +7,19 @@
 //! (1 h), an existing customer is picked up from the `409` and an existing account from
 //! the customer's account list.
 //!
-//! Nothing the server returns is taken on its word: every customer the flow picks up must
-//! have the external id and the owner (chain and address) asked for, every account the
-//! customer, type and currencies asked for; the challenges are checked against what was
+//! Nothing the server returns is taken on its word: every answer the flow acts on (the
+//! create, each poll, each entry of a list it searches) is checked against what was
+//! asked. A customer must have the external id and the owner (chain and address) asked
+//! for, and a poll must answer the id polled; an account must belong to the customer and
+//! have the type and currencies asked for, and a poll must answer the id polled with a
+//! deployed address (`chainId`) that, once given, never moves; every account of the
+//! customer's list must be the customer's. The challenges are checked against what was
 //! asked, never against what the server returned. A mismatch is
-//! [`Error::ChallengeRefused`] with [`Refusal::NotRequested`], and nothing is signed.
+//! [`Error::ChallengeRefused`] with [`Refusal::NotRequested`], returned before anything
+//! else is sent: nothing is verified, created or signed on a lie.
+//!
+//! [`OnboardingRequest::timeout`] bounds the whole flow: each call ends by it (its
+//! retries and `Retry-After` waits included) as well as by the call deadline.
 
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
@@ -21,6 +29,7 @@ use crate::error::{Error, Result};
 use crate::ids;
 use crate::models::{Account, AccountStatus, Customer, CustomerStatus, NewAccount, NewCustomer};
 use crate::session::Session;
+use crate::transport::Deadline;
 use crate::wallet::{AccountId, ChainId, Refusal, Signer};
 
 /// The shortest pause between two polls, whatever the request says.
@@ -37,7 +46,10 @@ pub struct OnboardingRequest {
     pub simulate_verification: bool,
     /// The account to open.
     pub account: NewAccount,
-    /// How long the whole flow may wait for statuses to change.
+    /// How long the whole flow may take: every call, retry and `Retry-After` wait in it,
+    /// and the waits for statuses to change. A call cut short by it returns its own
+    /// error (the last answer, or a transport error) saying so; a status that does not
+    /// change in time is [`Error::Timeout`].
     pub timeout: Duration,
     /// The first pause between polls; it doubles up to 2 s. At least
     /// [`MIN_POLL_INTERVAL`] (a shorter one is raised to it).
@@ -127,11 +139,24 @@ struct Flow<'a> {
     req: &'a OnboardingRequest,
     owner: AccountId,
     started: Instant,
+    /// `started` plus the request's timeout: every call ends by it.
+    deadline: Deadline,
     progress: &'a mut dyn FnMut(&Progress) -> bool,
 }
 
+/// What an answer about an account is checked against, besides its customer.
+#[derive(Clone, Copy)]
+enum AccountAsked<'a> {
+    /// An entry of the customer's account list: any of the customer's accounts.
+    Listed,
+    /// The account asked for (type and currencies); when it was seen before, the same
+    /// id and the same deployed address once there is one.
+    Wanted(Option<&'a Account>),
+}
+
 /// What a progress callback returns: nothing (`()`, go on), or a
-/// [`ControlFlow`] whose `Break(())` stops the flow with [`Error::Cancelled`].
+/// [`ControlFlow`] whose `Break(())` stops the flow with [`Error::Cancelled`] (at
+/// [`Step::Done`] there is nothing left to stop: the flow returns its result).
 pub trait ProgressReply {
     /// Whether the flow goes on.
     fn go_on(self) -> bool;
@@ -157,20 +182,23 @@ pub(crate) fn run(
     progress: &mut dyn FnMut(&Progress) -> bool,
 ) -> Result<Onboarded> {
     let owner = AccountId::from_evm(req.chain.clone(), &signer.address()?);
+    let started = Instant::now();
     let mut flow = Flow {
         session,
         req,
         owner,
-        started: Instant::now(),
+        started,
+        deadline: Deadline::since(started, req.timeout, "onboarding timeout"),
         progress,
     };
     let customer = flow.customer(signer)?;
     let account = flow.account(&customer, signer)?;
-    flow.report(Step::Done, "active", format!("account {}", account.id))?;
+    // The flow is complete: a stop asked for now has nothing left to stop.
+    let _ = flow.report(Step::Done, "active", format!("account {}", account.id));
     Ok(Onboarded { customer, account })
 }
 
-impl Flow<'_> {
+impl<'a> Flow<'a> {
     /// Tells the caller a step is done; fails with [`Error::Cancelled`] when it says stop.
     fn report(&mut self, step: Step, status: &str, message: String) -> Result<()> {
         let go_on = (self.progress)(&Progress {
@@ -189,37 +217,48 @@ impl Flow<'_> {
         }
     }
 
-    /// The Idempotency-Key of `step`, the same on every run of this onboarding.
-    fn key(&self, step: &str) -> String {
+    /// The Idempotency-Key of `step` (its name, then what makes it distinct), the same
+    /// on every run of this onboarding. The parts are length-prefixed: lists that differ
+    /// anywhere (`["EUR,USD"]` and `["EUR", "USD"]`) give different keys.
+    fn key(&self, step: &[&str]) -> String {
         let api_key = self.session.tokens().api_key();
-        let name = format!(
-            "{api_key}\n{}\n{}\n{step}",
-            self.req.external_id, self.owner
-        );
-        ids::derived(KEY_NAMESPACE, name.as_bytes()).to_string()
+        let owner = self.owner.to_string();
+        let mut parts = vec![api_key.as_bytes(), self.req.external_id.as_bytes()];
+        parts.push(owner.as_bytes());
+        parts.extend(step.iter().map(|p| p.as_bytes()));
+        ids::derived_parts(KEY_NAMESPACE, &parts).to_string()
+    }
+
+    /// The customer calls, each ended by the flow's deadline.
+    fn customers(&self) -> Customers<'a> {
+        Customers::new(self.session).until(self.deadline)
+    }
+
+    /// The account calls, each ended by the flow's deadline.
+    fn accounts(&self) -> Accounts<'a> {
+        Accounts::new(self.session).until(self.deadline)
     }
 
     fn customer(&mut self, signer: &dyn Signer) -> Result<Customer> {
-        let customers = Customers::new(self.session);
+        let customers = self.customers();
         let new = NewCustomer {
             chain_id: self.owner.to_string(),
             external_id: self.req.external_id.clone(),
         };
         let keyed = customers
             .clone()
-            .idempotency_key(self.key("create-customer"));
+            .idempotency_key(self.key(&["create-customer"]));
         let mut customer = match keyed.create(&new) {
             Ok(c) => c,
             Err(Error::Conflict(api)) => self.existing_customer(api.json.as_ref())?,
             Err(e) => return Err(e),
         };
-        self.check_customer(&customer)?;
+        self.check_customer(None, &customer)?;
         let msg = format!("customer {}", customer.id);
         self.report(Step::CreateCustomer, customer.status.as_str(), msg)?;
         if customer.status == CustomerStatus::Initiating {
             self.sign_customer(&customer, signer)?;
-            customer = customers.get(&customer.id)?;
-            self.check_customer(&customer)?;
+            customer = self.poll_customer(&customer)?;
             let msg = format!("signed as {}", self.owner);
             self.report(Step::SignCustomerChallenge, customer.status.as_str(), msg)?;
         }
@@ -229,8 +268,9 @@ impl Flow<'_> {
             match customer.status {
                 CustomerStatus::Active => break,
                 CustomerStatus::Verifying if self.req.simulate_verification && !verified => {
-                    let key = self.key("verify-customer");
+                    let key = self.key(&["verify-customer"]);
                     Simulator::new(self.session)
+                        .until(self.deadline)
                         .idempotency_key(key)
                         .verify_customer(&customer.id)?;
                     verified = true;
@@ -246,7 +286,7 @@ impl Flow<'_> {
                     return Err(Error::State(format!("customer {} is {other}", customer.id)))
                 }
             }
-            customer = customers.get(&customer.id)?;
+            customer = self.poll_customer(&customer)?;
         }
         self.report(
             Step::WaitCustomer,
@@ -256,15 +296,25 @@ impl Flow<'_> {
         Ok(customer)
     }
 
+    /// `GET /customers/{id}` of `known`, checked: the same id, the external id and the
+    /// owner asked for.
+    fn poll_customer(&self, known: &Customer) -> Result<Customer> {
+        let customer = self.customers().get(&known.id)?;
+        self.check_customer(Some(&known.id), &customer)?;
+        Ok(customer)
+    }
+
     /// After a `409`: the id from the error body, else the list searched by external id
     /// and owner. The caller checks that it is the customer asked for.
     fn existing_customer(&self, body: Option<&serde_json::Value>) -> Result<Customer> {
-        let customers = Customers::new(self.session);
+        let customers = self.customers();
         let id = body
             .and_then(|b| b.get("customerId").or_else(|| b.get("id")))
             .and_then(|v| v.as_str());
         if let Some(id) = id {
-            return customers.get(id);
+            let customer = customers.get(id)?;
+            self.check_customer(Some(id), &customer)?;
+            return Ok(customer);
         }
         customers
             .list()?
@@ -277,9 +327,12 @@ impl Flow<'_> {
         AccountId::parse(chain_id).is_ok_and(|id| id == self.owner)
     }
 
-    /// Fails unless `customer` has the external id and owner asked for.
-    fn check_customer(&self, customer: &Customer) -> Result<()> {
-        let why = if customer.external_id != self.req.external_id {
+    /// Fails unless `customer` has the external id and owner asked for, and the id
+    /// `asked` when it answers a request for one.
+    fn check_customer(&self, asked: Option<&str>, customer: &Customer) -> Result<()> {
+        let why = if let Some(id) = asked.filter(|id| *id != customer.id) {
+            format!("the request was for customer {id:?}")
+        } else if customer.external_id != self.req.external_id {
             format!(
                 "its external id is {:?}, not {:?}",
                 customer.external_id, self.req.external_id
@@ -296,14 +349,36 @@ impl Flow<'_> {
         }))
     }
 
-    /// Fails unless `account` belongs to `customer` and has the type and currencies
-    /// asked for.
-    fn check_account(&self, customer: &Customer, account: &Account) -> Result<()> {
+    /// Fails unless `account` belongs to `customer` and, unless it is only `Listed`, has
+    /// the type and currencies asked for, and the id and deployed address (once there is
+    /// one) of the answer `before` it.
+    fn check_account(
+        &self,
+        customer: &Customer,
+        asked: AccountAsked<'_>,
+        account: &Account,
+    ) -> Result<()> {
         let wanted = &self.req.account;
+        let before = match asked {
+            AccountAsked::Listed => None,
+            AccountAsked::Wanted(before) => before,
+        };
+        let moved = before
+            .and_then(|b| b.chain_id.as_ref())
+            .filter(|was| account.chain_id.as_ref() != Some(*was));
         let why = if account.customer_id != customer.id {
             format!(
                 "it belongs to customer {:?}, not {:?}",
                 account.customer_id, customer.id
+            )
+        } else if let AccountAsked::Listed = asked {
+            return Ok(());
+        } else if let Some(b) = before.filter(|b| b.id != account.id) {
+            format!("the request was for account {:?}", b.id)
+        } else if let Some(was) = moved {
+            format!(
+                "its address moved from {was} to {}",
+                account.chain_id.as_deref().unwrap_or("none")
             )
         } else if account.account_type != wanted.account_type {
             format!(
@@ -330,7 +405,7 @@ impl Flow<'_> {
     fn sign_customer(&self, customer: &Customer, signer: &dyn Signer) -> Result<()> {
         match self.sign_customer_challenge(customer, signer) {
             Err(Error::Conflict(api)) => {
-                let now = Customers::new(self.session).get(&customer.id)?;
+                let now = self.poll_customer(customer)?;
                 if now.status == CustomerStatus::Initiating {
                     return Err(Error::Conflict(api));
                 }
@@ -343,7 +418,7 @@ impl Flow<'_> {
     /// Signs the customer's challenge as the owner asked for; a rejected signature is
     /// retried once with the challenge the server issued after it, never more.
     fn sign_customer_challenge(&self, customer: &Customer, signer: &dyn Signer) -> Result<()> {
-        let customers = Customers::new(self.session);
+        let customers = self.customers();
         let challenge = match &customer.challenge {
             Some(c) => c.clone(),
             None => customers.challenge(&customer.id)?,
@@ -360,21 +435,20 @@ impl Flow<'_> {
     }
 
     fn account(&mut self, customer: &Customer, signer: &dyn Signer) -> Result<Account> {
-        let accounts = Accounts::new(self.session);
+        let accounts = self.accounts();
         let wanted = &self.req.account;
-        let existing = accounts
-            .list_for_customer(&customer.id)?
-            .into_iter()
-            .find(|a| {
-                a.account_type == wanted.account_type
-                    && a.currencies == wanted.currencies
-                    && !matches!(a.status, AccountStatus::Closed | AccountStatus::Failed)
-            });
-        let create_step = format!(
-            "create-account\n{}\n{}",
-            wanted.account_type,
-            wanted.currencies.join(",")
-        );
+        let listed = accounts.list_for_customer(&customer.id)?;
+        for a in &listed {
+            self.check_account(customer, AccountAsked::Listed, a)?;
+        }
+        let existing = listed.into_iter().find(|a| {
+            a.account_type == wanted.account_type
+                && a.currencies == wanted.currencies
+                && !matches!(a.status, AccountStatus::Closed | AccountStatus::Failed)
+        });
+        let account_type = wanted.account_type.to_string();
+        let mut create_step = vec!["create-account", account_type.as_str()];
+        create_step.extend(wanted.currencies.iter().map(String::as_str));
         let mut account = match existing {
             Some(a) => a,
             None => accounts
@@ -382,7 +456,7 @@ impl Flow<'_> {
                 .idempotency_key(self.key(&create_step))
                 .create(&customer.id, wanted)?,
         };
-        self.check_account(customer, &account)?;
+        self.check_account(customer, AccountAsked::Wanted(None), &account)?;
         self.report(
             Step::CreateAccount,
             account.status.as_str(),
@@ -404,8 +478,7 @@ impl Flow<'_> {
                         &ChallengeOptions::new().challenge(c),
                     )
             })?;
-            account = accounts.get(&account.id)?;
-            self.check_account(customer, &account)?;
+            account = self.poll_account(customer, &account)?;
             let msg = format!("signed as {}", self.owner);
             self.report(Step::SignAccountChallenge, account.status.as_str(), msg)?;
         }
@@ -421,7 +494,7 @@ impl Flow<'_> {
                     return Err(Error::State(format!("account {} is {other}", account.id)))
                 }
             }
-            account = accounts.get(&account.id)?;
+            account = self.poll_account(customer, &account)?;
         }
         let chain = account.chain_id.clone().unwrap_or_default();
         self.report(
@@ -429,6 +502,14 @@ impl Flow<'_> {
             "active",
             format!("account {} deployed at {chain}", account.id),
         )?;
+        Ok(account)
+    }
+
+    /// `GET /accounts/{id}` of `known`, checked: the account asked for, with the id and
+    /// the deployed address (once there is one) of `known`.
+    fn poll_account(&self, customer: &Customer, known: &Account) -> Result<Account> {
+        let account = self.accounts().get(&known.id)?;
+        self.check_account(customer, AccountAsked::Wanted(Some(known)), &account)?;
         Ok(account)
     }
 

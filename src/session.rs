@@ -3,14 +3,13 @@
 //! use the session; the session uses the token source and the transport.
 
 use std::fmt;
-use std::time::Instant;
 
 use crate::config::{BaseUrl, Config, Secret};
 use crate::error::Result;
 use crate::httpsig::SigningKey;
 use crate::observer::Observer;
 use crate::token::TokenSource;
-use crate::transport::{Call, Response, Transport};
+use crate::transport::{Call, Deadline, Response, Transport};
 
 pub(crate) struct Session {
     transport: Transport,
@@ -59,13 +58,23 @@ impl Session {
     }
 
     /// When a call that starts now must be over: now plus the configured call deadline.
-    pub fn deadline(&self) -> Instant {
-        Instant::now() + self.config().call_deadline
+    pub fn deadline(&self) -> Deadline {
+        Deadline::after(self.config().call_deadline, "call deadline")
     }
 
     /// Performs `call` on the one road, within the configured call deadline.
     pub fn execute(&self, call: &Call) -> Result<Response> {
-        self.transport.execute(call, &self.tokens, self.deadline())
+        self.execute_by(call, None)
+    }
+
+    /// Performs `call` on the one road, within the configured call deadline and `bound`
+    /// (a caller's own deadline), whichever is nearer.
+    pub fn execute_by(&self, call: &Call, bound: Option<Deadline>) -> Result<Response> {
+        let deadline = match bound {
+            Some(bound) => self.deadline().nearer(bound),
+            None => self.deadline(),
+        };
+        self.transport.execute(call, &self.tokens, deadline)
     }
 }
 

@@ -7,14 +7,14 @@
 
 use std::fmt;
 use std::sync::{Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::Deserialize;
 
 use crate::config::Secret;
 use crate::error::{Error, Result};
 use crate::sync::{read, write};
-use crate::transport::{Authorization, Bearer, Call, Transport};
+use crate::transport::{Authorization, Bearer, Call, Deadline, Transport};
 
 /// The API key and secret currently in use.
 #[derive(Clone)]
@@ -100,7 +100,7 @@ impl TokenSource {
     }
 
     /// `POST /auth/token`: unsigned, no Idempotency-Key, ending by `deadline`.
-    pub fn fetch_by(&self, transport: &Transport, deadline: Instant) -> Result<Token> {
+    pub fn fetch_by(&self, transport: &Transport, deadline: Deadline) -> Result<Token> {
         let creds = read(&self.credentials).clone();
         let body = serde_json::json!({
             "apiKey": creds.api_key,
@@ -128,7 +128,7 @@ impl TokenSource {
 impl Bearer for TokenSource {
     /// The cached token, or a fresh one when less than the refresh margin remains. The
     /// lock is held while fetching, so concurrent callers wait for one fetch.
-    fn token_by(&self, transport: &Transport, deadline: Instant) -> Result<Secret> {
+    fn token_by(&self, transport: &Transport, deadline: Deadline) -> Result<Secret> {
         let mut slot = self.slot();
         let margin = self.refresh_margin.as_secs() as i64;
         if let Some(t) = slot.as_ref() {

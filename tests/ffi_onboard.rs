@@ -355,7 +355,8 @@ fn a_rejected_signature_reports_the_reissued_challenge() {
     let message = format!(
         "{host} wants you to sign in with your Ethereum account:\n{HARDHAT_ADDRESS}\n\n\
          URI: http://{host}\nVersion: 1\nChain ID: 300\nNonce: 5ufoiEqDaFvmfo78\n\
-         Issued At: 2024-01-17T18:21:53Z"
+         Issued At: {}",
+        offblocks::time::Timestamp::now()
     );
     let challenge = base64::engine::general_purpose::STANDARD.encode(message);
     let _sign = server

@@ -6,6 +6,7 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -418,7 +419,11 @@ fn customer_challenge_server(challenge: String, date: i64) -> Server {
 }
 
 fn sign_customer_challenge(server: &Server) -> offblocks::Result<()> {
-    let client = builder(server).build().unwrap();
+    sign_customer_challenge_as(builder(server).build().unwrap())
+}
+
+/// [`sign_customer_challenge`] with `client`.
+fn sign_customer_challenge_as(client: Client) -> offblocks::Result<()> {
     let customer: offblocks::models::Customer = serde_json::from_str(&customer_json(
         "c1",
         "e1",
@@ -859,4 +864,436 @@ fn onboarding_completes_with_the_client_1_5_s_ahead_of_a_zero_tolerance_emulator
 #[test]
 fn onboarding_completes_with_the_client_5_s_ahead_of_a_zero_tolerance_emulator() {
     onboard_with_emulator_behind(5000);
+}
+
+/// The authority (`host:port`) of a scripted server, as its challenges name it.
+fn authority_of(server: &Server) -> String {
+    server
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches("/v1")
+        .to_owned()
+}
+
+/// The `n`-th answer (from 0) to a poll, given the currencies created.
+type PollReply = Box<dyn Fn(usize, &str) -> String + Send + Sync>;
+
+/// What a scripted onboarding server answers to the polls and lists the flow reads; the
+/// rest (create, challenges, signing, the simulator) it answers as OffBlocks would.
+struct FlowScript {
+    /// The `n`-th answer (from 0) to `GET /customers/c1`.
+    customer_poll: Box<dyn Fn(usize) -> String + Send + Sync>,
+    /// The `n`-th answer (from 0) to `GET /accounts/a1`, given the currencies created.
+    account_poll: PollReply,
+    /// The answer to `GET /customers/c1/accounts`.
+    account_list: String,
+}
+
+impl FlowScript {
+    /// A server that tells the truth: `c1` turns `active` on the second poll, `a1` on the
+    /// first.
+    fn honest() -> FlowScript {
+        FlowScript {
+            customer_poll: Box::new(|n| {
+                let status = if n == 0 { "verifying" } else { "active" };
+                customer_json("c1", "user-42", &format!("eip155:300:{OWNER}"), status)
+            }),
+            account_poll: Box::new(|_, currencies| account_json("a1", "c1", "active", currencies)),
+            account_list: "[]".into(),
+        }
+    }
+}
+
+/// Account `id` of `customer` as JSON, a card account in `currencies` (a JSON array);
+/// `active` ones are deployed at the owner's address on chain 300.
+fn account_json(id: &str, customer: &str, status: &str, currencies: &str) -> String {
+    let chain = match status {
+        "active" => format!(r#","chainId":"eip155:300:{OWNER}""#),
+        _ => String::new(),
+    };
+    format!(
+        r#"{{"id":"{id}","customerId":"{customer}","status":"{status}","type":"card_account","currencies":{currencies},"createdAt":"2024-01-12T14:53:02Z","updatedAt":"2024-01-12T14:53:02Z"{chain}}}"#
+    )
+}
+
+/// A server that onboards `user-42` (customer `c1`, account `a1`) as `script` says.
+fn flow_server(script: FlowScript) -> Server {
+    let polls = Arc::new(Mutex::new((0usize, 0usize)));
+    let currencies = Arc::new(Mutex::new(String::from(r#"["EUR"]"#)));
+    Server::start(move |seen, server| {
+        let owner = format!("eip155:300:{OWNER}");
+        let host = authority_of(server);
+        let now = offblocks::time::Timestamp::now().to_string();
+        let siwe = B64.encode(siwe_text(&host, &now, ""));
+        match (seen.method.as_str(), seen.path_and_query.as_str()) {
+            (_, "/v1/auth/token") => token_reply(server),
+            ("POST", "/v1/customers") => {
+                let c1 = customer_json("c1", "user-42", &owner, "initiating");
+                let c1 = c1.replacen('{', &format!(r#"{{"challenge":"{siwe}","#), 1);
+                json(201, c1)
+            }
+            ("GET", "/v1/customers/c1") => {
+                let n = {
+                    let mut p = polls.lock().unwrap();
+                    p.0 += 1;
+                    p.0 - 1
+                };
+                json(200, (script.customer_poll)(n))
+            }
+            ("GET", "/v1/customers/c1/challenge") => {
+                json(200, format!(r#"{{"challenge":"{siwe}"}}"#))
+            }
+            ("GET", "/v1/customers/c1/accounts") => json(200, script.account_list.clone()),
+            ("POST", "/v1/customers/c1/accounts") => {
+                let asked = seen.json()["currencies"].to_string();
+                *currencies.lock().unwrap() = asked.clone();
+                let a1 = account_json("a1", "c1", "initiating", &asked);
+                let uuid = B64.encode("6b2f1d3e-0c4a-4f5b-8a9e-1c2d3e4f5a6b");
+                let a1 = a1.replacen('{', &format!(r#"{{"challenge":"{uuid}","#), 1);
+                json(201, a1)
+            }
+            ("GET", "/v1/accounts/a1") => {
+                let n = {
+                    let mut p = polls.lock().unwrap();
+                    p.1 += 1;
+                    p.1 - 1
+                };
+                json(200, (script.account_poll)(n, &currencies.lock().unwrap()))
+            }
+            ("PATCH", path) if path.starts_with("/v1/simulator/") => json(202, "{}"),
+            ("POST", path) if path.ends_with("/challenge/sign") => json(201, "{}"),
+            _ => json(404, r#"{"message":"no such thing"}"#),
+        }
+    })
+}
+
+/// The onboarding of `user-42` on chain 300 as [`OWNER`], polling every 10 ms.
+fn onboarding_request() -> OnboardingRequest {
+    let mut req = OnboardingRequest::new("user-42", ChainId::eip155(300));
+    req.timeout = Duration::from_secs(5);
+    req.poll_interval = Duration::from_millis(10);
+    req
+}
+
+/// The requests `server` received after the `n`-th (from 1) one matching `method` and
+/// `path`, as `METHOD path`.
+fn sent_after(server: &Server, method: &str, path: &str, n: usize) -> Vec<String> {
+    let seen = server.seen();
+    let at = seen
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.method == method && s.path_and_query == path)
+        .nth(n - 1)
+        .map_or_else(|| panic!("no {method} {path} #{n}"), |(i, _)| i);
+    seen[at + 1..]
+        .iter()
+        .map(|s| format!("{} {}", s.method, s.path_and_query))
+        .collect()
+}
+
+/// Asserts that `err` is the flow refusing `resource` as not the one asked for.
+fn assert_not_requested(err: &Error, resource: &str) {
+    match err {
+        Error::ChallengeRefused(Refusal::NotRequested { resource: r, .. }) => {
+            assert_eq!(*r, resource, "{err}")
+        }
+        other => panic!("expected a refusal of the {resource}, got: {other}"),
+    }
+}
+
+#[test]
+fn a_poll_answering_another_customer_stops_the_flow() {
+    let owner = format!("eip155:300:{OWNER}");
+    let elsewhere = format!("eip155:1:{OWNER}");
+    // After the signature the first poll is honest; the second answers another
+    // customer: another id, another external id, another owner.
+    for lie in [
+        customer_json("c2", "user-42", &owner, "active"),
+        customer_json("c1", "someone-else", &owner, "verifying"),
+        customer_json("c1", "user-42", &elsewhere, "verifying"),
+    ] {
+        let server = flow_server(FlowScript {
+            customer_poll: Box::new(move |n| match n {
+                0 => customer_json("c1", "user-42", &format!("eip155:300:{OWNER}"), "screening"),
+                _ => lie.clone(),
+            }),
+            ..FlowScript::honest()
+        });
+        let client = builder(&server).build().unwrap();
+        let wallet = Wallet::from_hex(OWNER_KEY).unwrap();
+        let err = client
+            .onboard(&onboarding_request(), &wallet, &mut |_| {})
+            .unwrap_err();
+        assert_not_requested(&err, "customer");
+        let after = sent_after(&server, "GET", "/v1/customers/c1", 2);
+        assert!(after.is_empty(), "sent after the lie: {after:?}");
+    }
+}
+
+#[test]
+fn a_poll_answering_another_account_stops_the_flow() {
+    // The first poll is honest (pending); the second answers another account.
+    for lie in [
+        account_json("a2", "c1", "active", r#"["EUR"]"#),
+        account_json("a1", "c2", "active", r#"["EUR"]"#),
+        account_json("a1", "c1", "active", r#"["USD"]"#),
+        account_json("a1", "c1", "active", r#"["EUR"]"#).replace("card_account", "CARD_X"),
+    ] {
+        let server = flow_server(FlowScript {
+            account_poll: Box::new(move |n, currencies| match n {
+                0 => account_json("a1", "c1", "pending", currencies),
+                _ => lie.clone(),
+            }),
+            ..FlowScript::honest()
+        });
+        let client = builder(&server).build().unwrap();
+        let wallet = Wallet::from_hex(OWNER_KEY).unwrap();
+        let err = client
+            .onboard(&onboarding_request(), &wallet, &mut |_| {})
+            .unwrap_err();
+        assert_not_requested(&err, "account");
+        let after = sent_after(&server, "GET", "/v1/accounts/a1", 2);
+        assert!(after.is_empty(), "sent after the lie: {after:?}");
+    }
+}
+
+#[test]
+fn an_account_whose_chain_moves_between_polls_is_refused() {
+    let other = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
+    let server = flow_server(FlowScript {
+        account_poll: Box::new(move |n, currencies| {
+            let deployed = account_json("a1", "c1", "pending", currencies).replacen(
+                '{',
+                &format!(r#"{{"chainId":"eip155:300:{OWNER}","#),
+                1,
+            );
+            match n {
+                0 => deployed,
+                _ => account_json("a1", "c1", "active", currencies).replace(
+                    &format!("eip155:300:{OWNER}"),
+                    &format!("eip155:300:{other}"),
+                ),
+            }
+        }),
+        ..FlowScript::honest()
+    });
+    let client = builder(&server).build().unwrap();
+    let wallet = Wallet::from_hex(OWNER_KEY).unwrap();
+    let err = client
+        .onboard(&onboarding_request(), &wallet, &mut |_| {})
+        .unwrap_err();
+    assert_not_requested(&err, "account");
+    assert!(err.to_string().contains(other), "{err}");
+    let after = sent_after(&server, "GET", "/v1/accounts/a1", 2);
+    assert!(after.is_empty(), "sent after the lie: {after:?}");
+}
+
+#[test]
+fn an_account_list_naming_another_customer_stops_the_flow() {
+    // The customer's account list holds an account of another customer: the server
+    // mixes customers up, and nothing is created on its word.
+    let server = flow_server(FlowScript {
+        account_list: format!("[{}]", account_json("a9", "c2", "closed", r#"["EUR"]"#)),
+        ..FlowScript::honest()
+    });
+    let client = builder(&server).build().unwrap();
+    let wallet = Wallet::from_hex(OWNER_KEY).unwrap();
+    let err = client
+        .onboard(&onboarding_request(), &wallet, &mut |_| {})
+        .unwrap_err();
+    assert_not_requested(&err, "account");
+    let after = sent_after(&server, "GET", "/v1/customers/c1/accounts", 1);
+    assert!(after.is_empty(), "sent after the lie: {after:?}");
+}
+
+#[test]
+fn an_honest_flow_server_onboards() {
+    let server = flow_server(FlowScript::honest());
+    let client = builder(&server).build().unwrap();
+    let wallet = Wallet::from_hex(OWNER_KEY).unwrap();
+    let done = client
+        .onboard(&onboarding_request(), &wallet, &mut |_| {})
+        .unwrap();
+    assert_eq!(
+        (done.customer.id.as_str(), done.account.id.as_str()),
+        ("c1", "a1")
+    );
+    assert_eq!(
+        server.count("PATCH", "/v1/simulator/customers/c1/verify"),
+        1
+    );
+    assert_eq!(server.count("POST", "/v1/customers/c1/challenge/sign"), 1);
+    assert_eq!(server.count("POST", "/v1/accounts/a1/challenge/sign"), 1);
+}
+
+#[test]
+fn a_stop_at_done_returns_the_result() {
+    let server = flow_server(FlowScript::honest());
+    let client = builder(&server).build().unwrap();
+    let wallet = Wallet::from_hex(OWNER_KEY).unwrap();
+    let mut steps = Vec::new();
+    let done = client
+        .onboard(&onboarding_request(), &wallet, &mut |p| {
+            steps.push(p.step);
+            match p.step {
+                offblocks::Step::Done => ControlFlow::Break(()),
+                _ => ControlFlow::Continue(()),
+            }
+        })
+        .unwrap_or_else(|e| panic!("a stop at done is not a cancellation: {e}"));
+    assert_eq!(done.account.status.as_str(), "active");
+    assert_eq!(steps.last(), Some(&offblocks::Step::Done));
+}
+
+#[test]
+fn account_keys_tell_currency_lists_apart() {
+    let key_for = |currencies: Vec<String>| {
+        let server = flow_server(FlowScript::honest());
+        let client = builder(&server).build().unwrap();
+        let wallet = Wallet::from_hex(OWNER_KEY).unwrap();
+        let mut req = onboarding_request();
+        req.account.currencies = currencies;
+        client.onboard(&req, &wallet, &mut |_| {}).unwrap();
+        let post = server
+            .seen()
+            .into_iter()
+            .find(|s| s.method == "POST" && s.path_and_query == "/v1/customers/c1/accounts")
+            .unwrap();
+        post.header("idempotency-key").unwrap().to_owned()
+    };
+    let one = key_for(vec!["EUR,USD".into()]);
+    let two = key_for(vec!["EUR".into(), "USD".into()]);
+    assert_ne!(one, two, "two accounts, one Idempotency-Key");
+    assert_eq!(two, key_for(vec!["EUR".into(), "USD".into()]), "stable");
+}
+
+#[test]
+fn the_flow_timeout_caps_retry_after_waits() {
+    let server = Server::start(|seen, server| match seen.path_and_query.as_str() {
+        "/v1/auth/token" => token_reply(server),
+        _ => Reply::Full {
+            status: 503,
+            headers: vec![("retry-after", "59".into())],
+            body: b"busy".to_vec(),
+        },
+    });
+    let client = builder(&server)
+        .retry(RetryPolicy::default())
+        .build()
+        .unwrap();
+    let wallet = Wallet::from_hex(OWNER_KEY).unwrap();
+    let started = Instant::now();
+    let err = client
+        .onboard(&onboarding_request(), &wallet, &mut |_| {})
+        .unwrap_err();
+    // The server's 503 is the answer: a 59 s wait does not fit in the flow's 5 s.
+    assert_eq!(err.status(), Some(503), "{err}");
+    assert!(
+        err.to_string().contains("onboarding timeout of 5s"),
+        "{err}"
+    );
+    assert_eq!(
+        server.count("POST", "/v1/customers"),
+        1,
+        "no retry after 59 s"
+    );
+    // Liveness, not speed: the server asked for a minute, the flow has 5 s.
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+/// A challenge for customer `c1` from the scripted server, issued `age_secs` ago,
+/// without `Expiration Time`; `edit` changes its text (`HOST` is the server's authority).
+fn sign_aged_challenge(
+    age_secs: i64,
+    edit: impl Fn(String) -> String,
+) -> (offblocks::Result<()>, Server) {
+    let issued = offblocks::time::Timestamp::now()
+        .add_secs(-age_secs)
+        .to_string();
+    let challenge = edit(siwe_text("HOST", &issued, ""));
+    let server = customer_challenge_server(challenge, 0);
+    (sign_customer_challenge(&server), server)
+}
+
+#[test]
+fn a_challenge_issued_two_hours_ago_without_expiry_is_refused() {
+    let (result, server) = sign_aged_challenge(2 * 3600, |t| t);
+    let err = result.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::ChallengeRefused(Refusal::Stale {
+                max_age_secs: 3600,
+                ..
+            })
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("fetch a fresh challenge"), "{err}");
+    // Refused for its time: fetched once more (the server gives the same), never signed.
+    assert_eq!(server.count("GET", "/v1/customers/c1/challenge"), 2);
+    assert_eq!(server.count("POST", "/v1/customers/c1/challenge/sign"), 0);
+    // The clock tolerance relaxes the window by as much.
+    let tolerant = builder(&server)
+        .challenge_clock_tolerance(Duration::from_secs(2 * 3600))
+        .build()
+        .unwrap();
+    sign_customer_challenge_as(tolerant).unwrap();
+    assert_eq!(server.count("POST", "/v1/customers/c1/challenge/sign"), 1);
+    // Within the hour it is signed.
+    let (result, server) = sign_aged_challenge(30 * 60, |t| t);
+    result.unwrap();
+    assert_eq!(server.count("POST", "/v1/customers/c1/challenge/sign"), 1);
+}
+
+#[test]
+fn a_siwe_uri_off_its_domain_is_refused() {
+    for uri in [
+        "https://evil.example",
+        "http://HOST@evil.example",
+        "http://127.0.0.1:1",
+        "ftp://HOST",
+        "https://HOST",
+    ] {
+        let (result, server) = sign_aged_challenge(60, |t| {
+            t.replace("URI: http://HOST", &format!("URI: {uri}"))
+                .replacen("HOST wants", "http://HOST wants", 1)
+        });
+        let err = result.expect_err(uri);
+        assert!(
+            matches!(err, Error::ChallengeRefused(Refusal::UriOffDomain { .. })),
+            "{uri}: {err}"
+        );
+        assert_eq!(
+            server.count("POST", "/v1/customers/c1/challenge/sign"),
+            0,
+            "{uri}"
+        );
+    }
+    // The URI may name a path below the origin.
+    let (result, _) = sign_aged_challenge(60, |t| {
+        t.replace("URI: http://HOST", "URI: http://HOST/v1/customers")
+    });
+    result.unwrap();
+}
+
+#[test]
+fn a_409_lookup_answering_another_id_is_not_adopted() {
+    // The 409 points at c9; `GET /customers/c9` answers customer c8 (right external id
+    // and owner): the id asked for is the one that must come back.
+    let owner = format!("eip155:300:{OWNER}");
+    let server = Server::start(move |seen, server| {
+        match (seen.method.as_str(), seen.path_and_query.as_str()) {
+            (_, "/v1/auth/token") => token_reply(server),
+            ("POST", "/v1/customers") => json(409, r#"{"message":"exists","customerId":"c9"}"#),
+            ("GET", "/v1/customers/c9") => {
+                json(200, customer_json("c8", "user-42", &owner, "active"))
+            }
+            _ => json(200, "[]"),
+        }
+    });
+    let err = onboard_against(&server).unwrap_err();
+    assert_not_requested(&err, "customer");
+    let after = sent_after(&server, "GET", "/v1/customers/c9", 1);
+    assert!(after.is_empty(), "sent after the lie: {after:?}");
 }

@@ -126,7 +126,9 @@ pub(crate) fn sign_and_submit<'a, R: Challenged<'a>>(
 fn worth_a_fresh_challenge(error: &Error) -> bool {
     matches!(
         error,
-        Error::ChallengeRefused(Refusal::Expired { .. } | Refusal::IssuedInFuture { .. })
+        Error::ChallengeRefused(
+            Refusal::Expired { .. } | Refusal::IssuedInFuture { .. } | Refusal::Stale { .. }
+        )
     )
 }
 

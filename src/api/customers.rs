@@ -66,8 +66,10 @@ impl Customers<'_> {
     /// from `create`), else the current one, fetched. Before signing, the guard checks
     /// that the message names the owner's address (the customer's `chainId`, or
     /// [`ChallengeOptions::owner`]) and chain, the client's challenge domain
-    /// ([`crate::Client::challenge_domain`]), and that it is within its validity window by
-    /// this machine's clock, whatever the server's `Date` says; a challenge refused for
+    /// ([`crate::Client::challenge_domain`]) with a `URI` at that domain's origin, and that
+    /// it is within its validity window by this machine's clock, whatever the server's
+    /// `Date` says (without an `Expiration Time`, issued no longer than an hour ago), give
+    /// or take [`crate::Config::challenge_clock_tolerance`]; a challenge refused for
     /// its time is fetched again once ([`ChallengeOptions::refetch_stale`]) and signed
     /// under an Idempotency-Key of its own. The bytes signed are the decoded challenge
     /// exactly as received.
@@ -87,7 +89,11 @@ impl Customers<'_> {
             Some(owner) => owner.clone(),
             None => AccountId::parse(&customer.chain_id)?,
         };
-        let guard = ChallengeGuard::new().expected_domain(self.h.session.challenge_domain());
+        let session = self.h.session;
+        let tolerance = session.config().challenge_clock_tolerance.as_secs();
+        let guard = ChallengeGuard::new()
+            .expected_domain(session.challenge_domain())
+            .leeway_secs(u32::try_from(tolerance).unwrap_or(u32::MAX));
         let encoding = options.encoding.unwrap_or(SignatureEncoding::Base64HexText);
         let on_hand = customer.challenge.as_deref();
         sign_and_submit(self, &customer.id, on_hand, &owner, options, |challenge| {

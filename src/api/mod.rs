@@ -23,13 +23,16 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::session::Session;
-use crate::transport::{decode_list, Call, Response};
+use crate::transport::{decode_list, Call, Deadline, Response};
 
-/// What every resource handle holds: the client and an optional Idempotency-Key.
+/// What every resource handle holds: the client, an optional Idempotency-Key and an
+/// optional deadline of its own for every call it makes.
 #[derive(Debug, Clone)]
 pub(crate) struct Handle<'a> {
     pub session: &'a Session,
     pub idempotency_key: Option<String>,
+    /// Ends each call by then too, when nearer than the call deadline.
+    pub deadline: Option<Deadline>,
 }
 
 impl<'a> Handle<'a> {
@@ -37,7 +40,12 @@ impl<'a> Handle<'a> {
         Handle {
             session,
             idempotency_key: None,
+            deadline: None,
         }
+    }
+
+    fn execute(&self, call: &Call) -> Result<Response> {
+        self.session.execute_by(call, self.deadline)
     }
 
     /// This handle for signing `challenge`, fetched in place of a stale one: its own
@@ -51,15 +59,16 @@ impl<'a> Handle<'a> {
         Handle {
             session: self.session,
             idempotency_key: key,
+            deadline: self.deadline,
         }
     }
 
     pub fn get<T: DeserializeOwned>(&self, path: String) -> Result<T> {
-        self.session.execute(&Call::new("GET", path))?.decode()
+        self.execute(&Call::new("GET", path))?.decode()
     }
 
     pub fn list<T: DeserializeOwned>(&self, path: String) -> Result<Vec<T>> {
-        decode_list(&self.session.execute(&Call::new("GET", path))?.body)
+        decode_list(&self.execute(&Call::new("GET", path))?.body)
     }
 
     /// A POST/PUT/PATCH/DELETE with an Idempotency-Key and an optional JSON body.
@@ -73,7 +82,7 @@ impl<'a> Handle<'a> {
         if let Some(b) = body {
             call = call.json(b)?;
         }
-        self.session.execute(&call)
+        self.execute(&call)
     }
 }
 
@@ -96,6 +105,14 @@ macro_rules! resource {
             /// Defaults to a fresh UUIDv4 per call.
             pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
                 self.h.idempotency_key = Some(key.into());
+                self
+            }
+
+            /// Ends every call of this handle by `deadline` too, when it is nearer than
+            /// the call deadline. (Only the resources the onboarding flow uses need it.)
+            #[allow(dead_code)]
+            pub(crate) fn until(mut self, deadline: crate::transport::Deadline) -> Self {
+                self.h.deadline = Some(deadline);
                 self
             }
 

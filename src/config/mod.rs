@@ -99,6 +99,13 @@ pub struct Config {
     /// Refresh the token when less than this remains. Defaults to 60 s.
     #[serde(rename = "tokenRefreshMarginSecs", with = "json::secs")]
     pub token_refresh_margin: Duration,
+    /// How far this machine's clock may be from the challenge issuer's when a customer
+    /// challenge's (EIP-4361) times are checked: its `Expiration Time` and `Not Before`,
+    /// an `Issued At` never in the future and, when it names no expiration time, no older
+    /// than the hour OffBlocks documents a challenge to be valid for. Raising it relaxes
+    /// each of these checks by as much. Defaults to 60 s.
+    #[serde(rename = "challengeClockToleranceSecs", with = "json::secs")]
+    pub challenge_clock_tolerance: Duration,
     /// The domain a customer challenge (EIP-4361) must name before the SDK signs it.
     /// Defaults to none: the API's authority (host, and port when not the default).
     pub challenge_domain: Option<String>,
@@ -131,6 +138,7 @@ impl Default for Config {
             follow_server_clock: true,
             max_clock_correction: Duration::from_secs(600),
             token_refresh_margin: Duration::from_secs(60),
+            challenge_clock_tolerance: Duration::from_secs(60),
             challenge_domain: None,
             account_challenge_policy: AccountChallengePolicy::Recognized,
         }

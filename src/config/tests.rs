@@ -159,6 +159,7 @@ fn every_setting_round_trips_through_json() {
         "followServerClock",
         "maxClockCorrectionSecs",
         "tokenRefreshMarginSecs",
+        "challengeClockToleranceSecs",
         "challengeDomain",
         "accountChallengePolicy",
     ];

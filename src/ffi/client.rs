@@ -193,7 +193,8 @@ fn build_client(json: &str, observer: Option<HostObserver>) -> Result<Client, Fa
 /// `maxClockCorrectionSecs` (the largest correction taken from the server's `Date`);
 /// `tokenRefreshMarginSecs`; `allowInsecureHttp` (plain http to a non-loopback host);
 /// `challengeDomain` (the domain a customer challenge must name; the API host by
-/// default); `accountChallengePolicy` (`"recognized"`: sign only a secp256k1 public key
+/// default); `challengeClockToleranceSecs` (the clock difference allowed when a customer
+/// challenge's times are checked, 60 by default); `accountChallengePolicy` (`"recognized"`: sign only a secp256k1 public key
 /// in PEM or a UUID; `"any"`: sign any bytes).
 ///
 /// Returns `OFFBLOCKS_INVALID_JSON` for text that is not such an object (unknown field,

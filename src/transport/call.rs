@@ -1,6 +1,7 @@
 //! One logical API operation, how it authorizes itself, and what it returns.
 
-use std::time::Instant;
+use std::fmt;
+use std::time::{Duration, Instant};
 
 use crate::config::Secret;
 use crate::error::{Error, Result};
@@ -72,11 +73,64 @@ pub(crate) struct Response {
     pub body: Vec<u8>,
 }
 
+/// When a call must be over, and which limit says so: the configured call deadline, or
+/// a caller's tighter bound (the onboarding flow's timeout), named in the errors it ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Deadline {
+    /// The instant the call must be over by.
+    pub at: Instant,
+    /// The setting it comes from (`call deadline`, `onboarding timeout`).
+    what: &'static str,
+    /// That setting's value.
+    limit: Duration,
+}
+
+impl Deadline {
+    /// `limit` from now, named `what` in errors.
+    pub fn after(limit: Duration, what: &'static str) -> Deadline {
+        Deadline {
+            at: Instant::now() + limit,
+            what,
+            limit,
+        }
+    }
+
+    /// `limit` from `start`, named `what` in errors.
+    pub fn since(start: Instant, limit: Duration, what: &'static str) -> Deadline {
+        Deadline {
+            at: start + limit,
+            what,
+            limit,
+        }
+    }
+
+    /// The nearer of the two.
+    pub fn nearer(self, other: Deadline) -> Deadline {
+        if other.at < self.at {
+            other
+        } else {
+            self
+        }
+    }
+
+    /// The time left before it, zero once passed.
+    pub fn left(&self) -> Duration {
+        self.at.saturating_duration_since(Instant::now())
+    }
+}
+
+impl fmt::Display for Deadline {
+    /// `the call deadline of 90s`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the {} of {:?}", self.what, self.limit)
+    }
+}
+
 /// Where a call's bearer token comes from (the token source, which itself calls through
 /// the transport: hence a trait here rather than an import of it).
 pub(crate) trait Bearer {
     /// A valid token, fetched by `deadline` when a new one is needed.
-    fn token_by(&self, transport: &Transport, deadline: Instant) -> Result<Secret>;
+    fn token_by(&self, transport: &Transport, deadline: Deadline) -> Result<Secret>;
     /// Forgets `used` after the server refused it.
     fn invalidate(&self, used: &Secret);
 }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use ureq::{http, AsSendBody, SendBody};
 
-pub(crate) use call::{Authorization, Bearer, Call, Response};
+pub(crate) use call::{Authorization, Bearer, Call, Deadline, Response};
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) use response::decode_json;
 use response::transport_error;
@@ -180,7 +180,12 @@ impl Transport {
 
     /// Performs a call with token refresh and retries, ending by `deadline`; non-2xx
     /// becomes an error. Each attempt is told to the observer.
-    pub fn execute(&self, call: &Call, bearer: &dyn Bearer, deadline: Instant) -> Result<Response> {
+    pub fn execute(
+        &self,
+        call: &Call,
+        bearer: &dyn Bearer,
+        deadline: Deadline,
+    ) -> Result<Response> {
         let policy = self.config.retry;
         // `attempt` counts what the retry policy allows; `number` every request sent (a
         // re-sign or a token refresh is sent without spending a retry).
@@ -199,7 +204,7 @@ impl Transport {
             number += 1;
             let started = Instant::now();
             let sent = local_ms();
-            let outcome = self.send_once(&prepared, call.body.as_deref(), deadline);
+            let outcome = self.send_once(&prepared, call.body.as_deref(), &deadline);
             let recv = local_ms();
             self.tell(call, number, &outcome, started.elapsed());
             let date = outcome.as_ref().ok().and_then(|r| r.server_time);
@@ -252,8 +257,8 @@ impl Transport {
                 return Err(error);
             }
             let pause = policy.backoff(attempt, retry_after);
-            if Instant::now() + pause >= deadline {
-                return Err(past_deadline(error, self.config.call_deadline));
+            if pause >= deadline.left() {
+                return Err(past_deadline(error, &deadline));
             }
             std::thread::sleep(pause);
             attempt += 1;
@@ -298,15 +303,12 @@ impl Transport {
         &self,
         prepared: &PreparedRequest,
         body: Option<&[u8]>,
-        deadline: Instant,
+        deadline: &Deadline,
     ) -> Result<RawResponse> {
-        let left = deadline.saturating_duration_since(Instant::now());
+        let left = deadline.left();
         if left.is_zero() {
             return Err(Error::Transport {
-                message: format!(
-                    "the call deadline of {:?} ran out",
-                    self.config.call_deadline
-                ),
+                message: format!("{deadline} ran out"),
                 retryable: true,
             });
         }
@@ -405,15 +407,15 @@ fn clock_note(offset_ms: i64, max_ms: i64) -> String {
 }
 
 /// The error to return when the deadline leaves no time for another attempt.
-fn past_deadline(error: Error, deadline: Duration) -> Error {
+fn past_deadline(error: Error, deadline: &Deadline) -> Error {
     match error {
         Error::Transport { message, .. } => Error::Transport {
-            message: format!("{message}; the call deadline of {deadline:?} ran out"),
+            message: format!("{message}; {deadline} ran out"),
             retryable: true,
         },
         Error::Api(mut api) => {
             api.note = Some(format!(
-                "no time left for another attempt within the call deadline of {deadline:?}"
+                "no time left for another attempt within {deadline}"
             ));
             Error::Api(api)
         }

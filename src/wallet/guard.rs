@@ -67,6 +67,29 @@ pub enum Refusal {
         /// The message's issue time.
         at: Timestamp,
     },
+    /// The message names no `Expiration Time` and was issued longer ago than a
+    /// challenge is valid for (OffBlocks: one hour), beyond the clock tolerance.
+    #[error(
+        "message was issued at {at}, more than {max_age_secs} s ago, and names no \
+         expiration time: fetch a fresh challenge (if this machine's clock runs ahead of \
+         the server's, fix it or raise the challenge clock tolerance)"
+    )]
+    Stale {
+        /// The message's issue time.
+        at: Timestamp,
+        /// How long a message without an expiration time stays valid, in seconds.
+        max_age_secs: u32,
+    },
+    /// The message's `URI` is not at the origin of its domain (another scheme than
+    /// http(s) or the message's own, another host or port, or userinfo): the message
+    /// signs in somewhere else than the domain it names.
+    #[error("message uri {uri:?} is not at the origin of its domain {domain}: not signed")]
+    UriOffDomain {
+        /// The message's `URI`.
+        uri: String,
+        /// The message's domain.
+        domain: String,
+    },
     /// The customer or account the server returned is not the one asked for (another
     /// external id, chain, owner, customer, type or currencies): nothing is signed.
     #[error("the server's {resource} {id} is not the one asked for: {why}")]
@@ -103,8 +126,12 @@ pub enum Refusal {
 /// The rules a customer challenge must pass before it is signed.
 ///
 /// Always checked: the customer is on an `eip155` chain, its address and the message's
-/// address are the signing wallet's, and the message's chain id is the customer's
-/// chain. Optionally checked: the message's domain, and its validity window.
+/// address are the signing wallet's, the message's chain id is the customer's chain,
+/// and its `URI` is at the origin of its domain (an `http` or `https` URI, of the
+/// message's scheme when it writes one, whose host and port are the domain's, without
+/// userinfo). Optionally checked: the message's domain, and its validity window (which,
+/// without an `Expiration Time`, ends [`ChallengeGuard::max_age_secs`] after `Issued
+/// At`).
 ///
 /// ```
 /// use offblocks::wallet::ChallengeGuard;
@@ -119,6 +146,7 @@ pub struct ChallengeGuard {
     expected_domain: Option<String>,
     check_time: bool,
     leeway_secs: u32,
+    max_age_secs: u32,
 }
 
 impl Default for ChallengeGuard {
@@ -128,12 +156,18 @@ impl Default for ChallengeGuard {
 }
 
 impl ChallengeGuard {
-    /// A guard with the defaults: any domain, validity window checked, 60 s leeway.
+    /// How long a message without an `Expiration Time` stays valid after its `Issued
+    /// At`: OffBlocks documents its challenges as valid for one hour.
+    pub const MAX_AGE_SECS: u32 = 3600;
+
+    /// A guard with the defaults: any domain, validity window checked, 60 s leeway, one
+    /// hour for a message without an expiration time.
     pub fn new() -> ChallengeGuard {
         ChallengeGuard {
             expected_domain: None,
             check_time: true,
             leeway_secs: 60,
+            max_age_secs: ChallengeGuard::MAX_AGE_SECS,
         }
     }
 
@@ -159,14 +193,23 @@ impl ChallengeGuard {
         self
     }
 
+    /// How long after its `Issued At` a message that names no `Expiration Time` may be
+    /// signed (the leeway is added). Defaults to [`ChallengeGuard::MAX_AGE_SECS`], one
+    /// hour.
+    pub fn max_age_secs(mut self, secs: u32) -> ChallengeGuard {
+        self.max_age_secs = secs;
+        self
+    }
+
     /// Checks that `msg` may be signed by `wallet` for the customer `customer` at `now`.
     ///
     /// # Errors
     ///
     /// The first [`Refusal`] that applies, in this order: [`Refusal::NotEvm`],
     /// [`Refusal::OwnerMismatch`], [`Refusal::AddressMismatch`],
-    /// [`Refusal::ChainMismatch`], [`Refusal::DomainMismatch`], [`Refusal::Expired`],
-    /// [`Refusal::NotYetValid`], [`Refusal::IssuedInFuture`].
+    /// [`Refusal::ChainMismatch`], [`Refusal::UriOffDomain`], [`Refusal::DomainMismatch`],
+    /// [`Refusal::Expired`], [`Refusal::NotYetValid`], [`Refusal::IssuedInFuture`],
+    /// [`Refusal::Stale`].
     pub fn check(
         &self,
         msg: &SiweMessage,
@@ -199,6 +242,12 @@ impl ChallengeGuard {
                 found: msg.chain_id,
             });
         }
+        if !uri_at_origin(msg) {
+            return Err(Refusal::UriOffDomain {
+                uri: msg.uri.clone(),
+                domain: msg.domain.clone(),
+            });
+        }
         if let Some(expected) = &self.expected_domain {
             let authority = expected
                 .split_once("://")
@@ -226,8 +275,63 @@ impl ChallengeGuard {
             if now.add_secs(leeway) < msg.issued_at {
                 return Err(Refusal::IssuedInFuture { at: msg.issued_at });
             }
+            let max_age = i64::from(self.max_age_secs);
+            let stale_at = msg.issued_at.add_secs(max_age).add_secs(leeway);
+            if msg.expiration_time.is_none() && now >= stale_at {
+                return Err(Refusal::Stale {
+                    at: msg.issued_at,
+                    max_age_secs: self.max_age_secs,
+                });
+            }
         }
         Ok(())
+    }
+}
+
+/// Whether the message's `URI` is at the origin of its domain: `http` or `https` (the
+/// message's own scheme when it writes one), no userinfo, the domain's host (compared
+/// case-insensitively) and port (the scheme's default when either leaves it out).
+fn uri_at_origin(msg: &SiweMessage) -> bool {
+    let Some((scheme, rest)) = msg.uri.split_once("://") else {
+        return false;
+    };
+    let default_port = if scheme.eq_ignore_ascii_case("https") {
+        "443"
+    } else if scheme.eq_ignore_ascii_case("http") {
+        "80"
+    } else {
+        return false;
+    };
+    if msg
+        .scheme
+        .as_deref()
+        .is_some_and(|s| !s.eq_ignore_ascii_case(scheme))
+    {
+        return false;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') || msg.domain.contains('@') {
+        return false;
+    }
+    let (host, port) = host_and_port(authority);
+    let (domain_host, domain_port) = host_and_port(&msg.domain);
+    host.eq_ignore_ascii_case(domain_host)
+        && port.unwrap_or(default_port) == domain_port.unwrap_or(default_port)
+}
+
+/// The host (an IPv6 literal with its brackets) and the port, if one is written, of an
+/// authority without userinfo; an empty port is no port.
+fn host_and_port(authority: &str) -> (&str, Option<&str>) {
+    let split_at = match authority.rfind(']') {
+        Some(end) => authority[end..].find(':').map(|i| end + i),
+        None => authority.rfind(':'),
+    };
+    match split_at {
+        Some(i) => {
+            let port = &authority[i + 1..];
+            (&authority[..i], (!port.is_empty()).then_some(port))
+        }
+        None => (authority, None),
     }
 }
 
@@ -381,5 +485,129 @@ mod tests {
             refusal.to_string(),
             "message expired at 2024-01-17T19:21:53Z"
         );
+    }
+
+    #[test]
+    fn guard_refuses_a_challenge_without_expiry_after_an_hour() {
+        // The seed's layout: no Expiration Time, issued at 18:21:53.
+        let msg = SiweMessage::parse(&hardhat_challenge("")).unwrap();
+        let wallet: Address = HARDHAT_ADDRESS.parse().unwrap();
+        let customer = hardhat_customer();
+        let guard = ChallengeGuard::new();
+        let issued = ts("2024-01-17T18:21:53Z");
+        // Valid for an hour plus the 60 s leeway.
+        let last = issued.add_secs(3600 + 60 - 1);
+        assert_eq!(guard.check(&msg, &wallet, &customer, last), Ok(()));
+        let stale = Err(Refusal::Stale {
+            at: issued,
+            max_age_secs: 3600,
+        });
+        assert_eq!(
+            guard.check(&msg, &wallet, &customer, last.add_secs(1)),
+            stale
+        );
+        let years = ts("2027-01-01T00:00:00Z");
+        assert_eq!(guard.check(&msg, &wallet, &customer, years), stale);
+        // A larger leeway or max age relaxes it; check_time(false) turns it off.
+        let late = last.add_secs(600);
+        assert_eq!(
+            guard
+                .clone()
+                .leeway_secs(660)
+                .check(&msg, &wallet, &customer, late),
+            Ok(())
+        );
+        assert_eq!(
+            guard
+                .clone()
+                .max_age_secs(7200)
+                .check(&msg, &wallet, &customer, late),
+            Ok(())
+        );
+        assert_eq!(
+            guard
+                .clone()
+                .check_time(false)
+                .check(&msg, &wallet, &customer, years),
+            Ok(())
+        );
+        // An Expiration Time governs instead: an old message valid until then is signed.
+        let window = SiweMessage::parse(&hardhat_challenge(
+            "\nExpiration Time: 2024-01-18T18:21:53Z",
+        ))
+        .unwrap();
+        let next_day = ts("2024-01-18T12:00:00Z");
+        assert_eq!(guard.check(&window, &wallet, &customer, next_day), Ok(()));
+        let text = guard
+            .check(&msg, &wallet, &customer, years)
+            .unwrap_err()
+            .to_string();
+        assert!(text.contains("fetch a fresh challenge"), "{text}");
+    }
+
+    #[test]
+    fn guard_refuses_a_uri_off_its_domain() {
+        let wallet: Address = HARDHAT_ADDRESS.parse().unwrap();
+        let customer = hardhat_customer();
+        let now = ts("2024-01-17T18:30:00Z");
+        let check = |header: &str, uri: &str| {
+            let text = hardhat_challenge("")
+                .replacen(
+                    "api.sandbox.offblocks.xyz wants",
+                    &format!("{header} wants"),
+                    1,
+                )
+                .replace(
+                    "URI: https://api.sandbox.offblocks.xyz",
+                    &format!("URI: {uri}"),
+                );
+            let msg = SiweMessage::parse(&text).unwrap();
+            ChallengeGuard::new().check(&msg, &wallet, &customer, now)
+        };
+        let host = "api.sandbox.offblocks.xyz";
+        for (header, uri) in [
+            (host, "https://api.sandbox.offblocks.xyz"),
+            (host, "https://API.sandbox.offblocks.xyz/v1/customers?x=1#y"),
+            (host, "https://api.sandbox.offblocks.xyz:443/"),
+            (
+                "api.sandbox.offblocks.xyz:443",
+                "https://api.sandbox.offblocks.xyz",
+            ),
+            (host, "http://api.sandbox.offblocks.xyz"),
+            (
+                "https://api.sandbox.offblocks.xyz",
+                "https://api.sandbox.offblocks.xyz",
+            ),
+            ("127.0.0.1:8080", "http://127.0.0.1:8080/v1"),
+            ("[::1]:8080", "http://[::1]:8080"),
+        ] {
+            assert_eq!(check(header, uri), Ok(()), "{header} / {uri}");
+        }
+        for (header, uri) in [
+            (host, "https://evil.example"),
+            (host, "https://api.sandbox.offblocks.xyz.evil.example"),
+            (host, "https://api.sandbox.offblocks.xyz@evil.example"),
+            (host, "https://evil.example@api.sandbox.offblocks.xyz"),
+            (host, "https://api.sandbox.offblocks.xyz:8443"),
+            (host, "http://api.sandbox.offblocks.xyz:443"),
+            (host, "ftp://api.sandbox.offblocks.xyz"),
+            (host, "urn:api.sandbox.offblocks.xyz"),
+            (
+                "https://api.sandbox.offblocks.xyz",
+                "http://api.sandbox.offblocks.xyz",
+            ),
+            ("127.0.0.1:8080", "http://127.0.0.1:8081"),
+            ("127.0.0.1:8080", "http://127.0.0.1"),
+            ("[::1]:8080", "http://[::2]:8080"),
+        ] {
+            assert_eq!(
+                check(header, uri),
+                Err(Refusal::UriOffDomain {
+                    uri: uri.into(),
+                    domain: header.split("://").last().unwrap().into(),
+                }),
+                "{header} / {uri}"
+            );
+        }
     }
 }

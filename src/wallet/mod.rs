@@ -15,7 +15,9 @@
 //! let wallet = Wallet::from_hex("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80")?;
 //! let customer: AccountId = "eip155:280:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266".parse()?;
 //! # let challenge = base64_challenge();
-//! let signed = sign_challenge(&wallet, &ChallengeGuard::new(), &challenge, &customer, Timestamp::now())?;
+//! // The time to check the challenge at: `Timestamp::now()` for a challenge just fetched.
+//! let now = Timestamp::parse("2024-01-17T18:30:00Z")?;
+//! let signed = sign_challenge(&wallet, &ChallengeGuard::new(), &challenge, &customer, now)?;
 //! let signature_field = signed.encoded_signature(SignatureEncoding::Base64HexText);
 //! # assert!(signed.signature.verify(&signed.message, &wallet.address()));
 //! # let _ = signature_field;

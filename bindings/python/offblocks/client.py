@@ -78,6 +78,9 @@ class Client:
         user_agent, covered_components, digest (``"sha-256"``, ``"sha-512"``, ``"both"``),
         clock_skew (seconds), follow_server_clock (learn the server's time from ``Date``),
         allow_insecure_http (plain http to a non-loopback host), challenge_domain,
+        challenge_clock_tolerance (seconds: the clock difference allowed when a customer
+        challenge's times are checked, its one-hour window without an expiration time
+        included),
         signature_validity (seconds), signature_nonce, signature_label,
         token_refresh_margin (seconds), max_clock_correction (seconds: the largest
         correction taken from the server's ``Date``), call_deadline (seconds: one call in
@@ -116,6 +119,7 @@ class Client:
         follow_server_clock: bool | None = None,
         allow_insecure_http: bool | None = None,
         challenge_domain: str | None = None,
+        challenge_clock_tolerance: int | None = None,
         signature_validity: int | None = None,
         signature_nonce: bool | None = None,
         signature_label: str | None = None,

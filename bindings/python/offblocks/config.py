@@ -116,6 +116,7 @@ SETTINGS: dict[str, tuple[str, Form]] = {
     "follow_server_clock": ("followServerClock", _AS_IS),
     "allow_insecure_http": ("allowInsecureHttp", _AS_IS),
     "challenge_domain": ("challengeDomain", _AS_IS),
+    "challenge_clock_tolerance": ("challengeClockToleranceSecs", _AS_IS),
     "signature_validity": ("signatureValiditySecs", _AS_IS),
     "signature_nonce": ("signatureNonce", _AS_IS),
     "signature_label": ("signatureLabel", _AS_IS),

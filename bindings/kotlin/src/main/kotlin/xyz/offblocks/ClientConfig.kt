@@ -59,6 +59,10 @@ data class ClientConfig(
     val allowInsecureHttp: Boolean? = null,
     /** The domain a customer challenge must name. Defaults to the API host. */
     val challengeDomain: String? = null,
+    /** The clock difference allowed when a customer challenge's times are checked (its
+     * one-hour window without an expiration time included; whole seconds). Defaults to
+     * 60 s. */
+    val challengeClockTolerance: Duration? = null,
     /** An `expires` this long after `created` in each signature (whole seconds). */
     val signatureValidity: Duration? = null,
     val signatureNonce: Boolean? = null,
@@ -102,6 +106,7 @@ data class ClientConfig(
         followServerClock?.let { put("followServerClock", it) }
         allowInsecureHttp?.let { put("allowInsecureHttp", it) }
         challengeDomain?.let { put("challengeDomain", it) }
+        challengeClockTolerance?.let { put("challengeClockToleranceSecs", it.seconds) }
         signatureValidity?.let { put("signatureValiditySecs", it.seconds) }
         signatureNonce?.let { put("signatureNonce", it) }
         signatureLabel?.let { put("signatureLabel", it) }

@@ -87,6 +87,7 @@ class ModelsTest {
             connectTimeout = Duration.ofSeconds(1), timeout = Duration.ofSeconds(1),
             retry = Retry(1, Duration.ofMillis(1), Duration.ofMillis(1)), userAgent = "a", coveredComponents = listOf("@method"),
             digest = "sha-256", clockSkew = Duration.ZERO, followServerClock = true, allowInsecureHttp = false, challengeDomain = "d",
+            challengeClockTolerance = Duration.ofSeconds(60),
             signatureValidity = Duration.ofSeconds(1), signatureNonce = true, signatureLabel = "sig", tokenRefreshMargin = Duration.ofSeconds(1),
             maxClockCorrection = Duration.ofSeconds(60), callDeadline = Duration.ofSeconds(5), accountChallengePolicy = "any",
             proxy = "http://p:1", proxyFromEnv = false,
