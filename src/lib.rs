@@ -70,6 +70,7 @@ mod error;
 pub mod ffi;
 pub mod httpsig;
 mod ids;
+pub mod inbox;
 pub mod models;
 mod observer;
 pub mod onboarding;
