@@ -70,6 +70,7 @@ mod error;
 pub mod ffi;
 pub mod httpsig;
 mod ids;
+pub mod inbox;
 pub mod models;
 mod observer;
 pub mod onboarding;
@@ -85,7 +86,9 @@ pub use builder::ClientBuilder;
 pub use client::Client;
 pub use config::{BaseUrl, Config, Environment, ProxyUrl, RetryPolicy, Secret};
 pub use error::{ApiError, Error, Result};
-pub use httpsig::{CoveredComponents, DigestAlgorithms, PreparedRequest, SigningKey};
+pub use httpsig::{
+    CoveredComponents, DigestAlgorithms, ExternalSigner, PreparedRequest, SigningKey,
+};
 pub use observer::{Attempt, Observer};
 pub use onboarding::{Onboarded, OnboardingRequest, Progress, ProgressReply, Step};
 pub use token::Token;

@@ -27,7 +27,7 @@ fn rfc6979_key() -> SigningKey {
 fn rfc6979_p384_sha384_sample() {
     let r = "94EDBB92A5ECB8AAD4736E56C691916B3F88140666CE9FA73D64C4EA95AD133C81A648152E44ACF96E36DD1E80FABE46";
     let s = "99EF4AEB15F178CEA1FE40DB2603138F130E740A19624526203B6351D0A3A94FA329C145786E679E7B82C71A38628AC8";
-    let sig = rfc6979_key().sign(b"sample");
+    let sig = rfc6979_key().sign(b"sample").unwrap();
     assert_eq!(sig[..48], hex(r)[..]);
     assert_eq!(sig[48..], hex(s)[..]);
 }
@@ -37,7 +37,7 @@ fn rfc6979_p384_sha384_sample() {
 fn rfc6979_p384_sha384_test() {
     let r = "8203B63D3C853E8D77227FB377BCF7B7B772E97892A80F36AB775D509D7A5FEB0542A7F0812998DA8F1DD3CA3CF023DB";
     let s = "DDD0760448D42D8A43AF45AF836FCE4DE8BE06B485E9B61B827C2F13173923E06A739F040649A667BF3B828246BAA5A5";
-    let sig = rfc6979_key().sign(b"test");
+    let sig = rfc6979_key().sign(b"test").unwrap();
     assert_eq!(sig[..48], hex(r)[..]);
     assert_eq!(sig[48..], hex(s)[..]);
 }

@@ -51,7 +51,9 @@ fn signing_key_round_trip(key: &SigningKey, message: &[u8]) {
         SigningKey::from_pem(&public).is_err(),
         "a public key cannot sign"
     );
-    let signature = p384::ecdsa::Signature::from_slice(&key.sign(message)).expect("96 bytes r‖s");
+    let signature =
+        p384::ecdsa::Signature::from_slice(&key.sign(message).expect("a key in memory signs"))
+            .expect("96 bytes r‖s");
     use p384::ecdsa::signature::Verifier as _;
     assert!(key.verifying_key().verify(message, &signature).is_ok());
 }

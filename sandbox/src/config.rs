@@ -1,5 +1,6 @@
 //! The emulator's settings.
 
+use crate::webhook::WebhookFaults;
 use std::fmt;
 use std::time::Duration;
 
@@ -51,6 +52,9 @@ pub struct SandboxConfig {
     /// How signature-verification failures are answered. Defaults to
     /// [`RefusalStyle::Detailed`].
     pub refusal_style: RefusalStyle,
+    /// How webhook events are delivered: retries, and the duplicate/reorder fault mode.
+    /// Defaults to [`WebhookFaults::default`] (no faults).
+    pub webhook_faults: WebhookFaults,
     /// Unused: the server runs one thread per connection. Kept so callers may set it.
     /// Defaults to 8.
     pub workers: usize,
@@ -95,6 +99,7 @@ impl Default for SandboxConfig {
             verify_account_signatures: true,
             clock_offset_ms: 0,
             refusal_style: RefusalStyle::Detailed,
+            webhook_faults: WebhookFaults::default(),
             workers: 8,
         }
     }
@@ -114,6 +119,7 @@ impl fmt::Debug for SandboxConfig {
             .field("verify_account_signatures", &self.verify_account_signatures)
             .field("clock_offset_ms", &self.clock_offset_ms)
             .field("refusal_style", &self.refusal_style)
+            .field("webhook_faults", &self.webhook_faults)
             .field("workers", &self.workers)
             .finish()
     }

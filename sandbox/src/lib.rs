@@ -75,6 +75,7 @@ mod shared;
 mod store;
 mod timefmt;
 mod verify;
+mod webhook;
 
 pub use clock::Clock;
 pub use config::{RefusalStyle, SandboxConfig};
@@ -83,3 +84,4 @@ pub use log::LoggedRequest;
 pub use proxy::{ConnectProxy, Tunnel};
 pub use sandbox::Sandbox;
 pub use timefmt::http_date;
+pub use webhook::{WebhookDelivery, WebhookFaults};

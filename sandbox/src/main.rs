@@ -11,7 +11,7 @@
 //! `OFFBLOCKS_SANDBOX_CLOCK_OFFSET_MS` (as `--clock-offset-ms`) and
 //! `OFFBLOCKS_SANDBOX_REFUSAL_STYLE` (as `--refusal-style`).
 
-use offblocks_sandbox::{ConnectProxy, RefusalStyle, Sandbox, SandboxConfig};
+use offblocks_sandbox::{ConnectProxy, RefusalStyle, Sandbox, SandboxConfig, WebhookFaults};
 use std::io::{Read, Write};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -19,7 +19,7 @@ use std::time::Duration;
 const USAGE: &str = "usage: offblocks-sandbox [--host 127.0.0.1] [--port 0] [--api-key K] \
 [--api-secret S] [--activation-polls N] [--activation-delay-secs N] [--challenge-domain D] \
 [--token-lifetime-secs N] [--no-verify-account-signatures] [--created-tolerance SECS] \
-[--clock-offset-ms MS] [--refusal-style detailed|offblocks] [--proxy] [--exit-on-stdin-close]";
+[--clock-offset-ms MS] [--refusal-style detailed|offblocks] [--proxy] [--webhook-faults duplicate=P,reorder,…] [--exit-on-stdin-close]";
 
 /// The environment variables that set the strict modes, each the twin of a flag.
 const ENV_FLAGS: [(&str, &str); 3] = [
@@ -93,6 +93,9 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             }
             "--exit-on-stdin-close" => options.exit_on_stdin_close = true,
             "--proxy" => options.proxy = true,
+            "--webhook-faults" => {
+                options.config.webhook_faults = WebhookFaults::parse(&value()?)?;
+            }
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
         }

@@ -6,6 +6,7 @@ use crate::config::SandboxConfig;
 use crate::fault::FaultRule;
 use crate::log::LoggedRequest;
 use crate::shared::{lock, Shared};
+use crate::webhook::{WebhookDelivery, WebhookFaults};
 use p384::pkcs8::DecodePublicKey as _;
 use serde_json::Value;
 use std::io;
@@ -22,6 +23,7 @@ pub struct Sandbox {
     shared: Arc<Shared>,
     addr: SocketAddr,
     accept: Option<JoinHandle<()>>,
+    webhooks: Option<JoinHandle<()>>,
 }
 
 impl Sandbox {
@@ -42,10 +44,12 @@ impl Sandbox {
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared::new(config));
         let accept = crate::server::spawn_accept_loop(listener, Arc::clone(&shared))?;
+        let webhooks = crate::webhook::spawn(Arc::clone(&shared))?;
         Ok(Sandbox {
             shared,
             addr,
             accept: Some(accept),
+            webhooks: Some(webhooks),
         })
     }
 
@@ -114,6 +118,17 @@ impl Sandbox {
         self.shared.accounts_json()
     }
 
+    /// Every webhook delivery so far (one per event and subscription, plus the fault
+    /// mode's duplicates), oldest first, with its attempts and outcome.
+    pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
+        self.shared.outbox.deliveries()
+    }
+
+    /// Changes how webhooks are delivered from now on (faults, retries).
+    pub fn set_webhook_faults(&self, faults: WebhookFaults) {
+        self.shared.outbox.set_faults(faults);
+    }
+
     /// The last requests received on `/v1` (at most 10 000), oldest first.
     pub fn request_log(&self) -> Vec<LoggedRequest> {
         lock(&self.shared.log).snapshot()
@@ -135,6 +150,10 @@ impl Drop for Sandbox {
         let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
         if let Some(accept) = self.accept.take() {
             let _ = accept.join();
+        }
+        self.shared.outbox.stop();
+        if let Some(webhooks) = self.webhooks.take() {
+            let _ = webhooks.join();
         }
         for (_, stream) in lock(&self.shared.connections).drain() {
             let _ = stream.shutdown(Shutdown::Both);

@@ -5,6 +5,7 @@ use crate::config::SandboxConfig;
 use crate::fault::FaultSet;
 use crate::log::RequestLog;
 use crate::store::{IdempotencyStore, State};
+use crate::webhook::Outbox;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::net::TcpStream;
@@ -31,6 +32,8 @@ pub(crate) struct Shared {
     /// Open connections, so that stopping the server can close them.
     pub(crate) connections: Mutex<HashMap<u64, TcpStream>>,
     pub(crate) next_connection: AtomicU64,
+    /// Webhook events waiting for delivery, and what was delivered.
+    pub(crate) outbox: Outbox,
 }
 
 impl Shared {
@@ -38,7 +41,9 @@ impl Shared {
         let state = State::new(&config.api_key, &config.api_secret);
         let clock = Clock::new();
         clock.set_offset_ms(config.clock_offset_ms);
+        let outbox = Outbox::new(config.webhook_faults);
         Shared {
+            outbox,
             config,
             clock,
             state: Mutex::new(state),

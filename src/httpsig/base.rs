@@ -237,7 +237,8 @@ pub struct RequestSigner<'a> {
 ///
 /// # Errors
 /// [`Error::InvalidInput`] when a header value (token, key id, nonce, Idempotency-Key)
-/// holds characters a header or a structured-field string cannot carry.
+/// holds characters a header or a structured-field string cannot carry;
+/// [`Error::Signer`] when an external key's signer fails (see [`SigningKey::sign`]).
 pub fn prepare(
     input: &RequestInput<'_>,
     signer: Option<&RequestSigner<'_>>,
@@ -272,7 +273,7 @@ pub fn prepare(
     };
     if let Some(signer) = signer {
         let (signature_input, base) = signature_base(input, &prepared, signer)?;
-        let signature = signer.key.sign(base.as_bytes());
+        let signature = signer.key.sign(base.as_bytes())?;
         let label = &signer.params.label;
         let mut sig_header = String::with_capacity(label.len() + 132);
         sig_header.push_str(label);

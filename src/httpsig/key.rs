@@ -1,6 +1,8 @@
-//! The P-384 key that signs every request (`ecdsa-p384-sha384`, RFC 9421 §3.3.5).
+//! The P-384 key that signs every request (`ecdsa-p384-sha384`, RFC 9421 §3.3.5): held
+//! in memory, or outside the process behind a [`ExternalSigner`] (KMS, HSM).
 
 use std::fmt;
+use std::sync::Arc;
 
 use p384::ecdsa::signature::Signer as _;
 use p384::ecdsa::{Signature, VerifyingKey};
@@ -9,11 +11,50 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 
-/// A P-384 private key for request signatures. Holds a secret: it prints as
-/// `[redacted]` and its scalar is zeroized on drop.
+/// The request-signing key held outside the process: a KMS, an HSM, a signing service.
+///
+/// The SDK hands [`sign_base`](ExternalSigner::sign_base) the exact RFC 9421 signature
+/// base of each request and expects back an ECDSA P-384 signature over SHA-384 of those
+/// bytes: the raw 96-byte `r‖s`, or DER (what most KMS APIs and `openssl dgst -sha384
+/// -sign` return), which the SDK converts. Before sending, the SDK verifies every
+/// signature it gets back against the public key given to [`SigningKey::external`], so a
+/// signer that uses another key, or signs other bytes, fails the call with
+/// [`Error::Signer`] instead of a server refusal.
+///
+/// The signer is called from the thread making the request, with no SDK lock held; it
+/// may block (a network call to the KMS), and the call's deadline keeps running.
+pub trait ExternalSigner: Send + Sync {
+    /// Signs `base` (the signature base, UTF-8 text as bytes; not a hash).
+    ///
+    /// # Errors
+    /// Whatever the signer reports, preferably as [`Error::Signer`].
+    fn sign_base(&self, base: &[u8]) -> Result<Vec<u8>>;
+}
+
+impl<F> ExternalSigner for F
+where
+    F: Fn(&[u8]) -> Result<Vec<u8>> + Send + Sync,
+{
+    fn sign_base(&self, base: &[u8]) -> Result<Vec<u8>> {
+        self(base)
+    }
+}
+
+/// A P-384 key for request signatures: a private key in memory ([`SigningKey::from_pem`],
+/// [`SigningKey::generate`]…), or one held elsewhere ([`SigningKey::external`]). A key in
+/// memory is a secret: it prints as `[redacted]` and its scalar is zeroized on drop.
 #[derive(Clone)]
 pub struct SigningKey {
-    inner: p384::ecdsa::SigningKey,
+    inner: Held,
+}
+
+#[derive(Clone)]
+enum Held {
+    Local(p384::ecdsa::SigningKey),
+    External {
+        signer: Arc<dyn ExternalSigner>,
+        public: VerifyingKey,
+    },
 }
 
 impl SigningKey {
@@ -43,7 +84,7 @@ impl SigningKey {
             ));
         };
         Ok(SigningKey {
-            inner: secret.into(),
+            inner: Held::Local(secret.into()),
         })
     }
 
@@ -59,7 +100,34 @@ impl SigningKey {
         }
         let inner = p384::ecdsa::SigningKey::from_slice(bytes)
             .map_err(|_| Error::Key("not a valid P-384 scalar".into()))?;
-        Ok(SigningKey { inner })
+        Ok(SigningKey {
+            inner: Held::Local(inner),
+        })
+    }
+
+    /// A key held outside the process: `signer` signs, `public_key_pem` (SPKI PEM, `BEGIN
+    /// PUBLIC KEY`, as registered with OffBlocks) checks each signature before it is sent.
+    ///
+    /// # Errors
+    /// [`Error::Key`] when `public_key_pem` is not a P-384 public key.
+    pub fn external(
+        public_key_pem: &str,
+        signer: impl ExternalSigner + 'static,
+    ) -> Result<SigningKey> {
+        use p384::pkcs8::DecodePublicKey;
+        let public = p384::PublicKey::from_public_key_pem(public_key_pem.trim())
+            .map_err(|_| Error::Key("not a P-384 public key PEM ('BEGIN PUBLIC KEY')".into()))?;
+        Ok(SigningKey {
+            inner: Held::External {
+                signer: Arc::new(signer),
+                public: public.into(),
+            },
+        })
+    }
+
+    /// Whether the private key is outside the process ([`SigningKey::external`]).
+    pub fn is_external(&self) -> bool {
+        matches!(self.inner, Held::External { .. })
     }
 
     /// Makes a fresh random key from the operating system's generator.
@@ -83,7 +151,10 @@ impl SigningKey {
     /// # Errors
     /// [`Error::Key`] if encoding fails.
     pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>> {
-        let secret = p384::SecretKey::from(self.inner.as_nonzero_scalar());
+        let Held::Local(key) = &self.inner else {
+            return Err(Error::Key("the key is held outside the process".into()));
+        };
+        let secret = p384::SecretKey::from(key.as_nonzero_scalar());
         secret
             .to_pkcs8_pem(LineEnding::LF)
             .map(|pem| Zeroizing::new(pem.to_string()))
@@ -92,30 +163,66 @@ impl SigningKey {
 
     /// The public key as SPKI PEM (`BEGIN PUBLIC KEY`), the form OffBlocks registers.
     pub fn public_key_pem(&self) -> String {
-        self.inner
-            .verifying_key()
+        self.verifying_key()
             .to_public_key_pem(LineEnding::LF)
             .unwrap_or_default()
     }
 
     /// The public half, to verify signatures.
     pub fn verifying_key(&self) -> &VerifyingKey {
-        self.inner.verifying_key()
+        match &self.inner {
+            Held::Local(key) => key.verifying_key(),
+            Held::External { public, .. } => public,
+        }
     }
 
-    /// Signs `message` (the signature base) with ECDSA P-384 over SHA-384, deterministic
-    /// per RFC 6979, returning the raw 96-byte `r‖s` that RFC 9421 §3.3.5 requires.
-    pub fn sign(&self, message: &[u8]) -> [u8; 96] {
-        let signature: Signature = self.inner.sign(message);
+    /// Signs `message` (the signature base) with ECDSA P-384 over SHA-384, returning the
+    /// raw 96-byte `r‖s` that RFC 9421 §3.3.5 requires. A key in memory signs
+    /// deterministically (RFC 6979); an external one is asked, and its answer (raw or
+    /// DER) is checked against the public key.
+    ///
+    /// # Errors
+    /// [`Error::Signer`] when an external signer fails, answers something that is not a
+    /// P-384 signature, or a signature that does not verify over `message`.
+    pub fn sign(&self, message: &[u8]) -> Result<[u8; 96]> {
+        let signature: Signature = match &self.inner {
+            Held::Local(key) => key.sign(message),
+            Held::External { signer, public } => {
+                let answer = signer.sign_base(message)?;
+                let signature = match answer.len() {
+                    96 => Signature::from_slice(&answer),
+                    _ => Signature::from_der(&answer),
+                }
+                .map_err(|_| {
+                    Error::Signer(format!(
+                        "the request signer answered {} bytes that are neither a raw 96-byte \
+                         r‖s nor a DER P-384 signature",
+                        answer.len()
+                    ))
+                })?;
+                use p384::ecdsa::signature::Verifier as _;
+                public.verify(message, &signature).map_err(|_| {
+                    Error::Signer(
+                        "the request signer's signature does not verify against its public \
+                         key (another key, or other bytes signed)"
+                            .into(),
+                    )
+                })?;
+                signature
+            }
+        };
         let mut out = [0u8; 96];
         out.copy_from_slice(&signature.to_bytes());
-        out
+        Ok(out)
     }
 }
 
 impl fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SigningKey([redacted])")
+        match self.inner {
+            Held::Local(_) => f.write_str("SigningKey([redacted])"),
+            Held::External { .. } => f.write_str("SigningKey(external)"),
+        }
     }
 }
 
@@ -130,7 +237,10 @@ mod tests {
         let pkcs8 = key.to_pkcs8_pem().unwrap();
         let again = SigningKey::from_pem(&pkcs8).unwrap();
         assert_eq!(key.verifying_key(), again.verifying_key());
-        let sec1 = p384::SecretKey::from(key.inner.as_nonzero_scalar())
+        let Held::Local(inner) = &key.inner else {
+            unreachable!()
+        };
+        let sec1 = p384::SecretKey::from(inner.as_nonzero_scalar())
             .to_sec1_pem(LineEnding::LF)
             .unwrap();
         assert!(sec1.starts_with("-----BEGIN EC PRIVATE KEY-----"));
@@ -141,12 +251,12 @@ mod tests {
     #[test]
     fn signatures_are_raw_96_bytes_and_verify() {
         let key = SigningKey::generate().unwrap();
-        let sig = key.sign(b"base");
+        let sig = key.sign(b"base").unwrap();
         let parsed = Signature::from_slice(&sig).unwrap();
         assert!(key.verifying_key().verify(b"base", &parsed).is_ok());
         assert!(key.verifying_key().verify(b"other", &parsed).is_err());
         // RFC 6979: the same key and message sign identically.
-        assert_eq!(sig, key.sign(b"base"));
+        assert_eq!(sig, key.sign(b"base").unwrap());
     }
 
     #[test]
@@ -167,13 +277,64 @@ mod tests {
     fn only_48_byte_scalars_load() {
         // Found by the `pem_key` fuzz target: 24 to 47 bytes used to load, zero-padded.
         let key = SigningKey::generate().unwrap();
-        let scalar = key.inner.to_bytes();
+        let Held::Local(inner) = &key.inner else {
+            unreachable!()
+        };
+        let scalar = inner.to_bytes();
         let loaded = SigningKey::from_bytes(&scalar).unwrap();
         assert_eq!(loaded.verifying_key(), key.verifying_key());
         for len in [0, 1, 24, 32, 47, 49, 64] {
             let bytes = vec![0x22; len];
             assert!(SigningKey::from_bytes(&bytes).is_err(), "{len} bytes");
         }
+    }
+
+    #[test]
+    fn an_external_signer_is_checked_and_may_answer_der() {
+        let held = SigningKey::generate().unwrap();
+        let public = held.public_key_pem();
+        let der_signer = {
+            let held = held.clone();
+            move |base: &[u8]| -> Result<Vec<u8>> {
+                let raw = held.sign(base)?;
+                Ok(Signature::from_slice(&raw)
+                    .unwrap()
+                    .to_der()
+                    .as_bytes()
+                    .to_vec())
+            }
+        };
+        let external = SigningKey::external(&public, der_signer).unwrap();
+        assert!(external.is_external());
+        let sig = external.sign(b"base").unwrap();
+        let parsed = Signature::from_slice(&sig).unwrap();
+        assert!(held.verifying_key().verify(b"base", &parsed).is_ok());
+        assert_eq!(external.public_key_pem(), public);
+        assert!(external.to_pkcs8_pem().is_err());
+        assert_eq!(format!("{external:?}"), "SigningKey(external)");
+        // Another key, other bytes, or garbage: refused before anything is sent.
+        let other = SigningKey::generate().unwrap();
+        let wrong = SigningKey::external(&public, move |b: &[u8]| Ok(other.sign(b)?.to_vec()));
+        let err = wrong.unwrap().sign(b"base").unwrap_err();
+        assert!(matches!(err, Error::Signer(_)) && err.to_string().contains("does not verify"));
+        let held2 = held.clone();
+        let shifted = SigningKey::external(&public, move |_: &[u8]| Ok(held2.sign(b"x")?.to_vec()));
+        assert!(shifted.unwrap().sign(b"base").is_err());
+        let junk = SigningKey::external(&public, |_: &[u8]| Ok(vec![7u8; 20])).unwrap();
+        assert!(junk
+            .sign(b"base")
+            .unwrap_err()
+            .to_string()
+            .contains("20 bytes"));
+        let failing =
+            SigningKey::external(&public, |_: &[u8]| Err(Error::Signer("hsm offline".into())));
+        assert!(failing
+            .unwrap()
+            .sign(b"base")
+            .unwrap_err()
+            .to_string()
+            .contains("hsm offline"));
+        assert!(SigningKey::external("not a key", |_: &[u8]| Ok(vec![])).is_err());
     }
 
     #[test]

@@ -14,5 +14,5 @@ pub use base::{
     SignatureParams, ALGORITHM,
 };
 pub use digest::{content_digest, DigestAlgorithm, DigestAlgorithms};
-pub use key::SigningKey;
+pub use key::{ExternalSigner, SigningKey};
 pub use sf::serialize_string;

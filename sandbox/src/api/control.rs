@@ -6,6 +6,10 @@
 //! - `GET /_sandbox/clock` → `{"now", "offset"}`
 //! - `POST /_sandbox/faults` (a fault rule as JSON) → 201, `DELETE /_sandbox/faults` → 204
 //! - `GET /_sandbox/state` → `{"customers": [..], "accounts": [..]}`
+//! - `GET /_sandbox/webhooks` → every webhook delivery (event id, type, entity id,
+//!   status, callback URL, duplicate, attempts, last status, acknowledged, discarded, body)
+//! - `POST /_sandbox/webhooks/faults` `{"duplicate": P, "reorder": B, "reorderMs",
+//!   "backoffMs", "maxBackoffMs", "attempts"}` (all optional) sets the delivery faults
 //! - `GET /_sandbox/requests` → the request log (method, path, status, requestId,
 //!   dropped, headers, body as text)
 
@@ -70,6 +74,24 @@ fn run(shared: &Shared, req: &Request) -> Result<Response, ApiError> {
             200,
             &json!({"customers": shared.customers_json(), "accounts": shared.accounts_json()}),
         )),
+        ("GET", "/_sandbox/webhooks") => {
+            let all: Vec<Value> = shared
+                .outbox
+                .deliveries()
+                .iter()
+                .map(|d| d.to_json())
+                .collect();
+            Ok(Response::json(200, &Value::Array(all)))
+        }
+        ("POST", "/_sandbox/webhooks/faults") => {
+            let value: Value = serde_json::from_slice(&req.body).map_err(|e| {
+                ApiError::bad_request("invalid_json", format!("malformed JSON body: {e}"))
+            })?;
+            let faults = crate::webhook::faults_from_json(&value)
+                .map_err(|e| ApiError::bad_request("invalid_request", e))?;
+            shared.outbox.set_faults(faults);
+            Ok(Response::json(200, &json!({"set": true})))
+        }
         ("GET", "/_sandbox/requests") => {
             let log: Vec<Value> = lock(&shared.log)
                 .snapshot()

@@ -78,6 +78,8 @@ pub(crate) fn handle(shared: &Shared, req: &Request) -> Outcome {
         }
         None => respond(process(shared, req, request_id, None), String::new()),
     };
+    let now = shared.clock.now_nanos();
+    shared.outbox.announce(&mut lock(&shared.state), now);
     lock(&shared.log).push(LoggedRequest {
         method: req.method.clone(),
         path: req.target.clone(),

@@ -1,4 +1,4 @@
-//! `/webhooks`: subscriptions (stored and listed; the emulator does not deliver events).
+//! `/webhooks`: subscriptions (stored and listed; `crate::webhook` delivers their events).
 
 use super::{body, ApiError, Ctx};
 use crate::server::Response;
