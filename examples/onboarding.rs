@@ -84,10 +84,13 @@ fn run() -> Result<(), String> {
     };
     let chain_text = env("OFFBLOCKS_CHAIN").unwrap_or_else(|| "eip155:300".into());
     let chain = ChainId::parse(&chain_text).map_err(|e| format!("OFFBLOCKS_CHAIN: {e}"))?;
-    let simulate = !matches!(
-        env("OFFBLOCKS_SIMULATE_VERIFY").as_deref(),
-        Some("0" | "false" | "off" | "no")
-    );
+    // Unset: the library's default (the simulator only against the sandbox or a local
+    // emulator).
+    let simulate = match env("OFFBLOCKS_SIMULATE_VERIFY").as_deref() {
+        None => None,
+        Some("0" | "false" | "off" | "no") => Some(false),
+        Some(_) => Some(true),
+    };
     let address = wallet.address();
     println!("wallet: {address} on {chain}");
     let external_id = uuid::Uuid::new_v4().to_string();

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use crate::api::{Accounts, Auth, Customers, Simulator, Webhooks};
 use crate::builder::ClientBuilder;
 use crate::config::{BaseUrl, Config};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::httpsig::PreparedRequest;
-use crate::onboarding::{self, Onboarded, OnboardingRequest, Progress, ProgressReply};
+use crate::onboarding::{self, Onboarded, Onboarding, OnboardingRequest, Progress, ProgressReply};
 use crate::session::Session;
 use crate::transport::{Authorization, Bearer, Call};
 use crate::wallet::Signer;
@@ -204,7 +204,39 @@ impl Client {
         signer: &dyn Signer,
         progress: &mut dyn FnMut(&Progress) -> R,
     ) -> Result<Onboarded> {
-        onboarding::run(&self.inner, req, signer, &mut |p| progress(p).go_on())
+        match onboarding::run(
+            &self.inner,
+            req,
+            signer,
+            &mut |p| progress(p).go_on(),
+            false,
+        )? {
+            Onboarding::Done(done) => Ok(done),
+            Onboarding::Waiting(w) => Err(Error::State(format!(
+                "onboarding stopped waiting on {}",
+                w.step.as_str()
+            ))),
+        }
+    }
+
+    /// Runs the onboarding as far as it can go without waiting on OffBlocks: the same
+    /// steps as [`Client::onboard`], but where `onboard` would poll (KYC, the account's
+    /// deployment), it returns [`Onboarding::Waiting`] with what it has. Run it again
+    /// with the same request and signer when OffBlocks has moved (a webhook through
+    /// [`crate::inbox::WebhookInbox`], a timer, after a restart): it continues where it
+    /// stopped and creates nothing twice, and returns [`Onboarding::Done`] at the end.
+    /// A thread is never held for the hours KYC can take.
+    ///
+    /// # Errors
+    /// As [`Client::onboard`], but never [`crate::Error::Timeout`] for a status that has
+    /// not changed yet.
+    pub fn onboard_or_wait<R: ProgressReply>(
+        &self,
+        req: &OnboardingRequest,
+        signer: &dyn Signer,
+        progress: &mut dyn FnMut(&Progress) -> R,
+    ) -> Result<Onboarding> {
+        onboarding::run(&self.inner, req, signer, &mut |p| progress(p).go_on(), true)
     }
 }
 

@@ -90,5 +90,7 @@ pub use httpsig::{
     CoveredComponents, DigestAlgorithms, ExternalSigner, PreparedRequest, SigningKey,
 };
 pub use observer::{Attempt, Observer};
-pub use onboarding::{Onboarded, OnboardingRequest, Progress, ProgressReply, Step};
+pub use onboarding::{
+    Onboarded, Onboarding, OnboardingRequest, Progress, ProgressReply, Step, Waiting,
+};
 pub use token::Token;

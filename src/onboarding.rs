@@ -43,7 +43,11 @@ pub struct OnboardingRequest {
     /// The chain the customer's wallet lives on (CAIP-2, e.g. `eip155:300`).
     pub chain: ChainId,
     /// Call the sandbox simulator's verify when the customer waits for verification.
-    pub simulate_verification: bool,
+    /// `None` follows the environment: on against OffBlocks' sandboxes
+    /// (`api.sandbox.offblocks.xyz`) and a loopback emulator, off elsewhere. `Some(true)`
+    /// against production (`api.offblocks.xyz`) is an error: it has no simulator, and
+    /// KYC there is done by people.
+    pub simulate_verification: Option<bool>,
     /// The account to open.
     pub account: NewAccount,
     /// How long the whole flow may take: every call, retry and `Retry-After` wait in it,
@@ -51,24 +55,58 @@ pub struct OnboardingRequest {
     /// error (the last answer, or a transport error) saying so; a status that does not
     /// change in time is [`Error::Timeout`].
     pub timeout: Duration,
-    /// The first pause between polls; it doubles up to 2 s. At least
+    /// The first pause between polls; it doubles up to `max_poll_interval`. At least
     /// [`MIN_POLL_INTERVAL`] (a shorter one is raised to it).
     pub poll_interval: Duration,
+    /// The longest pause between two polls, fit for KYC that takes hours (at least
+    /// `poll_interval`).
+    pub max_poll_interval: Duration,
 }
 
 impl OnboardingRequest {
-    /// A request with the defaults: simulate verification, a EUR card account, a 120 s
-    /// timeout, polls from 100 ms.
+    /// A request with the defaults: the simulator as the environment allows, a EUR card
+    /// account, a 120 s timeout, polls from 100 ms doubling up to 30 s.
     pub fn new(external_id: impl Into<String>, chain: ChainId) -> OnboardingRequest {
         OnboardingRequest {
             external_id: external_id.into(),
             chain,
-            simulate_verification: true,
+            simulate_verification: None,
             account: NewAccount::default(),
             timeout: Duration::from_secs(120),
             poll_interval: Duration::from_millis(100),
+            max_poll_interval: Duration::from_secs(30),
         }
     }
+}
+
+/// Where [`crate::Client::onboard_or_wait`] stopped: done, or waiting on OffBlocks.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "state", rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum Onboarding {
+    /// The customer and the account are `active`.
+    Done(Onboarded),
+    /// OffBlocks has the next move (KYC, the account's deployment). Run the flow again
+    /// with the same request and signer when it has made it (a webhook, a timer, a
+    /// restart): it continues from here and creates nothing twice.
+    Waiting(Waiting),
+}
+
+/// A flow waiting on OffBlocks.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Waiting {
+    /// What it waits for: [`Step::WaitCustomer`] or [`Step::WaitAccount`].
+    #[serde(serialize_with = "step_name")]
+    pub step: Step,
+    /// The customer, as last read.
+    pub customer: Customer,
+    /// The account, as last read, once there is one.
+    pub account: Option<Account>,
+}
+
+fn step_name<S: serde::Serializer>(step: &Step, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(step.as_str())
 }
 
 /// A step of the flow.
@@ -142,6 +180,10 @@ struct Flow<'a> {
     /// `started` plus the request's timeout: every call ends by it.
     deadline: Deadline,
     progress: &'a mut dyn FnMut(&Progress) -> bool,
+    /// Whether the flow calls the sandbox simulator.
+    simulate: bool,
+    /// Whether a wait on OffBlocks ends the run (the caller resumes later).
+    return_when_waiting: bool,
 }
 
 /// What an answer about an account is checked against, besides its customer.
@@ -175,12 +217,15 @@ impl ProgressReply for ControlFlow<()> {
 }
 
 /// Runs the flow (see [`crate::Client::onboard`]); `progress` returns whether to go on.
+/// With `return_when_waiting`, returns [`Onboarding::Waiting`] instead of polling.
 pub(crate) fn run(
     session: &Session,
     req: &OnboardingRequest,
     signer: &dyn Signer,
     progress: &mut dyn FnMut(&Progress) -> bool,
-) -> Result<Onboarded> {
+    return_when_waiting: bool,
+) -> Result<Onboarding> {
+    let simulate = simulator_allowed(session, req.simulate_verification)?;
     let owner = AccountId::from_evm(req.chain.clone(), &signer.address()?);
     let started = Instant::now();
     let mut flow = Flow {
@@ -190,12 +235,47 @@ pub(crate) fn run(
         started,
         deadline: Deadline::since(started, req.timeout, "onboarding timeout"),
         progress,
+        simulate,
+        return_when_waiting,
     };
     let customer = flow.customer(signer)?;
+    if customer.status != CustomerStatus::Active {
+        return Ok(Onboarding::Waiting(Waiting {
+            step: Step::WaitCustomer,
+            customer,
+            account: None,
+        }));
+    }
     let account = flow.account(&customer, signer)?;
+    if account.status != AccountStatus::Active {
+        return Ok(Onboarding::Waiting(Waiting {
+            step: Step::WaitAccount,
+            customer,
+            account: Some(account),
+        }));
+    }
     // The flow is complete: a stop asked for now has nothing left to stop.
     let _ = flow.report(Step::Done, "active", format!("account {}", account.id));
-    Ok(Onboarded { customer, account })
+    Ok(Onboarding::Done(Onboarded { customer, account }))
+}
+
+/// OffBlocks' production API: it has no simulator.
+const PRODUCTION_HOST: &str = "api.offblocks.xyz";
+/// OffBlocks' sandbox API.
+const SANDBOX_HOST: &str = "api.sandbox.offblocks.xyz";
+
+/// Whether the flow calls the simulator: as asked, else as the environment allows.
+fn simulator_allowed(session: &Session, asked: Option<bool>) -> Result<bool> {
+    let base = session.transport().base();
+    let host = base.host().trim_end_matches('.').to_ascii_lowercase();
+    match asked {
+        Some(true) if host == PRODUCTION_HOST => Err(Error::InvalidInput(format!(
+            "simulate_verification against production ({host}): production has no \
+             simulator; KYC there takes its own time (leave the setting unset, or false)"
+        ))),
+        Some(asked) => Ok(asked),
+        None => Ok(host == SANDBOX_HOST || base.is_loopback()),
+    }
 }
 
 impl<'a> Flow<'a> {
@@ -267,7 +347,7 @@ impl<'a> Flow<'a> {
         loop {
             match customer.status {
                 CustomerStatus::Active => break,
-                CustomerStatus::Verifying if self.req.simulate_verification && !verified => {
+                CustomerStatus::Verifying if self.simulate && !verified => {
                     let key = self.key(&["verify-customer"]);
                     Simulator::new(self.session)
                         .until(self.deadline)
@@ -280,6 +360,11 @@ impl<'a> Flow<'a> {
                 | CustomerStatus::Screening
                 | CustomerStatus::Verifying => {
                     let status = customer.status.as_str();
+                    if self.return_when_waiting {
+                        let msg = format!("customer {} is {status}: returning", customer.id);
+                        self.report(Step::WaitCustomer, status, msg)?;
+                        return Ok(customer);
+                    }
                     self.pause(&mut pause, Step::WaitCustomer, status, &customer.id)?
                 }
                 ref other => {
@@ -488,6 +573,11 @@ impl<'a> Flow<'a> {
                 AccountStatus::Active => break,
                 AccountStatus::Initiating | AccountStatus::Pending => {
                     let status = account.status.as_str();
+                    if self.return_when_waiting {
+                        let msg = format!("account {} is {status}: returning", account.id);
+                        self.report(Step::WaitAccount, status, msg)?;
+                        return Ok(account);
+                    }
                     self.pause(&mut pause, Step::WaitAccount, status, &account.id)?
                 }
                 ref other => {
@@ -514,7 +604,7 @@ impl<'a> Flow<'a> {
     }
 
     /// Reports that `step` still waits on `id`, then sleeps before the next poll
-    /// (doubling up to 2 s), or fails past the deadline.
+    /// (doubling up to `max_poll_interval`), or fails past the deadline.
     fn pause(&mut self, pause: &mut Duration, step: Step, status: &str, id: &str) -> Result<()> {
         if self.started.elapsed() + *pause > self.req.timeout {
             let what = if step == Step::WaitCustomer {
@@ -530,7 +620,8 @@ impl<'a> Flow<'a> {
         let message = format!("{id} is {status}; next look in {:?}", *pause);
         self.report(step, status, message)?;
         std::thread::sleep(*pause);
-        *pause = (*pause * 2).min(Duration::from_secs(2));
+        let cap = self.req.max_poll_interval.max(self.req.poll_interval);
+        *pause = pause.saturating_mul(2).min(cap.max(MIN_POLL_INTERVAL));
         Ok(())
     }
 }

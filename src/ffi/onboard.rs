@@ -48,13 +48,25 @@ struct Request {
     account: Option<NewAccount>,
     timeout_ms: Option<u64>,
     poll_interval_ms: Option<u64>,
+    max_poll_interval_ms: Option<u64>,
+    wait: Option<Wait>,
+}
+
+/// `"wait"`: poll until done (the default), or return as soon as the flow waits on
+/// OffBlocks.
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+enum Wait {
+    Finish,
+    ReturnWhenWaiting,
 }
 
 impl Request {
     fn into_request(self) -> Result<OnboardingRequest, Failure> {
         let mut req = OnboardingRequest::new(self.external_id, ChainId::parse(&self.chain)?);
-        if let Some(simulate) = self.simulate_verification {
-            req.simulate_verification = simulate;
+        req.simulate_verification = self.simulate_verification;
+        if let Some(ms) = self.max_poll_interval_ms {
+            req.max_poll_interval = Duration::from_millis(ms);
         }
         if let Some(account) = self.account {
             req.account = account;
@@ -81,8 +93,15 @@ fn c_text(text: &str) -> CString {
 /// Stores `{"customer": {…}, "account": {…}}` in `*out_json`.
 ///
 /// `request_json`: `{"externalId": "…", "chain": "eip155:300"}` and optionally
-/// `"simulateVerification"` (true), `"account"` (`{"type": "card_account",
-/// "currencies": ["EUR"]}`), `"timeoutMs"` (120000), `"pollIntervalMs"` (100).
+/// `"simulateVerification"` (unset: on against the sandbox and a loopback emulator, off
+/// elsewhere; `true` against production is `OFFBLOCKS_INVALID_INPUT`), `"account"`
+/// (`{"type": "card_account", "currencies": ["EUR"]}`), `"timeoutMs"` (120000),
+/// `"pollIntervalMs"` (100), `"maxPollIntervalMs"` (30000), `"wait"` (`"finish"`, the
+/// default, or `"returnWhenWaiting"`: instead of polling while OffBlocks has the next
+/// move, return at once with `{"state": "waiting", "step": "wait_customer" |
+/// "wait_account", "customer": {…}, "account": {…} | null}`, or `{"state": "done",
+/// "customer": {…}, "account": {…}}` at the end; call again with the same request and
+/// signer to continue, after a webhook or a restart).
 ///
 /// Every step is resumable: after a crash, calling again with the same request and
 /// signer continues where the flow stopped, creating nothing twice. `progress` (may be
@@ -116,6 +135,7 @@ pub unsafe extern "C" fn offblocks_onboard(
         };
         let request: Request =
             serde_json::from_str(request).map_err(|e| Failure::json("request_json", e))?;
+        let wait = request.wait.unwrap_or(Wait::Finish);
         let request = request.into_request()?;
         let mut report = |p: &Progress| {
             let Some(callback) = progress else {
@@ -144,6 +164,13 @@ pub unsafe extern "C" fn offblocks_onboard(
                 _ => ControlFlow::Break(()),
             }
         };
+        if wait == Wait::ReturnWhenWaiting {
+            let state =
+                client
+                    .client
+                    .onboard_or_wait(&request, signer.signer.as_ref(), &mut report)?;
+            return put_string(out, to_json(&state)?);
+        }
         let onboarded = client
             .client
             .onboard(&request, signer.signer.as_ref(), &mut report)?;
