@@ -6,10 +6,11 @@ use std::ptr;
 use serde_json::{Map, Value};
 use zeroize::{Zeroize, Zeroizing};
 
+use super::handle::{self, Handle};
 use super::error::{offblocks_result, Failure};
 use super::strings::{redacted, to_json};
 use super::{
-    arg_opt_str, arg_out, arg_ref, arg_str, boundary, boundary_infallible, put_secret, put_string,
+    arg_opt_str, arg_out, arg_handle, arg_str, boundary, put_secret, put_string,
 };
 use crate::config::json::INVALID_SETTING;
 use crate::{Attempt, Client, Config, SigningKey};
@@ -18,10 +19,15 @@ use crate::{Attempt, Client, Config, SigningKey};
 /// `offblocks_client_free`.
 ///
 /// One handle may be used from many threads at once: its calls share one connection
-/// pool, one bearer token and one key id. Only `offblocks_client_free` must not run
-/// while another call on the same handle is in progress.
+/// pool, one bearer token and one key id. `offblocks_client_free` refuses a client in
+/// use by a call in progress (`OFFBLOCKS_HANDLE_IN_USE`).
 pub struct offblocks_client {
     pub(crate) client: Client,
+}
+
+impl Handle for offblocks_client {
+    const TAG: u64 = u64::from_be_bytes(*b"obclient");
+    const NOUN: &'static str = "client";
 }
 
 /// What the JSON configuration holds besides the settings of [`Config`]: who we are and
@@ -240,7 +246,7 @@ pub unsafe extern "C" fn offblocks_client_new_with_observer(
             user_data,
         });
         let client = build_client(json, observer)?;
-        out.write(Box::into_raw(Box::new(offblocks_client { client })));
+        out.write(handle::into_raw(offblocks_client { client }));
         Ok(())
     })
 }
@@ -262,19 +268,19 @@ pub unsafe extern "C" fn offblocks_config_defaults(out_json: *mut *mut c_char) -
     })
 }
 
-/// Releases a client. `offblocks_client_free(NULL)` does nothing.
+/// Releases a client. `offblocks_client_free(NULL)` does nothing and returns
+/// `OFFBLOCKS_OK`.
+///
+/// Refused, the handle left as it was: `OFFBLOCKS_HANDLE_IN_USE` while a call on it is
+/// in progress (from one of that call's callbacks, or from another thread: free it after
+/// the call returns); `OFFBLOCKS_INVALID_HANDLE` for a handle freed already or of
+/// another type.
 ///
 /// # Safety
-/// `client` is NULL or a handle from `offblocks_client_new`, not freed yet, and not in
-/// use by another thread.
+/// None beyond passing a pointer: any value is checked before use.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_client_free(client: *mut offblocks_client) {
-    boundary_infallible((), || {
-        if !client.is_null() {
-            // SAFETY: the handle came from `Box::into_raw` and is freed only once.
-            drop(unsafe { Box::from_raw(client) });
-        }
-    })
+pub unsafe extern "C" fn offblocks_client_free(client: *mut offblocks_client) -> offblocks_result {
+    handle::free(client, "client")
 }
 
 /// Stores in `*out_key_id` the key id the client signs with, or NULL when it has none
@@ -292,7 +298,7 @@ pub unsafe extern "C" fn offblocks_client_key_id(
         // SAFETY: the caller's guarantees above.
         let (client, out) = unsafe {
             (
-                arg_ref(client, "client")?,
+                arg_handle(client, "client")?,
                 arg_out(out_key_id, "out_key_id")?,
             )
         };
@@ -319,7 +325,7 @@ pub unsafe extern "C" fn offblocks_client_set_key_id(
     boundary(|| {
         // SAFETY: the caller's guarantees above.
         let (client, key_id) =
-            unsafe { (arg_ref(client, "client")?, arg_opt_str(key_id, "key_id")?) };
+            unsafe { (arg_handle(client, "client")?, arg_opt_str(key_id, "key_id")?) };
         client.client.set_key_id(key_id.map(str::to_owned));
         Ok(())
     })
@@ -351,7 +357,7 @@ pub unsafe extern "C" fn offblocks_dry_run(
         // SAFETY: the caller's guarantees above.
         let (client, method, path, body, key, token, out) = unsafe {
             (
-                arg_ref(client, "client")?,
+                arg_handle(client, "client")?,
                 arg_str(method, "method")?,
                 arg_str(path, "path")?,
                 arg_opt_str(body, "body")?,
