@@ -64,7 +64,9 @@ pub struct Token {
 #[serde(rename_all = "camelCase")]
 struct TokenResponse {
     token: String,
-    expires_at: i64,
+    /// Read as a JSON value, then as whole seconds: anything else (a fraction, a string,
+    /// a number beyond `i64`) is refused with an error naming the field.
+    expires_at: serde_json::Value,
     #[serde(default)]
     token_type: Option<String>,
 }
@@ -155,16 +157,27 @@ impl TokenSource {
         if parsed.token.is_empty() {
             return Err(Error::decode("$.token", "empty token"));
         }
+        let Some(expires_at) = parsed.expires_at.as_i64() else {
+            return Err(Error::decode(
+                "$.expiresAt",
+                "not a whole number of seconds within 64 bits",
+            ));
+        };
         Ok(Token {
             value: Secret::new(parsed.token),
-            expires_at: bounded_expiry(parsed.expires_at, transport.now_unix()),
+            expires_at: bounded_expiry(expires_at, transport.now_unix()),
             token_type: parsed.token_type.unwrap_or_else(|| "Bearer".into()),
         })
     }
 
     /// Fetches a token for the cache on this thread, the others waiting for it; then
     /// wakes them, also when the fetch fails or a callback inside it panics.
-    fn fetch_for_all(&self, mut slot: MutexGuard<'_, Slot>, transport: &Transport, deadline: Instant) -> Result<Secret> {
+    fn fetch_for_all(
+        &self,
+        mut slot: MutexGuard<'_, Slot>,
+        transport: &Transport,
+        deadline: Instant,
+    ) -> Result<Secret> {
         slot.fetcher = Some(thread::current().id());
         let epoch = slot.epoch;
         drop(slot);

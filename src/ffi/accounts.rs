@@ -6,7 +6,7 @@ use super::calls;
 use super::client::offblocks_client;
 use super::error::offblocks_result;
 use super::strings::{parse_strict, to_json};
-use super::{arg_opt_str, arg_out, arg_handle, arg_str, boundary, put_string};
+use super::{arg_handle, arg_opt_str, arg_out, arg_str, boundary, put_string};
 use crate::models::{ChallengeSignature, NewAccount};
 
 /// `POST /customers/{customer_id}/accounts`: opens an account for an `active` customer

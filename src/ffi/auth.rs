@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use super::client::offblocks_client;
 use super::error::offblocks_result;
-use super::{arg_opt_str, arg_out, arg_handle, arg_str, boundary, put_secret, put_string};
+use super::{arg_handle, arg_opt_str, arg_out, arg_str, boundary, put_secret, put_string};
 
 /// `POST /auth/token`: fetches a fresh bearer token now (calls fetch and refresh tokens
 /// by themselves; this is for inspection) and stores in `*out_json` an object
@@ -22,7 +22,12 @@ pub unsafe extern "C" fn offblocks_auth_token(
 ) -> offblocks_result {
     boundary(|| {
         // SAFETY: the caller's guarantees above.
-        let (client, out) = unsafe { (arg_handle(client, "client")?, arg_out(out_json, "out_json")?) };
+        let (client, out) = unsafe {
+            (
+                arg_handle(client, "client")?,
+                arg_out(out_json, "out_json")?,
+            )
+        };
         let token = client.client.auth().token()?;
         let json = zeroize::Zeroizing::new(
             serde_json::json!({

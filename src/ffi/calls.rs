@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::client::offblocks_client;
 use super::error::{offblocks_result, Failure};
 use super::strings::{parse_strict, to_json};
-use super::{arg_opt_str, arg_out, arg_handle, arg_str, boundary, put_string};
+use super::{arg_handle, arg_opt_str, arg_out, arg_str, boundary, put_string};
 use crate::Client;
 
 /// `(client, out)`: a query of the whole collection, stored as JSON in `*out`.

@@ -6,12 +6,10 @@ use std::ptr;
 use serde_json::{Map, Value};
 use zeroize::{Zeroize, Zeroizing};
 
-use super::handle::{self, Handle};
 use super::error::{offblocks_result, Failure};
+use super::handle::{self, Handle};
 use super::strings::{redacted, to_json};
-use super::{
-    arg_opt_str, arg_out, arg_handle, arg_str, boundary, put_secret, put_string,
-};
+use super::{arg_handle, arg_opt_str, arg_out, arg_str, boundary, put_secret, put_string};
 use crate::config::json::INVALID_SETTING;
 use crate::{Attempt, Client, Config, SigningKey};
 
@@ -277,7 +275,8 @@ pub unsafe extern "C" fn offblocks_config_defaults(out_json: *mut *mut c_char) -
 /// another type.
 ///
 /// # Safety
-/// None beyond passing a pointer: any value is checked before use.
+/// Any value is checked before use (see "Handles" in the preamble): only an address
+/// freed and since given to a new handle of the same type cannot be told from it.
 #[no_mangle]
 pub unsafe extern "C" fn offblocks_client_free(client: *mut offblocks_client) -> offblocks_result {
     handle::free(client, "client")
@@ -324,8 +323,12 @@ pub unsafe extern "C" fn offblocks_client_set_key_id(
 ) -> offblocks_result {
     boundary(|| {
         // SAFETY: the caller's guarantees above.
-        let (client, key_id) =
-            unsafe { (arg_handle(client, "client")?, arg_opt_str(key_id, "key_id")?) };
+        let (client, key_id) = unsafe {
+            (
+                arg_handle(client, "client")?,
+                arg_opt_str(key_id, "key_id")?,
+            )
+        };
         client.client.set_key_id(key_id.map(str::to_owned));
         Ok(())
     })

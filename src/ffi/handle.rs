@@ -23,8 +23,8 @@ use std::ops::Deref;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::RwLock;
 
-use super::error::{offblocks_result, Failure};
 use super::boundary;
+use super::error::{offblocks_result, Failure};
 use crate::sync::{read, write};
 
 /// The addresses of the handles alive now. Held only to look an address up, insert or

@@ -10,7 +10,7 @@ use super::client::offblocks_client;
 use super::error::{offblocks_result, Failure};
 use super::signer::offblocks_signer;
 use super::strings::{parse_strict, to_json};
-use super::{arg_opt_str, arg_out, arg_handle, arg_str, boundary, put_string};
+use super::{arg_handle, arg_opt_str, arg_out, arg_str, boundary, put_string};
 use crate::api::ChallengeOptions;
 use crate::models::{Account, Customer, NewAccount};
 use crate::onboarding::{OnboardingRequest, Progress};
@@ -262,12 +262,7 @@ pub unsafe extern "C" fn offblocks_account_sign_challenge(
             .client
             .accounts()
             .with_idempotency_key(key)
-            .sign_challenge(
-                &account,
-                &owner,
-                signer.signer.as_ref(),
-                &options,
-            )?;
+            .sign_challenge(&account, &owner, signer.signer.as_ref(), &options)?;
         Ok(())
     })
 }

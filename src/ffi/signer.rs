@@ -4,8 +4,8 @@ use std::ffi::{c_char, c_void};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 
-use super::handle::{self, Handle};
 use super::error::offblocks_result;
+use super::handle::{self, Handle};
 use super::wallet::offblocks_wallet;
 use super::{arg_handle, arg_out, arg_str, boundary, put_string};
 use crate::wallet::{Address, PersonalSignature, Signer};
@@ -182,7 +182,8 @@ pub unsafe extern "C" fn offblocks_signer_address(
 /// `OFFBLOCKS_INVALID_HANDLE` for a handle freed already or of another type.
 ///
 /// # Safety
-/// None beyond passing a pointer: any value is checked before use.
+/// Any value is checked before use (see "Handles" in the preamble): only an address
+/// freed and since given to a new handle of the same type cannot be told from it.
 #[no_mangle]
 pub unsafe extern "C" fn offblocks_signer_free(signer: *mut offblocks_signer) -> offblocks_result {
     handle::free(signer, "signer")

@@ -3,11 +3,9 @@
 use std::ffi::{c_char, c_int};
 use std::sync::Arc;
 
-use super::handle::{self, Handle};
 use super::error::{offblocks_result, Failure};
-use super::{
-    arg_bytes, arg_out, arg_handle, arg_str, boundary, put_secret, put_string,
-};
+use super::handle::{self, Handle};
+use super::{arg_bytes, arg_handle, arg_out, arg_str, boundary, put_secret, put_string};
 use crate::wallet::{ChainId, PersonalSignature, SignatureEncoding, Wallet};
 
 /// A customer's wallet (opaque): a secp256k1 private key held in memory, zeroized when
@@ -111,7 +109,8 @@ pub unsafe extern "C" fn offblocks_wallet_from_hex(
 /// already or of another type.
 ///
 /// # Safety
-/// None beyond passing a pointer: any value is checked before use.
+/// Any value is checked before use (see "Handles" in the preamble): only an address
+/// freed and since given to a new handle of the same type cannot be told from it.
 #[no_mangle]
 pub unsafe extern "C" fn offblocks_wallet_free(wallet: *mut offblocks_wallet) -> offblocks_result {
     handle::free(wallet, "wallet")
@@ -208,7 +207,8 @@ pub unsafe extern "C" fn offblocks_wallet_export_secret_hex(
 ) -> offblocks_result {
     boundary(|| {
         // SAFETY: the caller's guarantees above.
-        let (wallet, out) = unsafe { (arg_handle(wallet, "wallet")?, arg_out(out_hex, "out_hex")?) };
+        let (wallet, out) =
+            unsafe { (arg_handle(wallet, "wallet")?, arg_out(out_hex, "out_hex")?) };
         put_secret(out, &wallet.wallet.export_secret_hex())
     })
 }
