@@ -34,13 +34,20 @@
  *   hold secrets (a PEM, a token).
  *
  * Handles. Every offblocks_<noun>_new / _from_* has an offblocks_<noun>_free;
- *   _free(NULL) is a no-op; a handle must not be used after it is freed.
+ *   _free(NULL) is a no-op returning OFFBLOCKS_OK; a handle must not be used after it is
+ *   freed. The library checks every handle it is given: one freed already (while its
+ *   address has not been given to a new handle), of another type, or not made here is
+ *   refused with OFFBLOCKS_INVALID_HANDLE, never read; a _free while a call is using
+ *   the handle (from one of that call's callbacks, or another thread) is refused with
+ *   OFFBLOCKS_HANDLE_IN_USE and the handle stays usable.
  *
  * Threads. An offblocks_client may be used by many threads at once (calls share one
- *   connection pool and token). Only its _free must not overlap another call on it.
- *   Calls block the calling thread (network, retries with backoff). Callbacks are called
- *   on the thread that made the call, before it returns; they may call other offblocks_
- *   functions (the last error then describes the outer call once it returns).
+ *   connection pool and token). Calls block the calling thread (network, retries with
+ *   backoff). Callbacks are called on the thread that made the call, before it returns,
+ *   under no lock of the library; they may call other offblocks_ functions, the same
+ *   client included (the last error then describes the outer call once it returns). One
+ *   such call fails at once with OFFBLOCKS_INVALID_INPUT instead of waiting for itself:
+ *   a call from an observer told about its own thread's token fetch.
  *
  * Panics. A bug inside the library never unwinds into C: the call returns
  *   OFFBLOCKS_PANIC instead.
@@ -429,7 +436,8 @@ offblocks_result offblocks_config_defaults(char **out_json);
  * another type.
  *
  * # Safety
- * None beyond passing a pointer: any value is checked before use.
+ * Any value is checked before use (see "Handles" in the preamble): only an address
+ * freed and since given to a new handle of the same type cannot be told from it.
  */
 offblocks_result offblocks_client_free(offblocks_client *client);
 
@@ -863,7 +871,8 @@ offblocks_result offblocks_wallet_from_hex(const char *private_key_hex,
  * already or of another type.
  *
  * # Safety
- * None beyond passing a pointer: any value is checked before use.
+ * Any value is checked before use (see "Handles" in the preamble): only an address
+ * freed and since given to a new handle of the same type cannot be told from it.
  */
 offblocks_result offblocks_wallet_free(offblocks_wallet *wallet);
 
@@ -1028,7 +1037,8 @@ offblocks_result offblocks_signer_address(const offblocks_signer *signer, char *
  * `OFFBLOCKS_INVALID_HANDLE` for a handle freed already or of another type.
  *
  * # Safety
- * None beyond passing a pointer: any value is checked before use.
+ * Any value is checked before use (see "Handles" in the preamble): only an address
+ * freed and since given to a new handle of the same type cannot be told from it.
  */
 offblocks_result offblocks_signer_free(offblocks_signer *signer);
 
