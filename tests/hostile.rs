@@ -914,7 +914,9 @@ type Later = Arc<OnceLock<Client>>;
 fn an_observer_calling_the_client_does_not_deadlock() {
     let server = customer_server();
     let later = Later::default();
-    let nested: Arc<Mutex<Vec<(String, offblocks::Result<String>)>>> = Arc::default();
+    // (the path of the attempt the observer was told about, what its own call gave)
+    type Told = Vec<(String, offblocks::Result<String>)>;
+    let nested: Arc<Mutex<Told>> = Arc::default();
     let (client_later, told) = (later.clone(), nested.clone());
     let client = builder(&server)
         .observer(move |attempt: &Attempt| {
