@@ -96,6 +96,12 @@ fn config_error(message: &str) -> Failure {
 /// Called on the thread making the call, after each attempt, possibly from many threads
 /// at once when the client is shared: make it quick and thread-safe. The string is valid
 /// only during the call; `user_data` is the pointer given with the function.
+///
+/// It runs under no lock of the library and may call it, this client included. One such
+/// call fails at once with `OFFBLOCKS_INVALID_INPUT` instead of waiting for itself: a
+/// call needing a token, made while the observer is told about its own thread's token
+/// fetch (`"path"` ending in `/auth/token`). `offblocks_client_free` of this client
+/// from inside it is refused (`OFFBLOCKS_HANDLE_IN_USE`).
 pub type offblocks_observer_fn =
     Option<unsafe extern "C-unwind" fn(user_data: *mut c_void, attempt_json: *const c_char)>;
 
