@@ -28,7 +28,7 @@ use crate::transport::{Authorization, Bearer, Call, Transport};
 
 /// The longest a token is kept, whatever its `expiresAt` says (24 h): a server's far
 /// future (or `i64::MAX`) cannot pin one token for ever.
-pub const MAX_TOKEN_LIFETIME_SECS: i64 = 24 * 60 * 60;
+pub(crate) const MAX_TOKEN_LIFETIME_SECS: i64 = 24 * 60 * 60;
 
 /// The API key and secret currently in use.
 #[derive(Clone)]
@@ -53,8 +53,7 @@ pub struct Token {
     pub value: Secret,
     /// When it expires (unix seconds, server clock), as the client reads the server's
     /// `expiresAt`: never before the moment it was received (an expiry in the past, or
-    /// `i64::MIN`, reads as "now") and never more than [`MAX_TOKEN_LIFETIME_SECS`] after
-    /// it.
+    /// `i64::MIN`, reads as "now") and never more than 24 hours after it.
     pub expires_at: i64,
     /// The scheme, `Bearer`.
     pub token_type: String,
