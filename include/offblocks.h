@@ -34,13 +34,20 @@
  *   hold secrets (a PEM, a token).
  *
  * Handles. Every offblocks_<noun>_new / _from_* has an offblocks_<noun>_free;
- *   _free(NULL) is a no-op; a handle must not be used after it is freed.
+ *   _free(NULL) is a no-op returning OFFBLOCKS_OK; a handle must not be used after it is
+ *   freed. The library checks every handle it is given: one freed already (while its
+ *   address has not been given to a new handle), of another type, or not made here is
+ *   refused with OFFBLOCKS_INVALID_HANDLE, never read; a _free while a call is using
+ *   the handle (from one of that call's callbacks, or another thread) is refused with
+ *   OFFBLOCKS_HANDLE_IN_USE and the handle stays usable.
  *
  * Threads. An offblocks_client may be used by many threads at once (calls share one
- *   connection pool and token). Only its _free must not overlap another call on it.
- *   Calls block the calling thread (network, retries with backoff). Callbacks are called
- *   on the thread that made the call, before it returns; they may call other offblocks_
- *   functions (the last error then describes the outer call once it returns).
+ *   connection pool and token). Calls block the calling thread (network, retries with
+ *   backoff). Callbacks are called on the thread that made the call, before it returns,
+ *   under no lock of the library; they may call other offblocks_ functions, the same
+ *   client included (the last error then describes the outer call once it returns). One
+ *   such call fails at once with OFFBLOCKS_INVALID_INPUT instead of waiting for itself:
+ *   a call from an observer told about its own thread's token fetch.
  *
  * Panics. A bug inside the library never unwinds into C: the call returns
  *   OFFBLOCKS_PANIC instead.
@@ -162,6 +169,18 @@ typedef enum {
      * What was done stays done; running it again resumes, creating nothing twice.
      */
     OFFBLOCKS_CANCELLED = 19,
+    /**
+     * A handle argument is not a live handle of the expected type: freed already, of
+     * another type (a wallet given for a client), or not made by this library. Nothing
+     * was done with it.
+     */
+    OFFBLOCKS_INVALID_HANDLE = 20,
+    /**
+     * `_free` of a handle that a call in progress is using (from one of that call's
+     * callbacks, or from another thread): it was not freed, and stays usable. Free it
+     * after the call returns.
+     */
+    OFFBLOCKS_HANDLE_IN_USE = 21,
 } offblocks_result;
 
 /**
@@ -190,8 +209,8 @@ typedef enum {
  * `offblocks_client_free`.
  *
  * One handle may be used from many threads at once: its calls share one connection
- * pool, one bearer token and one key id. Only `offblocks_client_free` must not run
- * while another call on the same handle is in progress.
+ * pool, one bearer token and one key id. `offblocks_client_free` refuses a client in
+ * use by a call in progress (`OFFBLOCKS_HANDLE_IN_USE`).
  */
 typedef struct offblocks_client offblocks_client;
 
@@ -221,6 +240,12 @@ typedef struct offblocks_wallet offblocks_wallet;
  * Called on the thread making the call, after each attempt, possibly from many threads
  * at once when the client is shared: make it quick and thread-safe. The string is valid
  * only during the call; `user_data` is the pointer given with the function.
+ *
+ * It runs under no lock of the library and may call it, this client included. One such
+ * call fails at once with `OFFBLOCKS_INVALID_INPUT` instead of waiting for itself: a
+ * call needing a token, made while the observer is told about its own thread's token
+ * fetch (`"path"` ending in `/auth/token`). `offblocks_client_free` of this client
+ * from inside it is refused (`OFFBLOCKS_HANDLE_IN_USE`).
  */
 typedef void (*offblocks_observer_fn)(void *user_data, const char *attempt_json);
 
@@ -409,13 +434,19 @@ offblocks_result offblocks_client_new_with_observer(const char *config_json,
 offblocks_result offblocks_config_defaults(char **out_json);
 
 /**
- * Releases a client. `offblocks_client_free(NULL)` does nothing.
+ * Releases a client. `offblocks_client_free(NULL)` does nothing and returns
+ * `OFFBLOCKS_OK`.
+ *
+ * Refused, the handle left as it was: `OFFBLOCKS_HANDLE_IN_USE` while a call on it is
+ * in progress (from one of that call's callbacks, or from another thread: free it after
+ * the call returns); `OFFBLOCKS_INVALID_HANDLE` for a handle freed already or of
+ * another type.
  *
  * # Safety
- * `client` is NULL or a handle from `offblocks_client_new`, not freed yet, and not in
- * use by another thread.
+ * Any value is checked before use (see "Handles" in the preamble): only an address
+ * freed and since given to a new handle of the same type cannot be told from it.
  */
-void offblocks_client_free(offblocks_client *client);
+offblocks_result offblocks_client_free(offblocks_client *client);
 
 /**
  * Stores in `*out_key_id` the key id the client signs with, or NULL when it has none
@@ -840,12 +871,17 @@ offblocks_result offblocks_wallet_from_hex(const char *private_key_hex,
 
 /**
  * Releases a wallet; its key is zeroized once no signer made from it remains.
- * `offblocks_wallet_free(NULL)` does nothing.
+ * `offblocks_wallet_free(NULL)` does nothing and returns `OFFBLOCKS_OK`.
+ *
+ * Refused, the handle left as it was: `OFFBLOCKS_HANDLE_IN_USE` while a call on it is
+ * in progress (on another thread); `OFFBLOCKS_INVALID_HANDLE` for a handle freed
+ * already or of another type.
  *
  * # Safety
- * `wallet` is NULL or a handle not freed yet, and not in use by another thread.
+ * Any value is checked before use (see "Handles" in the preamble): only an address
+ * freed and since given to a new handle of the same type cannot be told from it.
  */
-void offblocks_wallet_free(offblocks_wallet *wallet);
+offblocks_result offblocks_wallet_free(offblocks_wallet *wallet);
 
 /**
  * Stores the wallet's Ethereum address (`0x…`, EIP-55 mixed case) in `*out_address`.
@@ -1000,12 +1036,18 @@ offblocks_result offblocks_signer_from_wallet(const offblocks_wallet *wallet,
 offblocks_result offblocks_signer_address(const offblocks_signer *signer, char **out_address);
 
 /**
- * Releases a signer. `offblocks_signer_free(NULL)` does nothing.
+ * Releases a signer. `offblocks_signer_free(NULL)` does nothing and returns
+ * `OFFBLOCKS_OK`.
+ *
+ * Refused, the handle left as it was: `OFFBLOCKS_HANDLE_IN_USE` while a call using it
+ * is in progress (its own signing function freeing it, or another thread);
+ * `OFFBLOCKS_INVALID_HANDLE` for a handle freed already or of another type.
  *
  * # Safety
- * `signer` is NULL or a handle not freed yet, and not in use by another thread.
+ * Any value is checked before use (see "Handles" in the preamble): only an address
+ * freed and since given to a new handle of the same type cannot be told from it.
  */
-void offblocks_signer_free(offblocks_signer *signer);
+offblocks_result offblocks_signer_free(offblocks_signer *signer);
 
 /**
  * Runs the whole onboarding flow with `signer` as the customer's wallet: creates the
@@ -1049,6 +1091,14 @@ offblocks_result offblocks_onboard(const offblocks_client *client,
  * is fetched again once. `OFFBLOCKS_CHALLENGE_REJECTED` when the server refuses the
  * signature; `offblocks_last_error_reissued_challenge()` then gives the new challenge.
  *
+ * What the caller expects of the customer, so that the server's `customer_json` does
+ * not decide alone who signs: `expected_owner`, a CAIP-10 account id
+ * (`"eip155:300:0x…"`), and `expected_chain`, a CAIP-2 chain id (`"eip155:300"`); either
+ * or both may be NULL (not checked). The customer's `chainId` must be `expected_owner`
+ * and on `expected_chain`, else `OFFBLOCKS_CHALLENGE_REFUSED` (the customer is not the
+ * one asked for) and nothing is signed. The owner's address must be the signer's in any
+ * case, so `expected_chain` with the signer states the whole owner.
+ *
  * `idempotency_key` (a UUID) may be NULL: a fresh one is used.
  *
  * # Safety
@@ -1057,6 +1107,8 @@ offblocks_result offblocks_onboard(const offblocks_client *client,
  */
 offblocks_result offblocks_customer_sign_challenge(const offblocks_client *client,
                                                    const char *customer_json,
+                                                   const char *expected_owner,
+                                                   const char *expected_chain,
                                                    const offblocks_signer *signer,
                                                    const char *idempotency_key);
 
@@ -1067,6 +1119,10 @@ offblocks_result offblocks_customer_sign_challenge(const offblocks_client *clien
  * used when present, else a new one is fetched); `owner_caip10` is the customer's
  * `chainId`, whose address must be the signer's (else `OFFBLOCKS_CHALLENGE_REFUSED`).
  *
+ * `expected_chain` (CAIP-2, `"eip155:300"`) may be NULL; when given, an owner on
+ * another chain is refused (`OFFBLOCKS_CHALLENGE_REFUSED`, nothing signed): for an
+ * owner read from the server's customer object rather than known by the caller.
+ *
  * `idempotency_key` (a UUID) may be NULL: a fresh one is used.
  *
  * # Safety
@@ -1076,6 +1132,7 @@ offblocks_result offblocks_customer_sign_challenge(const offblocks_client *clien
 offblocks_result offblocks_account_sign_challenge(const offblocks_client *client,
                                                   const char *account_json,
                                                   const char *owner_caip10,
+                                                  const char *expected_chain,
                                                   const offblocks_signer *signer,
                                                   const char *idempotency_key);
 

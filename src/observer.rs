@@ -37,6 +37,11 @@ pub struct Attempt {
 /// A function told about every attempt of every call (see
 /// [`crate::ClientBuilder::observer`]). It runs on the calling thread, between attempts:
 /// keep it quick.
+///
+/// It runs under no lock of the client: it may format the client or call it. One call
+/// fails at once instead: a call made on the same thread while that thread is fetching
+/// the bearer token (the observer is told about `POST /auth/token`), which would wait
+/// for itself ([`crate::Error::InvalidInput`]).
 pub type Observer = Arc<dyn Fn(&Attempt) + Send + Sync>;
 
 fn millis_f64<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {

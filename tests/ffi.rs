@@ -384,3 +384,37 @@ fn webhook_events_parse_into_tagged_json() {
         assert_eq!(out, SENTINEL);
     }
 }
+
+#[test]
+fn handles_of_another_type_freed_or_unknown_are_refused() {
+    let c = client(&config("http://127.0.0.1:9/v1", &generated_pem(), None)).unwrap();
+    let mut w = ptr::null_mut();
+    let mut out = ptr::null_mut();
+    // SAFETY: every pointer given is checked by the library before any use: that is
+    // what this test shows (none is read once freed, none of the wrong type is used).
+    unsafe {
+        assert_eq!(offblocks_wallet_new_random(&mut w), OFFBLOCKS_OK);
+        let message = expect_err(
+            offblocks_client_key_id(w.cast(), &mut out),
+            OFFBLOCKS_INVALID_HANDLE,
+        );
+        assert!(
+            message.contains("wallet handle, not an offblocks_client"),
+            "{message}"
+        );
+        expect_err(offblocks_client_free(w.cast()), OFFBLOCKS_INVALID_HANDLE);
+        expect_err(offblocks_wallet_free(c.cast()), OFFBLOCKS_INVALID_HANDLE);
+        let mut stack = [0u64; 4];
+        expect_err(
+            offblocks_client_key_id(stack.as_mut_ptr().cast(), &mut out),
+            OFFBLOCKS_INVALID_HANDLE,
+        );
+        assert_eq!(offblocks_client_key_id(c, &mut out), OFFBLOCKS_OK);
+        assert_eq!(offblocks_wallet_free(w), OFFBLOCKS_OK);
+        let message = expect_err(offblocks_wallet_free(w), OFFBLOCKS_INVALID_HANDLE);
+        assert!(message.contains("freed already"), "{message}");
+        assert_eq!(offblocks_client_free(c), OFFBLOCKS_OK);
+        expect_err(offblocks_client_free(c), OFFBLOCKS_INVALID_HANDLE);
+        assert_eq!(offblocks_client_free(ptr::null_mut()), OFFBLOCKS_OK);
+    }
+}

@@ -273,7 +273,29 @@ fn challenges_are_signed_step_by_step() {
         let customer = take(out);
         let id: serde_json::Value = serde_json::from_str(&customer).unwrap();
         let id = cs(id["id"].as_str().unwrap());
-        let rc = offblocks_customer_sign_challenge(c, cs(&customer).as_ptr(), signer, ptr::null());
+        // The owner or chain the caller expects decides, not the server's customer.
+        let other = "eip155:300:0x5ce9454909639D2D17A3F753ce7d93fa0b9aB12E";
+        for (owner, chain) in [(Some(other), None), (None, Some("eip155:1"))] {
+            let (owner, chain) = (owner.map(cs), chain.map(cs));
+            let rc = offblocks_customer_sign_challenge(
+                c,
+                cs(&customer).as_ptr(),
+                owner.as_ref().map_or(ptr::null(), |o| o.as_ptr()),
+                chain.as_ref().map_or(ptr::null(), |o| o.as_ptr()),
+                signer,
+                ptr::null(),
+            );
+            let message = expect_err(rc, OFFBLOCKS_CHALLENGE_REFUSED);
+            assert!(message.contains("not the one asked for"), "{message}");
+        }
+        let rc = offblocks_customer_sign_challenge(
+            c,
+            cs(&customer).as_ptr(),
+            cs(&owner).as_ptr(),
+            cs("eip155:300").as_ptr(),
+            signer,
+            ptr::null(),
+        );
         assert_eq!(rc, OFFBLOCKS_OK, "{}", last_error().1);
         assert_eq!(
             offblocks_simulator_verify_customer(c, id.as_ptr(), ptr::null()),
@@ -297,6 +319,7 @@ fn challenges_are_signed_step_by_step() {
             c,
             cs(&account).as_ptr(),
             cs(&other).as_ptr(),
+            ptr::null(),
             signer,
             ptr::null(),
         );
@@ -305,16 +328,35 @@ fn challenges_are_signed_step_by_step() {
             c,
             cs(&account).as_ptr(),
             cs(&owner).as_ptr(),
+            cs("eip155:1").as_ptr(),
+            signer,
+            ptr::null(),
+        );
+        let message = expect_err(rc, OFFBLOCKS_CHALLENGE_REFUSED);
+        assert!(message.contains("not the one asked for"), "{message}");
+        let rc = offblocks_account_sign_challenge(
+            c,
+            cs(&account).as_ptr(),
+            cs(&owner).as_ptr(),
+            cs("eip155:300").as_ptr(),
             signer,
             ptr::null(),
         );
         assert_eq!(rc, OFFBLOCKS_OK, "{}", last_error().1);
-        let rc = offblocks_customer_sign_challenge(c, cs("{}").as_ptr(), signer, ptr::null());
+        let rc = offblocks_customer_sign_challenge(
+            c,
+            cs("{}").as_ptr(),
+            ptr::null(),
+            ptr::null(),
+            signer,
+            ptr::null(),
+        );
         expect_err(rc, OFFBLOCKS_INVALID_JSON);
         let rc = offblocks_account_sign_challenge(
             c,
             cs(&account).as_ptr(),
             cs("x").as_ptr(),
+            ptr::null(),
             signer,
             ptr::null(),
         );
@@ -385,6 +427,8 @@ fn a_rejected_signature_reports_the_reissued_challenge() {
         let rc = offblocks_customer_sign_challenge(
             c,
             cs(&customer.to_string()).as_ptr(),
+            ptr::null(),
+            ptr::null(),
             signer,
             ptr::null(),
         );

@@ -4,11 +4,12 @@
 
 mod common;
 
+use std::cell::Cell;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{mpsc, Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::STANDARD as B64;
@@ -18,7 +19,9 @@ use common::{verify_digest, verify_signature, Seen, KEY_ID, TOKEN};
 use offblocks::api::ChallengeOptions;
 use offblocks::models::{AccountType, NewAccount, NewCustomer};
 use offblocks::wallet::{AccountChallengePolicy, ChainId, Refusal, Wallet};
-use offblocks::{Client, ClientBuilder, Error, OnboardingRequest, RetryPolicy, SigningKey};
+use offblocks::{
+    Attempt, Client, ClientBuilder, Error, OnboardingRequest, RetryPolicy, SigningKey,
+};
 
 /// What a scripted server answers.
 enum Reply {
@@ -1296,4 +1299,354 @@ fn a_409_lookup_answering_another_id_is_not_adopted() {
     assert_not_requested(&err, "customer");
     let after = sent_after(&server, "GET", "/v1/customers/c9", 1);
     assert!(after.is_empty(), "sent after the lie: {after:?}");
+}
+
+// ---- Host code under no lock of the SDK ---------------------------------------------
+
+/// Runs `f` on a thread of its own and returns its answer, or fails the test when none
+/// comes in 20 s: a deadlock fails instead of hanging the suite.
+fn within_watchdog<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    match rx.recv_timeout(Duration::from_secs(20)) {
+        Ok(answer) => answer,
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("{what}: no answer in 20 s (deadlock)"),
+        Err(mpsc::RecvTimeoutError::Disconnected) => match worker.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(()) => panic!("{what}: ended without an answer"),
+        },
+    }
+}
+
+/// A server with a token (expiring as `expires_at` says, the JSON text of the value) and
+/// customer `c1`.
+fn token_and_customer_server(
+    expires_at: impl Fn(&Server) -> String + Send + Sync + 'static,
+) -> Server {
+    Server::start(move |seen, server| match seen.path_and_query.as_str() {
+        "/v1/auth/token" => json(
+            200,
+            format!(
+                r#"{{"token":"{TOKEN}","expiresAt":{},"tokenType":"Bearer"}}"#,
+                expires_at(server)
+            ),
+        ),
+        _ => json(
+            200,
+            customer_json("c1", "e1", &format!("eip155:300:{OWNER}"), "active"),
+        ),
+    })
+}
+
+fn customer_server() -> Server {
+    token_and_customer_server(|server| (server.date() + TOKEN_BODY_TTL).to_string())
+}
+
+/// The client, for an observer built before it exists.
+type Later = Arc<OnceLock<Client>>;
+
+#[test]
+fn an_observer_calling_the_client_does_not_deadlock() {
+    let server = customer_server();
+    let later = Later::default();
+    // (the path of the attempt the observer was told about, what its own call gave)
+    type Told = Vec<(String, offblocks::Result<String>)>;
+    let nested: Arc<Mutex<Told>> = Arc::default();
+    let (client_later, told) = (later.clone(), nested.clone());
+    let client = builder(&server)
+        .observer(move |attempt: &Attempt| {
+            thread_local!(static INSIDE: Cell<bool> = const { Cell::new(false) });
+            // One call of its own per attempt of an outer call.
+            if INSIDE.get() {
+                return;
+            }
+            INSIDE.set(true);
+            let got = client_later.get().unwrap().customers().get("c1");
+            INSIDE.set(false);
+            let got = got.map(|c| c.id);
+            told.lock().unwrap().push((attempt.path.clone(), got));
+        })
+        .build()
+        .unwrap();
+    later.set(client.clone()).unwrap();
+    let outer = within_watchdog("a call whose observer calls the client", move || {
+        client.customers().get("c1").map(|c| c.id)
+    });
+    assert_eq!(outer.unwrap(), "c1");
+    let nested = nested.lock().unwrap();
+    let paths: Vec<&str> = nested.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(paths, ["/v1/auth/token", "/v1/customers/c1"]);
+    // Told about its own thread's token fetch, the call would wait for itself: it fails
+    // at once, saying why, and sends nothing.
+    match &nested[0].1 {
+        Err(Error::InvalidInput(why)) => assert!(why.contains("its own token fetch"), "{why}"),
+        other => panic!("a call inside the token fetch's observer gave {other:?}"),
+    }
+    // Told about the call itself (the token is cached by then), the call works.
+    assert_eq!(nested[1].1.as_ref().unwrap(), "c1");
+    assert_eq!(server.count("POST", "/v1/auth/token"), 1);
+    assert_eq!(server.count("GET", "/v1/customers/c1"), 2);
+}
+
+#[test]
+fn a_signer_calling_the_client_does_not_deadlock() {
+    let challenge = siwe_text("HOST", &offblocks::time::Timestamp::now().to_string(), "");
+    let server = customer_challenge_server(challenge, 0);
+    let client = builder(&server).build().unwrap();
+    /// A wallet that, before each signature, makes a call on the client it signs for.
+    struct Calling {
+        wallet: Wallet,
+        client: Client,
+        calls: Mutex<Vec<offblocks::Result<String>>>,
+    }
+    impl offblocks::wallet::Signer for Calling {
+        fn address(&self) -> offblocks::Result<offblocks::wallet::Address> {
+            Ok(self.wallet.address())
+        }
+        fn sign_personal(
+            &self,
+            message: &[u8],
+        ) -> offblocks::Result<offblocks::wallet::PersonalSignature> {
+            let got = self.client.customers().challenge("c1");
+            self.calls.lock().unwrap().push(got);
+            let _ = format!("{:?}", self.client);
+            self.wallet.sign_personal(message)
+        }
+    }
+    let signer = Arc::new(Calling {
+        wallet: Wallet::from_hex(OWNER_KEY).unwrap(),
+        client: client.clone(),
+        calls: Mutex::default(),
+    });
+    let customer: offblocks::models::Customer = serde_json::from_str(&customer_json(
+        "c1",
+        "e1",
+        &format!("eip155:300:{OWNER}"),
+        "initiating",
+    ))
+    .unwrap();
+    let inside = signer.clone();
+    within_watchdog("a signer calling the client", move || {
+        client
+            .customers()
+            .sign_challenge(&customer, &*inside, &ChallengeOptions::new())
+    })
+    .unwrap();
+    let calls = signer.calls.lock().unwrap();
+    assert_eq!(calls.len(), 1);
+    assert!(calls[0].is_ok(), "the signer's own call: {:?}", calls[0]);
+    assert_eq!(server.count("POST", "/v1/customers/c1/challenge/sign"), 1);
+}
+
+#[test]
+fn debug_of_a_client_does_not_block() {
+    let server = customer_server();
+    let later = Later::default();
+    let shown: Arc<Mutex<Vec<String>>> = Arc::default();
+    let (client_later, seen) = (later.clone(), shown.clone());
+    let client = builder(&server)
+        .observer(move |attempt: &Attempt| {
+            if attempt.path.ends_with("/auth/token") {
+                let text = format!("{:?}", client_later.get().unwrap());
+                seen.lock().unwrap().push(text);
+            }
+        })
+        .build()
+        .unwrap();
+    later.set(client.clone()).unwrap();
+    within_watchdog("Debug of a client inside its token fetch", move || {
+        client.customers().get("c1").map(|c| c.id)
+    })
+    .unwrap();
+    let shown = shown.lock().unwrap();
+    assert_eq!(shown.len(), 1);
+    assert!(shown[0].starts_with("Client("), "{}", shown[0]);
+    assert!(!shown[0].contains("s3cr3t-api-secret") && !shown[0].contains(TOKEN));
+}
+
+#[test]
+fn token_waiters_respect_their_deadline() {
+    let server = customer_server();
+    // The first token fetch's observer holds the fetch until the test lets it go.
+    let (entered_tx, entered) = mpsc::channel::<()>();
+    let (release, released) = mpsc::channel::<()>();
+    let hold = Mutex::new(Some((entered_tx, released)));
+    let client = builder(&server)
+        .call_deadline(Duration::from_millis(300))
+        .observer(move |attempt: &Attempt| {
+            if !attempt.path.ends_with("/auth/token") {
+                return;
+            }
+            let taken = hold.lock().unwrap().take();
+            if let Some((entered, released)) = taken {
+                entered.send(()).unwrap();
+                let _ = released.recv_timeout(Duration::from_secs(30));
+            }
+        })
+        .build()
+        .unwrap();
+    let fetcher = {
+        let client = client.clone();
+        std::thread::spawn(move || client.customers().get("c1").map(|c| c.id))
+    };
+    entered.recv_timeout(Duration::from_secs(20)).unwrap();
+    // Another thread needs a token while the first is fetching (held in host code): it
+    // waits for that fetch only until its own deadline.
+    let waiter = client.clone();
+    let waited = within_watchdog("a thread waiting for another's token fetch", move || {
+        waiter.customers().get("c1").map(|c| c.id)
+    });
+    match waited {
+        Err(e @ Error::Transport { .. }) => {
+            assert!(e.is_retryable());
+            assert!(
+                e.to_string()
+                    .contains("waiting for another thread's token fetch"),
+                "{e}"
+            );
+        }
+        other => panic!("the waiter gave {other:?}"),
+    }
+    // Debug does not wait for the fetch either.
+    let shown = within_watchdog("Debug during another thread's fetch", {
+        let client = client.clone();
+        move || format!("{client:?}")
+    });
+    assert!(shown.starts_with("Client("));
+    release.send(()).unwrap();
+    // The fetch itself ended well; its own call then found its deadline past.
+    let _ = fetcher.join().unwrap();
+    assert_eq!(
+        server.count("POST", "/v1/auth/token"),
+        1,
+        "one fetch, not one each"
+    );
+    // The token it fetched serves the next call.
+    assert_eq!(client.customers().get("c1").unwrap().id, "c1");
+    assert_eq!(server.count("POST", "/v1/auth/token"), 1);
+}
+
+#[test]
+fn a_hostile_expires_at_neither_overflows_nor_pins() {
+    // Long past (i64::MIN, negative): the token serves the call that fetched it, and the
+    // next call fetches again, without overflow.
+    for past in [i64::MIN.to_string(), "-1".into(), "0".into()] {
+        let server = token_and_customer_server(move |_| past.clone());
+        let client = builder(&server).build().unwrap();
+        for _ in 0..2 {
+            assert_eq!(client.customers().get("c1").unwrap().id, "c1");
+        }
+        assert_eq!(server.count("POST", "/v1/auth/token"), 2);
+        let kept = client.auth().token().unwrap().expires_at;
+        assert!(
+            (client.now_unix() - 60..=client.now_unix()).contains(&kept),
+            "{kept}"
+        );
+    }
+    // Far future (i64::MAX): kept at most 24 h. The server's clock then moves 25 h on
+    // and the client follows it: the token is fetched again.
+    let server = token_and_customer_server(|_| i64::MAX.to_string());
+    let client = builder(&server)
+        .max_clock_correction(Duration::from_secs(48 * 3600))
+        .build()
+        .unwrap();
+    let token = client.auth().token().unwrap();
+    assert!(
+        token.expires_at <= client.now_unix() + 24 * 3600,
+        "{token:?}"
+    );
+    client.customers().get("c1").unwrap();
+    assert_eq!(server.count("POST", "/v1/auth/token"), 1);
+    server.skew_ms.store(25 * 3600 * 1000, Ordering::Relaxed);
+    client.customers().get("c1").unwrap(); // learns the server's new time
+    client.customers().get("c1").unwrap();
+    assert_eq!(
+        server.count("POST", "/v1/auth/token"),
+        2,
+        "not pinned by i64::MAX"
+    );
+    // Not an integer: a decoding error naming the field; nothing is cached.
+    for odd in ["1.5e9", "\"tomorrow\"", "1e400", "99999999999999999999"] {
+        let server = token_and_customer_server(move |_| odd.to_owned());
+        let client = builder(&server).build().unwrap();
+        for _ in 0..2 {
+            match client.customers().get("c1") {
+                // 1e400 is beyond what JSON numbers decode to: the body itself fails.
+                Err(e @ Error::Decode { .. }) => assert!(
+                    odd == "1e400" || e.to_string().contains("expiresAt"),
+                    "{odd}: {e}"
+                ),
+                other => panic!("expiresAt {odd} gave {other:?}"),
+            }
+        }
+        assert_eq!(server.count("POST", "/v1/auth/token"), 2);
+    }
+}
+
+// ---- The owner a caller states -------------------------------------------------------
+
+#[test]
+fn a_customer_other_than_the_owner_stated_is_not_signed() {
+    let challenge = siwe_text("HOST", &offblocks::time::Timestamp::now().to_string(), "");
+    let server = customer_challenge_server(challenge, 0);
+    let client = builder(&server).build().unwrap();
+    let wallet = Wallet::from_hex(OWNER_KEY).unwrap();
+    let mine = offblocks::wallet::AccountId::parse(&format!("eip155:300:{OWNER}")).unwrap();
+    let chain_300 = ChainId::parse("eip155:300").unwrap();
+    let other_address = "eip155:300:0x70997970C51812dc3A010C7d01b50e0d17dc79C8".to_owned();
+    let other_chain = format!("eip155:1:{OWNER}");
+    // The server's customer names another owner than the one the caller states.
+    for (theirs, options) in [
+        (&other_address, ChallengeOptions::new().owner(mine.clone())),
+        (&other_chain, ChallengeOptions::new().owner(mine.clone())),
+        (
+            &other_chain,
+            ChallengeOptions::new().chain(chain_300.clone()),
+        ),
+    ] {
+        let customer: offblocks::models::Customer =
+            serde_json::from_str(&customer_json("c1", "e1", theirs, "initiating")).unwrap();
+        match client
+            .customers()
+            .sign_challenge(&customer, &wallet, &options)
+        {
+            Err(Error::ChallengeRefused(Refusal::NotRequested { resource, why, .. })) => {
+                assert_eq!(resource, "customer");
+                assert!(why.contains(theirs.as_str()), "{why}");
+            }
+            other => panic!("a customer of {theirs} with {options:?} gave {other:?}"),
+        }
+    }
+    // What the caller states and the server agree: signed.
+    let customer: offblocks::models::Customer =
+        serde_json::from_str(&customer_json("c1", "e1", &mine.to_string(), "initiating")).unwrap();
+    let agreed = ChallengeOptions::new().owner(mine.clone()).chain(chain_300);
+    client
+        .customers()
+        .sign_challenge(&customer, &wallet, &agreed)
+        .unwrap();
+    assert_eq!(server.count("POST", "/v1/customers/c1/challenge/sign"), 1);
+    server.seen.lock().unwrap().clear();
+    // An account whose owner is on another chain than the one stated.
+    let account: offblocks::models::Account = serde_json::from_str(
+        r#"{"id":"a1","customerId":"c1","status":"initiating","type":"card_account","currencies":["EUR"],"createdAt":"2024-01-12T14:53:02Z","updatedAt":"2024-01-12T14:53:02Z","challenge":"c2lnbiBtZQ=="}"#,
+    )
+    .unwrap();
+    let elsewhere = offblocks::wallet::AccountId::parse(&format!("eip155:1:{OWNER}")).unwrap();
+    let options = ChallengeOptions::new().chain(ChainId::parse("eip155:300").unwrap());
+    match client
+        .accounts()
+        .sign_challenge(&account, &elsewhere, &wallet, &options)
+    {
+        Err(Error::ChallengeRefused(Refusal::NotRequested { resource, .. })) => {
+            assert_eq!(resource, "account")
+        }
+        other => panic!("an owner on another chain gave {other:?}"),
+    }
+    assert!(server
+        .seen()
+        .iter()
+        .all(|s| !s.path_and_query.contains("/sign")));
 }

@@ -120,9 +120,16 @@ static void customers_and_accounts(offblocks_client *client) {
     CHECK_RC(offblocks_customer_submit_challenge(client, customer_id, body, NULL), OFFBLOCKS_API);
     CHECK(offblocks_last_error_status() == 400);
     CHECK_RC(offblocks_customer_get(client, customer_id, &json), OFFBLOCKS_OK);
-    CHECK_RC(offblocks_customer_sign_challenge(client, json, failing, NULL), OFFBLOCKS_SIGNER);
-    CHECK_RC(offblocks_customer_sign_challenge(client, json, signer, NULL), OFFBLOCKS_OK);
-    CHECK_RC(offblocks_customer_sign_challenge(client, "{}", signer, NULL), OFFBLOCKS_INVALID_JSON);
+    CHECK_RC(offblocks_customer_sign_challenge(client, json, NULL, NULL, failing, NULL), OFFBLOCKS_SIGNER);
+    /* The owner or chain this program expects decides, not the server's customer. */
+    CHECK_RC(offblocks_customer_sign_challenge(
+                 client, json, "eip155:300:0x5ce9454909639D2D17A3F753ce7d93fa0b9aB12E", NULL, signer, NULL),
+             OFFBLOCKS_CHALLENGE_REFUSED);
+    CHECK(has(offblocks_last_error_message(), "not the one asked for"));
+    CHECK_RC(offblocks_customer_sign_challenge(client, json, NULL, "eip155:1", signer, NULL),
+             OFFBLOCKS_CHALLENGE_REFUSED);
+    CHECK_RC(offblocks_customer_sign_challenge(client, json, owner, "eip155:300", signer, NULL), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_customer_sign_challenge(client, "{}", NULL, NULL, signer, NULL), OFFBLOCKS_INVALID_JSON);
     offblocks_string_free(json);
     CHECK_RC(offblocks_simulator_verify_customer(client, customer_id, NULL), OFFBLOCKS_OK);
     CHECK_RC(offblocks_simulator_verify_customer(client, customer_id, NULL), OFFBLOCKS_CONFLICT);
@@ -138,9 +145,12 @@ static void customers_and_accounts(offblocks_client *client) {
     CHECK_RC(offblocks_account_submit_challenge(client, account_id, body, NULL), OFFBLOCKS_API);
     CHECK_RC(offblocks_account_get(client, account_id, &json), OFFBLOCKS_OK);
     CHECK_RC(offblocks_account_sign_challenge(client, json, "eip155:300:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
-                                              signer, NULL),
+                                              NULL, signer, NULL),
              OFFBLOCKS_CHALLENGE_REFUSED);
-    CHECK_RC(offblocks_account_sign_challenge(client, json, owner, signer, NULL), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_account_sign_challenge(client, json, owner, "eip155:1", signer, NULL),
+             OFFBLOCKS_CHALLENGE_REFUSED);
+    CHECK(has(offblocks_last_error_message(), "not the one asked for"));
+    CHECK_RC(offblocks_account_sign_challenge(client, json, owner, "eip155:300", signer, NULL), OFFBLOCKS_OK);
     offblocks_string_free(json);
     CHECK(wait_active(client, account_id));
     CHECK_RC(offblocks_account_list(client, &json), OFFBLOCKS_OK);

@@ -217,6 +217,126 @@ static void test_wallets(void) {
     offblocks_wallet_free(wallet);
 }
 
+/* What a callback saw when it tried to free the handles its own call was using. */
+struct freeing {
+    offblocks_client *client;
+    offblocks_signer *signer;
+    offblocks_wallet *wallet;
+    offblocks_result client_free, signer_free;
+    int calls;
+};
+
+static void freeing_observer(void *user_data, const char *attempt_json) {
+    struct freeing *f = user_data;
+    (void)attempt_json;
+    f->calls++;
+    f->client_free = offblocks_client_free(f->client);
+}
+
+static int32_t freeing_sign(void *user_data, const uint8_t *message, size_t message_len,
+                            uint8_t *out_signature) {
+    struct freeing *f = user_data;
+    struct host_wallet host = {f->wallet, 0};
+    f->calls++;
+    f->signer_free = offblocks_signer_free(f->signer);
+    f->client_free = offblocks_client_free(f->client);
+    return host_sign(&host, message, message_len, out_signature);
+}
+
+static void base64(const char *in, char *out, size_t size) {
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t n = strlen(in), o = 0;
+    for (size_t i = 0; i < n && o + 5 < size; i += 3) {
+        uint32_t v = (uint32_t)(unsigned char)in[i] << 16;
+        if (i + 1 < n) v |= (uint32_t)(unsigned char)in[i + 1] << 8;
+        if (i + 2 < n) v |= (unsigned char)in[i + 2];
+        out[o++] = abc[(v >> 18) & 63];
+        out[o++] = abc[(v >> 12) & 63];
+        out[o++] = i + 1 < n ? abc[(v >> 6) & 63] : '=';
+        out[o++] = i + 2 < n ? abc[v & 63] : '=';
+    }
+    out[o] = '\0';
+}
+
+/* Handles of the wrong type, freed twice, or freed from inside a callback of the call
+ * using them are refused with a code (under ASan: without touching freed memory). */
+static void test_handles(const char *pem_json) {
+    offblocks_wallet *wallet = NULL, *gone = NULL;
+    offblocks_signer *signer = NULL;
+    offblocks_client *client = NULL;
+    char *out = NULL, config[4096];
+    CHECK_RC(offblocks_wallet_from_hex(HARDHAT_KEY, &wallet), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_signer_from_wallet(wallet, &signer), OFFBLOCKS_OK);
+    /* The wrong type, to a call and to a _free. */
+    CHECK_RC(offblocks_signer_address((const offblocks_signer *)wallet, &out), OFFBLOCKS_INVALID_HANDLE);
+    CHECK(has(offblocks_last_error_message(), "wallet handle, not an offblocks_signer"));
+    CHECK_RC(offblocks_wallet_address((const offblocks_wallet *)signer, &out), OFFBLOCKS_INVALID_HANDLE);
+    CHECK_RC(offblocks_client_free((offblocks_client *)signer), OFFBLOCKS_INVALID_HANDLE);
+    CHECK_RC(offblocks_wallet_free((offblocks_wallet *)signer), OFFBLOCKS_INVALID_HANDLE);
+    CHECK_RC(offblocks_signer_address(signer, &out), OFFBLOCKS_OK); /* untouched */
+    offblocks_string_free(out);
+    /* Not a handle at all: refused without being read. */
+    int not_a_handle = 7;
+    CHECK_RC(offblocks_wallet_address((const offblocks_wallet *)&not_a_handle, &out), OFFBLOCKS_INVALID_HANDLE);
+    /* Freed twice; used after free. */
+    CHECK_RC(offblocks_wallet_new_random(&gone), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_wallet_free(gone), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_wallet_free(gone), OFFBLOCKS_INVALID_HANDLE);
+    CHECK(has(offblocks_last_error_message(), "freed already"));
+    CHECK_RC(offblocks_wallet_address(gone, &out), OFFBLOCKS_INVALID_HANDLE);
+
+    /* Freed from inside the client's own observer: refused, and the call goes on. Nothing
+     * listens on port 1. */
+    struct freeing f = {0};
+    snprintf(config, sizeof config,
+             "{\"baseUrl\":\"http://127.0.0.1:1/v1\",\"apiKey\":\"k\",\"apiSecret\":\"s\","
+             "\"signingKeyPem\":%s,\"keyId\":\"kid\",\"retry\":{\"maxAttempts\":1}}",
+             pem_json);
+    CHECK_RC(offblocks_client_new_with_observer(config, freeing_observer, &f, &client), OFFBLOCKS_OK);
+    f.client = client;
+    CHECK_RC(offblocks_customer_get(client, "c-1", &out), OFFBLOCKS_TRANSPORT);
+    CHECK(f.calls == 1 && f.client_free == OFFBLOCKS_HANDLE_IN_USE);
+    CHECK_RC(offblocks_client_free(client), OFFBLOCKS_OK); /* after the call: freed */
+
+    /* Freed from inside the signer's own signing function (the challenge is on hand, so
+     * it is signed before anything is sent). */
+    offblocks_signer *freeing_signer = NULL;
+    struct freeing g = {0};
+    g.wallet = wallet;
+    snprintf(config, sizeof config,
+             "{\"baseUrl\":\"http://127.0.0.1:1/v1\",\"apiKey\":\"k\",\"apiSecret\":\"s\","
+             "\"signingKeyPem\":%s,\"keyId\":\"kid\",\"retry\":{\"maxAttempts\":1}}",
+             pem_json);
+    CHECK_RC(offblocks_client_new(config, &client), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_signer_new(HARDHAT_ADDRESS, freeing_sign, &g, &freeing_signer), OFFBLOCKS_OK);
+    g.client = client;
+    g.signer = freeing_signer;
+    char issued[32], message[1024], challenge[2048], customer[4096];
+    time_t now = time(NULL);
+    strftime(issued, sizeof issued, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    snprintf(message, sizeof message,
+             "127.0.0.1:1 wants you to sign in with your Ethereum account:\n%s\n\n"
+             "URI: http://127.0.0.1:1\nVersion: 1\nChain ID: 300\nNonce: 5ufoiEqDaFvmfo78\n"
+             "Issued At: %s",
+             HARDHAT_ADDRESS, issued);
+    base64(message, challenge, sizeof challenge);
+    snprintf(customer, sizeof customer,
+             "{\"id\":\"c-1\",\"externalId\":\"x\",\"chainId\":\"eip155:300:%s\","
+             "\"status\":\"initiating\",\"createdAt\":\"2024-01-17T18:21:53Z\","
+             "\"updatedAt\":\"2024-01-17T18:21:53Z\",\"challenge\":\"%s\"}",
+             HARDHAT_ADDRESS, challenge);
+    CHECK_RC(offblocks_customer_sign_challenge(client, customer, NULL, NULL, freeing_signer, NULL),
+             OFFBLOCKS_TRANSPORT);
+    CHECK(g.calls == 1);
+    CHECK(g.signer_free == OFFBLOCKS_HANDLE_IN_USE && g.client_free == OFFBLOCKS_HANDLE_IN_USE);
+    CHECK_RC(offblocks_signer_free(freeing_signer), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_client_free(client), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_client_free(client), OFFBLOCKS_INVALID_HANDLE);
+
+    CHECK_RC(offblocks_signer_free(signer), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_wallet_free(wallet), OFFBLOCKS_OK);
+}
+
 static void test_ids_and_messages(void) {
     char *out = NULL;
     CHECK_RC(offblocks_caip_chain_id_parse("eip155:300", &out), OFFBLOCKS_OK);
@@ -292,6 +412,7 @@ int main(void) {
     offblocks_string_free(pem);
     test_client_config(pem_json);
     test_wallets();
+    test_handles(pem_json);
     test_ids_and_messages();
     test_webhook_events();
     if (base_url && api_key && api_secret) {

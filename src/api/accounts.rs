@@ -1,6 +1,6 @@
 //! `/accounts` and `/customers/{id}/accounts`.
 
-use super::challenge::{sign_and_submit, Challenged};
+use super::challenge::{check_stated_owner, sign_and_submit, Challenged};
 use super::Handle;
 use super::{resource, seg, ChallengeOptions};
 use crate::error::{Error, Result};
@@ -79,7 +79,9 @@ impl Accounts<'_> {
     ///
     /// # Errors
     /// [`Error::ChallengeRefused`] when `owner` is not the signer's address or the
-    /// challenge is not one the policy allows (nothing is signed or sent);
+    /// challenge is not one the policy allows (nothing is signed or sent), with
+    /// [`Refusal::NotRequested`] when `owner` is not the [`ChallengeOptions::owner`] or
+    /// not on the [`ChallengeOptions::chain`] stated;
     /// [`Error::ChallengeRejected`] on a 400 from the server; [`Error::Signer`] when an
     /// external signer fails or signs with another key.
     pub fn sign_challenge(
@@ -89,6 +91,7 @@ impl Accounts<'_> {
         signer: &dyn Signer,
         options: &ChallengeOptions,
     ) -> Result<()> {
+        check_stated_owner("account", &account.id, &owner.to_string(), options)?;
         let address = signer.address()?;
         match owner.evm_address() {
             Some(found) if found == address => {}

@@ -4,7 +4,7 @@
 use super::Handle;
 use crate::error::{Error, Result};
 use crate::models::ChallengeSignature;
-use crate::wallet::{AccountId, Refusal, SignatureEncoding};
+use crate::wallet::{AccountId, ChainId, Refusal, SignatureEncoding};
 
 /// How [`crate::api::Customers::sign_challenge`] and
 /// [`crate::api::Accounts::sign_challenge`] sign. `ChallengeOptions::default()` suits
@@ -15,10 +15,17 @@ pub struct ChallengeOptions {
     /// The challenge to sign (base64, as issued). Defaults to none: the one the resource
     /// carries (fresh from `create`), else the current one, fetched.
     pub challenge: Option<String>,
-    /// The CAIP-10 account named as the signer. Customers: defaults to none, the
-    /// customer's own `chainId`; the flow gives the owner it asked for, never what a
-    /// server returned. Accounts take their owner as an argument.
+    /// The CAIP-10 account named as the signer, as the caller expects it. Customers:
+    /// defaults to none, the customer's own `chainId` (the server's word); when given,
+    /// the customer's `chainId` must be this account, else
+    /// [`Refusal::NotRequested`] and nothing is signed. The flow gives the owner it
+    /// asked for, never what a server returned. Accounts take their owner as an argument.
     pub owner: Option<AccountId>,
+    /// The chain (CAIP-2) the owner must be on. Defaults to none: any. When given, a
+    /// customer whose `chainId` is on another chain, or an account owner on another
+    /// chain, is refused with [`Refusal::NotRequested`] before anything is signed. With
+    /// the signer's address (which the owner must have), it states the whole owner.
+    pub chain: Option<ChainId>,
     /// How the signature is encoded. Defaults to none: base64 of the `0x`-hex text for a
     /// customer (as OffBlocks documents), base64 of the raw 65 bytes for an account (the
     /// format of OffBlocks' example).
@@ -34,6 +41,7 @@ impl Default for ChallengeOptions {
         ChallengeOptions {
             challenge: None,
             owner: None,
+            chain: None,
             encoding: None,
             refetch_stale: true,
         }
@@ -58,6 +66,12 @@ impl ChallengeOptions {
         self
     }
 
+    /// Sets [`ChallengeOptions::chain`].
+    pub fn chain(mut self, chain: ChainId) -> Self {
+        self.chain = Some(chain);
+        self
+    }
+
     /// Sets [`ChallengeOptions::encoding`].
     pub fn encoding(mut self, encoding: SignatureEncoding) -> Self {
         self.encoding = Some(encoding);
@@ -68,6 +82,41 @@ impl ChallengeOptions {
     pub fn refetch_stale(mut self, refetch: bool) -> Self {
         self.refetch_stale = refetch;
         self
+    }
+}
+
+/// Fails with [`Refusal::NotRequested`] unless `found`, the owner of the `resource`
+/// `id` (a customer's `chainId` as the server gave it, or an account's owner), is the
+/// owner and on the chain that `options` state. Nothing stated: nothing to check.
+pub(crate) fn check_stated_owner(
+    resource: &'static str,
+    id: &str,
+    found: &str,
+    options: &ChallengeOptions,
+) -> Result<()> {
+    if options.owner.is_none() && options.chain.is_none() {
+        return Ok(());
+    }
+    let why = match AccountId::parse(found) {
+        Err(_) => Some(format!("its owner {found:?} is not a CAIP-10 account id")),
+        Ok(found) => match (&options.owner, &options.chain) {
+            (Some(owner), _) if *owner != found => {
+                Some(format!("its owner is {found}, not {owner}"))
+            }
+            (_, Some(chain)) if chain != found.chain_id() => Some(format!(
+                "its owner {found} is on {}, not {chain}",
+                found.chain_id()
+            )),
+            _ => None,
+        },
+    };
+    match why {
+        None => Ok(()),
+        Some(why) => Err(Error::ChallengeRefused(Refusal::NotRequested {
+            resource,
+            id: id.to_owned(),
+            why,
+        })),
     }
 }
 

@@ -1,6 +1,6 @@
 //! `/customers`.
 
-use super::challenge::{sign_and_submit, Challenged};
+use super::challenge::{check_stated_owner, sign_and_submit, Challenged};
 use super::Handle;
 use super::{resource, seg, ChallengeOptions};
 use crate::error::Result;
@@ -75,7 +75,9 @@ impl Customers<'_> {
     /// exactly as received.
     ///
     /// # Errors
-    /// [`crate::Error::ChallengeRefused`] when the guard refuses (nothing is sent);
+    /// [`crate::Error::ChallengeRefused`] when the guard refuses (nothing is sent), with
+    /// [`crate::wallet::Refusal::NotRequested`] when the customer's `chainId` is not the
+    /// [`ChallengeOptions::owner`] or not on the [`ChallengeOptions::chain`] stated;
     /// [`crate::Error::ChallengeRejected`] when the server answers 400, carrying the
     /// challenge it issued afterwards when that could be fetched; [`crate::Error::Signer`]
     /// when an external signer fails or returns a signature of another key.
@@ -85,6 +87,7 @@ impl Customers<'_> {
         signer: &dyn Signer,
         options: &ChallengeOptions,
     ) -> Result<()> {
+        check_stated_owner("customer", &customer.id, &customer.chain_id, options)?;
         let owner = match &options.owner {
             Some(owner) => owner.clone(),
             None => AccountId::parse(&customer.chain_id)?,

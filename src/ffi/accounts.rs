@@ -6,7 +6,7 @@ use super::calls;
 use super::client::offblocks_client;
 use super::error::offblocks_result;
 use super::strings::{parse_strict, to_json};
-use super::{arg_opt_str, arg_out, arg_ref, arg_str, boundary, put_string};
+use super::{arg_handle, arg_opt_str, arg_out, arg_str, boundary, put_string};
 use crate::models::{ChallengeSignature, NewAccount};
 
 /// `POST /customers/{customer_id}/accounts`: opens an account for an `active` customer
@@ -30,7 +30,7 @@ pub unsafe extern "C" fn offblocks_account_create(
         // SAFETY: the caller's guarantees above.
         let (client, customer_id, body, key, out) = unsafe {
             (
-                arg_ref(client, "client")?,
+                arg_handle(client, "client")?,
                 arg_str(customer_id, "customer_id")?,
                 arg_opt_str(json_body, "json_body")?,
                 arg_opt_str(idempotency_key, "idempotency_key")?,

@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use super::client::offblocks_client;
 use super::error::offblocks_result;
-use super::{arg_opt_str, arg_out, arg_ref, arg_str, boundary, put_secret, put_string};
+use super::{arg_handle, arg_opt_str, arg_out, arg_str, boundary, put_secret, put_string};
 
 /// `POST /auth/token`: fetches a fresh bearer token now (calls fetch and refresh tokens
 /// by themselves; this is for inspection) and stores in `*out_json` an object
@@ -22,7 +22,12 @@ pub unsafe extern "C" fn offblocks_auth_token(
 ) -> offblocks_result {
     boundary(|| {
         // SAFETY: the caller's guarantees above.
-        let (client, out) = unsafe { (arg_ref(client, "client")?, arg_out(out_json, "out_json")?) };
+        let (client, out) = unsafe {
+            (
+                arg_handle(client, "client")?,
+                arg_out(out_json, "out_json")?,
+            )
+        };
         let token = client.client.auth().token()?;
         let json = zeroize::Zeroizing::new(
             serde_json::json!({
@@ -54,7 +59,7 @@ pub unsafe extern "C" fn offblocks_auth_rotate_credentials(
         // SAFETY: the caller's guarantees above.
         let (client, api_key, api_secret, key) = unsafe {
             (
-                arg_ref(client, "client")?,
+                arg_handle(client, "client")?,
                 arg_str(api_key, "api_key")?,
                 arg_str(api_secret, "api_secret")?,
                 arg_opt_str(idempotency_key, "idempotency_key")?,
@@ -84,7 +89,7 @@ pub unsafe extern "C" fn offblocks_auth_revoke_credentials(
         // SAFETY: the caller's guarantees above.
         let (client, key) = unsafe {
             (
-                arg_ref(client, "client")?,
+                arg_handle(client, "client")?,
                 arg_opt_str(idempotency_key, "idempotency_key")?,
             )
         };
@@ -116,7 +121,7 @@ pub unsafe extern "C" fn offblocks_signing_key_register(
         // SAFETY: the caller's guarantees above.
         let (client, key, out) = unsafe {
             (
-                arg_ref(client, "client")?,
+                arg_handle(client, "client")?,
                 arg_opt_str(idempotency_key, "idempotency_key")?,
                 arg_out(out_key_id, "out_key_id")?,
             )
@@ -146,7 +151,7 @@ pub unsafe extern "C" fn offblocks_signing_key_delete(
         // SAFETY: the caller's guarantees above.
         let (client, key) = unsafe {
             (
-                arg_ref(client, "client")?,
+                arg_handle(client, "client")?,
                 arg_opt_str(idempotency_key, "idempotency_key")?,
             )
         };

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::client::offblocks_client;
 use super::error::{offblocks_result, Failure};
 use super::strings::{parse_strict, to_json};
-use super::{arg_opt_str, arg_out, arg_ref, arg_str, boundary, put_string};
+use super::{arg_handle, arg_opt_str, arg_out, arg_str, boundary, put_string};
 use crate::Client;
 
 /// `(client, out)`: a query of the whole collection, stored as JSON in `*out`.
@@ -25,7 +25,7 @@ pub(crate) unsafe fn list<T: Serialize>(
 ) -> offblocks_result {
     boundary(|| {
         // SAFETY: forwarded from the exported function's caller.
-        let (client, out) = unsafe { (arg_ref(client, "client")?, arg_out(out, "out_json")?) };
+        let (client, out) = unsafe { (arg_handle(client, "client")?, arg_out(out, "out_json")?) };
         put_string(out, to_json(&call(&client.client)?)?)
     })
 }
@@ -46,7 +46,7 @@ pub(crate) unsafe fn query(
         // SAFETY: forwarded from the exported function's caller.
         let (client, id, out) = unsafe {
             (
-                arg_ref(client, "client")?,
+                arg_handle(client, "client")?,
                 arg_str(id, id_name)?,
                 arg_out(out, out_name)?,
             )
@@ -70,7 +70,7 @@ pub(crate) unsafe fn action(
         // SAFETY: forwarded from the exported function's caller.
         let (client, id, key) = unsafe {
             (
-                arg_ref(client, "client")?,
+                arg_handle(client, "client")?,
                 arg_str(id, "id")?,
                 arg_opt_str(idempotency_key, "idempotency_key")?,
             )
@@ -95,7 +95,7 @@ pub(crate) unsafe fn action_with_body<B: DeserializeOwned + Serialize>(
         // SAFETY: forwarded from the exported function's caller.
         let (client, id, body, key) = unsafe {
             (
-                arg_ref(client, "client")?,
+                arg_handle(client, "client")?,
                 arg_str(id, "id")?,
                 arg_str(json_body, "json_body")?,
                 arg_opt_str(idempotency_key, "idempotency_key")?,
@@ -123,7 +123,7 @@ pub(crate) unsafe fn create<B: DeserializeOwned + Serialize, T: Serialize>(
         // SAFETY: forwarded from the exported function's caller.
         let (client, body, key, out) = unsafe {
             (
-                arg_ref(client, "client")?,
+                arg_handle(client, "client")?,
                 arg_str(json_body, "json_body")?,
                 arg_opt_str(idempotency_key, "idempotency_key")?,
                 arg_out(out, "out_json")?,

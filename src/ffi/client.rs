@@ -7,10 +7,9 @@ use serde_json::{Map, Value};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::error::{offblocks_result, Failure};
+use super::handle::{self, Handle};
 use super::strings::{redacted, to_json};
-use super::{
-    arg_opt_str, arg_out, arg_ref, arg_str, boundary, boundary_infallible, put_secret, put_string,
-};
+use super::{arg_handle, arg_opt_str, arg_out, arg_str, boundary, put_secret, put_string};
 use crate::config::json::INVALID_SETTING;
 use crate::{Attempt, Client, Config, SigningKey};
 
@@ -18,10 +17,15 @@ use crate::{Attempt, Client, Config, SigningKey};
 /// `offblocks_client_free`.
 ///
 /// One handle may be used from many threads at once: its calls share one connection
-/// pool, one bearer token and one key id. Only `offblocks_client_free` must not run
-/// while another call on the same handle is in progress.
+/// pool, one bearer token and one key id. `offblocks_client_free` refuses a client in
+/// use by a call in progress (`OFFBLOCKS_HANDLE_IN_USE`).
 pub struct offblocks_client {
     pub(crate) client: Client,
+}
+
+impl Handle for offblocks_client {
+    const TAG: u64 = u64::from_be_bytes(*b"obclient");
+    const NOUN: &'static str = "client";
 }
 
 /// What the JSON configuration holds besides the settings of [`Config`]: who we are and
@@ -92,6 +96,12 @@ fn config_error(message: &str) -> Failure {
 /// Called on the thread making the call, after each attempt, possibly from many threads
 /// at once when the client is shared: make it quick and thread-safe. The string is valid
 /// only during the call; `user_data` is the pointer given with the function.
+///
+/// It runs under no lock of the library and may call it, this client included. One such
+/// call fails at once with `OFFBLOCKS_INVALID_INPUT` instead of waiting for itself: a
+/// call needing a token, made while the observer is told about its own thread's token
+/// fetch (`"path"` ending in `/auth/token`). `offblocks_client_free` of this client
+/// from inside it is refused (`OFFBLOCKS_HANDLE_IN_USE`).
 pub type offblocks_observer_fn =
     Option<unsafe extern "C-unwind" fn(user_data: *mut c_void, attempt_json: *const c_char)>;
 
@@ -241,7 +251,7 @@ pub unsafe extern "C" fn offblocks_client_new_with_observer(
             user_data,
         });
         let client = build_client(json, observer)?;
-        out.write(Box::into_raw(Box::new(offblocks_client { client })));
+        out.write(handle::into_raw(offblocks_client { client }));
         Ok(())
     })
 }
@@ -263,19 +273,20 @@ pub unsafe extern "C" fn offblocks_config_defaults(out_json: *mut *mut c_char) -
     })
 }
 
-/// Releases a client. `offblocks_client_free(NULL)` does nothing.
+/// Releases a client. `offblocks_client_free(NULL)` does nothing and returns
+/// `OFFBLOCKS_OK`.
+///
+/// Refused, the handle left as it was: `OFFBLOCKS_HANDLE_IN_USE` while a call on it is
+/// in progress (from one of that call's callbacks, or from another thread: free it after
+/// the call returns); `OFFBLOCKS_INVALID_HANDLE` for a handle freed already or of
+/// another type.
 ///
 /// # Safety
-/// `client` is NULL or a handle from `offblocks_client_new`, not freed yet, and not in
-/// use by another thread.
+/// Any value is checked before use (see "Handles" in the preamble): only an address
+/// freed and since given to a new handle of the same type cannot be told from it.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_client_free(client: *mut offblocks_client) {
-    boundary_infallible((), || {
-        if !client.is_null() {
-            // SAFETY: the handle came from `Box::into_raw` and is freed only once.
-            drop(unsafe { Box::from_raw(client) });
-        }
-    })
+pub unsafe extern "C" fn offblocks_client_free(client: *mut offblocks_client) -> offblocks_result {
+    handle::free(client, "client")
 }
 
 /// Stores in `*out_key_id` the key id the client signs with, or NULL when it has none
@@ -293,7 +304,7 @@ pub unsafe extern "C" fn offblocks_client_key_id(
         // SAFETY: the caller's guarantees above.
         let (client, out) = unsafe {
             (
-                arg_ref(client, "client")?,
+                arg_handle(client, "client")?,
                 arg_out(out_key_id, "out_key_id")?,
             )
         };
@@ -319,8 +330,12 @@ pub unsafe extern "C" fn offblocks_client_set_key_id(
 ) -> offblocks_result {
     boundary(|| {
         // SAFETY: the caller's guarantees above.
-        let (client, key_id) =
-            unsafe { (arg_ref(client, "client")?, arg_opt_str(key_id, "key_id")?) };
+        let (client, key_id) = unsafe {
+            (
+                arg_handle(client, "client")?,
+                arg_opt_str(key_id, "key_id")?,
+            )
+        };
         client.client.set_key_id(key_id.map(str::to_owned));
         Ok(())
     })
@@ -352,7 +367,7 @@ pub unsafe extern "C" fn offblocks_dry_run(
         // SAFETY: the caller's guarantees above.
         let (client, method, path, body, key, token, out) = unsafe {
             (
-                arg_ref(client, "client")?,
+                arg_handle(client, "client")?,
                 arg_str(method, "method")?,
                 arg_str(path, "path")?,
                 arg_opt_str(body, "body")?,

@@ -69,6 +69,14 @@ pub enum offblocks_result {
     /// The caller stopped the operation: an `offblocks_progress_fn` returned non-zero.
     /// What was done stays done; running it again resumes, creating nothing twice.
     OFFBLOCKS_CANCELLED = 19,
+    /// A handle argument is not a live handle of the expected type: freed already, of
+    /// another type (a wallet given for a client), or not made by this library. Nothing
+    /// was done with it.
+    OFFBLOCKS_INVALID_HANDLE = 20,
+    /// `_free` of a handle that a call in progress is using (from one of that call's
+    /// callbacks, or from another thread): it was not freed, and stays usable. Free it
+    /// after the call returns.
+    OFFBLOCKS_HANDLE_IN_USE = 21,
 }
 
 /// The one mapping from the SDK's error to a result code. No `_ =>` arm: a new
@@ -107,7 +115,7 @@ pub(crate) struct Failure {
 }
 
 impl Failure {
-    fn new(code: offblocks_result, message: String) -> Failure {
+    pub(crate) fn new(code: offblocks_result, message: String) -> Failure {
         Failure {
             code,
             message,

@@ -5,9 +5,9 @@
 //! 1. a panic boundary, `boundary`, that turns a panic into
 //!    [`offblocks_result::OFFBLOCKS_PANIC`] (a plain function taking a closure, not a
 //!    macro, so rustfmt formats the bodies);
-//! 2. each pointer checked and turned into a reference (`arg_ref`, `arg_str`,
+//! 2. each pointer checked and turned into a reference (`arg_handle`, `arg_str`,
 //!    `arg_out`…), or the call fails with `OFFBLOCKS_NULL_ARGUMENT`,
-//!    `OFFBLOCKS_INVALID_UTF8`…;
+//!    `OFFBLOCKS_INVALID_UTF8`, `OFFBLOCKS_INVALID_HANDLE`…;
 //! 3. an ordinary safe Rust call doing the work;
 //! 4. out-parameters written last, and only on success (`put_string`).
 //!
@@ -24,6 +24,7 @@
 mod error;
 
 mod calls;
+mod handle;
 mod strings;
 
 mod client;
@@ -61,6 +62,7 @@ use std::mem::MaybeUninit;
 use std::panic::{self, AssertUnwindSafe};
 
 use error::Failure;
+pub(crate) use handle::arg_handle;
 
 /// The panic boundary of every function returning an [`offblocks_result`]: runs `f`,
 /// and leaves this thread's last error describing this call: cleared on success, else
@@ -86,15 +88,6 @@ where
 /// yields `fallback`. The last error is left as it is.
 pub(crate) fn boundary_infallible<T, F: FnOnce() -> T>(fallback: T, f: F) -> T {
     panic::catch_unwind(AssertUnwindSafe(f)).unwrap_or(fallback)
-}
-
-/// Borrows a handle or other pointed-to argument.
-///
-/// # Safety
-/// `ptr` is NULL or points to a live `T` that is not mutated during the call.
-pub(crate) unsafe fn arg_ref<'a, T>(ptr: *const T, name: &'static str) -> Result<&'a T, Failure> {
-    // SAFETY: the caller guarantees `ptr` is NULL or valid; NULL gives `None`.
-    unsafe { ptr.as_ref() }.ok_or_else(|| Failure::null(name))
 }
 
 /// Borrows a NUL-terminated UTF-8 string argument.

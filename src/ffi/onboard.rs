@@ -10,7 +10,7 @@ use super::client::offblocks_client;
 use super::error::{offblocks_result, Failure};
 use super::signer::offblocks_signer;
 use super::strings::{parse_strict, to_json};
-use super::{arg_opt_str, arg_out, arg_ref, arg_str, boundary, put_string};
+use super::{arg_handle, arg_opt_str, arg_out, arg_str, boundary, put_string};
 use crate::api::ChallengeOptions;
 use crate::models::{Account, Customer, NewAccount};
 use crate::onboarding::{OnboardingRequest, Progress};
@@ -127,9 +127,9 @@ pub unsafe extern "C" fn offblocks_onboard(
         // SAFETY: the caller's guarantees above.
         let (client, request, signer, out) = unsafe {
             (
-                arg_ref(client, "client")?,
+                arg_handle(client, "client")?,
                 arg_str(request_json, "request_json")?,
-                arg_ref(signer, "signer")?,
+                arg_handle(signer, "signer")?,
                 arg_out(out_json, "out_json")?,
             )
         };
@@ -189,6 +189,14 @@ pub unsafe extern "C" fn offblocks_onboard(
 /// is fetched again once. `OFFBLOCKS_CHALLENGE_REJECTED` when the server refuses the
 /// signature; `offblocks_last_error_reissued_challenge()` then gives the new challenge.
 ///
+/// What the caller expects of the customer, so that the server's `customer_json` does
+/// not decide alone who signs: `expected_owner`, a CAIP-10 account id
+/// (`"eip155:300:0x…"`), and `expected_chain`, a CAIP-2 chain id (`"eip155:300"`); either
+/// or both may be NULL (not checked). The customer's `chainId` must be `expected_owner`
+/// and on `expected_chain`, else `OFFBLOCKS_CHALLENGE_REFUSED` (the customer is not the
+/// one asked for) and nothing is signed. The owner's address must be the signer's in any
+/// case, so `expected_chain` with the signer states the whole owner.
+///
 /// `idempotency_key` (a UUID) may be NULL: a fresh one is used.
 ///
 /// # Safety
@@ -198,27 +206,44 @@ pub unsafe extern "C" fn offblocks_onboard(
 pub unsafe extern "C" fn offblocks_customer_sign_challenge(
     client: *const offblocks_client,
     customer_json: *const c_char,
+    expected_owner: *const c_char,
+    expected_chain: *const c_char,
     signer: *const offblocks_signer,
     idempotency_key: *const c_char,
 ) -> offblocks_result {
     boundary(|| {
         // SAFETY: the caller's guarantees above.
-        let (client, customer, signer, key) = unsafe {
+        let (client, customer, owner, chain, signer, key) = unsafe {
             (
-                arg_ref(client, "client")?,
+                arg_handle(client, "client")?,
                 arg_str(customer_json, "customer_json")?,
-                arg_ref(signer, "signer")?,
+                arg_opt_str(expected_owner, "expected_owner")?,
+                arg_opt_str(expected_chain, "expected_chain")?,
+                arg_handle(signer, "signer")?,
                 arg_opt_str(idempotency_key, "idempotency_key")?,
             )
         };
         let customer: Customer = parse_strict(customer, "customer_json")?;
+        let options = expected(owner, chain)?;
         client
             .client
             .customers()
             .with_idempotency_key(key)
-            .sign_challenge(&customer, signer.signer.as_ref(), &ChallengeOptions::new())?;
+            .sign_challenge(&customer, signer.signer.as_ref(), &options)?;
         Ok(())
     })
+}
+
+/// The options stating the owner and the chain a challenge-signing caller expects.
+fn expected(owner: Option<&str>, chain: Option<&str>) -> Result<ChallengeOptions, Failure> {
+    let mut options = ChallengeOptions::new();
+    if let Some(owner) = owner {
+        options = options.owner(AccountId::parse(owner)?);
+    }
+    if let Some(chain) = chain {
+        options = options.chain(ChainId::parse(chain)?);
+    }
+    Ok(options)
 }
 
 /// Signs the account's challenge with `signer` and submits it
@@ -226,6 +251,10 @@ pub unsafe extern "C" fn offblocks_customer_sign_challenge(
 /// `offblocks_account_create` or `offblocks_account_get` returned it (its `challenge` is
 /// used when present, else a new one is fetched); `owner_caip10` is the customer's
 /// `chainId`, whose address must be the signer's (else `OFFBLOCKS_CHALLENGE_REFUSED`).
+///
+/// `expected_chain` (CAIP-2, `"eip155:300"`) may be NULL; when given, an owner on
+/// another chain is refused (`OFFBLOCKS_CHALLENGE_REFUSED`, nothing signed): for an
+/// owner read from the server's customer object rather than known by the caller.
 ///
 /// `idempotency_key` (a UUID) may be NULL: a fresh one is used.
 ///
@@ -237,32 +266,30 @@ pub unsafe extern "C" fn offblocks_account_sign_challenge(
     client: *const offblocks_client,
     account_json: *const c_char,
     owner_caip10: *const c_char,
+    expected_chain: *const c_char,
     signer: *const offblocks_signer,
     idempotency_key: *const c_char,
 ) -> offblocks_result {
     boundary(|| {
         // SAFETY: the caller's guarantees above.
-        let (client, account, owner, signer, key) = unsafe {
+        let (client, account, owner, chain, signer, key) = unsafe {
             (
-                arg_ref(client, "client")?,
+                arg_handle(client, "client")?,
                 arg_str(account_json, "account_json")?,
                 arg_str(owner_caip10, "owner_caip10")?,
-                arg_ref(signer, "signer")?,
+                arg_opt_str(expected_chain, "expected_chain")?,
+                arg_handle(signer, "signer")?,
                 arg_opt_str(idempotency_key, "idempotency_key")?,
             )
         };
         let account: Account = parse_strict(account, "account_json")?;
         let owner = AccountId::parse(owner)?;
+        let options = expected(None, chain)?;
         client
             .client
             .accounts()
             .with_idempotency_key(key)
-            .sign_challenge(
-                &account,
-                &owner,
-                signer.signer.as_ref(),
-                &ChallengeOptions::new(),
-            )?;
+            .sign_challenge(&account, &owner, signer.signer.as_ref(), &options)?;
         Ok(())
     })
 }

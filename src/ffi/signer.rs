@@ -5,8 +5,9 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 
 use super::error::offblocks_result;
+use super::handle::{self, Handle};
 use super::wallet::offblocks_wallet;
-use super::{arg_out, arg_ref, arg_str, boundary, boundary_infallible, put_string};
+use super::{arg_handle, arg_out, arg_str, boundary, put_string};
 use crate::wallet::{Address, PersonalSignature, Signer};
 use crate::{Error, Result};
 
@@ -36,6 +37,11 @@ pub type offblocks_sign_fn = Option<
 /// (`offblocks_signer_new`). Released by `offblocks_signer_free`.
 pub struct offblocks_signer {
     pub(crate) signer: Arc<dyn Signer>,
+}
+
+impl Handle for offblocks_signer {
+    const TAG: u64 = u64::from_be_bytes(*b"obsigner");
+    const NOUN: &'static str = "signer";
 }
 
 /// A signer that calls the host's function.
@@ -115,7 +121,7 @@ pub unsafe extern "C" fn offblocks_signer_new(
         let signer = offblocks_signer {
             signer: Arc::new(callback),
         };
-        out.write(Box::into_raw(Box::new(signer)));
+        out.write(handle::into_raw(signer));
         Ok(())
     })
 }
@@ -135,14 +141,14 @@ pub unsafe extern "C" fn offblocks_signer_from_wallet(
         // SAFETY: the caller's guarantees above.
         let (wallet, out) = unsafe {
             (
-                arg_ref(wallet, "wallet")?,
+                arg_handle(wallet, "wallet")?,
                 arg_out(out_signer, "out_signer")?,
             )
         };
         let signer = offblocks_signer {
             signer: wallet.wallet.clone(),
         };
-        out.write(Box::into_raw(Box::new(signer)));
+        out.write(handle::into_raw(signer));
         Ok(())
     })
 }
@@ -160,7 +166,7 @@ pub unsafe extern "C" fn offblocks_signer_address(
         // SAFETY: the caller's guarantees above.
         let (signer, out) = unsafe {
             (
-                arg_ref(signer, "signer")?,
+                arg_handle(signer, "signer")?,
                 arg_out(out_address, "out_address")?,
             )
         };
@@ -168,16 +174,17 @@ pub unsafe extern "C" fn offblocks_signer_address(
     })
 }
 
-/// Releases a signer. `offblocks_signer_free(NULL)` does nothing.
+/// Releases a signer. `offblocks_signer_free(NULL)` does nothing and returns
+/// `OFFBLOCKS_OK`.
+///
+/// Refused, the handle left as it was: `OFFBLOCKS_HANDLE_IN_USE` while a call using it
+/// is in progress (its own signing function freeing it, or another thread);
+/// `OFFBLOCKS_INVALID_HANDLE` for a handle freed already or of another type.
 ///
 /// # Safety
-/// `signer` is NULL or a handle not freed yet, and not in use by another thread.
+/// Any value is checked before use (see "Handles" in the preamble): only an address
+/// freed and since given to a new handle of the same type cannot be told from it.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_signer_free(signer: *mut offblocks_signer) {
-    boundary_infallible((), || {
-        if !signer.is_null() {
-            // SAFETY: the handle came from `Box::into_raw` and is freed only once.
-            drop(unsafe { Box::from_raw(signer) });
-        }
-    })
+pub unsafe extern "C" fn offblocks_signer_free(signer: *mut offblocks_signer) -> offblocks_result {
+    handle::free(signer, "signer")
 }

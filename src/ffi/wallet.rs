@@ -4,9 +4,8 @@ use std::ffi::{c_char, c_int};
 use std::sync::Arc;
 
 use super::error::{offblocks_result, Failure};
-use super::{
-    arg_bytes, arg_out, arg_ref, arg_str, boundary, boundary_infallible, put_secret, put_string,
-};
+use super::handle::{self, Handle};
+use super::{arg_bytes, arg_handle, arg_out, arg_str, boundary, put_secret, put_string};
 use crate::wallet::{ChainId, PersonalSignature, SignatureEncoding, Wallet};
 
 /// A customer's wallet (opaque): a secp256k1 private key held in memory, zeroized when
@@ -16,6 +15,11 @@ use crate::wallet::{ChainId, PersonalSignature, SignatureEncoding, Wallet};
 /// To sign with a key held elsewhere (a wallet app, a KMS), see `offblocks_signer_new`.
 pub struct offblocks_wallet {
     pub(crate) wallet: Arc<Wallet>,
+}
+
+impl Handle for offblocks_wallet {
+    const TAG: u64 = u64::from_be_bytes(*b"obwallet");
+    const NOUN: &'static str = "wallet";
 }
 
 /// How `offblocks_wallet_sign_personal` writes a signature: the values of its
@@ -48,9 +52,9 @@ fn encoding(value: c_int) -> Result<SignatureEncoding, Failure> {
 }
 
 fn new_handle(wallet: Wallet) -> *mut offblocks_wallet {
-    Box::into_raw(Box::new(offblocks_wallet {
+    handle::into_raw(offblocks_wallet {
         wallet: Arc::new(wallet),
-    }))
+    })
 }
 
 /// Makes a wallet with a fresh random key (from the operating system) and stores its
@@ -98,18 +102,18 @@ pub unsafe extern "C" fn offblocks_wallet_from_hex(
 }
 
 /// Releases a wallet; its key is zeroized once no signer made from it remains.
-/// `offblocks_wallet_free(NULL)` does nothing.
+/// `offblocks_wallet_free(NULL)` does nothing and returns `OFFBLOCKS_OK`.
+///
+/// Refused, the handle left as it was: `OFFBLOCKS_HANDLE_IN_USE` while a call on it is
+/// in progress (on another thread); `OFFBLOCKS_INVALID_HANDLE` for a handle freed
+/// already or of another type.
 ///
 /// # Safety
-/// `wallet` is NULL or a handle not freed yet, and not in use by another thread.
+/// Any value is checked before use (see "Handles" in the preamble): only an address
+/// freed and since given to a new handle of the same type cannot be told from it.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_wallet_free(wallet: *mut offblocks_wallet) {
-    boundary_infallible((), || {
-        if !wallet.is_null() {
-            // SAFETY: the handle came from `Box::into_raw` and is freed only once.
-            drop(unsafe { Box::from_raw(wallet) });
-        }
-    })
+pub unsafe extern "C" fn offblocks_wallet_free(wallet: *mut offblocks_wallet) -> offblocks_result {
+    handle::free(wallet, "wallet")
 }
 
 /// Stores the wallet's Ethereum address (`0x…`, EIP-55 mixed case) in `*out_address`.
@@ -125,7 +129,7 @@ pub unsafe extern "C" fn offblocks_wallet_address(
         // SAFETY: the caller's guarantees above.
         let (wallet, out) = unsafe {
             (
-                arg_ref(wallet, "wallet")?,
+                arg_handle(wallet, "wallet")?,
                 arg_out(out_address, "out_address")?,
             )
         };
@@ -149,7 +153,7 @@ pub unsafe extern "C" fn offblocks_wallet_account_id(
         // SAFETY: the caller's guarantees above.
         let (wallet, chain, out) = unsafe {
             (
-                arg_ref(wallet, "wallet")?,
+                arg_handle(wallet, "wallet")?,
                 arg_str(chain, "chain")?,
                 arg_out(out_account_id, "out_account_id")?,
             )
@@ -179,7 +183,7 @@ pub unsafe extern "C" fn offblocks_wallet_sign_personal(
         // SAFETY: the caller's guarantees above.
         let (wallet, message, out) = unsafe {
             (
-                arg_ref(wallet, "wallet")?,
+                arg_handle(wallet, "wallet")?,
                 arg_bytes(message, message_len, "message")?,
                 arg_out(out_signature, "out_signature")?,
             )
@@ -203,7 +207,8 @@ pub unsafe extern "C" fn offblocks_wallet_export_secret_hex(
 ) -> offblocks_result {
     boundary(|| {
         // SAFETY: the caller's guarantees above.
-        let (wallet, out) = unsafe { (arg_ref(wallet, "wallet")?, arg_out(out_hex, "out_hex")?) };
+        let (wallet, out) =
+            unsafe { (arg_handle(wallet, "wallet")?, arg_out(out_hex, "out_hex")?) };
         put_secret(out, &wallet.wallet.export_secret_hex())
     })
 }

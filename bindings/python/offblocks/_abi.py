@@ -63,7 +63,7 @@ FUNCTIONS: dict[str, tuple[Any, tuple[Any, ...]]] = {
     "offblocks_client_new": (RESULT, (c_char_p, HANDLE_OUT)),
     "offblocks_client_new_with_observer": (RESULT, (c_char_p, OBSERVER_FN, c_void_p, HANDLE_OUT)),
     "offblocks_config_defaults": (RESULT, (STRING_OUT,)),
-    "offblocks_client_free": (None, (HANDLE,)),
+    "offblocks_client_free": (RESULT, (HANDLE,)),
     "offblocks_client_key_id": (RESULT, (HANDLE, STRING_OUT)),
     "offblocks_client_set_key_id": (RESULT, (HANDLE, c_char_p)),
     "offblocks_dry_run": (
@@ -106,7 +106,7 @@ FUNCTIONS: dict[str, tuple[Any, tuple[Any, ...]]] = {
     # wallet
     "offblocks_wallet_new_random": (RESULT, (HANDLE_OUT,)),
     "offblocks_wallet_from_hex": (RESULT, (c_char_p, HANDLE_OUT)),
-    "offblocks_wallet_free": (None, (HANDLE,)),
+    "offblocks_wallet_free": (RESULT, (HANDLE,)),
     "offblocks_wallet_address": (RESULT, (HANDLE, STRING_OUT)),
     "offblocks_wallet_account_id": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
     "offblocks_wallet_sign_personal": (RESULT, (HANDLE, BYTES_IN, c_size_t, c_int, STRING_OUT)),
@@ -124,15 +124,18 @@ FUNCTIONS: dict[str, tuple[Any, tuple[Any, ...]]] = {
     "offblocks_signer_new": (RESULT, (c_char_p, SIGN_FN, c_void_p, HANDLE_OUT)),
     "offblocks_signer_from_wallet": (RESULT, (HANDLE, HANDLE_OUT)),
     "offblocks_signer_address": (RESULT, (HANDLE, STRING_OUT)),
-    "offblocks_signer_free": (None, (HANDLE,)),
+    "offblocks_signer_free": (RESULT, (HANDLE,)),
     # onboarding, challenge signing
     "offblocks_onboard": (
         RESULT,
         (HANDLE, c_char_p, HANDLE, PROGRESS_FN, c_void_p, STRING_OUT),
     ),
-    "offblocks_customer_sign_challenge": (RESULT, (HANDLE, c_char_p, HANDLE, c_char_p)),
+    "offblocks_customer_sign_challenge": (
+        RESULT,
+        (HANDLE, c_char_p, c_char_p, c_char_p, HANDLE, c_char_p),
+    ),
     "offblocks_account_sign_challenge": (
         RESULT,
-        (HANDLE, c_char_p, c_char_p, HANDLE, c_char_p),
+        (HANDLE, c_char_p, c_char_p, c_char_p, HANDLE, c_char_p),
     ),
 }

@@ -293,9 +293,11 @@ def function(name: str) -> Callable[..., Any]:
 
 def free_function(name: str) -> Callable[[int], None]:
     """The ``_free`` function ``name`` (it takes a handle): what an
-    :class:`~offblocks._handle.OwnedHandle` calls when it closes."""
+    :class:`~offblocks._handle.OwnedHandle` calls when it closes. The handle wrapper
+    never frees a handle in use or twice, so a refusal (a result code) would be a bug
+    of this package: it raises."""
     free = function(name)
-    return lambda handle: free(handle)
+    return lambda handle: check(free(handle))
 
 
 def call(name: str, *args: Any) -> None:

@@ -83,13 +83,16 @@ class Accounts(Resource):
         signer: Signer | Wallet,
         *,
         owner_id: str | None = None,
+        chain: str | None = None,
         idempotency_key: str | None = None,
     ) -> None:
         """Signs the account's challenge with ``signer`` and submits it
         (``POST /accounts/{id}/challenge/sign``). ``account`` is an :class:`Account` (its
         ``challenge`` is used when present, else a new one is fetched) or an id;
-        ``owner_id`` is the customer's CAIP-10 ``chain_id`` (fetched when not given),
-        whose address must be the signer's (else :class:`ChallengeRefused`)."""
+        ``owner_id`` is the customer's CAIP-10 ``chain_id`` (fetched from the server when
+        not given), whose address must be the signer's (else :class:`ChallengeRefused`).
+        ``chain`` (CAIP-2, ``"eip155:300"``) states the chain this caller expects the
+        owner on: another raises :class:`ChallengeRefused` and nothing is signed."""
         if isinstance(account, str):
             account = self.get(account)
         if owner_id is None:
@@ -99,6 +102,7 @@ class Accounts(Resource):
             "offblocks_account_sign_challenge",
             json_text(account.to_json()),
             text(owner_id, "owner_id"),
+            opt_text(chain, "chain"),
             SIGNER,
             opt_text(idempotency_key, "idempotency_key"),
         )

@@ -73,12 +73,20 @@ class Customers(Resource):
         customer: Customer | str,
         signer: Signer | Wallet,
         *,
+        owner_id: str | None = None,
+        chain: str | None = None,
         idempotency_key: str | None = None,
     ) -> None:
         """Checks the customer's challenge, signs it with ``signer`` and submits it
         (``POST /customers/{id}/challenge/sign``). ``customer`` is a :class:`Customer`
         (its ``challenge`` is used when present, else the current one is fetched) or an
         id.
+
+        ``owner_id`` (CAIP-10, ``"eip155:300:0x…"``) and ``chain`` (CAIP-2,
+        ``"eip155:300"``) state what this caller expects, so that the server's customer
+        object does not decide alone who signs: a customer whose ``chain_id`` is another
+        account or on another chain raises :class:`ChallengeRefused` (not the one asked
+        for) and nothing is signed. ``None`` (the default) checks nothing more.
 
         Raises :class:`ChallengeRefused` (nothing signed) when the challenge names
         another address, chain or domain or is out of its validity window;
@@ -92,6 +100,8 @@ class Customers(Resource):
             signer,
             "offblocks_customer_sign_challenge",
             json_text(customer.to_json()),
+            opt_text(owner_id, "owner_id"),
+            opt_text(chain, "chain"),
             SIGNER,
             opt_text(idempotency_key, "idempotency_key"),
         )

@@ -66,6 +66,8 @@ class ResultCode(IntEnum):
     PANIC = 17
     STATE = 18
     CANCELLED = 19
+    INVALID_HANDLE = 20
+    HANDLE_IN_USE = 21
 
 
 class OffblocksError(Exception):
@@ -280,6 +282,10 @@ _BY_CODE: dict[int, type[OffblocksError]] = {
     ResultCode.PANIC: InternalError,
     ResultCode.STATE: StateError,
     ResultCode.CANCELLED: CancelledError,
+    # The handle wrappers of this package never pass a freed, busy or mistyped handle:
+    # these would be bugs of the package, reported as bad input.
+    ResultCode.INVALID_HANDLE: InvalidInput,
+    ResultCode.HANDLE_IN_USE: InvalidInput,
 }
 
 _BY_STATUS: dict[int, type[ApiError]] = {

@@ -519,3 +519,33 @@ def _binary() -> str:
     from conftest import _sandbox_binary
 
     return str(_sandbox_binary())
+
+
+def test_customer_sign_refuses_an_owner_other_than_the_one_stated(
+    client: Client, wallet: Wallet, external_id: str
+) -> None:
+    customer = client.customers.create(wallet.account_id(CHAIN), external_id)
+    other = Wallet.random().account_id(CHAIN)
+    # The caller states the owner or chain it expects: the server's customer disagrees.
+    with pytest.raises(offblocks.ChallengeRefused, match="not the one asked for"):
+        client.customers.sign_challenge(customer, wallet, owner_id=other)
+    with pytest.raises(offblocks.ChallengeRefused, match="not the one asked for"):
+        client.customers.sign_challenge(customer, wallet, chain="eip155:1")
+    assert client.customers.get(customer.id).status is CustomerStatus.INITIATING
+    client.customers.sign_challenge(
+        customer, wallet, owner_id=wallet.account_id(CHAIN), chain=CHAIN
+    )
+    assert client.customers.get(customer.id).status is not CustomerStatus.INITIATING
+
+
+def test_account_sign_refuses_an_owner_on_another_chain(
+    client: Client, wallet: Wallet, external_id: str
+) -> None:
+    customer = active_customer(client, wallet, external_id)
+    account = client.accounts.create(customer.id)
+    # The owner is fetched from the server's customer; the chain is the caller's.
+    with pytest.raises(offblocks.ChallengeRefused, match="not the one asked for"):
+        client.accounts.sign_challenge(account, wallet, chain="eip155:1")
+    assert client.accounts.get(account.id).status is AccountStatus.INITIATING
+    client.accounts.sign_challenge(account, wallet, chain=CHAIN)
+    assert client.accounts.get(account.id).status is not AccountStatus.INITIATING

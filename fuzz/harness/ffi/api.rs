@@ -174,13 +174,27 @@ impl super::Ops<'_> {
         let customer = self.input.one_in(2);
         let client = pick(&mut self.input, &self.clients);
         let signer = pick(&mut self.input, &self.signers);
-        let [json, owner, key] = [(); 3].map(|_| self.text());
+        let [json, owner, chain, key] = [(); 4].map(|_| self.text());
         // SAFETY: NULL or live handles, NULL or NUL-terminated strings.
         let rc = unsafe {
             if customer {
-                offblocks_customer_sign_challenge(client, json.ptr(), signer, key.ptr())
+                offblocks_customer_sign_challenge(
+                    client,
+                    json.ptr(),
+                    owner.ptr(),
+                    chain.ptr(),
+                    signer,
+                    key.ptr(),
+                )
             } else {
-                offblocks_account_sign_challenge(client, json.ptr(), owner.ptr(), signer, key.ptr())
+                offblocks_account_sign_challenge(
+                    client,
+                    json.ptr(),
+                    owner.ptr(),
+                    chain.ptr(),
+                    signer,
+                    key.ptr(),
+                )
             }
         };
         let required_null = client.is_null() || signer.is_null() || json.is_null();

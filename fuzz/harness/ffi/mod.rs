@@ -57,13 +57,13 @@ impl Drop for Ops<'_> {
         unsafe {
             self.clients
                 .drain(..)
-                .for_each(|c| offblocks_client_free(c));
+                .for_each(|c| assert_eq!(offblocks_client_free(c), offblocks_result::OFFBLOCKS_OK));
             self.wallets
                 .drain(..)
-                .for_each(|w| offblocks_wallet_free(w));
+                .for_each(|w| assert_eq!(offblocks_wallet_free(w), offblocks_result::OFFBLOCKS_OK));
             self.signers
                 .drain(..)
-                .for_each(|s| offblocks_signer_free(s));
+                .for_each(|s| assert_eq!(offblocks_signer_free(s), offblocks_result::OFFBLOCKS_OK));
         }
     }
 }
@@ -75,21 +75,32 @@ fn pick<T>(input: &mut Input, list: &[*mut T]) -> *mut T {
 }
 
 /// Keeps a handle a call made, or frees it at once when the list is full.
-fn keep<T>(list: &mut Vec<*mut T>, handle: *mut T, free: unsafe extern "C" fn(*mut T)) {
+fn keep<T>(
+    list: &mut Vec<*mut T>,
+    handle: *mut T,
+    free: unsafe extern "C" fn(*mut T) -> offblocks_result,
+) {
     assert!(!handle.is_null(), "a successful _new gives a handle");
     if list.len() < MAX_HANDLES {
         list.push(handle);
     } else {
         // SAFETY: a live handle just made, freed once.
-        unsafe { free(handle) };
+        let rc = unsafe { free(handle) };
+        assert_eq!(rc, offblocks_result::OFFBLOCKS_OK, "freeing a live handle");
     }
 }
 
 /// Takes the handle at `handle` out of `list` and frees it (`_free(NULL)` when NULL).
-fn release<T>(list: &mut Vec<*mut T>, handle: *mut T, free: unsafe extern "C" fn(*mut T)) {
+fn release<T>(
+    list: &mut Vec<*mut T>,
+    handle: *mut T,
+    free: unsafe extern "C" fn(*mut T) -> offblocks_result,
+) {
     list.retain(|h| *h != handle);
-    // SAFETY: NULL, or a live handle just removed from the list: freed once.
-    unsafe { free(handle) };
+    // SAFETY: NULL, or a live handle just removed from the list: freed once, so the
+    // library accepts it.
+    let rc = unsafe { free(handle) };
+    assert_eq!(rc, offblocks_result::OFFBLOCKS_OK, "freeing a live handle");
 }
 
 type TextOut = unsafe extern "C" fn(*const c_char, *mut *mut c_char) -> offblocks_result;
@@ -207,7 +218,10 @@ impl Ops<'_> {
                 out.ptr(),
             );
             out.finish(rc, false, true);
-            offblocks_client_free(client);
+            assert_eq!(
+                offblocks_client_free(client),
+                offblocks_result::OFFBLOCKS_OK
+            );
         }
     }
 

@@ -24,7 +24,9 @@ enum class ResultCode(val value: Int) {
     TIMEOUT(16),
     PANIC(17),
     STATE(18),
-    CANCELLED(19);
+    CANCELLED(19),
+    INVALID_HANDLE(20),
+    HANDLE_IN_USE(21);
 
     companion object {
         private val byValue = entries.associateBy { it.value }
@@ -219,6 +221,9 @@ sealed class OffblocksException(
                 ResultCode.PANIC -> Internal(text, rawCode, detail)
                 ResultCode.STATE -> State(text, rawCode, detail)
                 ResultCode.CANCELLED -> Cancelled(text, rawCode, detail)
+                // NativeHandle never passes a freed, busy or mistyped handle: these would
+                // be bugs of this binding, reported as bad input.
+                ResultCode.INVALID_HANDLE, ResultCode.HANDLE_IN_USE -> InvalidInput(text, rawCode, detail)
                 ResultCode.OK, null -> Other(text, rawCode, detail)
             }
         }

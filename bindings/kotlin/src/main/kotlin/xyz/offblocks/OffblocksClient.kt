@@ -59,7 +59,7 @@ class OffblocksClient @JvmOverloads constructor(
                 // Configuration that does not fit the library's JSON shape is a configuration error.
                 throw OffblocksException.Config(e.message ?: "invalid configuration", e.rawCode, e.detail)
             }
-            handle = NativeHandle(this, pointer, "client", ::offblocks_client_free, keepAlive = callback)
+            handle = NativeHandle(this, pointer, "client", { p -> offblocks_client_free(p) }, keepAlive = callback)
         } finally {
             arg.fill(0) // it held the secret and the key
         }

@@ -127,16 +127,30 @@ class Customers internal constructor(private val client: OffblocksClient) {
      * Checks the customer's challenge, signs it with [signer] and submits it. Its
      * `challenge` is used when present, else the current one is fetched.
      *
+     * [ownerId] (CAIP-10, `eip155:300:0x…`) and [chain] (CAIP-2, `eip155:300`) state what
+     * this caller expects, so that the server's customer object does not decide alone who
+     * signs: a customer whose `chainId` is another account or on another chain is refused
+     * and nothing is signed. Null (the default) checks nothing more.
+     *
      * @throws OffblocksException.ChallengeRefused (nothing signed) when the challenge names
-     * another address, chain or domain, or is out of its validity window.
+     * another address, chain or domain, or is out of its validity window, or the customer
+     * is not the [ownerId] / on the [chain] stated.
      * @throws OffblocksException.ChallengeRejected when the server refuses the signature.
      * @throws OffblocksException.Signer when the signer fails.
      */
     @JvmOverloads
-    fun signChallenge(customer: Customer, signer: Signer, idempotencyKey: String? = null) {
+    fun signChallenge(
+        customer: Customer,
+        signer: Signer,
+        idempotencyKey: String? = null,
+        ownerId: String? = null,
+        chain: String? = null,
+    ) {
         val c = json(customer.toJson())
         val k = key(idempotencyKey)
-        client.withSigner(signer) { h, s -> Ffi.check(offblocks_customer_sign_challenge(h, c, s, k)) }
+        val owner = ownerId?.let { Ffi.cString(it, "owner id") }
+        val onChain = chain?.let { Ffi.cString(it, "chain") }
+        client.withSigner(signer) { h, s -> Ffi.check(offblocks_customer_sign_challenge(h, c, owner, onChain, s, k)) }
     }
 
     /** `PATCH /customers/{id}/deactivate`. */
@@ -218,14 +232,23 @@ class Accounts internal constructor(private val client: OffblocksClient) {
     }
 
     /** Signs the account's challenge with [signer] and submits it. [ownerId] is the
-     * customer's CAIP-10 `chainId` (fetched when null), whose address must be the signer's
-     * (else [OffblocksException.ChallengeRefused]). */
+     * customer's CAIP-10 `chainId` (fetched from the server when null), whose address must
+     * be the signer's (else [OffblocksException.ChallengeRefused]). [chain] (CAIP-2,
+     * `eip155:300`) states the chain this caller expects the owner on: another is refused
+     * ([OffblocksException.ChallengeRefused]) and nothing is signed. */
     @JvmOverloads
-    fun signChallenge(account: Account, signer: Signer, ownerId: String? = null, idempotencyKey: String? = null) {
+    fun signChallenge(
+        account: Account,
+        signer: Signer,
+        ownerId: String? = null,
+        idempotencyKey: String? = null,
+        chain: String? = null,
+    ) {
         val owner = Ffi.cString(ownerId ?: client.customers.get(account.customerId).chainId, "owner id")
+        val onChain = chain?.let { Ffi.cString(it, "chain") }
         val a = json(account.toJson())
         val k = key(idempotencyKey)
-        client.withSigner(signer) { h, s -> Ffi.check(offblocks_account_sign_challenge(h, a, owner, s, k)) }
+        client.withSigner(signer) { h, s -> Ffi.check(offblocks_account_sign_challenge(h, a, owner, onChain, s, k)) }
     }
 
     /** `PATCH /accounts/{id}/activate`. */

@@ -46,7 +46,7 @@ interface Signer {
  * collected.
  */
 class Wallet private constructor(pointer: Pointer) : Signer, AutoCloseable {
-    private val handle = NativeHandle(this, pointer, "wallet", ::offblocks_wallet_free)
+    private val handle = NativeHandle(this, pointer, "wallet", { p -> offblocks_wallet_free(p) })
 
     /** The Ethereum address, `0x…` with its EIP-55 checksum. */
     override val address: String = handle.use { h -> Ffi.string { offblocks_wallet_address(h, it) } }
@@ -201,7 +201,7 @@ internal class NativeSigner(private val signer: Signer) : AutoCloseable {
             val arg = Ffi.cString(address, "signer address")
             pointer = Ffi.handle("offblocks_signer_new") { offblocks_signer_new(arg, cb, null, it) }
         }
-        handle = NativeHandle(this, pointer, "signer", ::offblocks_signer_free)
+        handle = NativeHandle(this, pointer, "signer", { p -> offblocks_signer_free(p) })
     }
 
     private fun trampoline(message: Pointer?, length: SizeT?, out: Pointer?): Int = try {

@@ -183,6 +183,39 @@ class ApiTest {
     }
 
     @Test
+    fun `a customer other than the owner or chain stated is not signed`() {
+        Wallet.random().use { wallet ->
+            val customer = client.customers.create(wallet.accountId(CHAIN), TestEnv.externalId("stated"))
+            val other = Wallet.random().use { it.accountId(CHAIN) }
+            val byOwner = assertThrows<OffblocksException.ChallengeRefused> {
+                client.customers.signChallenge(customer, wallet, ownerId = other)
+            }
+            assertTrue(byOwner.message!!.contains("not the one asked for"), byOwner.message)
+            assertThrows<OffblocksException.ChallengeRefused> {
+                client.customers.signChallenge(customer, wallet, chain = "eip155:1")
+            }
+            assertEquals(CustomerStatus.Initiating, client.customers.get(customer.id).status)
+            client.customers.signChallenge(customer, wallet, ownerId = wallet.accountId(CHAIN), chain = CHAIN)
+            assertNotEquals(CustomerStatus.Initiating, client.customers.get(customer.id).status)
+        }
+    }
+
+    @Test
+    fun `an account owner on another chain than stated is not signed`() {
+        Wallet.random().use { wallet ->
+            val customer = activeCustomer(wallet, "stated-account")
+            val account = client.accounts.create(customer.id)
+            // The owner is fetched from the server's customer; the chain is the caller's.
+            assertThrows<OffblocksException.ChallengeRefused> {
+                client.accounts.signChallenge(account, wallet, chain = "eip155:1")
+            }
+            assertEquals(AccountStatus.Initiating, client.accounts.get(account.id).status)
+            client.accounts.signChallenge(account, wallet, chain = CHAIN)
+            assertNotEquals(AccountStatus.Initiating, client.accounts.get(account.id).status)
+        }
+    }
+
+    @Test
     fun webhooks() {
         val hook = client.webhooks.put("https://example.com/hooks", listOf(WebhookType.CustomerUpdated))
         assertEquals("https://example.com/hooks", hook.callbackUrl)

@@ -66,7 +66,7 @@ external fun offblocks_client_new_with_observer(
     out_client: PointerByReference?,
 ): Int
 external fun offblocks_config_defaults(out_json: PointerByReference?): Int
-external fun offblocks_client_free(client: Pointer?)
+external fun offblocks_client_free(client: Pointer?): Int
 external fun offblocks_client_key_id(client: Pointer?, out_key_id: PointerByReference?): Int
 external fun offblocks_client_set_key_id(client: Pointer?, key_id: ByteArray?): Int
 external fun offblocks_dry_run(
@@ -158,7 +158,7 @@ external fun offblocks_webhook_event_parse(body: ByteArray?, out_json: PointerBy
 // -- wallets and signatures ----------------------------------------------------------------
 external fun offblocks_wallet_new_random(out_wallet: PointerByReference?): Int
 external fun offblocks_wallet_from_hex(private_key_hex: ByteArray?, out_wallet: PointerByReference?): Int
-external fun offblocks_wallet_free(wallet: Pointer?)
+external fun offblocks_wallet_free(wallet: Pointer?): Int
 external fun offblocks_wallet_address(wallet: Pointer?, out_address: PointerByReference?): Int
 external fun offblocks_wallet_account_id(wallet: Pointer?, chain: ByteArray?, out_account_id: PointerByReference?): Int
 external fun offblocks_wallet_sign_personal(
@@ -198,7 +198,7 @@ external fun offblocks_signer_new(
 ): Int
 external fun offblocks_signer_from_wallet(wallet: Pointer?, out_signer: PointerByReference?): Int
 external fun offblocks_signer_address(signer: Pointer?, out_address: PointerByReference?): Int
-external fun offblocks_signer_free(signer: Pointer?)
+external fun offblocks_signer_free(signer: Pointer?): Int
 external fun offblocks_onboard(
     client: Pointer?,
     request_json: ByteArray?,
@@ -210,6 +210,8 @@ external fun offblocks_onboard(
 external fun offblocks_customer_sign_challenge(
     client: Pointer?,
     customer_json: ByteArray?,
+    expected_owner: ByteArray?,
+    expected_chain: ByteArray?,
     signer: Pointer?,
     idempotency_key: ByteArray?,
 ): Int
@@ -217,6 +219,7 @@ external fun offblocks_account_sign_challenge(
     client: Pointer?,
     account_json: ByteArray?,
     owner_caip10: ByteArray?,
+    expected_chain: ByteArray?,
     signer: Pointer?,
     idempotency_key: ByteArray?,
 ): Int
