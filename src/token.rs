@@ -253,9 +253,7 @@ impl Bearer for TokenSource {
             let left = deadline.left();
             if left.is_zero() {
                 return Err(Error::Transport {
-                    message: format!(
-                        "{deadline} ran out waiting for another thread's token fetch"
-                    ),
+                    message: format!("{deadline} ran out waiting for another thread's token fetch"),
                     retryable: true,
                 });
             }
