@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every benchmark of issue 7 in one run, against one emulator process, with a summary:
+# Every benchmark in one run, against one emulator process, with a summary:
 #
 #   bash scripts/bench.sh [RUNS]        (RUNS onboardings per language, default 40)
 #

@@ -11,7 +11,7 @@
 # ahead of the server's: the verifier's clock and the emulator's are both set that far
 # behind the system clock, so the server's `Date` agrees with the verifier. Those pass
 # only with a client that follows the server's clock and re-signs once after a
-# signature refusal (issue #11).
+# signature refusal.
 #
 # Needs go, cargo, a C compiler, openssl and curl. CARGO_TARGET_DIR is honoured.
 set -euo pipefail
