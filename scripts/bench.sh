@@ -46,6 +46,9 @@ step "Rust: onboarding latency"
 cargo bench --locked --bench onboarding -- "$RUNS"
 
 step "C: onboarding latency through the shared library"
+# shellcheck source=lib/soname.sh
+source scripts/lib/soname.sh
+offblocks_soname_link "$TARGET/release" >/dev/null
 cc -std=c11 -O2 -Wall -Wextra -Werror -I include bindings/c/bench_onboarding.c \
     -L "$TARGET/release" -loffblocks -Wl,-rpath,"$TARGET/release" -o "$OUT/bench_onboarding"
 "$OUT/bench_onboarding" "$RUNS"

@@ -48,11 +48,14 @@ cleanup() {
 trap cleanup EXIT
 # shellcheck source=../../scripts/lib/emulator.sh
 source "$root/scripts/lib/emulator.sh"
+# shellcheck source=../../scripts/lib/soname.sh
+source "$root/scripts/lib/soname.sh"
 
 echo "== building the verifier, the emulator, the Rust example and the C library"
 (cd tools/verifier && go build -o "$work/verifier" .)
 cargo build --release --locked -q -p offblocks-sandbox --bin offblocks-sandbox
 cargo build --release --locked -q -p offblocks --lib --example onboarding
+offblocks_soname_link "$target/release" >/dev/null
 cc -std=c11 -Wall -Wextra -Werror -I include bindings/c/onboarding.c \
     -L "$target/release" -loffblocks -Wl,-rpath,"$target/release" -o "$work/onboarding-c"
 openssl ecparam -name secp384r1 -genkey -noout -out "$work/signing-key.pem" 2>/dev/null

@@ -25,7 +25,7 @@ from conftest import CHAIN
 
 
 def active_customer(client: Client, wallet: Wallet, external_id: str) -> offblocks.Customer:
-    customer = client.customers.create(wallet.account_id(CHAIN), external_id)
+    customer = client.customers.create(external_id=external_id, chain_id=wallet.account_id(CHAIN))
     client.customers.sign_challenge(customer, wallet)
     client.simulator.verify_customer(customer.id)
     customer = client.customers.get(customer.id)
@@ -81,7 +81,7 @@ def test_signing_key_from_pem(sandbox: LocalSandbox) -> None:
 
 def test_customer_lifecycle(client: Client, wallet: Wallet, external_id: str) -> None:
     owner = wallet.account_id(CHAIN)
-    customer = client.customers.create(owner, external_id)
+    customer = client.customers.create(external_id=external_id, chain_id=owner)
     assert customer.external_id == external_id
     assert customer.chain_id == owner
     assert customer.status is CustomerStatus.INITIATING
@@ -112,12 +112,12 @@ def test_customer_lifecycle(client: Client, wallet: Wallet, external_id: str) ->
 def test_customer_sign_by_id_and_submit_made_elsewhere(
     client: Client, wallet: Wallet, external_id: str
 ) -> None:
-    customer = client.customers.create(wallet.account_id(CHAIN), external_id)
+    customer = client.customers.create(external_id=external_id, chain_id=wallet.account_id(CHAIN))
     client.customers.sign_challenge(customer.id, wallet)  # by id: fetches the challenge
     assert client.customers.get(customer.id).status is not CustomerStatus.INITIATING
 
     other = Wallet.random()
-    customer = client.customers.create(other.account_id(CHAIN), external_id + "-2")
+    customer = client.customers.create(external_id=external_id + "-2", chain_id=other.account_id(CHAIN))
     assert customer.challenge
     challenge = offblocks.Challenge(customer.challenge)
     signature = other.sign_personal(challenge.message, SignatureEncoding.BASE64_HEX_TEXT)
@@ -128,7 +128,7 @@ def test_customer_sign_by_id_and_submit_made_elsewhere(
 
 
 def test_simulator_reject(client: Client, wallet: Wallet, external_id: str) -> None:
-    customer = client.customers.create(wallet.account_id(CHAIN), external_id)
+    customer = client.customers.create(external_id=external_id, chain_id=wallet.account_id(CHAIN))
     client.customers.sign_challenge(customer, wallet)
     client.simulator.reject_customer(customer.id)
     assert client.customers.get(customer.id).status is CustomerStatus.REJECTED
@@ -208,7 +208,7 @@ def test_webhooks(client: Client) -> None:
 
 
 def test_webhook_event_parse(client: Client, wallet: Wallet, external_id: str) -> None:
-    customer = client.customers.create(wallet.account_id(CHAIN), external_id)
+    customer = client.customers.create(external_id=external_id, chain_id=wallet.account_id(CHAIN))
     body = dict(customer.raw)
     body.pop("challenge", None)
     body.update(eventId=str(uuid.uuid4()), webhookType="customer.updated")
@@ -309,7 +309,7 @@ def test_wallet() -> None:
 
 
 def test_siwe_parse_and_guard(client: Client, wallet: Wallet, external_id: str) -> None:
-    customer = client.customers.create(wallet.account_id(CHAIN), external_id)
+    customer = client.customers.create(external_id=external_id, chain_id=wallet.account_id(CHAIN))
     assert customer.challenge
     text = offblocks.Challenge(customer.challenge).text
     msg = offblocks.parse_siwe(text)
@@ -407,7 +407,7 @@ def test_onboard_without_simulated_verification_times_out(
 def test_onboard_rejected_customer_is_a_state_error(
     client: Client, wallet: Wallet, external_id: str
 ) -> None:
-    customer = client.customers.create(wallet.account_id(CHAIN), external_id)
+    customer = client.customers.create(external_id=external_id, chain_id=wallet.account_id(CHAIN))
     client.customers.sign_challenge(customer, wallet)
     client.simulator.reject_customer(customer.id)
     with pytest.raises(offblocks.StateError):
