@@ -13,6 +13,9 @@
 //! - `bindings/python/pyproject.toml`, which must leave the version to setup.py;
 //! - `bindings/kotlin/pom.xml`, the Kotlin package's `<version>`.
 //!
+//! - the jar named in `bindings/MOBILE.md` and `bindings/kotlin/package-aar.sh`
+//!   (`offblocks-kotlin-VERSION.jar`, what `mvn package` writes).
+//!
 //! The `Version:` of the installed pkg-config file is written by scripts/install.sh from
 //! Cargo.toml and checked by scripts/test-install.sh.
 
@@ -128,4 +131,24 @@ fn kotlin_package_has_the_version() {
         .map(|(v, _)| v.trim())
         .expect("a <version> after the artifactId");
     assert_eq!(version, VERSION, "bindings/kotlin/pom.xml");
+}
+
+#[test]
+fn documented_kotlin_jar_has_the_version() {
+    let jar = format!("offblocks-kotlin-{VERSION}.jar");
+    for file in ["bindings/MOBILE.md", "bindings/kotlin/package-aar.sh"] {
+        let text = read(file);
+        let named: Vec<&str> = text
+            .match_indices("offblocks-kotlin-")
+            .map(|(at, _)| {
+                let rest = &text[at..];
+                &rest[..rest.find(".jar").map_or(0, |end| end + 4)]
+            })
+            .filter(|name| !name.is_empty())
+            .collect();
+        assert!(!named.is_empty(), "{file} names no offblocks-kotlin jar");
+        for name in named {
+            assert_eq!(name, jar, "{file}");
+        }
+    }
 }
