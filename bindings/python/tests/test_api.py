@@ -24,6 +24,19 @@ from offblocks.sandbox import LocalSandbox
 from conftest import CHAIN
 
 
+def test_customer_identifiers_are_keyword_only(client: Client, external_id: str) -> None:
+    """A positional (chain_id, external_id) pair, the reverse of onboard's order, is
+    refused before anything is sent: swapped, it would file the customer under its CAIP id."""
+    owner = Wallet.random().account_id(CHAIN)
+    with pytest.raises(TypeError):
+        client.customers.create(owner, external_id)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        client.customers.create(external_id, chain_id=owner)  # type: ignore[call-arg]
+    assert all(c.external_id != external_id for c in client.customers.list())
+    customer = client.customers.create(external_id=external_id, chain_id=owner)
+    assert (customer.external_id, customer.chain_id) == (external_id, owner)
+
+
 def active_customer(client: Client, wallet: Wallet, external_id: str) -> offblocks.Customer:
     customer = client.customers.create(external_id=external_id, chain_id=wallet.account_id(CHAIN))
     client.customers.sign_challenge(customer, wallet)

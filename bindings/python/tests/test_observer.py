@@ -253,9 +253,10 @@ def test_log_attempts_writes_one_line_per_attempt_and_no_secret(
         ("POST", "/v1/customers", 1, 503),
         ("POST", "/v1/customers", 2, 201),
         ("GET", "/v1/customers/missing", 1, 404),
+        ("POST", "/v1/auth/token", 1, 200),  # token() asks for a new one
     ]
     assert [r.levelno for r in records] == [
-        logging.INFO, logging.INFO, logging.WARNING, logging.INFO, logging.WARNING
+        logging.INFO, logging.INFO, logging.WARNING, logging.INFO, logging.WARNING, logging.INFO
     ]
     lines = [r.getMessage() for r in records]
     assert lines[3].startswith("POST /v1/customers #2 201 ") and " ms request_id=" in lines[3]
