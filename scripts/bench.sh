@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every benchmark of issue 7 in one run, against one emulator process, with a summary:
+# Every benchmark in one run, against one emulator process, with a summary:
 #
 #   bash scripts/bench.sh [RUNS]        (RUNS onboardings per language, default 40)
 #
@@ -46,6 +46,9 @@ step "Rust: onboarding latency"
 cargo bench --locked --bench onboarding -- "$RUNS"
 
 step "C: onboarding latency through the shared library"
+# shellcheck source=lib/soname.sh
+source scripts/lib/soname.sh
+offblocks_soname_link "$TARGET/release" >/dev/null
 cc -std=c11 -O2 -Wall -Wextra -Werror -I include bindings/c/bench_onboarding.c \
     -L "$TARGET/release" -loffblocks -Wl,-rpath,"$TARGET/release" -o "$OUT/bench_onboarding"
 "$OUT/bench_onboarding" "$RUNS"

@@ -1,5 +1,4 @@
-"""Prints the table of `scripts/bench.sh`'s figures, each against its target (issues 7
-and 12).
+"""Prints the table of `scripts/bench.sh`'s figures, each against its target.
 
     python3 scripts/bench_summary.py RESULTS.jsonl PYTHON.json
 

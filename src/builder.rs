@@ -26,6 +26,7 @@ use crate::wallet::AccountChallengePolicy;
 ///     .signing_key_pem(&std::fs::read_to_string("signing-key.pem").unwrap())?
 ///     .key_id("my-key-id")
 ///     .build()?;
+/// println!("calls go to {:?}", client.base_url());
 /// # Ok(()) }
 /// ```
 #[derive(Clone, Default)]

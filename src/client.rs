@@ -183,7 +183,8 @@ impl Client {
     /// challenge, and polls with backoff until the account is `active`. See
     /// [`crate::onboarding`] for how it resumes and what it checks.
     ///
-    /// `progress` is called after each step. It may return nothing, or a
+    /// `progress` is called after each step and at each poll while the flow waits (see
+    /// [`crate::Progress`]). It may return nothing, or a
     /// [`std::ops::ControlFlow`]: `Break(())` stops the flow there with
     /// [`crate::Error::Cancelled`] (run it again later to resume: nothing is created
     /// twice); at [`crate::Step::Done`] the flow is complete and returns its result.

@@ -50,12 +50,15 @@
 //!   the EIP-4361 parser and the guard that refuses a challenge for the wrong address,
 //!   chain, domain or time.
 //! - [`onboarding`]: the whole flow above, step by step.
-//! - [`ffi`]: the C ABI (`include/offblocks.h`), also used by the Python package.
+//! - The C ABI (`include/offblocks.h`, used by the C, Python and Kotlin faces) is not
+//!   part of the Rust API and is left out of these docs.
 //! - Every failure is an [`Error`]; fallible functions say when under `# Errors`.
 //!
 //! [RFC 9421]: https://www.rfc-editor.org/rfc/rfc9421
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
+// An example that warns (an unused import) is a wrong example.
+#![doc(test(attr(deny(warnings))))]
 
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
@@ -67,6 +70,9 @@ mod client;
 mod clock;
 mod config;
 mod error;
+/// The C ABI: `extern "C"` functions for `include/offblocks.h`. Public so that the
+/// cdylib and staticlib export it and the tests can call it; not for Rust callers.
+#[doc(hidden)]
 pub mod ffi;
 pub mod httpsig;
 mod ids;
@@ -94,3 +100,8 @@ pub use onboarding::{
     Onboarded, Onboarding, OnboardingRequest, Progress, ProgressReply, Step, Waiting,
 };
 pub use token::Token;
+
+/// The README's Rust examples, compiled (and run where not marked `no_run`) as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -147,10 +147,13 @@ impl Step {
     }
 }
 
-/// A report of progress, given to the callback after each step.
+/// A report of progress, given to the callback after each step and, while the flow
+/// waits, before each pause between polls: [`Step::WaitCustomer`] or [`Step::WaitAccount`]
+/// with the status just seen (`screening`, `pending`…), then once more with `active` when
+/// the wait ends. A wait of several polls thus reports the same step several times.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Progress {
-    /// The step just done.
+    /// The step just done, or being waited on.
     pub step: Step,
     /// The resource's status after it.
     pub status: String,

@@ -10,8 +10,9 @@
  * challenge, activation, printing each step. Secrets (the API secret, the keys) are
  * never printed.
  *
- * Build: gcc -std=c11 -Wall -Wextra -Werror -I include bindings/c/onboarding.c \
- *        -L target/release -loffblocks -o onboarding
+ * Build (bindings/c/README.md has the other ways: pkg-config, CMake, static):
+ *   gcc -std=c11 -Wall -Wextra -Werror -I include bindings/c/onboarding.c \
+ *       -L target/release -loffblocks -Wl,-rpath,"$PWD/target/release" -o onboarding
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +22,9 @@
 
 /* Prints the last error of this thread and returns 1. */
 static int fail(const char *what) {
-    fprintf(stderr, "%s failed (code %d): %s\n", what, (int)offblocks_last_error_code(),
-            offblocks_last_error_message());
+    offblocks_result code = offblocks_last_error_code();
+    fprintf(stderr, "%s failed (%s, %d): %s\n", what, offblocks_result_name((int32_t)code),
+            (int)code, offblocks_last_error_message());
     if (offblocks_last_error_status() != 0) {
         const char *request_id = offblocks_last_error_request_id();
         fprintf(stderr, "  HTTP %u, request id %s\n", (unsigned)offblocks_last_error_status(),
@@ -69,6 +71,13 @@ int main(void) {
     const char *chain = getenv("OFFBLOCKS_CHAIN") ? getenv("OFFBLOCKS_CHAIN") : "eip155:300";
     if (!base_url || !api_key || !api_secret) {
         fprintf(stderr, "set OFFBLOCKS_BASE_URL, OFFBLOCKS_API_KEY and OFFBLOCKS_API_SECRET\n");
+        return 2;
+    }
+    /* The library must be the one this program was compiled for: before 1.0, the same
+     * MAJOR.MINOR (the SONAME already keeps another minor from loading). */
+    if (offblocks_version_num() >> 8 != OFFBLOCKS_VERSION_NUM >> 8) {
+        fprintf(stderr, "liboffblocks %s does not match the header (%d.%d)\n",
+                offblocks_version(), OFFBLOCKS_VERSION_MAJOR, OFFBLOCKS_VERSION_MINOR);
         return 2;
     }
     printf("offblocks %s, api %s\n", offblocks_version(), base_url);

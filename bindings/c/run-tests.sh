@@ -26,6 +26,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 # shellcheck source=../../scripts/lib/emulator.sh
 source "$root/scripts/lib/emulator.sh"
+# shellcheck source=../../scripts/lib/soname.sh
+source "$root/scripts/lib/soname.sh"
 
 echo "== building liboffblocks and offblocks-sandbox (release)"
 (cd "$root" && cargo build --release --locked -p offblocks)
@@ -52,6 +54,8 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 echo "== building the C programs"
+# The programs record the SONAME and load that name through their rpath.
+soname=$(offblocks_soname_link "$lib")
 "$cc" "${cflags[@]}" "${sanitize[@]}" "${sources[@]}" -L "$lib" -loffblocks \
     -Wl,-rpath,"$lib" -lpthread -o "$work/test_dynamic"
 "$cc" "${cflags[@]}" "${sanitize[@]}" "${sources[@]}" "$lib/liboffblocks.a" \
@@ -62,6 +66,10 @@ echo "== building the C programs"
     -Wl,-rpath,"$lib" -o "$work/onboarding"
 "$cc" "${cflags[@]}" "${sanitize[@]}" "$here/bench_onboarding.c" -L "$lib" -loffblocks \
     -Wl,-rpath,"$lib" -o "$work/bench_onboarding"
+if ! readelf -d "$work/test_dynamic" | grep -q "(NEEDED).*\[$soname\]"; then
+    echo "test_dynamic does not record $soname" >&2
+    exit 1
+fi
 # The static program must not depend on the shared library.
 if ldd "$work/test_static" | grep -q liboffblocks; then
     echo "test_static is linked to liboffblocks.so" >&2

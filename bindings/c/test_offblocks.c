@@ -55,10 +55,47 @@ static void test_version_and_strings(void) {
     snprintf(expected, sizeof expected, "%d.%d.%d", OFFBLOCKS_VERSION_MAJOR,
              OFFBLOCKS_VERSION_MINOR, OFFBLOCKS_VERSION_PATCH);
     CHECK(strcmp(offblocks_version(), expected) == 0);
+    /* The numeric version: one byte each, in the macro and from the library. */
+    CHECK(OFFBLOCKS_VERSION_NUM == ((OFFBLOCKS_VERSION_MAJOR << 16) |
+                                    (OFFBLOCKS_VERSION_MINOR << 8) | OFFBLOCKS_VERSION_PATCH));
+    CHECK(offblocks_version_num() == (uint32_t)OFFBLOCKS_VERSION_NUM);
+#if OFFBLOCKS_VERSION_NUM < 0x000200
+#error "OFFBLOCKS_VERSION_NUM must be usable in #if"
+#endif
     offblocks_string_free(NULL);
     offblocks_client_free(NULL);
     offblocks_wallet_free(NULL);
     offblocks_signer_free(NULL);
+}
+
+/* Every code's name is its spelling in the header; other numbers are UNKNOWN, never
+ * NULL. The name does not touch the last error. */
+static void test_result_names(void) {
+    static const struct {
+        offblocks_result code;
+        const char *name;
+    } codes[] = {
+#define CODE(c) {c, #c}
+        CODE(OFFBLOCKS_OK), CODE(OFFBLOCKS_NULL_ARGUMENT), CODE(OFFBLOCKS_INVALID_UTF8),
+        CODE(OFFBLOCKS_INVALID_JSON), CODE(OFFBLOCKS_INVALID_INPUT), CODE(OFFBLOCKS_CONFIG),
+        CODE(OFFBLOCKS_KEY), CODE(OFFBLOCKS_SIGNING), CODE(OFFBLOCKS_SIGNER),
+        CODE(OFFBLOCKS_SIWE), CODE(OFFBLOCKS_CHALLENGE_REFUSED),
+        CODE(OFFBLOCKS_CHALLENGE_REJECTED), CODE(OFFBLOCKS_TRANSPORT), CODE(OFFBLOCKS_API),
+        CODE(OFFBLOCKS_CONFLICT), CODE(OFFBLOCKS_DECODE), CODE(OFFBLOCKS_TIMEOUT),
+        CODE(OFFBLOCKS_PANIC), CODE(OFFBLOCKS_STATE), CODE(OFFBLOCKS_CANCELLED),
+#undef CODE
+    };
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        const char *name = offblocks_result_name((int32_t)codes[i].code);
+        CHECK(name != NULL && strcmp(name, codes[i].name) == 0);
+    }
+    CHECK_RC(offblocks_signing_key_generate(NULL), OFFBLOCKS_NULL_ARGUMENT);
+    const int32_t unknown[] = {-1, 20, 1000, INT32_MIN, INT32_MAX};
+    for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
+        const char *name = offblocks_result_name(unknown[i]);
+        CHECK(name != NULL && strcmp(name, "OFFBLOCKS_UNKNOWN") == 0);
+    }
+    CHECK(offblocks_last_error_code() == OFFBLOCKS_NULL_ARGUMENT);
 }
 
 static void test_signing_keys(void) {
@@ -403,6 +440,7 @@ int main(void) {
     const char *api_secret = getenv("OFFBLOCKS_API_SECRET");
 
     test_version_and_strings();
+    test_result_names();
     test_signing_keys();
     test_last_error();
     if (offblocks_signing_key_generate(&pem) != OFFBLOCKS_OK) {

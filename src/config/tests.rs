@@ -36,8 +36,8 @@ fn base_url_rejects_nonsense() {
 
 #[test]
 fn colons_only_in_ipv6_literals() {
-    // Found by the `caip` fuzz target: the host `x:4.xyz` was accepted (its port
-    // 443 dropped as the default), and the normalized URL no longer parsed.
+    // A case from the `caip` fuzz target: a host such as `x:4.xyz` must be refused,
+    // not taken with its port 443 dropped as the default into a URL that does not parse.
     for bad in [
         "https://api.x.xyz:4.xyz:443/v1",
         "https://a:b:8080",

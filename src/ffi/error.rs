@@ -79,6 +79,56 @@ pub enum offblocks_result {
     OFFBLOCKS_HANDLE_IN_USE = 21,
 }
 
+/// The name of result code `code` as the header spells it (`"OFFBLOCKS_OK"`,
+/// `"OFFBLOCKS_TRANSPORT"`…), for logs and messages; `"OFFBLOCKS_UNKNOWN"` for a number
+/// this version does not define (a newer library's code, or garbage). Never NULL.
+///
+/// The string is static: never free it. `code` is an `int32_t` rather than an
+/// `offblocks_result` so that any number may be passed.
+#[no_mangle]
+pub extern "C" fn offblocks_result_name(code: i32) -> *const c_char {
+    let name: &'static [u8] = boundary_infallible(b"OFFBLOCKS_UNKNOWN\0", || {
+        RESULT_NAMES
+            .iter()
+            .find(|(c, _)| *c as i32 == code)
+            .map_or(b"OFFBLOCKS_UNKNOWN\0", |(_, name)| name)
+    });
+    name.as_ptr().cast()
+}
+
+/// Every result code with its name, NUL-terminated.
+const RESULT_NAMES: [(offblocks_result, &[u8]); 20] = {
+    use offblocks_result::*;
+    [
+        (OFFBLOCKS_OK, b"OFFBLOCKS_OK\0"),
+        (OFFBLOCKS_NULL_ARGUMENT, b"OFFBLOCKS_NULL_ARGUMENT\0"),
+        (OFFBLOCKS_INVALID_UTF8, b"OFFBLOCKS_INVALID_UTF8\0"),
+        (OFFBLOCKS_INVALID_JSON, b"OFFBLOCKS_INVALID_JSON\0"),
+        (OFFBLOCKS_INVALID_INPUT, b"OFFBLOCKS_INVALID_INPUT\0"),
+        (OFFBLOCKS_CONFIG, b"OFFBLOCKS_CONFIG\0"),
+        (OFFBLOCKS_KEY, b"OFFBLOCKS_KEY\0"),
+        (OFFBLOCKS_SIGNING, b"OFFBLOCKS_SIGNING\0"),
+        (OFFBLOCKS_SIGNER, b"OFFBLOCKS_SIGNER\0"),
+        (OFFBLOCKS_SIWE, b"OFFBLOCKS_SIWE\0"),
+        (
+            OFFBLOCKS_CHALLENGE_REFUSED,
+            b"OFFBLOCKS_CHALLENGE_REFUSED\0",
+        ),
+        (
+            OFFBLOCKS_CHALLENGE_REJECTED,
+            b"OFFBLOCKS_CHALLENGE_REJECTED\0",
+        ),
+        (OFFBLOCKS_TRANSPORT, b"OFFBLOCKS_TRANSPORT\0"),
+        (OFFBLOCKS_API, b"OFFBLOCKS_API\0"),
+        (OFFBLOCKS_CONFLICT, b"OFFBLOCKS_CONFLICT\0"),
+        (OFFBLOCKS_DECODE, b"OFFBLOCKS_DECODE\0"),
+        (OFFBLOCKS_TIMEOUT, b"OFFBLOCKS_TIMEOUT\0"),
+        (OFFBLOCKS_PANIC, b"OFFBLOCKS_PANIC\0"),
+        (OFFBLOCKS_STATE, b"OFFBLOCKS_STATE\0"),
+        (OFFBLOCKS_CANCELLED, b"OFFBLOCKS_CANCELLED\0"),
+    ]
+};
+
 /// The one mapping from the SDK's error to a result code. No `_ =>` arm: a new
 /// [`Error`] variant does not compile until it has a code here.
 fn code_of(error: &Error) -> offblocks_result {
@@ -294,7 +344,10 @@ pub extern "C" fn offblocks_last_error_body() -> *const c_char {
 }
 
 /// Whether the last failure on this thread may go away if the same call is made again
-/// (with the same Idempotency-Key): connection failures, 429, 5xx.
+/// (with the same Idempotency-Key): connection failures and timeouts, 429, 500, 502, 503,
+/// 504, and a 409 that says the same Idempotency-Key is still being processed (it carries
+/// `Retry-After`, or an error code such as `idempotency_key_in_use`). A 409 because the
+/// resource exists (`OFFBLOCKS_CONFLICT`) is not retryable.
 #[no_mangle]
 pub extern "C" fn offblocks_last_error_retryable() -> bool {
     with_last(false, |last| last.retryable)

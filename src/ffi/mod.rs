@@ -13,8 +13,8 @@
 //!
 //! The conventions a C caller relies on (result codes, ownership, threading) are written
 //! once, in the preamble of `include/offblocks.h` (from `cbindgen.toml`). The header is
-//! generated from this module by `build.rs`; `tests/ffi_header.rs` fails when the
-//! committed copy differs from what the build produces.
+//! generated from this module by `tests/ffi_header.rs` (with cbindgen), which fails when the
+//! committed copy differs and rewrites it with `OFFBLOCKS_WRITE_HEADER=1`.
 #![allow(unsafe_code)]
 #![deny(unsafe_op_in_unsafe_fn)]
 // C names: `offblocks_client`, `OFFBLOCKS_OK`.

@@ -43,6 +43,30 @@ pub extern "C" fn offblocks_version() -> *const c_char {
     boundary_infallible(VERSION.as_ptr().cast(), || VERSION.as_ptr().cast())
 }
 
+/// The library's version as one number, `0xMMmmpp` (a byte each: 0.2.0 is `0x000200`),
+/// to compare with the header's `OFFBLOCKS_VERSION_NUM`.
+#[no_mangle]
+pub extern "C" fn offblocks_version_num() -> u32 {
+    const NUM: u32 = (decimal(env!("CARGO_PKG_VERSION_MAJOR")) << 16)
+        | (decimal(env!("CARGO_PKG_VERSION_MINOR")) << 8)
+        | decimal(env!("CARGO_PKG_VERSION_PATCH"));
+    NUM
+}
+
+/// A version part (at most 255) at compile time.
+const fn decimal(text: &str) -> u32 {
+    let bytes = text.as_bytes();
+    let mut value = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        assert!(bytes[i].is_ascii_digit(), "a version part is decimal");
+        value = value * 10 + (bytes[i] - b'0') as u32;
+        i += 1;
+    }
+    assert!(value < 256, "a version part fits a byte");
+    value
+}
+
 /// Parses a caller's JSON argument into `T`, refusing what `T` would silently drop: a
 /// top-level field `T` does not know (a typo must not pass). A field given as `null` is
 /// the same as a field left out, so it is never refused.

@@ -275,7 +275,7 @@ mod tests {
 
     #[test]
     fn only_48_byte_scalars_load() {
-        // Found by the `pem_key` fuzz target: 24 to 47 bytes used to load, zero-padded.
+        // A case from the `pem_key` fuzz target: 24 to 47 bytes must not load zero-padded.
         let key = SigningKey::generate().unwrap();
         let Held::Local(inner) = &key.inner else {
             unreachable!()

@@ -134,8 +134,9 @@ func NewVerifier(upstream *url.URL, policy Policy, keys *KeyRing) *Verifier {
 	return v
 }
 
-// unsignedRoute says whether a route takes no signature (as in the emulator and
-// api-contract.md §2-3): the token request and the signing-key registration.
+// unsignedRoute says whether a route takes no signature (as in the emulator and in
+// docs/api.md, Authentication and The request-signing key): the token request and the
+// signing-key registration.
 func unsignedRoute(method, path string) bool {
 	return (method == http.MethodPost && path == "/v1/auth/token") ||
 		(method == http.MethodPut && path == "/v1/auth/signing")

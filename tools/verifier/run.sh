@@ -11,7 +11,7 @@
 # ahead of the server's: the verifier's clock and the emulator's are both set that far
 # behind the system clock, so the server's `Date` agrees with the verifier. Those pass
 # only with a client that follows the server's clock and re-signs once after a
-# signature refusal (issue #11).
+# signature refusal.
 #
 # Needs go, cargo, a C compiler, openssl and curl. CARGO_TARGET_DIR is honoured.
 set -euo pipefail
@@ -48,11 +48,14 @@ cleanup() {
 trap cleanup EXIT
 # shellcheck source=../../scripts/lib/emulator.sh
 source "$root/scripts/lib/emulator.sh"
+# shellcheck source=../../scripts/lib/soname.sh
+source "$root/scripts/lib/soname.sh"
 
 echo "== building the verifier, the emulator, the Rust example and the C library"
 (cd tools/verifier && go build -o "$work/verifier" .)
 cargo build --release --locked -q -p offblocks-sandbox --bin offblocks-sandbox
 cargo build --release --locked -q -p offblocks --lib --example onboarding
+offblocks_soname_link "$target/release" >/dev/null
 cc -std=c11 -Wall -Wextra -Werror -I include bindings/c/onboarding.c \
     -L "$target/release" -loffblocks -Wl,-rpath,"$target/release" -o "$work/onboarding-c"
 openssl ecparam -name secp384r1 -genkey -noout -out "$work/signing-key.pem" 2>/dev/null

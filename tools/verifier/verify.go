@@ -157,7 +157,7 @@ func (p *Policy) verifyOne(r *http.Request, label string, list sfItem, sig []byt
 	return keyID, nil
 }
 
-// requiredComponents is what every signature must cover (api-contract.md §4).
+// requiredComponents is what every signature must cover (docs/api.md, Signed requests).
 func requiredComponents(r *http.Request) []string {
 	required := []string{"@method", "@authority", "@path", "authorization"}
 	if strings.Contains(r.RequestURI, "?") {

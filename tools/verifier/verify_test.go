@@ -37,7 +37,7 @@ const katSignatureHex = "DD86B38D814B8B14DE49B7B2A42F0738F880A7A695E0C8CD5D80288
 
 const katInput = `sig=("@method" "@authority" "@path" "@query" "authorization" "content-type" "content-digest" "idempotency-key");created=1700000000;keyid="kat-1";alg="ecdsa-p384-sha384"`
 
-// RFC 9530 / api-contract.md §5 vectors for the body {"hello": "world"}.
+// RFC 9530 / docs/api.md (Content-Digest) vectors for the body {"hello": "world"}.
 const (
 	helloBody   = `{"hello": "world"}`
 	helloSha256 = "sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:"

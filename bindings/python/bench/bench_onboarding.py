@@ -20,8 +20,9 @@ starting the emulator, and checking the results.
 
 The emulator answers `pending`/`screening` to a fixed number of reads before the
 account/customer moves on, so both sides make the same requests; with the default
-`--poll-interval 0` neither side sleeps between polls and the figures are the work
-itself (with 0.1 s, the package's default, about 400 ms of every onboarding is sleep).
+`--poll-interval 0` the pure-Python flow never sleeps between polls, while the package
+waits its floor of 10 ms, doubling between polls (about 40–60 ms of each onboarding;
+with 0.1 s, the package's default, about 0.6 s).
 
 Besides wall-clock latency it reports CPU time per onboarding: of this process (the
 client side: Python plus, for ours, the Rust library) and of the emulator (the same work

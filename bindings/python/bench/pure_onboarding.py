@@ -35,7 +35,7 @@ from http_message_signatures import HTTPMessageSigner, MappingKeyResolver, algor
 __all__ = ["OnboardingFailed", "PureClient", "PureOnboarded", "onboard"]
 
 COVERED = ("@method", "@authority", "@path", "authorization")
-# Covered whenever the request carries them (api-contract.md section 4).
+# Covered whenever the request carries them (docs/api.md, Signed requests).
 COVERED_IF_PRESENT = ("content-type", "content-digest", "idempotency-key")
 
 

@@ -76,7 +76,7 @@ from .models import (
     Webhook,
     WebhookEvent,
 )
-from .observer import Attempt
+from .observer import Attempt, log_attempts
 from .siwe import SiweMessage, check_challenge, parse_siwe
 from .wallet import (
     CallbackSigner,
@@ -121,6 +121,7 @@ __all__ = [
     "Account",
     "AccountStatus",
     "Attempt",
+    "log_attempts",
     "AccountType",
     "Challenge",
     "Customer",

@@ -19,6 +19,7 @@ from ctypes import (
     c_size_t,
     c_uint8,
     c_uint16,
+    c_uint32,
     c_uint64,
     c_void_p,
 )
@@ -49,6 +50,7 @@ OBSERVER_FN = CFUNCTYPE(None, c_void_p, c_char_p)
 #: name -> (restype, argtypes), for every function of include/offblocks.h.
 FUNCTIONS: dict[str, tuple[Any, tuple[Any, ...]]] = {
     # errors
+    "offblocks_result_name": (c_char_p, (c_int32,)),
     "offblocks_last_error_code": (RESULT, ()),
     "offblocks_last_error_message": (c_char_p, ()),
     "offblocks_last_error_status": (c_uint16, ()),
@@ -59,6 +61,7 @@ FUNCTIONS: dict[str, tuple[Any, tuple[Any, ...]]] = {
     # strings
     "offblocks_string_free": (None, (c_void_p,)),
     "offblocks_version": (c_char_p, ()),
+    "offblocks_version_num": (c_uint32, ()),
     # client
     "offblocks_client_new": (RESULT, (c_char_p, HANDLE_OUT)),
     "offblocks_client_new_with_observer": (RESULT, (c_char_p, OBSERVER_FN, c_void_p, HANDLE_OUT)),

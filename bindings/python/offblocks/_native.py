@@ -97,14 +97,32 @@ def _declare(lib: ctypes.CDLL) -> None:
         fn.argtypes = argtypes
 
 
+def abi_compatible(library: str, package: str) -> bool:
+    """Whether a library of version ``library`` serves a package of version ``package``:
+    the same MAJOR.MINOR while MAJOR is 0 (a 0.x minor release may break the C ABI), the
+    same MAJOR from 1.0 on. The rule of every face, and of the library's SONAME."""
+    try:
+        lib_parts = [int(p) for p in library.split(".")]
+        pkg_parts = [int(p) for p in package.split(".")]
+    except ValueError:
+        return False
+    if len(lib_parts) != 3 or len(pkg_parts) != 3:
+        return False
+    if pkg_parts[0] == 0:
+        return lib_parts[:2] == pkg_parts[:2]
+    return lib_parts[0] == pkg_parts[0]
+
+
 def _check_version(lib: ctypes.CDLL) -> str:
     raw = lib.offblocks_version()
     version = raw.decode("ascii") if isinstance(raw, bytes) else "?"
-    if version != __version__:
+    if not abi_compatible(version, __version__):
+        major, minor = (__version__.split(".") + ["", ""])[:2]
+        wanted = f"{major}.{minor}.x" if major == "0" else f"{major}.x"
         raise VersionMismatch(
             f"the offblocks library at {lib._name} is version {version}, this Python package "
-            f"is {__version__}: reinstall the package, or point OFFBLOCKS_LIB at a matching "
-            "build"
+            f"is {__version__} and needs {wanted}: reinstall the package, or point "
+            "OFFBLOCKS_LIB at a matching build"
         )
     return version
 
@@ -133,6 +151,13 @@ def library_version() -> str:
     """The version of the loaded library (``offblocks_version()``)."""
     raw = lib().offblocks_version()
     return raw.decode("ascii") if isinstance(raw, bytes) else ""
+
+
+def result_name(code: int) -> str:
+    """The header's name of result code ``code`` (``"OFFBLOCKS_TRANSPORT"``), or
+    ``"OFFBLOCKS_UNKNOWN"`` (``offblocks_result_name``)."""
+    raw = lib().offblocks_result_name(code)
+    return raw.decode("ascii") if isinstance(raw, bytes) else "OFFBLOCKS_UNKNOWN"
 
 
 def library_path() -> str:

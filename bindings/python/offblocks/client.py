@@ -163,11 +163,16 @@ class Client:
         return self
 
     @classmethod
-    def from_env(cls, **overrides: Any) -> Client:
+    def from_env(cls, *, generate_signing_key: bool = False, **overrides: Any) -> Client:
         """A client from the same variables as the Rust example: ``OFFBLOCKS_BASE_URL``,
         ``OFFBLOCKS_API_KEY``, ``OFFBLOCKS_API_SECRET``, ``OFFBLOCKS_SIGNING_KEY`` (the
-        path of a P-384 PEM; a fresh key when unset) and ``OFFBLOCKS_KEY_ID``; keyword
-        arguments (``observer=`` included) are :class:`Client`'s and take precedence."""
+        path of a P-384 PEM) and ``OFFBLOCKS_KEY_ID``; keyword arguments (``observer=``
+        included) are :class:`Client`'s and take precedence.
+
+        Without ``OFFBLOCKS_SIGNING_KEY`` (or ``signing_key_pem=``) it raises
+        :class:`ConfigError`: a fresh key in every process would register a new key each
+        time, and lose it at exit. ``generate_signing_key=True`` asks for that fresh key
+        (tests, the emulator)."""
 
         def env(name: str) -> str | None:
             value = os.environ.get(name, "").strip()
@@ -180,14 +185,22 @@ class Client:
             "key_id": env("OFFBLOCKS_KEY_ID"),
         }
         key_path = env("OFFBLOCKS_SIGNING_KEY")
-        if key_path:
+        if overrides.get("signing_key_pem") is not None:
+            pass
+        elif generate_signing_key:
+            kwargs["generate_signing_key"] = True
+        elif key_path:
             try:
                 with open(key_path, encoding="utf-8") as f:
                     kwargs["signing_key_pem"] = f.read()
             except OSError as e:
                 raise ConfigError(f"cannot read OFFBLOCKS_SIGNING_KEY {key_path}: {e}") from e
         else:
-            kwargs["generate_signing_key"] = True
+            raise ConfigError(
+                "OFFBLOCKS_SIGNING_KEY is not set: set it to the path of your P-384 signing "
+                "key's PEM, or pass signing_key_pem=, or generate_signing_key=True for a "
+                "fresh key that is registered and lost with this process"
+            )
         kwargs.update(overrides)
         return cls(**kwargs)
 

@@ -15,11 +15,15 @@ class Customers(Resource):
     """``/customers`` (``client.customers``)."""
 
     def create(
-        self, chain_id: str, external_id: str, *, idempotency_key: str | None = None
+        self, *, external_id: str, chain_id: str, idempotency_key: str | None = None
     ) -> Customer:
-        """``POST /customers``: creates a customer whose wallet is ``chain_id`` (CAIP-10,
-        ``eip155:300:0x…``; see :meth:`Wallet.account_id`). The result carries its first
-        ``challenge``. Raises :class:`ConflictError` when it already exists.
+        """``POST /customers``: creates the customer ``external_id`` (your id for it)
+        whose wallet is ``chain_id`` (CAIP-10, ``eip155:300:0x…``; see
+        :meth:`Wallet.account_id`). The result carries its first ``challenge``. Raises
+        :class:`ConflictError` when it already exists.
+
+        Both identifiers are keyword-only: they are strings of similar looks, and a
+        swapped pair would create a customer under the wrong id.
 
         Give your own ``idempotency_key`` (a UUID) to resume safely after a crash.
         """

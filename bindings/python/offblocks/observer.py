@@ -10,6 +10,7 @@ interruption).
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -18,7 +19,7 @@ from . import _native
 from ._decode import as_object, field_int, field_str, opt_str
 from .errors import DecodeError
 
-__all__ = ["Attempt"]
+__all__ = ["Attempt", "log_attempts"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,49 @@ class Attempt:
             request_id=opt_str(o, "requestId", "attempt"),
             idempotency_key=opt_str(o, "idempotencyKey", "attempt"),
         )
+
+
+def log_attempts(
+    logger: logging.Logger | str = "offblocks",
+    *,
+    level: int = logging.INFO,
+    failure_level: int = logging.WARNING,
+) -> Callable[[Attempt], None]:
+    """An observer that writes one log line per attempt to ``logger`` (a
+    :class:`logging.Logger` or its name), for ``Client(observer=log_attempts())``.
+
+    An attempt that got a 2xx or 3xx is logged at ``level``; one that failed (a 4xx or
+    5xx status, or no response) at ``failure_level``. The line holds what an
+    :class:`Attempt` holds, never a token, a body or a query::
+
+        POST /v1/customers #1 201 12.3 ms request_id=… idempotency_key=…
+        GET /v1/accounts/… #2 error: connection refused 0.4 ms request_id=- idempotency_key=-
+
+    The record also carries the attempt itself as ``record.offblocks_attempt``, for
+    structured handlers. Formatting is skipped when the level is disabled.
+    """
+    log = logging.getLogger(logger) if isinstance(logger, str) else logger
+
+    def observe(a: Attempt) -> None:
+        failed = a.status is None or a.status >= 400
+        lvl = failure_level if failed else level
+        if not log.isEnabledFor(lvl):
+            return
+        outcome = str(a.status) if a.status is not None else f"error: {a.error or 'no response'}"
+        log.log(
+            lvl,
+            "%s %s #%d %s %.1f ms request_id=%s idempotency_key=%s",
+            a.method,
+            a.path,
+            a.attempt,
+            outcome,
+            a.duration * 1000,
+            a.request_id or "-",
+            a.idempotency_key or "-",
+            extra={"offblocks_attempt": a},
+        )
+
+    return observe
 
 
 # KeyboardInterrupt or SystemExit raised in an observer on this thread, until the call

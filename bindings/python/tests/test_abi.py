@@ -204,6 +204,26 @@ def test_result_codes_match_the_header(header: Header) -> None:
     assert {c.removeprefix("OFFBLOCKS_") for c in values} <= {c.name for c in ResultCode}
 
 
+def test_result_names_come_from_the_library(header: Header) -> None:
+    for cname, number in header.enums["offblocks_result"].items():
+        assert _native.result_name(number) == cname
+    for unknown in (-1, max(ResultCode) + 1000, 2**31 - 1):
+        assert _native.result_name(unknown) == "OFFBLOCKS_UNKNOWN"
+
+
+def test_the_version_rule_is_major_minor_before_1_0() -> None:
+    assert _native.abi_compatible("0.2.0", "0.2.0")
+    assert _native.abi_compatible("0.2.7", "0.2.0")
+    assert _native.abi_compatible("0.2.0", "0.2.3")
+    assert not _native.abi_compatible("0.3.0", "0.2.0")
+    assert not _native.abi_compatible("0.1.9", "0.2.0")
+    assert not _native.abi_compatible("1.2.0", "0.2.0")
+    assert _native.abi_compatible("1.4.0", "1.2.0")
+    assert not _native.abi_compatible("2.0.0", "1.2.0")
+    for garbage in ("?", "0.2", "0.2.x", ""):
+        assert not _native.abi_compatible(garbage, "0.2.0")
+
+
 def test_version_macros_match_the_package(header: Header) -> None:
     source = HEADER.read_text(encoding="utf-8")
     parts = [
@@ -213,6 +233,10 @@ def test_version_macros_match_the_package(header: Header) -> None:
     assert all(parts)
     version = ".".join(m.group(1) for m in parts if m)
     assert version == offblocks.__version__ == offblocks.library_version()
+    major, minor, patch = (int(m.group(1)) for m in parts if m)
+    num = re.search(r"#define OFFBLOCKS_VERSION_NUM\s+0x([0-9a-f]{6})\b", source)
+    assert num and int(num.group(1), 16) == (major << 16) | (minor << 8) | patch
+    assert _native.lib().offblocks_version_num() == int(num.group(1), 16)
 
 
 def test_package_version_is_the_crate_version() -> None:

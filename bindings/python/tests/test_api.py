@@ -24,8 +24,21 @@ from offblocks.sandbox import LocalSandbox
 from conftest import CHAIN
 
 
+def test_customer_identifiers_are_keyword_only(client: Client, external_id: str) -> None:
+    """A positional (chain_id, external_id) pair, the reverse of onboard's order, is
+    refused before anything is sent: swapped, it would file the customer under its CAIP id."""
+    owner = Wallet.random().account_id(CHAIN)
+    with pytest.raises(TypeError):
+        client.customers.create(owner, external_id)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        client.customers.create(external_id, chain_id=owner)  # type: ignore[call-arg]
+    assert all(c.external_id != external_id for c in client.customers.list())
+    customer = client.customers.create(external_id=external_id, chain_id=owner)
+    assert (customer.external_id, customer.chain_id) == (external_id, owner)
+
+
 def active_customer(client: Client, wallet: Wallet, external_id: str) -> offblocks.Customer:
-    customer = client.customers.create(wallet.account_id(CHAIN), external_id)
+    customer = client.customers.create(external_id=external_id, chain_id=wallet.account_id(CHAIN))
     client.customers.sign_challenge(customer, wallet)
     client.simulator.verify_customer(customer.id)
     customer = client.customers.get(customer.id)
@@ -81,7 +94,7 @@ def test_signing_key_from_pem(sandbox: LocalSandbox) -> None:
 
 def test_customer_lifecycle(client: Client, wallet: Wallet, external_id: str) -> None:
     owner = wallet.account_id(CHAIN)
-    customer = client.customers.create(owner, external_id)
+    customer = client.customers.create(external_id=external_id, chain_id=owner)
     assert customer.external_id == external_id
     assert customer.chain_id == owner
     assert customer.status is CustomerStatus.INITIATING
@@ -112,12 +125,12 @@ def test_customer_lifecycle(client: Client, wallet: Wallet, external_id: str) ->
 def test_customer_sign_by_id_and_submit_made_elsewhere(
     client: Client, wallet: Wallet, external_id: str
 ) -> None:
-    customer = client.customers.create(wallet.account_id(CHAIN), external_id)
+    customer = client.customers.create(external_id=external_id, chain_id=wallet.account_id(CHAIN))
     client.customers.sign_challenge(customer.id, wallet)  # by id: fetches the challenge
     assert client.customers.get(customer.id).status is not CustomerStatus.INITIATING
 
     other = Wallet.random()
-    customer = client.customers.create(other.account_id(CHAIN), external_id + "-2")
+    customer = client.customers.create(external_id=external_id + "-2", chain_id=other.account_id(CHAIN))
     assert customer.challenge
     challenge = offblocks.Challenge(customer.challenge)
     signature = other.sign_personal(challenge.message, SignatureEncoding.BASE64_HEX_TEXT)
@@ -128,7 +141,7 @@ def test_customer_sign_by_id_and_submit_made_elsewhere(
 
 
 def test_simulator_reject(client: Client, wallet: Wallet, external_id: str) -> None:
-    customer = client.customers.create(wallet.account_id(CHAIN), external_id)
+    customer = client.customers.create(external_id=external_id, chain_id=wallet.account_id(CHAIN))
     client.customers.sign_challenge(customer, wallet)
     client.simulator.reject_customer(customer.id)
     assert client.customers.get(customer.id).status is CustomerStatus.REJECTED
@@ -208,7 +221,7 @@ def test_webhooks(client: Client) -> None:
 
 
 def test_webhook_event_parse(client: Client, wallet: Wallet, external_id: str) -> None:
-    customer = client.customers.create(wallet.account_id(CHAIN), external_id)
+    customer = client.customers.create(external_id=external_id, chain_id=wallet.account_id(CHAIN))
     body = dict(customer.raw)
     body.pop("challenge", None)
     body.update(eventId=str(uuid.uuid4()), webhookType="customer.updated")
@@ -309,7 +322,7 @@ def test_wallet() -> None:
 
 
 def test_siwe_parse_and_guard(client: Client, wallet: Wallet, external_id: str) -> None:
-    customer = client.customers.create(wallet.account_id(CHAIN), external_id)
+    customer = client.customers.create(external_id=external_id, chain_id=wallet.account_id(CHAIN))
     assert customer.challenge
     text = offblocks.Challenge(customer.challenge).text
     msg = offblocks.parse_siwe(text)
@@ -407,7 +420,7 @@ def test_onboard_without_simulated_verification_times_out(
 def test_onboard_rejected_customer_is_a_state_error(
     client: Client, wallet: Wallet, external_id: str
 ) -> None:
-    customer = client.customers.create(wallet.account_id(CHAIN), external_id)
+    customer = client.customers.create(external_id=external_id, chain_id=wallet.account_id(CHAIN))
     client.customers.sign_challenge(customer, wallet)
     client.simulator.reject_customer(customer.id)
     with pytest.raises(offblocks.StateError):

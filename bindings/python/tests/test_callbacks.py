@@ -103,7 +103,7 @@ def test_exception_in_signer_is_raised_to_the_caller(client: Client, external_id
 
 
 def test_exception_in_signer_of_a_single_call(client: Client, wallet: Wallet, external_id: str) -> None:
-    customer = client.customers.create(wallet.account_id(CHAIN), external_id)
+    customer = client.customers.create(external_id=external_id, chain_id=wallet.account_id(CHAIN))
 
     def fail(message: bytes) -> bytes:
         raise KeyError("no key")
@@ -124,7 +124,7 @@ def test_exception_in_signer_of_a_single_call(client: Client, wallet: Wallet, ex
 def test_wrong_signatures_from_a_signer_are_refused(
     client: Client, wallet: Wallet, external_id: str, answer: bytes, why: str | None
 ) -> None:
-    customer = client.customers.create(wallet.account_id(CHAIN), external_id)
+    customer = client.customers.create(external_id=external_id, chain_id=wallet.account_id(CHAIN))
     with pytest.raises(SignerError) as caught:
         client.customers.sign_challenge(customer, CallbackSigner(wallet.address, lambda m: answer))
     if why:
@@ -134,7 +134,7 @@ def test_wrong_signatures_from_a_signer_are_refused(
 def test_a_signer_signing_with_another_key_is_caught(
     client: Client, wallet: Wallet, external_id: str
 ) -> None:
-    customer = client.customers.create(wallet.account_id(CHAIN), external_id)
+    customer = client.customers.create(external_id=external_id, chain_id=wallet.account_id(CHAIN))
     impostor = Wallet.random()
     with pytest.raises(SignerError, match="recovers"):
         client.customers.sign_challenge(customer, CallbackSigner(wallet.address, impostor.sign_personal))

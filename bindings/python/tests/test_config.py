@@ -52,7 +52,7 @@ def test_bad_settings_are_config_errors(settings: dict[str, object]) -> None:
         client_config(settings)
 
 
-# The library's settings, for #13's keyword check: every setting it lists is a keyword here,
+# The library's settings, for the keyword check: every setting it lists is a keyword here,
 # and each default it gives is what a keyword left None means.
 
 IDENTITY = {"apiKey", "apiSecret", "signingKeyPem", "generateSigningKey", "baseUrl"}

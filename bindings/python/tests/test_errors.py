@@ -44,9 +44,9 @@ def test_unknown_customer_is_a_404(client: Client) -> None:
 
 
 def test_duplicate_customer_is_a_conflict(client: Client, wallet: Wallet, external_id: str) -> None:
-    first = client.customers.create(wallet.account_id(CHAIN), external_id)
+    first = client.customers.create(external_id=external_id, chain_id=wallet.account_id(CHAIN))
     with pytest.raises(ConflictError) as caught:
-        client.customers.create(wallet.account_id(CHAIN), external_id)
+        client.customers.create(external_id=external_id, chain_id=wallet.account_id(CHAIN))
     e = caught.value
     assert isinstance(e, ApiError)
     assert e.status == 409
@@ -163,7 +163,7 @@ def test_type_errors_for_wrong_python_types(client: Client) -> None:
 
 def test_invalid_inputs_from_the_library(client: Client) -> None:
     with pytest.raises(InvalidInput) as caught:
-        client.customers.create("not-a-caip-id", "x", idempotency_key="not-a-uuid")
+        client.customers.create(external_id="x", chain_id="not-a-caip-id", idempotency_key="not-a-uuid")
     assert caught.value.code in (ResultCode.INVALID_INPUT, ResultCode.INVALID_JSON)
     with pytest.raises(InvalidInput):
         client.dry_run("BREW", "/customers", token="t")

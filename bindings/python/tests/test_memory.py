@@ -33,7 +33,7 @@ def rss() -> int:
 
 def test_cheap_calls_do_not_leak(client: Client) -> None:
     wallet = Wallet.random()
-    customer = client.customers.create(wallet.account_id(CHAIN), f"memory-{wallet.address}")
+    customer = client.customers.create(external_id=f"memory-{wallet.address}", chain_id=wallet.account_id(CHAIN))
     assert customer.challenge
     challenge = offblocks.Challenge(customer.challenge)
     text = challenge.text
@@ -69,7 +69,7 @@ def test_cheap_calls_do_not_leak(client: Client) -> None:
 
 def test_network_calls_and_callbacks_do_not_leak(client: Client) -> None:
     wallet = Wallet.random()
-    customer = client.customers.create(wallet.account_id(CHAIN), f"memory-net-{wallet.address}")
+    customer = client.customers.create(external_id=f"memory-net-{wallet.address}", chain_id=wallet.account_id(CHAIN))
 
     def refuse(message: bytes) -> bytes:
         raise PermissionError("user declined")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import socket
 import threading
 import weakref
@@ -12,7 +13,18 @@ from typing import Any
 
 import pytest
 
-from offblocks import AccountStatus, Attempt, Client, NotFoundError, Retry, TransportError, Wallet
+from offblocks import (
+    AccountStatus,
+    Attempt,
+    Client,
+    ConfigError,
+    NotFoundError,
+    Retry,
+    TransportError,
+    Wallet,
+    log_attempts,
+)
+import offblocks
 from offblocks.sandbox import LocalSandbox
 
 from conftest import CHAIN
@@ -47,7 +59,7 @@ def test_the_observer_sees_each_call_and_no_secret(
 ) -> None:
     client, attempts = observed
     client.auth.register_signing_key()
-    customer = client.customers.create(Wallet.random().account_id(CHAIN), external_id)
+    customer = client.customers.create(external_id=external_id, chain_id=Wallet.random().account_id(CHAIN))
     client.customers.get(customer.id)
     calls = [(a.method, a.path) for a in attempts]
     assert calls == [
@@ -77,7 +89,7 @@ def test_a_retried_post_keeps_its_idempotency_key(
         kind="status", status=503, method="POST", pathPrefix="/v1/customers", rate=1.0, remaining=1
     )
     try:
-        customer = client.customers.create(Wallet.random().account_id(CHAIN), external_id)
+        customer = client.customers.create(external_id=external_id, chain_id=Wallet.random().account_id(CHAIN))
     finally:
         sandbox.clear_faults()
     posts = [a for a in attempts if a.method == "POST" and a.path == "/v1/customers"]
@@ -177,6 +189,101 @@ def test_from_config_and_from_env_take_an_observer(
     monkeypatch.setenv("OFFBLOCKS_API_KEY", sandbox.api_key)
     monkeypatch.setenv("OFFBLOCKS_API_SECRET", sandbox.api_secret)
     monkeypatch.delenv("OFFBLOCKS_SIGNING_KEY", raising=False)
-    with Client.from_env(observer=lambda a: paths.append(a.path)) as client:
+    with Client.from_env(generate_signing_key=True, observer=lambda a: paths.append(a.path)) as client:
         client.auth.token()
     assert paths == ["/v1/auth/token", "/v1/auth/token"]
+
+
+def test_from_env_never_makes_a_signing_key_unasked(
+    sandbox: LocalSandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.setenv("OFFBLOCKS_BASE_URL", sandbox.base_url)
+    monkeypatch.setenv("OFFBLOCKS_API_KEY", sandbox.api_key)
+    monkeypatch.setenv("OFFBLOCKS_API_SECRET", sandbox.api_secret)
+    monkeypatch.delenv("OFFBLOCKS_SIGNING_KEY", raising=False)
+    monkeypatch.delenv("OFFBLOCKS_KEY_ID", raising=False)
+    with pytest.raises(ConfigError) as caught:
+        Client.from_env()
+    assert "OFFBLOCKS_SIGNING_KEY" in str(caught.value)
+    assert "generate_signing_key=True" in str(caught.value)
+    monkeypatch.setenv("OFFBLOCKS_SIGNING_KEY", "  ")  # blank is unset
+    with pytest.raises(ConfigError):
+        Client.from_env()
+    # A key given by keyword, or asked for, or read from the file the variable names.
+    # The emulator answers the same key id for the same public key.
+    pem = offblocks.generate_signing_key()
+    with Client.from_env(signing_key_pem=pem) as client:
+        key_id = client.auth.register_signing_key()
+    with Client.from_env(generate_signing_key=True) as client:
+        assert client.auth.register_signing_key() != key_id
+    key = tmp_path / "signing.pem"
+    key.write_text(pem)
+    monkeypatch.setenv("OFFBLOCKS_SIGNING_KEY", str(key))
+    with Client.from_env() as client:
+        assert client.auth.register_signing_key() == key_id
+    monkeypatch.setenv("OFFBLOCKS_SIGNING_KEY", str(tmp_path / "missing.pem"))
+    with pytest.raises(ConfigError) as caught:
+        Client.from_env()
+    assert "missing.pem" in str(caught.value)
+
+
+def test_log_attempts_writes_one_line_per_attempt_and_no_secret(
+    sandbox: LocalSandbox, caplog: pytest.LogCaptureFixture, external_id: str
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="offblocks.calls")
+    with sandbox.client(observer=log_attempts("offblocks.calls"), retry=Retry(base_backoff=0.01)) as client:
+        client.auth.register_signing_key()
+        sandbox.add_fault(
+            kind="status", status=503, method="POST", pathPrefix="/v1/customers", rate=1.0, remaining=1
+        )
+        try:
+            customer = client.customers.create(
+                external_id=external_id, chain_id=Wallet.random().account_id(CHAIN)
+            )
+        finally:
+            sandbox.clear_faults()
+        with pytest.raises(NotFoundError):
+            client.customers.get("missing")
+        token = client.auth.token().token
+    records = [r for r in caplog.records if r.name == "offblocks.calls"]
+    attempts = [r.offblocks_attempt for r in records]  # type: ignore[attr-defined]
+    assert [(a.method, a.path, a.attempt, a.status) for a in attempts] == [
+        ("POST", "/v1/auth/token", 1, 200),
+        ("PUT", "/v1/auth/signing", 1, 200),
+        ("POST", "/v1/customers", 1, 503),
+        ("POST", "/v1/customers", 2, 201),
+        ("GET", "/v1/customers/missing", 1, 404),
+        ("POST", "/v1/auth/token", 1, 200),  # token() asks for a new one
+    ]
+    assert [r.levelno for r in records] == [
+        logging.INFO, logging.INFO, logging.WARNING, logging.INFO, logging.WARNING, logging.INFO
+    ]
+    lines = [r.getMessage() for r in records]
+    assert lines[3].startswith("POST /v1/customers #2 201 ") and " ms request_id=" in lines[3]
+    assert lines[3].endswith(f"idempotency_key={attempts[3].idempotency_key}")
+    assert attempts[2].idempotency_key == attempts[3].idempotency_key
+    assert f"request_id={attempts[4].request_id} idempotency_key=-" in lines[4]
+    assert customer.id not in "".join(lines[:4])  # the answer's body is not logged
+    for secret in (sandbox.api_secret, token, "Bearer", external_id):
+        assert all(secret not in line for line in lines)
+
+
+def test_log_attempts_levels_and_a_failure_without_response(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    logger = logging.getLogger("offblocks.levels")
+    caplog.set_level(logging.ERROR, logger="offblocks.levels")
+    with Client(
+        base_url=f"http://127.0.0.1:{port}/v1", api_key="k", api_secret="s",
+        generate_signing_key=True, retry=Retry(max_attempts=2, base_backoff=0.01),
+        observer=log_attempts(logger, level=logging.DEBUG, failure_level=logging.ERROR),
+    ) as client:
+        with pytest.raises(TransportError):
+            client.auth.token()
+    records = [r for r in caplog.records if r.name == "offblocks.levels"]
+    assert [r.levelno for r in records] == [logging.ERROR, logging.ERROR]
+    assert records[0].getMessage().startswith("POST /v1/auth/token #1 error: ")
+    assert records[1].getMessage().startswith("POST /v1/auth/token #2 error: ")

@@ -209,7 +209,7 @@ def test_requests_actually_sent_verify(
 ) -> None:
     """The requests the emulator received (its log), checked here too."""
     wallet = Wallet.random()
-    customer = signing_client.customers.create(wallet.account_id(CHAIN), "signed-" + wallet.address)
+    customer = signing_client.customers.create(external_id="signed-" + wallet.address, chain_id=wallet.account_id(CHAIN))
     assert signing_client.key_id
     v = verifier(signing_client.key_id, public_pem)
     sent = [
@@ -255,7 +255,7 @@ def test_known_key_matches_eth_account() -> None:
 
 def test_challenge_signature_recovers_with_eth_account(client: Client) -> None:
     wallet = Wallet.random()
-    customer = client.customers.create(wallet.account_id(CHAIN), "eip191-" + wallet.address)
+    customer = client.customers.create(external_id="eip191-" + wallet.address, chain_id=wallet.account_id(CHAIN))
     assert customer.challenge
     message = offblocks.Challenge(customer.challenge).message
     field = wallet.sign_personal(message, SignatureEncoding.BASE64_HEX_TEXT)

@@ -24,7 +24,7 @@ def worker(client: Client, n: int) -> list[str]:
     ids = []
     for i in range(5):
         wallet = Wallet.random()
-        customer = client.customers.create(wallet.account_id(CHAIN), f"thread-{n}-{i}-{uuid.uuid4()}")
+        customer = client.customers.create(external_id=f"thread-{n}-{i}-{uuid.uuid4()}", chain_id=wallet.account_id(CHAIN))
         assert client.customers.get(customer.id).id == customer.id
         client.customers.sign_challenge(customer, wallet)
         try:

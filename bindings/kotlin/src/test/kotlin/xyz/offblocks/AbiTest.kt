@@ -11,6 +11,8 @@ import xyz.offblocks.internal.ProgressFn
 import xyz.offblocks.internal.SignFn
 import xyz.offblocks.internal.SizeT
 import xyz.offblocks.internal.Versions
+import xyz.offblocks.internal.offblocks_result_name
+import xyz.offblocks.internal.offblocks_version_num
 import java.io.File
 import java.lang.reflect.Method
 import java.lang.reflect.Modifier
@@ -187,6 +189,26 @@ class AbiTest {
         assertEquals(codes.mapKeys { it.key.removePrefix("OFFBLOCKS_") }, ResultCode.entries.associate { it.name to it.value })
         val encodings = header.enums.getValue("offblocks_signature_encoding")
         assertEquals(encodings.mapKeys { it.key.removePrefix("OFFBLOCKS_SIGNATURE_") }, SignatureEncoding.entries.associate { it.name to it.native })
+    }
+
+    @Test
+    fun `the library names every result code as the header does, and any other number UNKNOWN`() {
+        Library.ensure()
+        for ((name, value) in header.enums.getValue("offblocks_result")) {
+            assertEquals(name, offblocks_result_name(value)!!.getString(0, "UTF-8"))
+        }
+        for (unknown in listOf(-1, 20_000, Int.MAX_VALUE, Int.MIN_VALUE)) {
+            assertEquals("OFFBLOCKS_UNKNOWN", offblocks_result_name(unknown)!!.getString(0, "UTF-8"))
+        }
+    }
+
+    @Test
+    fun `the numeric version macro and function agree with the binding`() {
+        Library.ensure()
+        val num = Regex("#define OFFBLOCKS_VERSION_NUM\\s+0x([0-9a-f]{6})").find(TestEnv.header.readText())!!.groupValues[1].toInt(16)
+        val (major, minor, patch) = Versions.BINDING.split('.').map { it.toInt() }
+        assertEquals((major shl 16) or (minor shl 8) or patch, num)
+        assertEquals(num, offblocks_version_num())
     }
 
     @Test

@@ -30,13 +30,17 @@ class LoaderTest {
     }
 
     @Test
-    fun `a library of the same MAJOR and MINOR version serves, any other does not`() {
+    fun `a library of the same MAJOR and MINOR version serves before 1_0, of the same MAJOR after`() {
         assertTrue(Versions.compatible("0.1.0", "0.1.0"))
         assertTrue(Versions.compatible("0.1.7", "0.1.0"))
         assertFalse(Versions.compatible("0.2.0", "0.1.0"))
         assertFalse(Versions.compatible("1.1.0", "0.1.0"))
         assertFalse(Versions.compatible("?", "0.1.0"))
         assertFalse(Versions.compatible("0.1", "0.1.0"))
+        // From 1.0 on, the MAJOR alone.
+        assertTrue(Versions.compatible("1.4.0", "1.2.0"))
+        assertFalse(Versions.compatible("2.0.0", "1.2.0"))
+        assertFalse(Versions.compatible("0.2.0", "1.2.0"))
     }
 
     @Test

@@ -15,7 +15,7 @@ import java.util.Base64
 
 /** Wallets, signatures, CAIP ids and EIP-4361 messages: no server needed. */
 class WalletTest {
-    // The customer challenge of OffBlocks' documentation, decoded (api-contract.md §8).
+    // The customer challenge of OffBlocks' documentation, decoded (docs/api.md, Customers).
     private val docsMessage = """
         api.sandbox.offblocks.xyz wants you to sign in with your Ethereum account:
         0x43158f45b5EbD7b1179130130DF00393928C2691

@@ -135,7 +135,7 @@ internal object Library {
         if (!Versions.compatible(version, Versions.BINDING)) {
             throw OffblocksException.LibraryMismatch(
                 "the offblocks library at $where is version $version, this binding is version " +
-                    "${Versions.BINDING} (the same MAJOR.MINOR is needed): ship the library built with it",
+                    "${Versions.BINDING} (the same MAJOR.MINOR is needed before 1.0, the same MAJOR after): ship the library built with it",
             )
         }
         val missing = boundFunctions.filter { name ->
@@ -161,11 +161,12 @@ internal object Versions {
     const val BINDING = "0.2.0"
 
     /** Whether a library of version [library] serves a binding of version [binding]: the
-     * same MAJOR.MINOR (before 1.0 a minor release may change the ABI), any PATCH. */
+     * same MAJOR.MINOR while MAJOR is 0 (a 0.x minor release may change the ABI), the same
+     * MAJOR from 1.0 on; any PATCH. The rule of every face, and of the library's SONAME. */
     fun compatible(library: String, binding: String): Boolean {
         val a = library.split('.')
         val b = binding.split('.')
         return a.size == 3 && b.size == 3 && a.all { p -> p.isNotEmpty() && p.all { it.isDigit() } } &&
-            a[0] == b[0] && a[1] == b[1]
+            a[0] == b[0] && (b[0] != "0" || a[1] == b[1])
     }
 }

@@ -47,6 +47,7 @@ fun interface ObserverFn : Callback {
 }
 
 // -- errors and strings --------------------------------------------------------------------
+external fun offblocks_result_name(code: Int): Pointer?
 external fun offblocks_last_error_code(): Int
 external fun offblocks_last_error_message(): Pointer?
 external fun offblocks_last_error_status(): Short
@@ -56,6 +57,7 @@ external fun offblocks_last_error_retryable(): Byte
 external fun offblocks_last_error_reissued_challenge(): Pointer?
 external fun offblocks_string_free(s: Pointer?)
 external fun offblocks_version(): Pointer?
+external fun offblocks_version_num(): Int
 
 // -- client --------------------------------------------------------------------------------
 external fun offblocks_client_new(config_json: ByteArray?, out_client: PointerByReference?): Int
