@@ -1083,8 +1083,15 @@ offblocks_result offblocks_signer_free(offblocks_signer *signer);
  * Stores `{"customer": {…}, "account": {…}}` in `*out_json`.
  *
  * `request_json`: `{"externalId": "…", "chain": "eip155:300"}` and optionally
- * `"simulateVerification"` (true), `"account"` (`{"type": "card_account",
- * "currencies": ["EUR"]}`), `"timeoutMs"` (120000), `"pollIntervalMs"` (100).
+ * `"simulateVerification"` (unset: on against the sandbox and a loopback emulator, off
+ * elsewhere; `true` against production is `OFFBLOCKS_INVALID_INPUT`), `"account"`
+ * (`{"type": "card_account", "currencies": ["EUR"]}`), `"timeoutMs"` (120000),
+ * `"pollIntervalMs"` (100), `"maxPollIntervalMs"` (30000), `"wait"` (`"finish"`, the
+ * default, or `"returnWhenWaiting"`: instead of polling while OffBlocks has the next
+ * move, return at once with `{"state": "waiting", "step": "wait_customer" |
+ * "wait_account", "customer": {…}, "account": {…} | null}`, or `{"state": "done",
+ * "customer": {…}, "account": {…}}` at the end; call again with the same request and
+ * signer to continue, after a webhook or a restart).
  *
  * Every step is resumable: after a crash, calling again with the same request and
  * signer continues where the flow stopped, creating nothing twice. `progress` (may be

@@ -97,7 +97,7 @@ pub extern "C" fn offblocks_result_name(code: i32) -> *const c_char {
 }
 
 /// Every result code with its name, NUL-terminated.
-const RESULT_NAMES: [(offblocks_result, &[u8]); 20] = {
+const RESULT_NAMES: [(offblocks_result, &[u8]); 22] = {
     use offblocks_result::*;
     [
         (OFFBLOCKS_OK, b"OFFBLOCKS_OK\0"),
@@ -126,6 +126,8 @@ const RESULT_NAMES: [(offblocks_result, &[u8]); 20] = {
         (OFFBLOCKS_PANIC, b"OFFBLOCKS_PANIC\0"),
         (OFFBLOCKS_STATE, b"OFFBLOCKS_STATE\0"),
         (OFFBLOCKS_CANCELLED, b"OFFBLOCKS_CANCELLED\0"),
+        (OFFBLOCKS_INVALID_HANDLE, b"OFFBLOCKS_INVALID_HANDLE\0"),
+        (OFFBLOCKS_HANDLE_IN_USE, b"OFFBLOCKS_HANDLE_IN_USE\0"),
     ]
 };
 
