@@ -29,7 +29,9 @@ packages=(swiftlang libc6-dev ca-certificates)
 
 unavailable() { echo "unavailable: $*" >&2; exit 3; }
 
-if [ -f "$marker" ] && [ -x "$chroot_dir/usr/bin/swift" ]; then
+# (/usr/bin/swift is an absolute symlink: it resolves inside the root only, so it is
+# tested as a link.)
+if [ -f "$marker" ] && { [ -L "$chroot_dir/usr/bin/swift" ] || [ -x "$chroot_dir/usr/bin/swift" ]; }; then
     echo "$chroot_dir"
     exit 0
 fi
@@ -45,9 +47,18 @@ if ! command -v debootstrap >/dev/null; then
         || unavailable "apt-get could not install debootstrap"
 fi
 
+# Never delete a directory with something mounted under it (lib.sh bind-mounts the
+# repository into the root while tests run).
+mounted_under() { awk -v d="$1/" 'index($2 "/", d) == 1 { found = 1 } END { exit !found }' /proc/mounts; }
+for dir in "$chroot_dir" "$chroot_dir.partial"; do
+    if mounted_under "$dir"; then
+        echo "setup-toolchain.sh: something is mounted under $dir (a run in progress?); not touching it" >&2
+        exit 1
+    fi
+done
+
 # A half-made root from an interrupted run is started over.
 partial="$chroot_dir.partial"
-umount "$partial/proc" 2>/dev/null || true
 rm -rf "$partial"
 mkdir -p "$(dirname "$chroot_dir")"
 
@@ -73,6 +84,8 @@ chroot "$partial" /usr/bin/swift --version >&2
 cleanup
 trap - EXIT
 
+# A root without its marker (an interrupted move) is replaced.
+rm -rf "$chroot_dir"
 mv "$partial" "$chroot_dir"
 echo "built in $(($(date +%s) - started)) s" >"$marker"
 echo "== Swift toolchain ready in $(($(date +%s) - started)) s: $chroot_dir" >&2

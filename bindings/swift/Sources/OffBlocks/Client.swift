@@ -35,9 +35,12 @@ public final class OffBlocksClient: @unchecked Sendable {
         defer { arg.free() } // it held the secret and the key
         let box = observer.map(ObserverBox.init)
         do {
-            pointer = try Native.handle("offblocks_client_new_with_observer") { out in
-                offblocks_client_new_with_observer(arg.pointer, box == nil ? nil : observerTrampoline,
-                                                   box.map { Unmanaged.passUnretained($0).toOpaque() }, out)
+            if let box {
+                pointer = try Native.handle("offblocks_client_new_with_observer") { out in
+                    offblocks_client_new_with_observer(arg.pointer, observerTrampoline, Unmanaged.passUnretained(box).toOpaque(), out)
+                }
+            } else {
+                pointer = try Native.handle("offblocks_client_new") { offblocks_client_new(arg.pointer, $0) }
             }
         } catch OffBlocksError.invalidInput(let f) {
             // Configuration that does not fit the library's JSON shape is a configuration error.

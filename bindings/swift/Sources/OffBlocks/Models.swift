@@ -50,20 +50,20 @@ public struct AccountStatus: OpenValue {
     public static let known = [initiating, pending, active, inactive, closed, failed]
 }
 
-/// The kind of an account.
+/// The kind of an account (`card_account`; the API's `CARD_ACCOUNT` reads as the same).
 public struct AccountType: OpenValue {
     public let rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
-    public static let cardAccount = Self(rawValue: "CardAccount")
+    public init(rawValue: String) { self.rawValue = rawValue == "CARD_ACCOUNT" ? "card_account" : rawValue }
+    public static let cardAccount = Self(rawValue: "card_account")
     public static let known = [cardAccount]
 }
 
-/// What a webhook subscription delivers.
+/// The kind of event a webhook receives.
 public struct WebhookType: OpenValue {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public static let customerUpdated = Self(rawValue: "CustomerUpdated")
-    public static let accountUpdated = Self(rawValue: "AccountUpdated")
+    public static let customerUpdated = Self(rawValue: "customer.updated")
+    public static let accountUpdated = Self(rawValue: "account.updated")
     public static let known = [customerUpdated, accountUpdated]
 }
 

@@ -24,10 +24,16 @@ public final class Wallet: Signer, @unchecked Sendable, CustomStringConvertible 
     let pointer: OpaquePointer
     public let address: String
 
+    /// Takes ownership of `pointer`: freed here when the address cannot be read, else by deinit.
     private init(_ pointer: OpaquePointer) throws {
+        do {
+            address = try Native.string { offblocks_wallet_address(pointer, $0) }
+        } catch {
+            offblocks_wallet_free(pointer)
+            throw error
+        }
         self.pointer = pointer
         LiveHandles.made()
-        address = try Native.string { offblocks_wallet_address(pointer, $0) }
     }
 
     deinit {
@@ -215,9 +221,17 @@ final class NativeSigner {
                 offblocks_signer_new(arg.pointer, signTrampoline, Unmanaged.passUnretained(box).toOpaque(), $0)
             }
             context = box
+            // The library checks the address (EIP-55 when mixed case) and keeps its own
+            // spelling; it must be the same address the signer gave.
+            // (From here a throw runs deinit, which frees the handle.)
+            LiveHandles.made()
+            let kept = try Native.string { offblocks_signer_address(pointer, $0) }
+            if kept.lowercased() != signer.address.lowercased() {
+                throw OffBlocksError.signer(Failure(message: "the library kept the signer address \(kept), not \(signer.address)"))
+            }
         }
         context?.owner = self
-        LiveHandles.made()
+        if context == nil { LiveHandles.made() }
     }
 
     private var context: SignerContext?

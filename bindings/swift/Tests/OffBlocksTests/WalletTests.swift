@@ -110,21 +110,33 @@ final class WalletTests: XCTestCase {
         XCTAssertTrue(try OffBlocks.signingKeyPublicPem(pem).hasPrefix("-----BEGIN PUBLIC KEY-----"))
         assertThrowsOffBlocks("invalidKey") { try OffBlocks.signingKeyPublicPem("not a pem") }
         let event = try OffBlocks.parseWebhookEvent("""
-            {"eventId":"e1","webhookType":"CustomerUpdated","entity":"customer","data":{"id":"c1","externalId":"x",
+            {"eventId":"e1","webhookType":"customer.updated","id":"c1","externalId":"x",
             "chainId":"eip155:300:\(TestEnv.hardhatAddress)","status":"active","createdAt":"2024-01-17T18:21:53Z",
-            "updatedAt":"2024-01-17T18:22:53.250Z"}}
+            "updatedAt":"2024-01-17T18:22:53.250Z"}
             """)
         XCTAssertEqual(event.eventId, "e1")
         XCTAssertEqual(event.webhookType, .customerUpdated)
         guard case .customer(let c) = event.data else { return XCTFail("not a customer event: \(event.data)") }
         XCTAssertEqual(c.status, .active)
         XCTAssertEqual(event.updatedAt?.timeIntervalSince1970, 1_705_515_773.25)
-        assertThrowsOffBlocks("decode") { try OffBlocks.parseWebhookEvent("{}") }
+        let account = try OffBlocks.parseWebhookEvent("""
+            {"eventId":"e2","webhookType":"account.updated","id":"a1","customerId":"c1","status":"active",
+            "type":"CARD_ACCOUNT","currencies":["EUR"],"createdAt":"2024-01-17T18:21:53Z","updatedAt":"2024-01-17T18:21:54.5Z"}
+            """)
+        guard case .account(let a) = account.data else { return XCTFail("not an account event: \(account.data)") }
+        XCTAssertEqual(a.type, .cardAccount)
+        let unknown = try OffBlocks.parseWebhookEvent(#"{"eventId":"e3","webhookType":"card.frozen","cardId":"c1","updatedAt":"2024-01-17T18:21:53Z"}"#)
+        XCTAssertFalse(unknown.webhookType.isKnown)
+        guard case .other(_, let json) = unknown.data else { return XCTFail("not an unknown event: \(unknown.data)") }
+        XCTAssertEqual(json, #"{"cardId":"c1","updatedAt":"2024-01-17T18:21:53Z"}"#)
+        XCTAssertEqual(unknown.updatedAt, ISO8601DateFormatter().date(from: "2024-01-17T18:21:53Z"))
+        assertThrowsOffBlocks("decode") { try OffBlocks.parseWebhookEvent(#"{"webhookType":"customer.updated"}"#) }
+        assertThrowsOffBlocks("decode") { try OffBlocks.parseWebhookEvent("not json") }
     }
 
     func testUnknownStatusesDecodeAsThemselves() throws {
         let json = """
-            {"id":"a","customerId":"c","status":"frozen","type":"DebitAccount","currencies":["EUR"],
+            {"id":"a","customerId":"c","status":"frozen","type":"debit_account","currencies":["EUR"],
              "createdAt":"2024-01-17T18:21:53Z","updatedAt":"2024-01-17T18:21:53Z"}
             """
         let account = try JSONDecoder.offblocks.decode(Account.self, from: Data(json.utf8))
