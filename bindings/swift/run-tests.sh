@@ -23,8 +23,6 @@ root=$(cd "$here/../.." && pwd)
 target=${CARGO_TARGET_DIR:-$root/target}
 
 mkdir -p "$target"
-command -v cargo >/dev/null || { echo "run-tests.sh: cargo is not installed" >&2; exit 1; }
-
 use_chroot=1
 if [ -n "${SWIFT_USE_HOST:-}" ] || { command -v swift >/dev/null && swift --version >/dev/null 2>&1; }; then
     use_chroot=""
@@ -50,6 +48,7 @@ if [ -n "$use_chroot" ]; then
     trap '_swift_umount "$SWIFT_CHROOT"' EXIT
 fi
 
+command -v cargo >/dev/null || { echo "run-tests.sh: cargo is not installed" >&2; exit 1; }
 echo "== building liboffblocks and offblocks-sandbox (release)"
 (cd "$root" && cargo build --release --locked -p offblocks -p offblocks-sandbox)
 
