@@ -8,13 +8,17 @@
 #                                        afterwards, however CMD ends
 #
 # Reads SWIFT_CHROOT (the root's directory, set by the caller from setup-toolchain.sh's
-# output). Variables named in SWIFT_PASS_ENV (space-separated) are passed through; the
+# output) and SWIFT_BIND_DIRS (space-separated directories outside the repository to
+# bind-mount at their own paths too, e.g. a CARGO_TARGET_DIR elsewhere). Variables named in SWIFT_PASS_ENV (space-separated) are passed through; the
 # rest of the environment is not.
 
 _swift_repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 _swift_umount() {
-    local root=$1
+    local root=$1 dir
+    for dir in ${SWIFT_BIND_DIRS:-}; do
+        umount "$root$dir" 2>/dev/null || true
+    done
     umount "$root$_swift_repo" 2>/dev/null || true
     umount "$root/proc" 2>/dev/null || true
 }
@@ -32,6 +36,10 @@ swift_chroot_run() {
     # A mount left by an interrupted run is reused, not stacked.
     mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
     mountpoint -q "$root$_swift_repo" || mount --bind "$_swift_repo" "$root$_swift_repo"
+    for name in ${SWIFT_BIND_DIRS:-}; do
+        mkdir -p "$root$name"
+        mountpoint -q "$root$name" || mount --bind "$name" "$root$name"
+    done
     local rc=0
     chroot "$root" /usr/bin/env -i "${env_args[@]}" sh -c 'cd "$1" && shift && exec "$@"' sh "$dir" "$@" || rc=$?
     _swift_umount "$root"

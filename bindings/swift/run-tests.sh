@@ -43,6 +43,8 @@ if [ -n "$use_chroot" ]; then
         exit "$rc"
     fi
     export SWIFT_CHROOT
+    # A target directory outside the repository is mounted into the root as well.
+    case "$target/" in "$root"/*) ;; *) export SWIFT_BIND_DIRS="$target" ;; esac
     # shellcheck source=lib.sh
     source "$here/lib.sh"
     trap '_swift_umount "$SWIFT_CHROOT"' EXIT
