@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project: Rust, C, Python, Kotlin (when a JDK and Maven are
-# installed), the packages each kind of user installs (crate, C prefix, Python wheel) and
-# the independent verifier. Installs what it needs.
+# installed), Swift (when a toolchain can be had), the packages each kind of user installs
+# (crate, C prefix, Python wheel) and the independent verifier. Installs what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -58,6 +58,12 @@ if command -v mvn >/dev/null && command -v java >/dev/null; then
 else
   echo "== Kotlin: skipped (needs java and mvn: apt-get install openjdk-17-jdk-headless maven)"
 fi
+
+# Swift on Linux: the host's swift, or a cached Debian trixie root with swiftlang (made on
+# first use, about 2 minutes); run-tests.sh prints "== Swift: skipped (…)" and succeeds
+# when it can get neither.
+echo "== Swift"
+bash bindings/swift/run-tests.sh
 
 # Packaging: what each kind of user installs, checked the way they would use it. They
 # reuse the release builds above.

@@ -3,7 +3,8 @@
 #  1. the functions exported by liboffblocks.so are exactly those the header declares
 #     (nothing missing, nothing undeclared);
 #  2. the C test program calls every exported function at least once;
-#  3. bindings/swift/module.modulemap parses and its module imports (clang -fmodules),
+#  3. the Swift package's C module map (bindings/swift/Sources/COffBlocks) parses and its
+#     module imports (clang -fmodules),
 #     or, without clang, at least has the expected structure.
 # Usage: check-abi.sh <directory holding liboffblocks.so>
 set -euo pipefail
@@ -42,14 +43,14 @@ fi
 echo "check-abi: the C tests call every exported function"
 
 # 3. The Swift module map.
-modulemap="$root/bindings/swift/module.modulemap"
-grep -q '^module OffBlocks ' "$modulemap"
-grep -q 'header "../../include/offblocks.h"' "$modulemap"
+modulemap="$root/bindings/swift/Sources/COffBlocks/module.modulemap"
+grep -q '^module COffBlocks ' "$modulemap"
+grep -q 'header "../../../../include/offblocks.h"' "$modulemap"
 grep -q 'link "offblocks"' "$modulemap"
 grep -q 'export \*' "$modulemap"
 if command -v clang >/dev/null; then
     cat >"$work/import.c" <<'EOF'
-#pragma clang module import OffBlocks
+#pragma clang module import COffBlocks
 int main(void) {
     offblocks_client *client = 0;
     char *out = 0;
@@ -59,7 +60,7 @@ int main(void) {
 EOF
     clang -fmodules -fmodules-cache-path="$work/cache" -fmodule-map-file="$modulemap" \
         -fsyntax-only -Werror "$work/import.c"
-    echo "check-abi: module OffBlocks imports with clang $(clang -dumpversion)"
+    echo "check-abi: module COffBlocks imports with clang $(clang -dumpversion)"
 else
     echo "check-abi: clang not found: module map checked for structure only"
 fi

@@ -1,0 +1,151 @@
+import Foundation
+import OffBlocks
+import XCTest
+
+enum TestEnv {
+    /// The repository (this file is bindings/swift/Tests/OffBlocksTests/TestSupport.swift).
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let header = repo.appendingPathComponent("include/offblocks.h")
+    static let swiftSources = repo.appendingPathComponent("bindings/swift/Sources/OffBlocks")
+    static var sandboxBinary: String {
+        ProcessInfo.processInfo.environment["OFFBLOCKS_SANDBOX_BIN"]
+            ?? repo.appendingPathComponent("target/release/offblocks-sandbox").path
+    }
+
+    static let chain = "eip155:300"
+    // Hardhat/Anvil account #0: a well-known test key, never a real one.
+    static let hardhatKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
+    static let hardhatAddress = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+    // viem's signMessage test: Anvil account #0 signs "hello world" (as tests/ffi_wallet.rs).
+    static let helloWorldSignature = "0xa461f509887bd19e312c0c58467ce8ff8e300d3c1a90b608a760c5b80318eaf15fe57c96f9175d6cd4daad4663763baa7e78836e067d0163e9a2ccf2ff753f5b1b"
+
+    static func externalId(_ tag: String) -> String { "sw-\(tag)-\(UUID().uuidString)" }
+}
+
+/// A running `offblocks-sandbox` (`--port 0 --exit-on-stdin-close`): it prints
+/// `OFFBLOCKS_BASE_URL=…`, `OFFBLOCKS_API_KEY=…`, `OFFBLOCKS_API_SECRET=…`, and exits when
+/// its stdin closes, so also when this test process dies.
+final class LocalSandbox: @unchecked Sendable {
+    let baseUrl: String
+    let apiKey: String
+    let apiSecret: String
+    private let process: Process
+    private let stdin: Pipe
+
+    init(_ args: [String] = []) throws {
+        let binary = TestEnv.sandboxBinary
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw SetupError("no emulator binary at \(binary): run `cargo build --release -p offblocks-sandbox` (run-tests.sh does)")
+        }
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["--port", "0", "--exit-on-stdin-close"] + args
+        stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var values: [String: String] = [:]
+        var buffer = Data()
+        let deadline = Date().addingTimeInterval(30)
+        while values["OFFBLOCKS_API_SECRET"] == nil && Date() < deadline {
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            buffer.append(chunk)
+            for line in String(decoding: buffer, as: UTF8.self).split(separator: "\n") {
+                if let eq = line.firstIndex(of: "=") {
+                    values[String(line[..<eq])] = String(line[line.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
+                }
+            }
+        }
+        guard let url = values["OFFBLOCKS_BASE_URL"], let key = values["OFFBLOCKS_API_KEY"],
+              let secret = values["OFFBLOCKS_API_SECRET"] else {
+            process.terminate()
+            throw SetupError("offblocks-sandbox did not start (\(binary))")
+        }
+        baseUrl = url
+        apiKey = key
+        apiSecret = secret
+        // Keep draining stdout so a chatty emulator never blocks on a full pipe.
+        let reader = stdout.fileHandleForReading
+        Thread.detachNewThread { while !reader.availableData.isEmpty {} }
+    }
+
+    func config() -> ClientConfig {
+        ClientConfig(baseUrl: baseUrl, apiKey: apiKey, apiSecret: apiSecret, generateSigningKey: true)
+    }
+
+    /// A client with a fresh, registered signing key.
+    func client() throws -> OffBlocksClient {
+        let client = try OffBlocksClient(config())
+        try client.auth.registerSigningKey()
+        return client
+    }
+
+    deinit {
+        try? stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+}
+
+struct SetupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// One emulator and one registered client for the whole run.
+enum Shared {
+    static let sandbox: LocalSandbox = {
+        do { return try LocalSandbox() } catch { fatalError("\(error)") }
+    }()
+    static let client: OffBlocksClient = {
+        do { return try sandbox.client() } catch { fatalError("\(error)") }
+    }()
+}
+
+/// A Signer written the way a host wraps its own key store: a wallet of the library stands
+/// in for the key store, and every call is recorded.
+final class RecordingSigner: Signer, @unchecked Sendable {
+    private let key: Wallet
+    private let answer: ((Data) throws -> Data)?
+    private let lock = NSLock()
+    private(set) var messages: [Data] = []
+    private(set) var threads: Set<String> = []
+
+    init(_ key: Wallet, answer: ((Data) throws -> Data)? = nil) {
+        self.key = key
+        self.answer = answer
+    }
+
+    var address: String { key.address }
+
+    func signPersonal(_ message: Data) throws -> Data {
+        lock.lock()
+        messages.append(message)
+        threads.insert(currentThreadName())
+        lock.unlock()
+        return try answer?(message) ?? key.signPersonal(message)
+    }
+}
+
+func currentThreadName() -> String { "\(pthread_self())" }
+
+/// Asserts that `body` throws an OffBlocksError of the case `caseName`; returns it.
+@discardableResult
+func assertThrowsOffBlocks<T>(_ caseName: String, file: StaticString = #filePath, line: UInt = #line,
+                              _ body: () throws -> T) -> OffBlocksError? {
+    do {
+        _ = try body()
+        XCTFail("no error thrown, wanted .\(caseName)", file: file, line: line)
+        return nil
+    } catch let error as OffBlocksError {
+        XCTAssertEqual(caseName, "\(error)".components(separatedBy: ":")[0].replacingOccurrences(of: "OffBlocksError.", with: ""),
+                       "wanted .\(caseName), got \(error)", file: file, line: line)
+        return error
+    } catch {
+        XCTFail("not an OffBlocksError: \(error)", file: file, line: line)
+        return nil
+    }
+}
