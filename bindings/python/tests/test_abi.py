@@ -27,7 +27,7 @@ import pytest
 
 import offblocks
 from offblocks import _native
-from offblocks.errors import ResultCode
+from offblocks.errors import ErrorKind, ResultCode
 
 from conftest import HEADER
 
@@ -202,6 +202,13 @@ def test_result_codes_match_the_header(header: Header) -> None:
         assert ResultCode[short] == number, cname
     # Every code of the header is known here (ResultCode may know a newer one first).
     assert {c.removeprefix("OFFBLOCKS_") for c in values} <= {c.name for c in ResultCode}
+
+
+def test_error_kinds_match_the_header(header: Header) -> None:
+    values = header.enums["offblocks_error_kind"]
+    assert {c.removeprefix("OFFBLOCKS_ERROR_KIND_"): n for c, n in values.items()} == {
+        k.name: k.value for k in ErrorKind
+    }
 
 
 def test_version_macros_match_the_package(header: Header) -> None:
