@@ -144,7 +144,7 @@ class OffblocksError(Exception):
         self.body = body
         self.request_id = request_id
         self.retryable = retryable
-        self.kind: ErrorKind | int | None = _enum_or_int(ErrorKind, kind)
+        self.kind: ErrorKind | int | None = _error_kind(kind)
         self.retry_after = retry_after
 
     def __str__(self) -> str:
@@ -160,16 +160,21 @@ class OffblocksError(Exception):
 
 
 def _result_code(code: int | None) -> ResultCode | int | None:
-    return _enum_or_int(ResultCode, code)
-
-
-def _enum_or_int(enum: Any, value: int | None) -> Any:
-    if value is None:
+    if code is None:
         return None
     try:
-        return enum(value)
+        return ResultCode(code)
     except ValueError:
-        return value
+        return code
+
+
+def _error_kind(kind: int | None) -> ErrorKind | int | None:
+    if kind is None:
+        return None
+    try:
+        return ErrorKind(kind)
+    except ValueError:
+        return kind
 
 
 class InvalidInput(OffblocksError, ValueError):
