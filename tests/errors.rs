@@ -26,16 +26,86 @@ struct Case {
 }
 
 const CASES: &[Case] = &[
-    case("c400", 400, r#"{"error":"invalid_request"}"#, None, ErrorKind::Api, OFFBLOCKS_ERROR_KIND_API),
-    case("c401", 401, r#"{"error":"unauthorized"}"#, None, ErrorKind::Unauthenticated, OFFBLOCKS_ERROR_KIND_UNAUTHENTICATED),
-    case("c403", 403, r#"{"error":"forbidden"}"#, None, ErrorKind::PermissionDenied, OFFBLOCKS_ERROR_KIND_PERMISSION_DENIED),
-    case("c404", 404, r#"{"error":"not_found"}"#, None, ErrorKind::NotFound, OFFBLOCKS_ERROR_KIND_NOT_FOUND),
-    case("c409", 409, r#"{"error":"invalid_state"}"#, None, ErrorKind::Conflict, OFFBLOCKS_ERROR_KIND_CONFLICT),
-    case("c409f", 409, r#"{"error":"idempotency_key_in_use"}"#, Some("2"), ErrorKind::InFlight, OFFBLOCKS_ERROR_KIND_IN_FLIGHT),
-    case("c422", 422, r#"{"error":"idempotency_key_reused"}"#, None, ErrorKind::IdempotencyConflict, OFFBLOCKS_ERROR_KIND_IDEMPOTENCY_CONFLICT),
-    case("c429", 429, r#"{"error":"rate_limited"}"#, Some("7"), ErrorKind::RateLimited, OFFBLOCKS_ERROR_KIND_RATE_LIMITED),
-    case("c500", 500, r#"{"error":"internal"}"#, None, ErrorKind::Server, OFFBLOCKS_ERROR_KIND_SERVER),
-    case("c503", 503, "down for maintenance", Some("30"), ErrorKind::Server, OFFBLOCKS_ERROR_KIND_SERVER),
+    case(
+        "c400",
+        400,
+        r#"{"error":"invalid_request"}"#,
+        None,
+        ErrorKind::Api,
+        OFFBLOCKS_ERROR_KIND_API,
+    ),
+    case(
+        "c401",
+        401,
+        r#"{"error":"unauthorized"}"#,
+        None,
+        ErrorKind::Unauthenticated,
+        OFFBLOCKS_ERROR_KIND_UNAUTHENTICATED,
+    ),
+    case(
+        "c403",
+        403,
+        r#"{"error":"forbidden"}"#,
+        None,
+        ErrorKind::PermissionDenied,
+        OFFBLOCKS_ERROR_KIND_PERMISSION_DENIED,
+    ),
+    case(
+        "c404",
+        404,
+        r#"{"error":"not_found"}"#,
+        None,
+        ErrorKind::NotFound,
+        OFFBLOCKS_ERROR_KIND_NOT_FOUND,
+    ),
+    case(
+        "c409",
+        409,
+        r#"{"error":"invalid_state"}"#,
+        None,
+        ErrorKind::Conflict,
+        OFFBLOCKS_ERROR_KIND_CONFLICT,
+    ),
+    case(
+        "c409f",
+        409,
+        r#"{"error":"idempotency_key_in_use"}"#,
+        Some("2"),
+        ErrorKind::InFlight,
+        OFFBLOCKS_ERROR_KIND_IN_FLIGHT,
+    ),
+    case(
+        "c422",
+        422,
+        r#"{"error":"idempotency_key_reused"}"#,
+        None,
+        ErrorKind::IdempotencyConflict,
+        OFFBLOCKS_ERROR_KIND_IDEMPOTENCY_CONFLICT,
+    ),
+    case(
+        "c429",
+        429,
+        r#"{"error":"rate_limited"}"#,
+        Some("7"),
+        ErrorKind::RateLimited,
+        OFFBLOCKS_ERROR_KIND_RATE_LIMITED,
+    ),
+    case(
+        "c500",
+        500,
+        r#"{"error":"internal"}"#,
+        None,
+        ErrorKind::Server,
+        OFFBLOCKS_ERROR_KIND_SERVER,
+    ),
+    case(
+        "c503",
+        503,
+        "down for maintenance",
+        Some("30"),
+        ErrorKind::Server,
+        OFFBLOCKS_ERROR_KIND_SERVER,
+    ),
 ];
 
 #[allow(clippy::too_many_arguments)]
@@ -142,7 +212,10 @@ fn every_status_has_its_kind_in_c() {
     // SAFETY: as above; the id is NULL on purpose.
     let rc = unsafe { offblocks_customer_get(client, std::ptr::null(), &mut out) };
     assert_eq!(rc, offblocks_result::OFFBLOCKS_NULL_ARGUMENT);
-    assert_eq!(offblocks_last_error_kind(), OFFBLOCKS_ERROR_KIND_INVALID_INPUT);
+    assert_eq!(
+        offblocks_last_error_kind(),
+        OFFBLOCKS_ERROR_KIND_INVALID_INPUT
+    );
     assert_eq!(offblocks_last_error_retry_after(), -1);
     let mut pem = std::ptr::null_mut();
     // SAFETY: a valid out-pointer.

@@ -184,7 +184,8 @@ fn c_kind(kind: ErrorKind) -> offblocks_error_kind {
 pub(crate) struct Failure {
     code: offblocks_result,
     kind: offblocks_error_kind,
-    retry_after: Option<u64>,
+    /// The server's `Retry-After` in seconds, or -1 (kept small: every call returns it).
+    retry_after: i64,
     message: String,
     status: u16,
     request_id: Option<String>,
@@ -205,7 +206,7 @@ impl Failure {
         Failure {
             code,
             kind,
-            retry_after: None,
+            retry_after: -1,
             message,
             status: 0,
             request_id: None,
@@ -260,7 +261,9 @@ impl From<Error> for Failure {
     fn from(error: Error) -> Failure {
         let mut failure = Failure::new(code_of(&error), c_kind(error.kind()), error.to_string());
         failure.retryable = error.is_retryable();
-        failure.retry_after = error.retry_after().map(|d| d.as_secs());
+        if let Some(after) = error.retry_after() {
+            failure.retry_after = i64::try_from(after.as_secs()).unwrap_or(i64::MAX);
+        }
         if let Some(api) = error.api() {
             failure.status = api.status;
             failure.request_id = api.request_id.clone();
@@ -277,7 +280,7 @@ impl From<Error> for Failure {
 struct LastError {
     code: offblocks_result,
     kind: offblocks_error_kind,
-    retry_after: Option<u64>,
+    retry_after: i64,
     message: Option<CString>,
     status: u16,
     request_id: Option<CString>,
@@ -289,7 +292,7 @@ struct LastError {
 const NONE: LastError = LastError {
     code: offblocks_result::OFFBLOCKS_OK,
     kind: offblocks_error_kind::OFFBLOCKS_ERROR_KIND_NONE,
-    retry_after: None,
+    retry_after: -1,
     message: None,
     status: 0,
     request_id: None,
@@ -368,10 +371,7 @@ pub extern "C" fn offblocks_last_error_kind() -> offblocks_error_kind {
 /// say or there was no response.
 #[no_mangle]
 pub extern "C" fn offblocks_last_error_retry_after() -> i64 {
-    with_last(-1, |last| {
-        last.retry_after
-            .map_or(-1, |s| i64::try_from(s).unwrap_or(i64::MAX))
-    })
+    with_last(-1, |last| last.retry_after)
 }
 
 /// A short, lowercase, human-readable description of the last failure on this thread;

@@ -68,7 +68,7 @@ from .errors import (
     SigningError,
     SiweError,
     StateError,
-    TimeoutError,  # the former name of OffblocksTimeoutError; not in __all__
+    TimeoutError as TimeoutError,  # the former name of OffblocksTimeoutError; not in __all__
     TransportError,
     VersionMismatch,
 )

@@ -211,8 +211,15 @@ def test_error_mapping_of_every_code() -> None:
     from offblocks.errors import error_from_code
 
     assert type(error_from_code(ResultCode.CONFIG, "m")) is ConfigError
-    assert type(error_from_code(ResultCode.API, "m", status=401)) is AuthenticationError
-    assert type(error_from_code(ResultCode.API, "m", status=500)) is ApiError
+    from offblocks import ErrorKind, ServerError
+
+    # An API failure's class follows the kind the library sorted its status into.
+    api = ResultCode.API
+    assert type(error_from_code(api, "m", status=401, kind=ErrorKind.UNAUTHENTICATED)) is AuthenticationError
+    assert type(error_from_code(api, "m", status=500, kind=ErrorKind.SERVER)) is ServerError
+    assert type(error_from_code(api, "m", status=400, kind=ErrorKind.API)) is ApiError
+    assert type(error_from_code(api, "m", status=400, kind=99)) is ApiError
+    assert error_from_code(api, "m", kind=99).kind == 99
     rejected = error_from_code(ResultCode.CHALLENGE_REJECTED, "m", status=400, reissued_challenge="c")
     assert isinstance(rejected, offblocks.ChallengeRejected) and isinstance(rejected, ApiError)
     assert rejected.reissued_challenge == "c" and rejected.status == 400
@@ -281,7 +288,7 @@ def test_each_status_raises_its_class(sandbox: LocalSandbox, wallet: Wallet, ext
         with pytest.raises(ConflictError) as exists:
             c.customers.create(wallet.account_id(CHAIN), external_id)
         assert exists.value.kind is ErrorKind.CONFLICT and exists.value.retry_after is None
-        other = Wallet.generate()
+        other = Wallet.random()
         with pytest.raises(IdempotencyConflictError) as reused:
             c.customers.create(other.account_id(CHAIN), external_id + "-other", idempotency_key=key)
         assert reused.value.status == 422 and reused.value.kind is ErrorKind.IDEMPOTENCY_CONFLICT
