@@ -12,8 +12,10 @@
  * Results. Every function that can fail returns an `offblocks_result`: OFFBLOCKS_OK (0)
  *   on success, else a code saying what kind of failure it was. The numbers never change.
  *   After a failure, the calling thread can read the detail: offblocks_last_error_code(),
- *   offblocks_last_error_message() (short, lowercase, never a secret),
- *   offblocks_last_error_status() (HTTP status or 0), offblocks_last_error_request_id(),
+ *   offblocks_last_error_kind() (not found, unauthenticated, rate limited…: the same
+ *   kinds as every other face of the SDK), offblocks_last_error_message() (short,
+ *   lowercase, never a secret), offblocks_last_error_status() (HTTP status or 0),
+ *   offblocks_last_error_retry_after() (seconds, or -1), offblocks_last_error_request_id(),
  *   offblocks_last_error_body(), offblocks_last_error_retryable(),
  *   offblocks_last_error_reissued_challenge(). The detail is per thread. Each function
  *   returning an offblocks_result first clears it, so the strings those getters return
@@ -75,6 +77,106 @@
  */
 #define OFFBLOCKS_VERSION_NUM 0x000200
 
+
+/**
+ * What kind of failure the last call on this thread had (`offblocks_last_error_kind()`):
+ * the same list as the Rust `ErrorKind`, the Python exception classes and the Kotlin
+ * `OffblocksException` subclasses. Where `offblocks_result` says which part of the SDK
+ * failed, the kind says what a caller does about it: an `OFFBLOCKS_API` failure is sorted
+ * by its HTTP status. The numbers never change; new kinds are only ever added (a TLS
+ * kind takes the next free number).
+ */
+typedef enum {
+    /**
+     * The last call succeeded.
+     */
+    OFFBLOCKS_ERROR_KIND_NONE = 0,
+    /**
+     * A malformed argument or setting: `OFFBLOCKS_NULL_ARGUMENT`, `OFFBLOCKS_INVALID_UTF8`,
+     * `OFFBLOCKS_INVALID_JSON`, `OFFBLOCKS_INVALID_INPUT`, `OFFBLOCKS_CONFIG`,
+     * `OFFBLOCKS_KEY`, `OFFBLOCKS_SIWE`. Retrying cannot help.
+     */
+    OFFBLOCKS_ERROR_KIND_INVALID_INPUT = 1,
+    /**
+     * The SDK's trust checks refused to sign what the server sent
+     * (`OFFBLOCKS_CHALLENGE_REFUSED`). Nothing was signed or sent.
+     */
+    OFFBLOCKS_ERROR_KIND_REFUSED = 2,
+    /**
+     * 401: wrong credentials, or a token or request signature the server does not accept.
+     */
+    OFFBLOCKS_ERROR_KIND_UNAUTHENTICATED = 3,
+    /**
+     * 403: the credentials are valid but not allowed to make this call.
+     */
+    OFFBLOCKS_ERROR_KIND_PERMISSION_DENIED = 4,
+    /**
+     * 404: no such resource.
+     */
+    OFFBLOCKS_ERROR_KIND_NOT_FOUND = 5,
+    /**
+     * 409: the resource already exists, or is not in a state that allows the call.
+     */
+    OFFBLOCKS_ERROR_KIND_CONFLICT = 6,
+    /**
+     * 422: the Idempotency-Key was used before for a different method, path or body.
+     */
+    OFFBLOCKS_ERROR_KIND_IDEMPOTENCY_CONFLICT = 7,
+    /**
+     * 409 while a first request with the same Idempotency-Key is still being processed:
+     * retryable, the same call with the same key gets the first request's answer.
+     */
+    OFFBLOCKS_ERROR_KIND_IN_FLIGHT = 8,
+    /**
+     * 429: too many requests; `offblocks_last_error_retry_after()` says how long the
+     * server asked to wait.
+     */
+    OFFBLOCKS_ERROR_KIND_RATE_LIMITED = 9,
+    /**
+     * 5xx: the server failed (retryable for 500, 502, 503, 504).
+     */
+    OFFBLOCKS_ERROR_KIND_SERVER = 10,
+    /**
+     * The server rejected a signed challenge (`OFFBLOCKS_CHALLENGE_REJECTED`).
+     */
+    OFFBLOCKS_ERROR_KIND_CHALLENGE_REJECTED = 11,
+    /**
+     * Any other non-2xx answer (400, 405, 413…).
+     */
+    OFFBLOCKS_ERROR_KIND_API = 12,
+    /**
+     * An operation that waits (onboarding, polling an account) ran out of time.
+     */
+    OFFBLOCKS_ERROR_KIND_TIMEOUT = 13,
+    /**
+     * The connection failed, timed out or dropped, or the call deadline ran out.
+     */
+    OFFBLOCKS_ERROR_KIND_TRANSPORT = 14,
+    /**
+     * A resource reached a state the operation cannot continue from.
+     */
+    OFFBLOCKS_ERROR_KIND_STATE = 15,
+    /**
+     * The caller stopped the operation (`OFFBLOCKS_CANCELLED`).
+     */
+    OFFBLOCKS_ERROR_KIND_CANCELLED = 16,
+    /**
+     * Producing a signature failed.
+     */
+    OFFBLOCKS_ERROR_KIND_SIGNING = 17,
+    /**
+     * An external signer failed or returned something unusable.
+     */
+    OFFBLOCKS_ERROR_KIND_SIGNER = 18,
+    /**
+     * A response did not decode into the expected shape.
+     */
+    OFFBLOCKS_ERROR_KIND_DECODE = 19,
+    /**
+     * The library panicked (`OFFBLOCKS_PANIC`, a bug: please report it).
+     */
+    OFFBLOCKS_ERROR_KIND_INTERNAL = 20,
+} offblocks_error_kind;
 
 /**
  * What an `offblocks_` function returns: `OFFBLOCKS_OK` (0) on success, else what kind
@@ -314,6 +416,20 @@ const char *offblocks_result_name(int32_t code);
  * (`OFFBLOCKS_OK` if it succeeded).
  */
 offblocks_result offblocks_last_error_code(void);
+
+/**
+ * What kind of failure the last call on this thread that returns an `offblocks_result`
+ * had (`OFFBLOCKS_ERROR_KIND_NONE` if it succeeded): not found, unauthenticated, rate
+ * limited… (see `offblocks_error_kind`).
+ */
+offblocks_error_kind offblocks_last_error_kind(void);
+
+/**
+ * The seconds the server asked to wait (its `Retry-After`) in the response behind the
+ * last failure on this thread (a 429, a 503, an in-flight 409), or -1 when it did not
+ * say or there was no response.
+ */
+int64_t offblocks_last_error_retry_after(void);
 
 /**
  * A short, lowercase, human-readable description of the last failure on this thread;

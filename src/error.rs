@@ -8,6 +8,9 @@ use std::fmt;
 
 use crate::wallet::{Refusal, SiweError};
 
+mod kind;
+pub use kind::ErrorKind;
+
 /// Everything that can go wrong in the SDK.
 #[non_exhaustive]
 #[derive(Debug, thiserror::Error)]

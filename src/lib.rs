@@ -91,7 +91,7 @@ pub mod wallet;
 pub use builder::ClientBuilder;
 pub use client::Client;
 pub use config::{BaseUrl, Config, Environment, ProxyUrl, RetryPolicy, Secret};
-pub use error::{ApiError, Error, Result};
+pub use error::{ApiError, Error, ErrorKind, Result};
 pub use httpsig::{
     CoveredComponents, DigestAlgorithms, ExternalSigner, PreparedRequest, SigningKey,
 };

@@ -106,12 +106,17 @@ static void customers_and_accounts(offblocks_client *client) {
     offblocks_string_free(json);
     CHECK_RC(offblocks_customer_create(client, body, NULL, &json), OFFBLOCKS_CONFLICT);
     CHECK(offblocks_last_error_status() == 409);
+    CHECK(offblocks_last_error_kind() == OFFBLOCKS_ERROR_KIND_CONFLICT);
+    CHECK(offblocks_last_error_retry_after() == -1);
     CHECK(offblocks_last_error_body() != NULL && offblocks_last_error_request_id() != NULL);
     CHECK_RC(offblocks_customer_create(client, "{\"chainId\":\"x\"}", NULL, &json), OFFBLOCKS_INVALID_JSON);
+    CHECK(offblocks_last_error_kind() == OFFBLOCKS_ERROR_KIND_INVALID_INPUT);
     CHECK_RC(offblocks_customer_create(client, body, "not-a-uuid", &json), OFFBLOCKS_INVALID_INPUT);
     CHECK_RC(offblocks_customer_get(client, "no-such-customer", &json), OFFBLOCKS_API);
     CHECK(offblocks_last_error_status() == 404);
+    CHECK(offblocks_last_error_kind() == OFFBLOCKS_ERROR_KIND_NOT_FOUND);
     CHECK_RC(offblocks_customer_list(client, &json), OFFBLOCKS_OK);
+    CHECK(offblocks_last_error_kind() == OFFBLOCKS_ERROR_KIND_NONE);
     CHECK(has(json, customer_id));
     offblocks_string_free(json);
     CHECK_RC(offblocks_customer_challenge(client, customer_id, &out), OFFBLOCKS_OK);
@@ -147,6 +152,7 @@ static void customers_and_accounts(offblocks_client *client) {
     CHECK_RC(offblocks_account_sign_challenge(client, json, "eip155:300:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
                                               NULL, signer, NULL),
              OFFBLOCKS_CHALLENGE_REFUSED);
+    CHECK(offblocks_last_error_kind() == OFFBLOCKS_ERROR_KIND_REFUSED);
     CHECK_RC(offblocks_account_sign_challenge(client, json, owner, "eip155:1", signer, NULL),
              OFFBLOCKS_CHALLENGE_REFUSED);
     CHECK(has(offblocks_last_error_message(), "not the one asked for"));

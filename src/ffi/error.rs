@@ -6,7 +6,7 @@ use std::ffi::{c_char, CString};
 use std::ptr;
 
 use super::boundary_infallible;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 
 /// What an `offblocks_` function returns: `OFFBLOCKS_OK` (0) on success, else what kind
 /// of failure it was. The numbers never change; new codes are only ever added.
@@ -154,10 +154,98 @@ fn code_of(error: &Error) -> offblocks_result {
     }
 }
 
+/// What kind of failure the last call on this thread had (`offblocks_last_error_kind()`):
+/// the same list as the Rust `ErrorKind`, the Python exception classes and the Kotlin
+/// `OffblocksException` subclasses. Where `offblocks_result` says which part of the SDK
+/// failed, the kind says what a caller does about it: an `OFFBLOCKS_API` failure is sorted
+/// by its HTTP status. The numbers never change; new kinds are only ever added (a TLS
+/// kind takes the next free number).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum offblocks_error_kind {
+    /// The last call succeeded.
+    OFFBLOCKS_ERROR_KIND_NONE = 0,
+    /// A malformed argument or setting: `OFFBLOCKS_NULL_ARGUMENT`, `OFFBLOCKS_INVALID_UTF8`,
+    /// `OFFBLOCKS_INVALID_JSON`, `OFFBLOCKS_INVALID_INPUT`, `OFFBLOCKS_CONFIG`,
+    /// `OFFBLOCKS_KEY`, `OFFBLOCKS_SIWE`. Retrying cannot help.
+    OFFBLOCKS_ERROR_KIND_INVALID_INPUT = 1,
+    /// The SDK's trust checks refused to sign what the server sent
+    /// (`OFFBLOCKS_CHALLENGE_REFUSED`). Nothing was signed or sent.
+    OFFBLOCKS_ERROR_KIND_REFUSED = 2,
+    /// 401: wrong credentials, or a token or request signature the server does not accept.
+    OFFBLOCKS_ERROR_KIND_UNAUTHENTICATED = 3,
+    /// 403: the credentials are valid but not allowed to make this call.
+    OFFBLOCKS_ERROR_KIND_PERMISSION_DENIED = 4,
+    /// 404: no such resource.
+    OFFBLOCKS_ERROR_KIND_NOT_FOUND = 5,
+    /// 409: the resource already exists, or is not in a state that allows the call.
+    OFFBLOCKS_ERROR_KIND_CONFLICT = 6,
+    /// 422: the Idempotency-Key was used before for a different method, path or body.
+    OFFBLOCKS_ERROR_KIND_IDEMPOTENCY_CONFLICT = 7,
+    /// 409 while a first request with the same Idempotency-Key is still being processed:
+    /// retryable, the same call with the same key gets the first request's answer.
+    OFFBLOCKS_ERROR_KIND_IN_FLIGHT = 8,
+    /// 429: too many requests; `offblocks_last_error_retry_after()` says how long the
+    /// server asked to wait.
+    OFFBLOCKS_ERROR_KIND_RATE_LIMITED = 9,
+    /// 5xx: the server failed (retryable for 500, 502, 503, 504).
+    OFFBLOCKS_ERROR_KIND_SERVER = 10,
+    /// The server rejected a signed challenge (`OFFBLOCKS_CHALLENGE_REJECTED`).
+    OFFBLOCKS_ERROR_KIND_CHALLENGE_REJECTED = 11,
+    /// Any other non-2xx answer (400, 405, 413…).
+    OFFBLOCKS_ERROR_KIND_API = 12,
+    /// An operation that waits (onboarding, polling an account) ran out of time.
+    OFFBLOCKS_ERROR_KIND_TIMEOUT = 13,
+    /// The connection failed, timed out or dropped, or the call deadline ran out.
+    OFFBLOCKS_ERROR_KIND_TRANSPORT = 14,
+    /// A resource reached a state the operation cannot continue from.
+    OFFBLOCKS_ERROR_KIND_STATE = 15,
+    /// The caller stopped the operation (`OFFBLOCKS_CANCELLED`).
+    OFFBLOCKS_ERROR_KIND_CANCELLED = 16,
+    /// Producing a signature failed.
+    OFFBLOCKS_ERROR_KIND_SIGNING = 17,
+    /// An external signer failed or returned something unusable.
+    OFFBLOCKS_ERROR_KIND_SIGNER = 18,
+    /// A response did not decode into the expected shape.
+    OFFBLOCKS_ERROR_KIND_DECODE = 19,
+    /// The library panicked (`OFFBLOCKS_PANIC`, a bug: please report it).
+    OFFBLOCKS_ERROR_KIND_INTERNAL = 20,
+}
+
+/// The C number of each Rust kind. No `_ =>` arm: a new kind does not compile until it
+/// has a number here.
+fn c_kind(kind: ErrorKind) -> offblocks_error_kind {
+    use offblocks_error_kind::*;
+    match kind {
+        ErrorKind::InvalidInput => OFFBLOCKS_ERROR_KIND_INVALID_INPUT,
+        ErrorKind::Refused => OFFBLOCKS_ERROR_KIND_REFUSED,
+        ErrorKind::Unauthenticated => OFFBLOCKS_ERROR_KIND_UNAUTHENTICATED,
+        ErrorKind::PermissionDenied => OFFBLOCKS_ERROR_KIND_PERMISSION_DENIED,
+        ErrorKind::NotFound => OFFBLOCKS_ERROR_KIND_NOT_FOUND,
+        ErrorKind::Conflict => OFFBLOCKS_ERROR_KIND_CONFLICT,
+        ErrorKind::IdempotencyConflict => OFFBLOCKS_ERROR_KIND_IDEMPOTENCY_CONFLICT,
+        ErrorKind::InFlight => OFFBLOCKS_ERROR_KIND_IN_FLIGHT,
+        ErrorKind::RateLimited => OFFBLOCKS_ERROR_KIND_RATE_LIMITED,
+        ErrorKind::Server => OFFBLOCKS_ERROR_KIND_SERVER,
+        ErrorKind::ChallengeRejected => OFFBLOCKS_ERROR_KIND_CHALLENGE_REJECTED,
+        ErrorKind::Api => OFFBLOCKS_ERROR_KIND_API,
+        ErrorKind::Timeout => OFFBLOCKS_ERROR_KIND_TIMEOUT,
+        ErrorKind::Transport => OFFBLOCKS_ERROR_KIND_TRANSPORT,
+        ErrorKind::State => OFFBLOCKS_ERROR_KIND_STATE,
+        ErrorKind::Cancelled => OFFBLOCKS_ERROR_KIND_CANCELLED,
+        ErrorKind::Signing => OFFBLOCKS_ERROR_KIND_SIGNING,
+        ErrorKind::Signer => OFFBLOCKS_ERROR_KIND_SIGNER,
+        ErrorKind::Decode => OFFBLOCKS_ERROR_KIND_DECODE,
+    }
+}
+
 /// A failed call, on its way to becoming this thread's last error.
 #[derive(Debug)]
 pub(crate) struct Failure {
     code: offblocks_result,
+    kind: offblocks_error_kind,
+    /// The server's `Retry-After` in seconds, or -1 (kept small: every call returns it).
+    retry_after: i64,
     message: String,
     status: u16,
     request_id: Option<String>,
@@ -166,10 +254,24 @@ pub(crate) struct Failure {
     reissued_challenge: Option<String>,
 }
 
+use offblocks_result::{
+    OFFBLOCKS_DECODE, OFFBLOCKS_INVALID_INPUT, OFFBLOCKS_INVALID_JSON, OFFBLOCKS_INVALID_UTF8,
+    OFFBLOCKS_NULL_ARGUMENT, OFFBLOCKS_PANIC,
+};
+
+pub(crate) const KIND_INVALID: offblocks_error_kind =
+    offblocks_error_kind::OFFBLOCKS_ERROR_KIND_INVALID_INPUT;
+
 impl Failure {
-    pub(crate) fn new(code: offblocks_result, message: String) -> Failure {
+    pub(crate) fn new(
+        code: offblocks_result,
+        kind: offblocks_error_kind,
+        message: String,
+    ) -> Failure {
         Failure {
             code,
+            kind,
+            retry_after: -1,
             message,
             status: 0,
             request_id: None,
@@ -181,25 +283,29 @@ impl Failure {
 
     pub(crate) fn null(name: &str) -> Failure {
         let message = format!("{name} must not be NULL");
-        Failure::new(offblocks_result::OFFBLOCKS_NULL_ARGUMENT, message)
+        Failure::new(OFFBLOCKS_NULL_ARGUMENT, KIND_INVALID, message)
     }
 
     pub(crate) fn utf8(name: &str, error: &std::str::Utf8Error) -> Failure {
         let message = format!("{name} is not valid UTF-8 (byte {})", error.valid_up_to());
-        Failure::new(offblocks_result::OFFBLOCKS_INVALID_UTF8, message)
+        Failure::new(OFFBLOCKS_INVALID_UTF8, KIND_INVALID, message)
     }
 
     pub(crate) fn json(name: &str, why: impl std::fmt::Display) -> Failure {
         let message = format!("{name} is not valid JSON for this call: {why}");
-        Failure::new(offblocks_result::OFFBLOCKS_INVALID_JSON, message)
+        Failure::new(OFFBLOCKS_INVALID_JSON, KIND_INVALID, message)
     }
 
     pub(crate) fn invalid(message: String) -> Failure {
-        Failure::new(offblocks_result::OFFBLOCKS_INVALID_INPUT, message)
+        Failure::new(OFFBLOCKS_INVALID_INPUT, KIND_INVALID, message)
     }
 
     pub(crate) fn decode(message: &str) -> Failure {
-        Failure::new(offblocks_result::OFFBLOCKS_DECODE, message.to_owned())
+        Failure::new(
+            OFFBLOCKS_DECODE,
+            offblocks_error_kind::OFFBLOCKS_ERROR_KIND_DECODE,
+            message.to_owned(),
+        )
     }
 
     pub(crate) fn from_panic(payload: &(dyn Any + Send)) -> Failure {
@@ -209,7 +315,8 @@ impl Failure {
             .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
             .unwrap_or("unknown cause");
         Failure::new(
-            offblocks_result::OFFBLOCKS_PANIC,
+            OFFBLOCKS_PANIC,
+            offblocks_error_kind::OFFBLOCKS_ERROR_KIND_INTERNAL,
             format!("internal error (panic): {what}"),
         )
     }
@@ -217,8 +324,11 @@ impl Failure {
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Failure {
-        let mut failure = Failure::new(code_of(&error), error.to_string());
+        let mut failure = Failure::new(code_of(&error), c_kind(error.kind()), error.to_string());
         failure.retryable = error.is_retryable();
+        if let Some(after) = error.retry_after() {
+            failure.retry_after = i64::try_from(after.as_secs()).unwrap_or(i64::MAX);
+        }
         if let Some(api) = error.api() {
             failure.status = api.status;
             failure.request_id = api.request_id.clone();
@@ -234,6 +344,8 @@ impl From<Error> for Failure {
 /// This thread's last error, in the form the getters hand out.
 struct LastError {
     code: offblocks_result,
+    kind: offblocks_error_kind,
+    retry_after: i64,
     message: Option<CString>,
     status: u16,
     request_id: Option<CString>,
@@ -244,6 +356,8 @@ struct LastError {
 
 const NONE: LastError = LastError {
     code: offblocks_result::OFFBLOCKS_OK,
+    kind: offblocks_error_kind::OFFBLOCKS_ERROR_KIND_NONE,
+    retry_after: -1,
     message: None,
     status: 0,
     request_id: None,
@@ -275,6 +389,8 @@ pub(crate) fn store(failure: Failure) -> offblocks_result {
     let code = failure.code;
     let last = LastError {
         code,
+        kind: failure.kind,
+        retry_after: failure.retry_after,
         message: Some(c_lossy(failure.message)),
         status: failure.status,
         request_id: failure.request_id.map(c_lossy),
@@ -303,6 +419,24 @@ fn as_ptr(text: &Option<CString>) -> *const c_char {
 #[no_mangle]
 pub extern "C" fn offblocks_last_error_code() -> offblocks_result {
     with_last(offblocks_result::OFFBLOCKS_OK, |last| last.code)
+}
+
+/// What kind of failure the last call on this thread that returns an `offblocks_result`
+/// had (`OFFBLOCKS_ERROR_KIND_NONE` if it succeeded): not found, unauthenticated, rate
+/// limited… (see `offblocks_error_kind`).
+#[no_mangle]
+pub extern "C" fn offblocks_last_error_kind() -> offblocks_error_kind {
+    with_last(offblocks_error_kind::OFFBLOCKS_ERROR_KIND_NONE, |last| {
+        last.kind
+    })
+}
+
+/// The seconds the server asked to wait (its `Retry-After`) in the response behind the
+/// last failure on this thread (a 429, a 503, an in-flight 409), or -1 when it did not
+/// say or there was no response.
+#[no_mangle]
+pub extern "C" fn offblocks_last_error_retry_after() -> i64 {
+    with_last(-1, |last| last.retry_after)
 }
 
 /// A short, lowercase, human-readable description of the last failure on this thread;

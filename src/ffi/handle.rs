@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::RwLock;
 
 use super::boundary;
-use super::error::{offblocks_result, Failure};
+use super::error::{offblocks_result, Failure, KIND_INVALID};
 use crate::sync::{read, write};
 
 /// The addresses of the handles alive now. Held only to look an address up, insert or
@@ -154,6 +154,7 @@ pub(crate) fn free<T: Handle>(ptr: *mut T, name: &'static str) -> offblocks_resu
         if found.uses.load(Ordering::Acquire) > 0 {
             return Err(Failure::new(
                 offblocks_result::OFFBLOCKS_HANDLE_IN_USE,
+                KIND_INVALID,
                 format!(
                     "{name} is in use by a call in progress (one of its callbacks, or \
                      another thread): free the {} after that call returns",
@@ -175,6 +176,7 @@ pub(crate) fn free<T: Handle>(ptr: *mut T, name: &'static str) -> offblocks_resu
 fn not_live(name: &str) -> Failure {
     Failure::new(
         offblocks_result::OFFBLOCKS_INVALID_HANDLE,
+        KIND_INVALID,
         format!("{name} is not a live handle: freed already, or not made by this library"),
     )
 }
@@ -182,6 +184,7 @@ fn not_live(name: &str) -> Failure {
 fn wrong_type<T: Handle>(name: &str, tag: u64) -> Failure {
     Failure::new(
         offblocks_result::OFFBLOCKS_INVALID_HANDLE,
+        KIND_INVALID,
         format!(
             "{name} is a {} handle, not an offblocks_{}",
             noun_of(tag),

@@ -301,7 +301,13 @@ def last_error(code: int) -> OffblocksError:
         body=_str_or_none(native.offblocks_last_error_body()),
         retryable=bool(native.offblocks_last_error_retryable()),
         reissued_challenge=_str_or_none(native.offblocks_last_error_reissued_challenge()),
+        kind=int(native.offblocks_last_error_kind()),
+        retry_after=_seconds_or_none(int(native.offblocks_last_error_retry_after())),
     )
+
+
+def _seconds_or_none(seconds: int) -> int | None:
+    return None if seconds < 0 else seconds
 
 
 def check(code: int) -> None:

@@ -344,7 +344,7 @@ class Client:
             CallbackError: ``progress`` raised (``__cause__``), which stopped the flow at
                 once; a ``KeyboardInterrupt`` or ``SystemExit`` is raised as is.
             SignerError: the signer failed (a Python signer's exception is ``__cause__``).
-            TimeoutError: statuses did not change within ``timeout`` seconds.
+            OffblocksTimeoutError: statuses did not change within ``timeout`` seconds.
             StateError: the customer was rejected, or the account failed or was closed.
             ApiError, TransportError…: as the underlying calls.
         """

@@ -7,25 +7,37 @@ for HTTP failures, the status::
     OffblocksError
     ├── InvalidInput (ValueError)        bad argument: NUL, bad UTF-8/JSON, bad hex, id, CAIP…
     │   ├── InvalidKey                   a P-384 PEM or secp256k1 key that does not load
-    │   └── SiweError                    an EIP-4361 message that does not parse
-    ├── ConfigError                      invalid or contradictory client configuration
+    │   ├── SiweError                    an EIP-4361 message that does not parse
+    │   └── ConfigError                  invalid or contradictory client configuration
     ├── SigningError                     producing a signature failed
     ├── SignerError                      an external signer failed (see ``__cause__``)
     ├── ChallengeRefused                 the SDK refused to sign a challenge (nothing sent)
     ├── TransportError (ConnectionError) connection failed, timed out or dropped
     ├── ApiError                         non-2xx answer: ``status``, ``body``, ``request_id``
-    │   ├── AuthenticationError          401
+    │   ├── AuthenticationError          401 (unauthenticated)
+    │   ├── PermissionDeniedError        403
     │   ├── NotFoundError                404
     │   ├── ConflictError                409: exists already, or wrong state for the call
+    │   ├── InFlightError                409: the same Idempotency-Key is still in flight
+    │   ├── IdempotencyConflictError     422: an Idempotency-Key reused for another body
+    │   ├── RateLimitedError             429, with ``retry_after`` (seconds)
+    │   ├── ServerError                  5xx
     │   └── ChallengeRejected            the server rejected a signed challenge
     ├── DecodeError                      a response did not have the expected shape
-    ├── TimeoutError (TimeoutError)      waiting for a status ran out of time
+    ├── OffblocksTimeoutError (TimeoutError)  waiting for a status ran out of time
     ├── StateError                       a rejected customer, a failed or closed account
     ├── CallbackError                    a Python callback raised (see ``__cause__``)
     ├── CancelledError                   a progress callback stopped onboarding
     ├── InternalError                    a bug in the library (a caught panic)
     └── LibraryNotFound (ImportError)    the shared library cannot be loaded
         └── VersionMismatch              …or is not the version of this package
+
+Every exception from the library also carries ``kind`` (:class:`ErrorKind`, the C ABI's
+``offblocks_error_kind``: the same list as Rust's ``ErrorKind`` and Kotlin's
+``OffblocksException`` subclasses) and ``retry_after``, the seconds the server asked to
+wait (``Retry-After``) or ``None``. The timeout class is not named ``TimeoutError``, so
+``from offblocks import *`` never hides the builtin; it subclasses the builtin, so
+``except TimeoutError`` catches it.
 
 Example::
 
@@ -70,6 +82,33 @@ class ResultCode(IntEnum):
     HANDLE_IN_USE = 21
 
 
+class ErrorKind(IntEnum):
+    """The C ABI's ``offblocks_error_kind``: what kind of failure it was, the same list in
+    every face of the SDK. An API failure is sorted by its status."""
+
+    NONE = 0
+    INVALID_INPUT = 1
+    REFUSED = 2
+    UNAUTHENTICATED = 3
+    PERMISSION_DENIED = 4
+    NOT_FOUND = 5
+    CONFLICT = 6
+    IDEMPOTENCY_CONFLICT = 7
+    IN_FLIGHT = 8
+    RATE_LIMITED = 9
+    SERVER = 10
+    CHALLENGE_REJECTED = 11
+    API = 12
+    TIMEOUT = 13
+    TRANSPORT = 14
+    STATE = 15
+    CANCELLED = 16
+    SIGNING = 17
+    SIGNER = 18
+    DECODE = 19
+    INTERNAL = 20
+
+
 class OffblocksError(Exception):
     """A failure reported by the OffBlocks SDK.
 
@@ -81,6 +120,11 @@ class OffblocksError(Exception):
         body: that response's body (text, usually JSON), or ``None``.
         request_id: that response's ``X-Request-Id`` (quote it to OffBlocks support).
         retryable: whether the same call (same Idempotency-Key) may succeed if repeated.
+        kind: what kind of failure it was (:class:`ErrorKind`, or a plain ``int`` for a
+            kind this package does not know), or ``None`` for failures raised by Python
+            code.
+        retry_after: the seconds the server asked to wait (its ``Retry-After``), or
+            ``None`` when it did not say.
     """
 
     def __init__(
@@ -92,6 +136,8 @@ class OffblocksError(Exception):
         body: str | None = None,
         request_id: str | None = None,
         retryable: bool = False,
+        kind: int | None = None,
+        retry_after: int | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -100,6 +146,8 @@ class OffblocksError(Exception):
         self.body = body
         self.request_id = request_id
         self.retryable = retryable
+        self.kind: ErrorKind | int | None = _error_kind(kind)
+        self.retry_after = retry_after
 
     def __str__(self) -> str:
         extra = []
@@ -122,6 +170,15 @@ def _result_code(code: int | None) -> ResultCode | int | None:
         return code
 
 
+def _error_kind(kind: int | None) -> ErrorKind | int | None:
+    if kind is None:
+        return None
+    try:
+        return ErrorKind(kind)
+    except ValueError:
+        return kind
+
+
 class InvalidInput(OffblocksError, ValueError):
     """An argument was malformed (a NUL character, bad JSON, an empty id, bad hex, a bad
     CAIP id or address…)."""
@@ -136,7 +193,7 @@ class SiweError(InvalidInput):
     """A Sign-In with Ethereum (EIP-4361) message could not be parsed."""
 
 
-class ConfigError(OffblocksError):
+class ConfigError(InvalidInput):
     """The client configuration is invalid or contradictory, or a call needs a setting
     the client lacks (no signing key id yet)."""
 
@@ -193,6 +250,10 @@ class AuthenticationError(ApiError):
     """401: wrong credentials, or an invalid token or request signature."""
 
 
+class PermissionDeniedError(ApiError):
+    """403: the credentials are valid but not allowed to make this call."""
+
+
 class NotFoundError(ApiError):
     """404: no such resource (or an endpoint the environment does not have)."""
 
@@ -200,6 +261,26 @@ class NotFoundError(ApiError):
 class ConflictError(ApiError):
     """409 Conflict: the resource already exists, or is not in a state that allows the
     call (activating an active account…)."""
+
+
+class InFlightError(ApiError):
+    """409 while a first request with the same Idempotency-Key is still being processed.
+    Retryable: the same call with the same key gets the first request's answer (the SDK
+    retries it itself; this is what is left when its attempts are spent)."""
+
+
+class IdempotencyConflictError(ApiError):
+    """422: the Idempotency-Key was used before for a different method, path or body. A
+    new logical operation needs a new key."""
+
+
+class RateLimitedError(ApiError):
+    """429 Too Many Requests. ``retry_after`` is how many seconds the server asked to
+    wait, or ``None`` when it did not say."""
+
+
+class ServerError(ApiError):
+    """5xx: the server failed (``retryable`` for 500, 502, 503 and 504)."""
 
 
 class ChallengeRejected(ApiError):
@@ -218,8 +299,14 @@ class DecodeError(OffblocksError):
     """A response (or a webhook delivery) did not have the expected shape."""
 
 
-class TimeoutError(OffblocksError, builtins.TimeoutError):  # noqa: A001
-    """An operation that waits (onboarding) ran out of time."""
+class OffblocksTimeoutError(OffblocksError, builtins.TimeoutError):
+    """An operation that waits (onboarding) ran out of time. A subclass of the builtin
+    ``TimeoutError``, under a name that does not hide it."""
+
+
+#: The former name of :class:`OffblocksTimeoutError`, kept for code that spells
+#: ``offblocks.TimeoutError``; it is not exported by ``from offblocks import *``.
+TimeoutError = OffblocksTimeoutError  # noqa: A001
 
 
 class StateError(OffblocksError):
@@ -278,7 +365,7 @@ _BY_CODE: dict[int, type[OffblocksError]] = {
     ResultCode.API: ApiError,
     ResultCode.CONFLICT: ConflictError,
     ResultCode.DECODE: DecodeError,
-    ResultCode.TIMEOUT: TimeoutError,
+    ResultCode.TIMEOUT: OffblocksTimeoutError,
     ResultCode.PANIC: InternalError,
     ResultCode.STATE: StateError,
     ResultCode.CANCELLED: CancelledError,
@@ -288,10 +375,16 @@ _BY_CODE: dict[int, type[OffblocksError]] = {
     ResultCode.HANDLE_IN_USE: InvalidInput,
 }
 
-_BY_STATUS: dict[int, type[ApiError]] = {
-    401: AuthenticationError,
-    404: NotFoundError,
-    409: ConflictError,
+# The class of an OFFBLOCKS_API failure, by its kind (the library sorts the status).
+_API_BY_KIND: dict[int, type[ApiError]] = {
+    ErrorKind.UNAUTHENTICATED: AuthenticationError,
+    ErrorKind.PERMISSION_DENIED: PermissionDeniedError,
+    ErrorKind.NOT_FOUND: NotFoundError,
+    ErrorKind.CONFLICT: ConflictError,
+    ErrorKind.IN_FLIGHT: InFlightError,
+    ErrorKind.IDEMPOTENCY_CONFLICT: IdempotencyConflictError,
+    ErrorKind.RATE_LIMITED: RateLimitedError,
+    ErrorKind.SERVER: ServerError,
 }
 
 
@@ -304,17 +397,21 @@ def error_from_code(
     body: str | None = None,
     retryable: bool = False,
     reissued_challenge: str | None = None,
+    kind: int | None = None,
+    retry_after: int | None = None,
 ) -> OffblocksError:
-    """The exception for a C result code and the last-error detail."""
+    """The exception for a C result code, its kind and the last-error detail."""
     cls = _BY_CODE.get(code, OffblocksError)
-    if cls is ApiError:
-        cls = _BY_STATUS.get(status, ApiError)
+    if cls is ApiError and kind is not None:
+        cls = _API_BY_KIND.get(kind, ApiError)
     kw: dict[str, Any] = {
         "code": code,
         "status": status or None,
         "body": body,
         "request_id": request_id,
         "retryable": retryable,
+        "kind": kind,
+        "retry_after": retry_after,
     }
     if cls is ChallengeRejected:
         return ChallengeRejected(message or "challenge rejected", reissued_challenge=reissued_challenge, **kw)

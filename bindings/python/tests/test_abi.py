@@ -27,7 +27,7 @@ import pytest
 
 import offblocks
 from offblocks import _native
-from offblocks.errors import ResultCode
+from offblocks.errors import ErrorKind, ResultCode
 
 from conftest import HEADER
 
@@ -222,6 +222,13 @@ def test_the_version_rule_is_major_minor_before_1_0() -> None:
     assert not _native.abi_compatible("2.0.0", "1.2.0")
     for garbage in ("?", "0.2", "0.2.x", ""):
         assert not _native.abi_compatible(garbage, "0.2.0")
+
+
+def test_error_kinds_match_the_header(header: Header) -> None:
+    values = header.enums["offblocks_error_kind"]
+    assert {c.removeprefix("OFFBLOCKS_ERROR_KIND_"): n for c, n in values.items()} == {
+        k.name: k.value for k in ErrorKind
+    }
 
 
 def test_version_macros_match_the_package(header: Header) -> None:

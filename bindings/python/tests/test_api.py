@@ -412,7 +412,7 @@ def test_onboard_with_a_wallet(client: Client, wallet: Wallet, external_id: str)
 def test_onboard_without_simulated_verification_times_out(
     client: Client, wallet: Wallet, external_id: str
 ) -> None:
-    with pytest.raises(offblocks.TimeoutError) as caught:
+    with pytest.raises(offblocks.OffblocksTimeoutError) as caught:
         client.onboard(external_id, signer=wallet, simulate_verification=False, timeout=0.3)
     assert isinstance(caught.value, TimeoutError)
 

@@ -96,7 +96,7 @@ def test_onboard_without_verification_fails_clearly(sandbox: LocalSandbox, tmp_p
     }
     proc = run(env, "onboard", "--timeout", "0.5")
     assert proc.returncode == 1
-    assert "onboarding failed: TimeoutError" in proc.stderr
+    assert "onboarding failed: OffblocksTimeoutError" in proc.stderr
 
 
 def test_missing_settings_and_binary_fail_clearly(tmp_path: Path) -> None:

@@ -211,8 +211,15 @@ def test_error_mapping_of_every_code() -> None:
     from offblocks.errors import error_from_code
 
     assert type(error_from_code(ResultCode.CONFIG, "m")) is ConfigError
-    assert type(error_from_code(ResultCode.API, "m", status=401)) is AuthenticationError
-    assert type(error_from_code(ResultCode.API, "m", status=500)) is ApiError
+    from offblocks import ErrorKind, ServerError
+
+    # An API failure's class follows the kind the library sorted its status into.
+    api = ResultCode.API
+    assert type(error_from_code(api, "m", status=401, kind=ErrorKind.UNAUTHENTICATED)) is AuthenticationError
+    assert type(error_from_code(api, "m", status=500, kind=ErrorKind.SERVER)) is ServerError
+    assert type(error_from_code(api, "m", status=400, kind=ErrorKind.API)) is ApiError
+    assert type(error_from_code(api, "m", status=400, kind=99)) is ApiError
+    assert error_from_code(api, "m", kind=99).kind == 99
     rejected = error_from_code(ResultCode.CHALLENGE_REJECTED, "m", status=400, reissued_challenge="c")
     assert isinstance(rejected, offblocks.ChallengeRejected) and isinstance(rejected, ApiError)
     assert rejected.reissued_challenge == "c" and rejected.status == 400
@@ -240,3 +247,73 @@ def test_a_library_of_another_version_is_refused(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(_native, "__version__", "9.9.9")
     with pytest.raises(offblocks.VersionMismatch, match="9.9.9"):
         _native._check_version(_native.lib())
+
+
+# One answer of the emulator per kind: (fault rule, or None for the emulator's own
+# answer), the class it must raise, its kind and its Retry-After.
+def test_each_status_raises_its_class(sandbox: LocalSandbox, wallet: Wallet, external_id: str) -> None:
+    from offblocks import (
+        ErrorKind,
+        IdempotencyConflictError,
+        PermissionDeniedError,
+        RateLimitedError,
+        ServerError,
+    )
+
+    with sandbox.client(retry={"max_attempts": 1}) as c:
+        c.auth.register_signing_key()
+        cases: list[tuple[dict[str, object], type[ApiError], ErrorKind, int | None]] = [
+            ({"kind": "status", "status": 403}, PermissionDeniedError, ErrorKind.PERMISSION_DENIED, None),
+            ({"kind": "status", "status": 404}, NotFoundError, ErrorKind.NOT_FOUND, None),
+            ({"kind": "status", "status": 500}, ServerError, ErrorKind.SERVER, None),
+            ({"kind": "status", "status": 503}, ServerError, ErrorKind.SERVER, None),
+            ({"kind": "too_many_requests", "retryAfterSecs": 7}, RateLimitedError, ErrorKind.RATE_LIMITED, 7),
+        ]
+        try:
+            for rule, cls, kind, retry_after in cases:
+                sandbox.add_fault(pathPrefix="/v1/customers", remaining=1, **rule)
+                with pytest.raises(ApiError) as caught:
+                    c.customers.list()
+                e = caught.value
+                assert type(e) is cls, (rule, e)
+                assert e.kind is kind and e.code is ResultCode.API
+                assert e.retry_after == retry_after, rule
+                assert e.retryable == (kind in (ErrorKind.SERVER, ErrorKind.RATE_LIMITED))
+        finally:
+            sandbox.clear_faults()
+        # The emulator's own answers: a customer that exists (409), then an
+        # Idempotency-Key reused for another body (422).
+        key = "6c4a2d8e-3b1f-4e5a-9c7d-0f2e4b6a8c1d"
+        c.customers.create(wallet.account_id(CHAIN), external_id, idempotency_key=key)
+        with pytest.raises(ConflictError) as exists:
+            c.customers.create(wallet.account_id(CHAIN), external_id)
+        assert exists.value.kind is ErrorKind.CONFLICT and exists.value.retry_after is None
+        other = Wallet.random()
+        with pytest.raises(IdempotencyConflictError) as reused:
+            c.customers.create(other.account_id(CHAIN), external_id + "-other", idempotency_key=key)
+        assert reused.value.status == 422 and reused.value.kind is ErrorKind.IDEMPOTENCY_CONFLICT
+        assert not reused.value.retryable
+        with pytest.raises(NotFoundError) as missing:
+            c.customers.get("no-such-customer")
+        assert missing.value.kind is ErrorKind.NOT_FOUND
+
+
+def test_failures_before_any_request_have_a_kind() -> None:
+    from offblocks import ErrorKind
+
+    with pytest.raises(ConfigError) as caught:
+        Client(base_url="ftp://nowhere", api_key="k", api_secret="s", generate_signing_key=True)
+    assert caught.value.kind is ErrorKind.INVALID_INPUT
+    assert isinstance(caught.value, InvalidInput) and isinstance(caught.value, ValueError)
+    assert caught.value.retry_after is None
+
+
+def test_star_import_keeps_the_builtin_timeout_error() -> None:
+    import builtins
+
+    namespace: dict[str, object] = {}
+    exec("from offblocks import *", namespace)  # noqa: S102
+    assert "TimeoutError" not in offblocks.__all__
+    assert "TimeoutError" not in namespace
+    assert issubclass(offblocks.OffblocksTimeoutError, builtins.TimeoutError)
+    assert offblocks.TimeoutError is offblocks.OffblocksTimeoutError

@@ -7,6 +7,24 @@ import xyz.offblocks.internal.ProgressFn
 import java.time.Duration
 import kotlin.coroutines.cancellation.CancellationException
 
+/**
+ * Onboarding's progress callback ([OffblocksClient.onboard]): told after each step and at
+ * each poll, on the thread of the call. A Kotlin lambda or a Java lambda
+ * (`p -> log.info(p.getStep())`) fits it.
+ */
+fun interface ProgressListener {
+    fun onProgress(progress: Progress)
+}
+
+/**
+ * A client's observer ([OffblocksClient]'s constructor): told about every attempt of every
+ * call, on the thread making it, possibly on several threads at once. A Kotlin or Java
+ * lambda fits it.
+ */
+fun interface Observer {
+    fun onAttempt(attempt: Attempt)
+}
+
 // Kotlin lambdas the library calls back (the signer's trampoline is NativeSigner, in
 // Wallet.kt). Nothing may unwind into the library: each trampoline catches everything.
 

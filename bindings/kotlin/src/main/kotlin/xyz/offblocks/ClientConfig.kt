@@ -5,7 +5,7 @@ import java.time.Duration
 /** How calls are retried (connection failures, 429, 5xx), with the same Idempotency-Key:
  * [maxAttempts] in all (default 4), the first pause [baseBackoff] (200 ms) doubling up to
  * [maxBackoff] (5 s). Null keeps the library's default. */
-data class Retry(
+data class Retry @JvmOverloads constructor(
     val maxAttempts: Int? = null,
     val baseBackoff: Duration? = null,
     val maxBackoff: Duration? = null,
@@ -26,7 +26,7 @@ data class Retry(
  * **Holds secrets** ([apiSecret], [signingKeyPem], a password in [proxy]): [toString]
  * redacts them.
  */
-data class ClientConfig(
+data class ClientConfig @JvmOverloads constructor(
     /** The API's base URL, e.g. `http://127.0.0.1:8080/v1`; or give [environment]. */
     val baseUrl: String? = null,
     /** `"sandbox"` (the default) or `"live"`; not with [baseUrl]. */
@@ -123,11 +123,19 @@ data class ClientConfig(
             "apiSecret=${apiSecret?.let { "[redacted]" }}, signingKeyPem=${signingKeyPem?.let { "[redacted]" }}, " +
             "generateSigningKey=$generateSigningKey, keyId=$keyId, proxy=${proxy?.let(::redactUserinfo)}, …)"
 
+    /** A builder starting from these settings. */
+    fun toBuilder(): ClientConfigBuilder = ClientConfigBuilder(this)
+
     companion object {
+        /** A builder for Java callers: `ClientConfig.builder().baseUrl(url).apiKey(key)…build()`. */
+        @JvmStatic
+        fun builder(): ClientConfigBuilder = ClientConfigBuilder(ClientConfig())
+
         /** The settings of the same variables as the Rust example: `OFFBLOCKS_BASE_URL`,
          * `OFFBLOCKS_API_KEY`, `OFFBLOCKS_API_SECRET`, `OFFBLOCKS_KEY_ID`, and
          * `OFFBLOCKS_SIGNING_KEY` (the path of a P-384 PEM; a fresh key when unset). */
         @JvmStatic
+        @JvmOverloads
         fun fromEnvironment(env: Map<String, String> = System.getenv()): ClientConfig {
             fun v(name: String) = env[name]?.trim()?.takeIf { it.isNotEmpty() }
             val keyPath = v("OFFBLOCKS_SIGNING_KEY")

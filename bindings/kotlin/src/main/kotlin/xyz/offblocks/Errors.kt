@@ -37,6 +37,43 @@ enum class ResultCode(val value: Int) {
 }
 
 /**
+ * The C ABI's `offblocks_error_kind`: what kind of failure it was, the same list in every
+ * face of the SDK (Rust `ErrorKind`, Python's exception classes). An API failure is sorted
+ * by its status. A kind this version does not know arrives as null in [OffblocksException.kind].
+ */
+enum class ErrorKind(val value: Int) {
+    NONE(0),
+    INVALID_INPUT(1),
+    REFUSED(2),
+    UNAUTHENTICATED(3),
+    PERMISSION_DENIED(4),
+    NOT_FOUND(5),
+    CONFLICT(6),
+    IDEMPOTENCY_CONFLICT(7),
+    IN_FLIGHT(8),
+    RATE_LIMITED(9),
+    SERVER(10),
+    CHALLENGE_REJECTED(11),
+    API(12),
+    TIMEOUT(13),
+    TRANSPORT(14),
+    STATE(15),
+    CANCELLED(16),
+    SIGNING(17),
+    SIGNER(18),
+    DECODE(19),
+    INTERNAL(20);
+
+    companion object {
+        private val byValue = entries.associateBy { it.value }
+
+        /** The kind numbered [value], or null for a number this version does not know. */
+        @JvmStatic
+        fun of(value: Int): ErrorKind? = byValue[value]
+    }
+}
+
+/**
  * A failure of the OffBlocks SDK. The subclass follows the C result code and, for HTTP
  * failures, the status, so a `when` over it is exhaustive:
  *
@@ -67,6 +104,10 @@ sealed class OffblocksException(
         val body: String? = null,
         val retryable: Boolean = false,
         val reissuedChallenge: String? = null,
+        /** The C `offblocks_error_kind` number (0 for failures raised on the Kotlin side). */
+        val rawKind: Int = 0,
+        /** Seconds the server asked to wait (`Retry-After`), or null. */
+        val retryAfterSeconds: Long? = null,
     ) {
         companion object {
             val NONE = Detail()
@@ -83,6 +124,12 @@ sealed class OffblocksException(
     val body: String? get() = detail.body
     /** Whether the same call (same Idempotency-Key) may succeed when made again. */
     val retryable: Boolean get() = detail.retryable
+    /** What kind of failure it was, as every face of the SDK names it; null for a failure
+     * raised on the Kotlin side or a kind this version does not know. */
+    val kind: ErrorKind? get() = detail.rawKind.takeIf { it != 0 }?.let(ErrorKind::of)
+    /** How long the server asked to wait before trying again (its `Retry-After`: on a 429,
+     * a 503, an in-flight 409), or null when it did not say. */
+    val retryAfter: java.time.Duration? get() = detail.retryAfterSeconds?.let(java.time.Duration::ofSeconds)
 
     override fun toString(): String {
         val extra = listOfNotNull(
@@ -135,8 +182,11 @@ sealed class OffblocksException(
                 ?.let { (it as? Map<*, *>)?.get("error") as? String }
     }
 
-    /** 401: wrong credentials, or a token the server no longer accepts. */
+    /** 401 (unauthenticated): wrong credentials, or a token the server no longer accepts. */
     class Authentication(message: String, rawCode: Int, detail: Detail) : Api(message, rawCode, detail)
+
+    /** 403: the credentials are valid but not allowed to make this call. */
+    class PermissionDenied(message: String, rawCode: Int, detail: Detail) : Api(message, rawCode, detail)
 
     /** 404: no such resource (or an endpoint the environment does not have). */
     class NotFound(message: String, rawCode: Int, detail: Detail) : Api(message, rawCode, detail)
@@ -144,13 +194,28 @@ sealed class OffblocksException(
     /** 409: the resource exists already, or is not in a state that allows the call. */
     class Conflict(message: String, rawCode: Int, detail: Detail) : Api(message, rawCode, detail)
 
+    /** 409 while a first request with the same Idempotency-Key is still being processed.
+     * Retryable: the same call with the same key gets the first request's answer (the SDK
+     * retries it itself; this is what is left once its attempts are spent). */
+    class InFlight(message: String, rawCode: Int, detail: Detail) : Api(message, rawCode, detail)
+
+    /** 422: the Idempotency-Key was used before for a different method, path or body. A new
+     * logical operation needs a new key. */
+    class IdempotencyConflict(message: String, rawCode: Int, detail: Detail) : Api(message, rawCode, detail)
+
+    /** 429 Too Many Requests; [retryAfter] is how long the server asked to wait. */
+    class RateLimited(message: String, rawCode: Int, detail: Detail) : Api(message, rawCode, detail)
+
+    /** 5xx: the server failed ([retryable] for 500, 502, 503 and 504). */
+    class Server(message: String, rawCode: Int, detail: Detail) : Api(message, rawCode, detail)
+
     /** The server rejected a signed challenge; [reissuedChallenge] is the one it issued in
      * its place (base64), when it could be fetched. */
     class ChallengeRejected(message: String, rawCode: Int, detail: Detail) : Api(message, rawCode, detail) {
         val reissuedChallenge: String? get() = detail.reissuedChallenge
     }
 
-    /** Any other non-2xx answer (400, 422, 429, 5xx…). */
+    /** Any other non-2xx answer (400, 405, 413…). */
     class Status(message: String, rawCode: Int, detail: Detail) : Api(message, rawCode, detail)
 
     /** A response (or a webhook delivery) did not have the expected shape. */
@@ -196,6 +261,7 @@ sealed class OffblocksException(
 
     companion object {
         /** The exception for C result [rawCode] with the library's last-error [detail]. */
+        @JvmStatic
         fun fromCode(rawCode: Int, message: String, detail: Detail): OffblocksException {
             val text = message.ifEmpty { "offblocks call failed with code $rawCode" }
             return when (ResultCode.of(rawCode)) {
@@ -209,10 +275,15 @@ sealed class OffblocksException(
                 ResultCode.CHALLENGE_REFUSED -> ChallengeRefused(text, rawCode, detail)
                 ResultCode.CHALLENGE_REJECTED -> ChallengeRejected(text, rawCode, detail)
                 ResultCode.TRANSPORT -> Transport(text, rawCode, detail)
-                ResultCode.API -> when (detail.status) {
-                    401 -> Authentication(text, rawCode, detail)
-                    404 -> NotFound(text, rawCode, detail)
-                    409 -> Conflict(text, rawCode, detail)
+                ResultCode.API -> when (ErrorKind.of(detail.rawKind)) {
+                    ErrorKind.UNAUTHENTICATED -> Authentication(text, rawCode, detail)
+                    ErrorKind.PERMISSION_DENIED -> PermissionDenied(text, rawCode, detail)
+                    ErrorKind.NOT_FOUND -> NotFound(text, rawCode, detail)
+                    ErrorKind.CONFLICT -> Conflict(text, rawCode, detail)
+                    ErrorKind.IN_FLIGHT -> InFlight(text, rawCode, detail)
+                    ErrorKind.IDEMPOTENCY_CONFLICT -> IdempotencyConflict(text, rawCode, detail)
+                    ErrorKind.RATE_LIMITED -> RateLimited(text, rawCode, detail)
+                    ErrorKind.SERVER -> Server(text, rawCode, detail)
                     else -> Status(text, rawCode, detail)
                 }
                 ResultCode.CONFLICT -> Conflict(text, rawCode, detail)

@@ -389,7 +389,7 @@ data class Attempt(
 /** What to onboard: the customer [externalId] on CAIP-2 [chain], with an account of
  * [accountType] in [currencies]. [timeout] bounds the waits; statuses are polled every
  * [pollInterval]. [simulateVerification] has the sandbox's simulator verify the customer. */
-data class OnboardingRequest(
+data class OnboardingRequest @JvmOverloads constructor(
     val externalId: String,
     val chain: String = "eip155:300",
     val simulateVerification: Boolean = true,

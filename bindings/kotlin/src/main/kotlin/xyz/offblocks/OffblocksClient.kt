@@ -44,14 +44,14 @@ import xyz.offblocks.internal.offblocks_onboard
  */
 class OffblocksClient @JvmOverloads constructor(
     config: ClientConfig,
-    observer: ((Attempt) -> Unit)? = null,
+    observer: Observer? = null,
 ) : AutoCloseable {
     private val handle: NativeHandle
 
     init {
         val arg = Ffi.cString(Json.write(config.toJson()), "config")
         // The library calls it until the client is freed: the handle keeps it until then.
-        val callback = observer?.let(::observerCallback)
+        val callback = observer?.let { observerCallback(it::onAttempt) }
         try {
             val pointer = try {
                 Ffi.handle("offblocks_client_new_with_observer") { offblocks_client_new_with_observer(arg, callback, null, it) }
@@ -155,9 +155,9 @@ class OffblocksClient @JvmOverloads constructor(
      * @throws OffblocksException.State for a rejected customer, a failed or closed account.
      */
     @JvmOverloads
-    fun onboard(request: OnboardingRequest, signer: Signer, progress: ((Progress) -> Unit)? = null): Onboarded {
+    fun onboard(request: OnboardingRequest, signer: Signer, progress: ProgressListener? = null): Onboarded {
         val requestArg = Ffi.cString(Json.write(request.toJson()), "request")
-        val callback = progress?.let(::NativeProgress)
+        val callback = progress?.let { NativeProgress(it::onProgress) }
         val outcome = runCatching {
             withSigner(signer) { h, s -> Ffi.string { offblocks_onboard(h, requestArg, s, callback?.native, null, it) } }
         }
@@ -167,7 +167,8 @@ class OffblocksClient @JvmOverloads constructor(
 
     /** As [onboard], for the customer [externalId] on CAIP-2 [chain] with the defaults of
      * [OnboardingRequest]. */
-    fun onboard(externalId: String, signer: Signer, chain: String = "eip155:300", progress: ((Progress) -> Unit)? = null): Onboarded =
+    @JvmOverloads
+    fun onboard(externalId: String, signer: Signer, chain: String = "eip155:300", progress: ProgressListener? = null): Onboarded =
         onboard(OnboardingRequest(externalId, chain), signer, progress)
 
     companion object {

@@ -36,6 +36,23 @@ interface Signer {
     val address: String
 
     fun signPersonal(message: ByteArray): ByteArray
+
+    companion object {
+        /** A signer for [address] that signs with [sign], for a lambda (from Java too:
+         * `Signer.of(address, message -> kms.sign(message))`). */
+        @JvmStatic
+        fun of(address: String, sign: PersonalSign): Signer = object : Signer {
+            override val address = address
+            override fun signPersonal(message: ByteArray): ByteArray = sign.signPersonal(message)
+            override fun toString() = "Signer(address=$address)"
+        }
+    }
+}
+
+/** The signing half of a [Signer]: an EIP-191 `personal_sign` signature of `message`
+ * (65 bytes, `r ‖ s ‖ v`), given to [Signer.of]. */
+fun interface PersonalSign {
+    fun signPersonal(message: ByteArray): ByteArray
 }
 
 /**
@@ -52,6 +69,7 @@ class Wallet private constructor(pointer: Pointer) : Signer, AutoCloseable {
     override val address: String = handle.use { h -> Ffi.string { offblocks_wallet_address(h, it) } }
 
     /** The CAIP-10 id of this wallet on CAIP-2 [chain]: what a customer's `chainId` is. */
+    @JvmOverloads
     fun accountId(chain: String = "eip155:300"): String {
         val chainArg = Ffi.cString(chain, "chain")
         return handle.use { h -> Ffi.string { offblocks_wallet_account_id(h, chainArg, it) } }

@@ -187,6 +187,8 @@ class AbiTest {
     fun `result codes and signature encodings match the header`() {
         val codes = header.enums.getValue("offblocks_result")
         assertEquals(codes.mapKeys { it.key.removePrefix("OFFBLOCKS_") }, ResultCode.entries.associate { it.name to it.value })
+        val kinds = header.enums.getValue("offblocks_error_kind")
+        assertEquals(kinds.mapKeys { it.key.removePrefix("OFFBLOCKS_ERROR_KIND_") }, ErrorKind.entries.associate { it.name to it.value })
         val encodings = header.enums.getValue("offblocks_signature_encoding")
         assertEquals(encodings.mapKeys { it.key.removePrefix("OFFBLOCKS_SIGNATURE_") }, SignatureEncoding.entries.associate { it.name to it.native })
     }

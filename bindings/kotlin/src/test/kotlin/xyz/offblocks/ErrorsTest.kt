@@ -106,8 +106,9 @@ class ErrorsTest {
         LocalSandbox.start().use { sandbox ->
             sandbox.client(sandbox.config().copy(retry = Retry(maxAttempts = 2, baseBackoff = Duration.ofMillis(1), maxBackoff = Duration.ofMillis(2)))).use { c ->
                 sandbox.addFault(mapOf("kind" to "status", "status" to 503, "method" to "GET", "pathPrefix" to "/v1/customers"))
-                val e = assertThrows<OffblocksException.Status> { c.customers.list() }
+                val e = assertThrows<OffblocksException.Server> { c.customers.list() }
                 assertEquals(503, e.status)
+                assertEquals(ErrorKind.SERVER, e.kind)
                 assertTrue(e.retryable)
                 assertEquals(2, sandbox.requests().count { it["method"] == "GET" && (it["path"] as String).startsWith("/v1/customers") })
                 sandbox.clearFaults()
@@ -164,7 +165,7 @@ class ErrorsTest {
 
     @Test
     fun `every code maps to its exception`() {
-        val d = OffblocksException.Detail(status = 401)
+        val d = OffblocksException.Detail(status = 401, rawKind = ErrorKind.UNAUTHENTICATED.value)
         val classes = ResultCode.entries.filter { it != ResultCode.OK }.associateWith { OffblocksException.fromCode(it.value, "m", OffblocksException.Detail.NONE)::class }
         assertEquals(OffblocksException.InvalidInput::class, classes[ResultCode.NULL_ARGUMENT])
         assertEquals(OffblocksException.Internal::class, classes[ResultCode.PANIC])

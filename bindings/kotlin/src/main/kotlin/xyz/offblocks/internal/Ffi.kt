@@ -54,6 +54,8 @@ internal object Ffi {
             body = borrowed(offblocks_last_error_body()),
             retryable = offblocks_last_error_retryable().toInt() != 0,
             reissuedChallenge = borrowed(offblocks_last_error_reissued_challenge()),
+            rawKind = offblocks_last_error_kind(),
+            retryAfterSeconds = offblocks_last_error_retry_after().takeIf { it >= 0 },
         )
         return OffblocksException.fromCode(code, message, detail)
     }

@@ -55,6 +55,8 @@ external fun offblocks_last_error_request_id(): Pointer?
 external fun offblocks_last_error_body(): Pointer?
 external fun offblocks_last_error_retryable(): Byte
 external fun offblocks_last_error_reissued_challenge(): Pointer?
+external fun offblocks_last_error_kind(): Int
+external fun offblocks_last_error_retry_after(): Long
 external fun offblocks_string_free(s: Pointer?)
 external fun offblocks_version(): Pointer?
 external fun offblocks_version_num(): Int
