@@ -173,10 +173,11 @@ fn every_exported_function_is_declared_and_documented() {
 #[test]
 fn result_names_are_the_headers() {
     let header = std::fs::read_to_string(COMMITTED).expect("include/offblocks.h");
+    // The last `typedef enum {` before `} offblocks_result;` (other enums come first).
     let body = header
-        .split_once("typedef enum {")
-        .and_then(|(_, rest)| rest.split_once("} offblocks_result;"))
-        .map(|(body, _)| body)
+        .split_once("} offblocks_result;")
+        .and_then(|(before, _)| before.rsplit_once("typedef enum {"))
+        .map(|(_, body)| body)
         .expect("the offblocks_result enum");
     let codes: Vec<(String, i32)> = body
         .lines()
