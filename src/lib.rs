@@ -83,9 +83,10 @@ pub mod wallet;
 
 pub use builder::ClientBuilder;
 pub use client::Client;
-pub use config::{BaseUrl, Config, Environment, ProxyUrl, RetryPolicy, Secret};
+pub use config::{BaseUrl, Config, Environment, ProxyUrl, RetryPolicy, RootStore, Secret};
 pub use error::{ApiError, Error, Result};
 pub use httpsig::{CoveredComponents, DigestAlgorithms, PreparedRequest, SigningKey};
 pub use observer::{Attempt, Observer};
 pub use onboarding::{Onboarded, OnboardingRequest, Progress, ProgressReply, Step};
 pub use token::Token;
+pub use transport::TlsFailure;

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::tls::TlsMode;
+
 /// Settings of one [`Sandbox`](crate::Sandbox).
 ///
 /// Build it with struct-update syntax on the default:
@@ -54,6 +56,11 @@ pub struct SandboxConfig {
     /// Unused: the server runs one thread per connection. Kept so callers may set it.
     /// Defaults to 8.
     pub workers: usize,
+    /// Serve HTTPS with a throwaway CA made at start, presenting what the mode says
+    /// ([`Sandbox::url`](crate::Sandbox::url) then starts `https://`,
+    /// [`Sandbox::ca_pem`](crate::Sandbox::ca_pem) is the CA to trust). Defaults to
+    /// `None`: plain http.
+    pub tls: Option<TlsMode>,
 }
 
 /// How the emulator answers a request whose RFC 9421 signature does not verify.
@@ -96,6 +103,7 @@ impl Default for SandboxConfig {
             clock_offset_ms: 0,
             refusal_style: RefusalStyle::Detailed,
             workers: 8,
+            tls: None,
         }
     }
 }
@@ -115,6 +123,7 @@ impl fmt::Debug for SandboxConfig {
             .field("clock_offset_ms", &self.clock_offset_ms)
             .field("refusal_style", &self.refusal_style)
             .field("workers", &self.workers)
+            .field("tls", &self.tls)
             .finish()
     }
 }

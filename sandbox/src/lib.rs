@@ -74,6 +74,7 @@ mod sf;
 mod shared;
 mod store;
 mod timefmt;
+mod tls;
 mod verify;
 
 pub use clock::Clock;
@@ -83,3 +84,4 @@ pub use log::LoggedRequest;
 pub use proxy::{ConnectProxy, Tunnel};
 pub use sandbox::Sandbox;
 pub use timefmt::http_date;
+pub use tls::{TlsMode, WRONG_HOST};

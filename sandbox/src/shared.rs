@@ -5,11 +5,12 @@ use crate::config::SandboxConfig;
 use crate::fault::FaultSet;
 use crate::log::RequestLog;
 use crate::store::{IdempotencyStore, State};
+use crate::tls::TlsSetup;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, AtomicU64};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Locks a mutex, recovering the data if a thread panicked while holding it: one failed
 /// request must not wedge the server.
@@ -31,14 +32,19 @@ pub(crate) struct Shared {
     /// Open connections, so that stopping the server can close them.
     pub(crate) connections: Mutex<HashMap<u64, TcpStream>>,
     pub(crate) next_connection: AtomicU64,
+    /// The certificates when serving HTTPS.
+    pub(crate) tls: Option<TlsSetup>,
+    /// Plaintext bytes read inside TLS sessions (after their handshakes completed).
+    pub(crate) tls_received: Arc<AtomicU64>,
 }
 
 impl Shared {
-    pub(crate) fn new(config: SandboxConfig) -> Shared {
+    pub(crate) fn new(config: SandboxConfig) -> std::io::Result<Shared> {
+        let tls = config.tls.map(TlsSetup::new).transpose()?;
         let state = State::new(&config.api_key, &config.api_secret);
         let clock = Clock::new();
         clock.set_offset_ms(config.clock_offset_ms);
-        Shared {
+        Ok(Shared {
             config,
             clock,
             state: Mutex::new(state),
@@ -48,7 +54,9 @@ impl Shared {
             shutdown: AtomicBool::new(false),
             connections: Mutex::new(HashMap::new()),
             next_connection: AtomicU64::new(0),
-        }
+            tls,
+            tls_received: Arc::new(AtomicU64::new(0)),
+        })
     }
 
     /// All customers as the API shows them, in creation order. Does not count as a read

@@ -69,6 +69,42 @@ pub enum offblocks_result {
     /// The caller stopped the operation: an `offblocks_progress_fn` returned non-zero.
     /// What was done stays done; running it again resumes, creating nothing twice.
     OFFBLOCKS_CANCELLED = 19,
+    /// The TLS handshake was refused (never retryable; nothing of the request was
+    /// sent): `offblocks_last_error_tls_failure()` says which check failed.
+    OFFBLOCKS_TLS = 20,
+}
+
+/// Which TLS check refused a connection, after `OFFBLOCKS_TLS`. The numbers never
+/// change; new kinds are only ever added.
+#[repr(C)]
+#[allow(clippy::enum_variant_names)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum offblocks_tls_failure {
+    /// The last failure was not a TLS one.
+    OFFBLOCKS_TLS_NONE = 0,
+    /// The chain leads to no trusted root (give the CA with `caPem` / `caFile`), or a
+    /// signature in it does not verify, or it was revoked.
+    OFFBLOCKS_TLS_UNTRUSTED_CHAIN = 1,
+    /// The certificate is for another host name.
+    OFFBLOCKS_TLS_HOST_MISMATCH = 2,
+    /// The certificate has expired or is not valid yet.
+    OFFBLOCKS_TLS_EXPIRED = 3,
+    /// No key of the chain matches a configured `spkiPins` entry.
+    OFFBLOCKS_TLS_PIN_MISMATCH = 4,
+    /// The handshake failed otherwise (not TLS on that port, nothing in common, alert).
+    OFFBLOCKS_TLS_HANDSHAKE = 5,
+}
+
+fn tls_code(kind: crate::TlsFailure) -> offblocks_tls_failure {
+    use crate::TlsFailure as K;
+    use offblocks_tls_failure::*;
+    match kind {
+        K::UntrustedChain => OFFBLOCKS_TLS_UNTRUSTED_CHAIN,
+        K::HostMismatch => OFFBLOCKS_TLS_HOST_MISMATCH,
+        K::Expired => OFFBLOCKS_TLS_EXPIRED,
+        K::PinMismatch => OFFBLOCKS_TLS_PIN_MISMATCH,
+        K::Handshake => OFFBLOCKS_TLS_HANDSHAKE,
+    }
 }
 
 /// The one mapping from the SDK's error to a result code. No `_ =>` arm: a new
@@ -91,6 +127,7 @@ fn code_of(error: &Error) -> offblocks_result {
         Error::State(_) => OFFBLOCKS_STATE,
         Error::Timeout(_) => OFFBLOCKS_TIMEOUT,
         Error::Cancelled(_) => OFFBLOCKS_CANCELLED,
+        Error::Tls { .. } => OFFBLOCKS_TLS,
     }
 }
 
@@ -104,6 +141,7 @@ pub(crate) struct Failure {
     body: Option<String>,
     retryable: bool,
     reissued_challenge: Option<String>,
+    tls_failure: offblocks_tls_failure,
 }
 
 impl Failure {
@@ -116,6 +154,7 @@ impl Failure {
             body: None,
             retryable: false,
             reissued_challenge: None,
+            tls_failure: offblocks_tls_failure::OFFBLOCKS_TLS_NONE,
         }
     }
 
@@ -167,6 +206,9 @@ impl From<Error> for Failure {
         if let Error::ChallengeRejected { reissued, .. } = &error {
             failure.reissued_challenge = reissued.clone();
         }
+        if let Error::Tls { kind, .. } = &error {
+            failure.tls_failure = tls_code(*kind);
+        }
         failure
     }
 }
@@ -180,6 +222,7 @@ struct LastError {
     body: Option<CString>,
     retryable: bool,
     reissued_challenge: Option<CString>,
+    tls_failure: offblocks_tls_failure,
 }
 
 const NONE: LastError = LastError {
@@ -190,6 +233,7 @@ const NONE: LastError = LastError {
     body: None,
     retryable: false,
     reissued_challenge: None,
+    tls_failure: offblocks_tls_failure::OFFBLOCKS_TLS_NONE,
 };
 
 thread_local! {
@@ -221,6 +265,7 @@ pub(crate) fn store(failure: Failure) -> offblocks_result {
         body: failure.body.map(c_lossy),
         retryable: failure.retryable,
         reissued_challenge: failure.reissued_challenge.map(c_lossy),
+        tls_failure: failure.tls_failure,
     };
     let _ = LAST.try_with(|slot| *slot.borrow_mut() = last);
     code
@@ -299,4 +344,13 @@ pub extern "C" fn offblocks_last_error_retryable() -> bool {
 #[no_mangle]
 pub extern "C" fn offblocks_last_error_reissued_challenge() -> *const c_char {
     with_last(ptr::null(), |last| as_ptr(&last.reissued_challenge))
+}
+
+/// After `OFFBLOCKS_TLS`: which TLS check refused the connection;
+/// `OFFBLOCKS_TLS_NONE` when the last failure on this thread was not a TLS one.
+#[no_mangle]
+pub extern "C" fn offblocks_last_error_tls_failure() -> offblocks_tls_failure {
+    with_last(offblocks_tls_failure::OFFBLOCKS_TLS_NONE, |last| {
+        last.tls_failure
+    })
 }
