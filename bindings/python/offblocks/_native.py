@@ -276,6 +276,7 @@ def last_error(code: int) -> OffblocksError:
         body=_str_or_none(native.offblocks_last_error_body()),
         retryable=bool(native.offblocks_last_error_retryable()),
         reissued_challenge=_str_or_none(native.offblocks_last_error_reissued_challenge()),
+        tls_failure=int(native.offblocks_last_error_tls_failure()),
     )
 
 

@@ -24,7 +24,8 @@ enum class ResultCode(val value: Int) {
     TIMEOUT(16),
     PANIC(17),
     STATE(18),
-    CANCELLED(19);
+    CANCELLED(19),
+    TLS(20);
 
     companion object {
         private val byValue = entries.associateBy { it.value }
@@ -65,6 +66,9 @@ sealed class OffblocksException(
         val body: String? = null,
         val retryable: Boolean = false,
         val reissuedChallenge: String? = null,
+        /** After [ResultCode.TLS]: `offblocks_tls_failure` (1 untrusted chain, 2 host
+         * mismatch, 3 expired, 4 pin mismatch, 5 handshake); 0 otherwise. */
+        val tlsFailure: Int = 0,
     ) {
         companion object {
             val NONE = Detail()
@@ -123,6 +127,26 @@ sealed class OffblocksException(
 
     /** The connection failed, timed out or dropped (see [retryable]). */
     class Transport(message: String, rawCode: Int, detail: Detail) : OffblocksException(message, rawCode, detail)
+
+    /** The TLS handshake was refused; nothing of the request was sent, and it is never
+     * retryable. Not a [Transport]: code that retries those does not retry this. The
+     * subclass says which check failed. */
+    sealed class Tls(message: String, rawCode: Int, detail: Detail) : OffblocksException(message, rawCode, detail) {
+        /** The server's chain leads to no trusted root: give its CA as `caPem`/`caFile`. */
+        class UntrustedCertificate(message: String, rawCode: Int, detail: Detail) : Tls(message, rawCode, detail)
+
+        /** The certificate is for other host names than the one called. */
+        class HostnameMismatch(message: String, rawCode: Int, detail: Detail) : Tls(message, rawCode, detail)
+
+        /** The certificate has expired or is not valid yet (check the clock). */
+        class CertificateExpired(message: String, rawCode: Int, detail: Detail) : Tls(message, rawCode, detail)
+
+        /** The chain is trusted but no key in it matches a configured `spkiPins` entry. */
+        class PinMismatch(message: String, rawCode: Int, detail: Detail) : Tls(message, rawCode, detail)
+
+        /** The handshake failed otherwise: plain HTTP on the port, nothing in common, an alert. */
+        class Handshake(message: String, rawCode: Int, detail: Detail) : Tls(message, rawCode, detail)
+    }
 
     /** The server answered with a non-2xx status: [status], [body] and [requestId] say
      * what it answered. */
@@ -219,6 +243,13 @@ sealed class OffblocksException(
                 ResultCode.PANIC -> Internal(text, rawCode, detail)
                 ResultCode.STATE -> State(text, rawCode, detail)
                 ResultCode.CANCELLED -> Cancelled(text, rawCode, detail)
+                ResultCode.TLS -> when (detail.tlsFailure) {
+                    1 -> Tls.UntrustedCertificate(text, rawCode, detail)
+                    2 -> Tls.HostnameMismatch(text, rawCode, detail)
+                    3 -> Tls.CertificateExpired(text, rawCode, detail)
+                    4 -> Tls.PinMismatch(text, rawCode, detail)
+                    else -> Tls.Handshake(text, rawCode, detail)
+                }
                 ResultCode.OK, null -> Other(text, rawCode, detail)
             }
         }

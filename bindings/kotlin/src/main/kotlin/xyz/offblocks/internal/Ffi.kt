@@ -54,6 +54,7 @@ internal object Ffi {
             body = borrowed(offblocks_last_error_body()),
             retryable = offblocks_last_error_retryable().toInt() != 0,
             reissuedChallenge = borrowed(offblocks_last_error_reissued_challenge()),
+            tlsFailure = offblocks_last_error_tls_failure(),
         )
         return OffblocksException.fromCode(code, message, detail)
     }

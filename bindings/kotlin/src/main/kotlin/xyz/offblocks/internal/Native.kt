@@ -54,6 +54,7 @@ external fun offblocks_last_error_request_id(): Pointer?
 external fun offblocks_last_error_body(): Pointer?
 external fun offblocks_last_error_retryable(): Byte
 external fun offblocks_last_error_reissued_challenge(): Pointer?
+external fun offblocks_last_error_tls_failure(): Int
 external fun offblocks_string_free(s: Pointer?)
 external fun offblocks_version(): Pointer?
 
