@@ -180,8 +180,7 @@ impl SharedTls {
         mut tcp: TcpStream,
         received: Arc<AtomicU64>,
     ) -> io::Result<SharedTls> {
-        let mut conn =
-            ServerConnection::new(Arc::clone(config)).map_err(|e| io::Error::other(e))?;
+        let mut conn = ServerConnection::new(Arc::clone(config)).map_err(io::Error::other)?;
         while conn.is_handshaking() {
             conn.complete_io(&mut tcp)?;
         }
