@@ -83,8 +83,8 @@ class Client:
         correction taken from the server's ``Date``), call_deadline (seconds: one call in
         all, retries included), account_challenge_policy (``"recognized"``: sign only a
         secp256k1 public key in PEM or a UUID; ``"any"``): see the C header.
-        root_store: ``"webpki"`` (Mozilla's roots, bundled; the default) or ``"platform"``
-            (the operating system's verifier, in builds with that feature).
+        root_store: ``"webpki"`` (Mozilla's roots, bundled in the library) or
+            ``"platform"`` (the operating system's verifier, in builds with that feature).
         ca_pem, ca_file: extra trust anchors (PEM text, or the path of a PEM file) added
             to the root store: a gateway's private CA, a TLS-inspecting proxy's.
         spki_pins: base64 SHA-256 digests of SubjectPublicKeyInfo; the server's chain
