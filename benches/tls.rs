@@ -121,6 +121,24 @@ fn main() {
         }
     );
 
+    // 1b. A fresh client per onboarding: the handshake, token and key registration too.
+    let fresh = |sandbox: &Sandbox, id: String| {
+        let t = Instant::now();
+        let c = client(sandbox, SigningKey::generate().expect("key"));
+        onboard(&c, id);
+        common::ms(t.elapsed())
+    };
+    let (mut cold_http, mut cold_https) = (Vec::new(), Vec::new());
+    for i in 0..10 {
+        cold_http.push(fresh(&plain, format!("f-{tag}-h{i}")));
+        cold_https.push(fresh(&tls, format!("f-{tag}-s{i}")));
+    }
+    let cold_ratio = common::quantile(&mut cold_https, 0.5) / common::quantile(&mut cold_http, 0.5);
+    println!(
+        "onboarding with a fresh client each (key generation, handshake, token, key \
+         registration, flow): https/http median {cold_ratio:.3} over 10 each"
+    );
+
     // 3. Signed GETs over HTTPS: the SDK against bare ureq with the same TLS.
     let (bare_rps, sdk_rps, ratio) = signed_gets(&tls);
     println!(
@@ -132,7 +150,7 @@ fn main() {
     common::record(serde_json::json!({
         "bench": "tls", "flows": flows,
         "onboarding_http_median_ms": http_median, "onboarding_https_median_ms": https_median,
-        "onboarding_https_over_http": latency_ratio,
+        "onboarding_https_over_http": latency_ratio, "fresh_client_https_over_http": cold_ratio,
         "connections_first_onboarding": first_flow, "connections_per_later_onboarding": later_per_flow,
         "bare_rps": bare_rps, "sdk_rps": sdk_rps, "sdk_over_bare_median": ratio,
     }));
