@@ -218,3 +218,21 @@ fn bad_trust_settings_are_refused_at_build() {
         assert!(err.to_string().contains("platform-verifier"), "{err}");
     }
 }
+
+#[cfg(feature = "platform-verifier")]
+#[test]
+fn the_platform_verifier_takes_the_extra_anchors_too() {
+    let sandbox = tls_sandbox(TlsMode::Valid);
+    let client = builder(&sandbox)
+        .root_store(RootStore::Platform)
+        .ca_pem(sandbox.ca_pem().unwrap())
+        .build()
+        .unwrap();
+    onboard(&client, "tls-platform");
+    let other = tls_sandbox(TlsMode::Valid);
+    let client = builder(&other)
+        .root_store(RootStore::Platform)
+        .build()
+        .unwrap();
+    refused(&other, &client, TlsFailure::UntrustedChain);
+}
