@@ -1,15 +1,21 @@
 //! The whole onboarding flow, printing each step.
 //!
-//! With no settings it starts the local OffBlocks emulator in-process and runs against it:
+//! With no settings it starts the local OffBlocks emulator in-process and runs against it
+//! over HTTPS, as production does (a throwaway CA made at start, given to the client as
+//! an extra trust anchor):
 //!
 //!     cargo run --release --example onboarding
+//!
+//! `--plain-http` (or `OFFBLOCKS_PLAIN_HTTP=1`) runs the emulator on plain http instead.
 //!
 //! Against another server (the real OffBlocks sandbox, say), set:
 //! `OFFBLOCKS_BASE_URL`, `OFFBLOCKS_API_KEY`, `OFFBLOCKS_API_SECRET`,
 //! `OFFBLOCKS_SIGNING_KEY` (path of a P-384 PEM), and optionally `OFFBLOCKS_KEY_ID`
 //! (the key is registered when absent), `OFFBLOCKS_WALLET_KEY` (hex secp256k1; random
 //! when absent), `OFFBLOCKS_CHAIN` (CAIP-2, default `eip155:300`),
-//! `OFFBLOCKS_SIMULATE_VERIFY` (default on; `0`/`false`/`off` to skip).
+//! `OFFBLOCKS_SIMULATE_VERIFY` (default on; `0`/`false`/`off` to skip), and
+//! `OFFBLOCKS_CA_FILE` (a PEM file of extra trust anchors, for a gateway with a private
+//! CA or `offblocks-sandbox --tls`).
 //!
 //! `--observe` also prints every HTTP attempt (method, path, status, time, request id,
 //! Idempotency-Key): `cargo run --release --example onboarding -- --observe`.
@@ -18,7 +24,7 @@ use std::process::ExitCode;
 
 use offblocks::wallet::{ChainId, Wallet};
 use offblocks::{Attempt, Client, OnboardingRequest, Progress, SigningKey};
-use offblocks_sandbox::{Sandbox, SandboxConfig};
+use offblocks_sandbox::{Sandbox, SandboxConfig, TlsMode};
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
@@ -39,13 +45,24 @@ fn run() -> Result<(), String> {
     let mut _sandbox = None;
     let builder = match env("OFFBLOCKS_BASE_URL") {
         None => {
-            let sandbox = Sandbox::start(SandboxConfig::default())
-                .map_err(|e| format!("cannot start the local emulator: {e}"))?;
+            let plain = std::env::args().any(|a| a == "--plain-http")
+                || matches!(
+                    env("OFFBLOCKS_PLAIN_HTTP").as_deref(),
+                    Some("1" | "true" | "on" | "yes")
+                );
+            let sandbox = Sandbox::start(SandboxConfig {
+                tls: (!plain).then_some(TlsMode::Valid),
+                ..SandboxConfig::default()
+            })
+            .map_err(|e| format!("cannot start the local emulator: {e}"))?;
             println!("local OffBlocks emulator at {}", sandbox.url());
-            let builder = Client::builder()
+            let mut builder = Client::builder()
                 .base_url(sandbox.url())
                 .credentials(sandbox.api_key(), sandbox.api_secret())
                 .signing_key(SigningKey::generate().map_err(|e| e.to_string())?);
+            if let Some(ca) = sandbox.ca_pem() {
+                builder = builder.ca_pem(ca);
+            }
             _sandbox = Some(sandbox);
             builder
         }
@@ -61,6 +78,9 @@ fn run() -> Result<(), String> {
                 .map_err(|e| format!("{key_path}: {e}"))?;
             if let Some(id) = env("OFFBLOCKS_KEY_ID") {
                 builder = builder.key_id(id);
+            }
+            if let Some(path) = env("OFFBLOCKS_CA_FILE") {
+                builder = builder.ca_file(path);
             }
             builder
         }

@@ -176,6 +176,10 @@ typedef enum {
      * The library panicked (`OFFBLOCKS_PANIC`, a bug: please report it).
      */
     OFFBLOCKS_ERROR_KIND_INTERNAL = 20,
+    /**
+     * A TLS check refused the server (`OFFBLOCKS_TLS`).
+     */
+    OFFBLOCKS_ERROR_KIND_TLS = 21,
 } offblocks_error_kind;
 
 /**
@@ -290,6 +294,11 @@ typedef enum {
      * after the call returns.
      */
     OFFBLOCKS_HANDLE_IN_USE = 21,
+    /**
+     * The TLS handshake was refused (never retryable; nothing of the request was
+     * sent): `offblocks_last_error_tls_failure()` says which check failed.
+     */
+    OFFBLOCKS_TLS = 22,
 } offblocks_result;
 
 /**
@@ -312,6 +321,38 @@ typedef enum {
      */
     OFFBLOCKS_SIGNATURE_BASE64_RAW = 2,
 } offblocks_signature_encoding;
+
+/**
+ * Which TLS check refused a connection, after `OFFBLOCKS_TLS`. The numbers never
+ * change; new kinds are only ever added.
+ */
+typedef enum {
+    /**
+     * The last failure was not a TLS one.
+     */
+    OFFBLOCKS_TLS_NONE = 0,
+    /**
+     * The chain leads to no trusted root (give the CA with `caPem` / `caFile`), or a
+     * signature in it does not verify, or it was revoked.
+     */
+    OFFBLOCKS_TLS_UNTRUSTED_CHAIN = 1,
+    /**
+     * The certificate is for another host name.
+     */
+    OFFBLOCKS_TLS_HOST_MISMATCH = 2,
+    /**
+     * The certificate has expired or is not valid yet.
+     */
+    OFFBLOCKS_TLS_EXPIRED = 3,
+    /**
+     * No key of the chain matches a configured `spkiPins` entry.
+     */
+    OFFBLOCKS_TLS_PIN_MISMATCH = 4,
+    /**
+     * The handshake failed otherwise (not TLS on that port, nothing in common, alert).
+     */
+    OFFBLOCKS_TLS_HANDSHAKE = 5,
+} offblocks_tls_failure;
 
 /**
  * A client of the OffBlocks API (opaque). Made by `offblocks_client_new`, released by
@@ -479,6 +520,12 @@ bool offblocks_last_error_retryable(void);
  * Owned by the library; valid as `offblocks_last_error_message()`'s string.
  */
 const char *offblocks_last_error_reissued_challenge(void);
+
+/**
+ * After `OFFBLOCKS_TLS`: which TLS check refused the connection;
+ * `OFFBLOCKS_TLS_NONE` when the last failure on this thread was not a TLS one.
+ */
+offblocks_tls_failure offblocks_last_error_tls_failure(void);
 
 /**
  * Frees a string returned by this library (a JSON result, a key id, a PEM…). The bytes

@@ -90,10 +90,10 @@ assert find_sandbox_binary() == package / "offblocks-sandbox", find_sandbox_bina
 print(f"   offblocks {offblocks.__version__} from {package}")
 EOF
 
-echo "== python -m offblocks onboard (the bundled emulator)"
+echo "== python -m offblocks onboard (the bundled emulator, over HTTPS with its CA as ca_file)"
 "${user[@]}" "$work/venv/bin/python" -m offblocks onboard >"$work/onboard.out" 2>&1 \
     || { cat "$work/onboard.out" >&2; fail "python -m offblocks onboard failed"; }
-grep -q '^local OffBlocks emulator at http://127.0.0.1:' "$work/onboard.out" \
+grep -q '^local OffBlocks emulator at https://127.0.0.1:' "$work/onboard.out" \
     && grep -q '^registered the request-signing key as ' "$work/onboard.out" \
     && grep -Eq '\] done +active ' "$work/onboard.out" \
     && grep -Eq '^done: customer .* \(active\)' "$work/onboard.out" \

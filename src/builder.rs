@@ -104,6 +104,27 @@ impl ClientBuilder {
         account_challenge_policy: AccountChallengePolicy;
         /// Sets [`Config::challenge_clock_tolerance`].
         challenge_clock_tolerance: Duration;
+        /// Sets [`Config::root_store`].
+        root_store: crate::config::RootStore;
+    }
+
+    /// Sets [`Config::ca_pem`]: extra trust anchors (PEM text), added to the root store.
+    pub fn ca_pem(mut self, pem: impl Into<String>) -> Self {
+        self.config.ca_pem = Some(pem.into());
+        self
+    }
+
+    /// Sets [`Config::ca_file`]: a PEM file of extra trust anchors, read at `build`.
+    pub fn ca_file(mut self, path: impl Into<String>) -> Self {
+        self.config.ca_file = Some(path.into());
+        self
+    }
+
+    /// Adds a pin to [`Config::spki_pins`]: base64 of the SHA-256 of a
+    /// SubjectPublicKeyInfo the server's chain must carry.
+    pub fn spki_pin(mut self, pin: impl Into<String>) -> Self {
+        self.config.spki_pins.push(pin.into());
+        self
     }
 
     /// Sets [`Config::key_id`].

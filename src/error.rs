@@ -67,6 +67,17 @@ pub enum Error {
         retryable: bool,
     },
 
+    /// The TLS handshake was refused: the server's certificate is untrusted, for another
+    /// host, expired, matches no pin, or the handshake failed. Never retryable; nothing
+    /// of the request was sent.
+    #[error("tls ({kind}): {message}")]
+    Tls {
+        /// Which check failed.
+        kind: crate::transport::TlsFailure,
+        /// What failed and what to do about it.
+        message: String,
+    },
+
     /// The server answered with a non-2xx status (other than the conflicts below).
     #[error("{0}")]
     Api(Box<ApiError>),

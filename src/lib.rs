@@ -90,7 +90,7 @@ pub mod wallet;
 
 pub use builder::ClientBuilder;
 pub use client::Client;
-pub use config::{BaseUrl, Config, Environment, ProxyUrl, RetryPolicy, Secret};
+pub use config::{BaseUrl, Config, Environment, ProxyUrl, RetryPolicy, RootStore, Secret};
 pub use error::{ApiError, Error, ErrorKind, Result};
 pub use httpsig::{
     CoveredComponents, DigestAlgorithms, ExternalSigner, PreparedRequest, SigningKey,
@@ -100,6 +100,7 @@ pub use onboarding::{
     Onboarded, Onboarding, OnboardingRequest, Progress, ProgressReply, Step, Waiting,
 };
 pub use token::Token;
+pub use transport::TlsFailure;
 
 /// The README's Rust examples, compiled (and run where not marked `no_run`) as doc tests.
 #[cfg(doctest)]

@@ -69,6 +69,8 @@ int main(void) {
     const char *api_key = getenv("OFFBLOCKS_API_KEY");
     const char *api_secret = getenv("OFFBLOCKS_API_SECRET");
     const char *chain = getenv("OFFBLOCKS_CHAIN") ? getenv("OFFBLOCKS_CHAIN") : "eip155:300";
+    /* Extra trust anchors (a gateway's private CA, `offblocks-sandbox --tls`'s). */
+    const char *ca_file = getenv("OFFBLOCKS_CA_FILE");
     if (!base_url || !api_key || !api_secret) {
         fprintf(stderr, "set OFFBLOCKS_BASE_URL, OFFBLOCKS_API_KEY and OFFBLOCKS_API_SECRET\n");
         return 2;
@@ -103,6 +105,10 @@ int main(void) {
     append_json_string(config, sizeof config, api_secret);
     strcat(config, ",\"signingKeyPem\":");
     append_json_string(config, sizeof config, pem);
+    if (ca_file != NULL && ca_file[0] != '\0') {
+        strcat(config, ",\"caFile\":");
+        append_json_string(config, sizeof config, ca_file);
+    }
     strcat(config, "}");
     offblocks_result rc = offblocks_client_new(config, &client);
     memset(config, 0, sizeof config); /* it held the secret and the key */

@@ -37,9 +37,10 @@ echo "== building liboffblocks and offblocks-sandbox (release)"
 # emulator_start exports OFFBLOCKS_BASE_URL, OFFBLOCKS_API_KEY and OFFBLOCKS_API_SECRET,
 # without printing them.
 start_sandbox() {
-    # --proxy: the network tests also go through the emulator's CONNECT proxy.
-    unset OFFBLOCKS_PROXY_URL
-    emulator_start --proxy
+    # --proxy: the network tests also go through the emulator's CONNECT proxy. Extra
+    # arguments (--tls) are passed on; without --tls, no OFFBLOCKS_CA_FILE is left set.
+    unset OFFBLOCKS_PROXY_URL OFFBLOCKS_CA_FILE
+    emulator_start --proxy "$@"
     if [ -z "${OFFBLOCKS_PROXY_URL:-}" ]; then
         echo "the emulator printed no OFFBLOCKS_PROXY_URL" >&2
         exit 1
@@ -76,8 +77,8 @@ if ldd "$work/test_static" | grep -q liboffblocks; then
     exit 1
 fi
 
-echo "== test_offblocks (dynamic, ASan+UBSan)"
-start_sandbox
+echo "== test_offblocks (dynamic, ASan+UBSan), over HTTPS (the emulator's CA as caFile)"
+start_sandbox --tls
 "$work/test_dynamic"
 
 echo "== test_offblocks (static, ASan+UBSan)"
@@ -94,11 +95,12 @@ else
     echo "== valgrind not installed: skipping the valgrind run (apt-get install valgrind)"
 fi
 
-echo "== onboarding example (dynamic, ASan)"
-start_sandbox
+echo "== onboarding example (dynamic, ASan), over HTTPS (OFFBLOCKS_CA_FILE)"
+start_sandbox --tls
 "$work/onboarding"
 
 echo "== the onboarding bench, two flows (ASan; checks it runs, times nothing)"
+start_sandbox
 OFFBLOCKS_BENCH_JSON= "$work/bench_onboarding" 2
 emulator_stop
 

@@ -10,18 +10,20 @@
 #include "test_support.h"
 
 static char base[512], key[256], secret[256];
+/* `,"caFile":"…"` when the emulator serves HTTPS (OFFBLOCKS_CA_FILE), else "". */
+static char trust[700];
 
 /* A client on the emulator; `extra` is appended inside the JSON object. */
 static offblocks_client *new_client(const char *api_secret, const char *extra) {
-    char config[2048], url[600], k[300], s[300];
+    char config[2560], url[600], k[300], s[300];
     offblocks_client *client = NULL;
     json_quote(url, sizeof url, base);
     json_quote(k, sizeof k, key);
     json_quote(s, sizeof s, api_secret);
     snprintf(config, sizeof config,
              "{\"baseUrl\":%s,\"apiKey\":%s,\"apiSecret\":%s,\"generateSigningKey\":true,"
-             "\"retry\":{\"maxAttempts\":2,\"baseBackoffMs\":10,\"maxBackoffMs\":50}%s}",
-             url, k, s, extra);
+             "\"retry\":{\"maxAttempts\":2,\"baseBackoffMs\":10,\"maxBackoffMs\":50}%s%s}",
+             url, k, s, trust, extra);
     CHECK_RC(offblocks_client_new(config, &client), OFFBLOCKS_OK);
     return client;
 }
@@ -319,13 +321,13 @@ static void observe(void *user_data, const char *attempt_json) {
 /* The observer sees every attempt with its request id; calls go through the proxy. */
 static void operations(void) {
     struct observed seen = {0, 0, 0, 0};
-    char config[2048], url[600], k[300], s[300], proxy[600], dead[700];
+    char config[2560], url[600], k[300], s[300], proxy[600], dead[700];
     json_quote(url, sizeof url, base);
     json_quote(k, sizeof k, key);
     json_quote(s, sizeof s, secret);
     snprintf(config, sizeof config,
-             "{\"baseUrl\":%s,\"apiKey\":%s,\"apiSecret\":%s,\"generateSigningKey\":true}",
-             url, k, s);
+             "{\"baseUrl\":%s,\"apiKey\":%s,\"apiSecret\":%s,\"generateSigningKey\":true%s}",
+             url, k, s, trust);
     offblocks_client *client = NULL;
     CHECK_RC(offblocks_client_new_with_observer(config, observe, &seen, &client), OFFBLOCKS_OK);
     char *json = NULL;
@@ -352,11 +354,43 @@ static void operations(void) {
     offblocks_client_free(client);
 }
 
+/* Over HTTPS: the CA not given is OFFBLOCKS_TLS (an untrusted chain), a pin that matches
+ * no key is a pin mismatch; neither is retryable. */
+static void tls_refusals(void) {
+    char *json = NULL;
+    char saved[sizeof trust];
+    memcpy(saved, trust, sizeof trust);
+    trust[0] = '\0';
+    offblocks_client *client = new_client(secret, "");
+    CHECK_RC(offblocks_auth_token(client, &json), OFFBLOCKS_TLS);
+    CHECK(offblocks_last_error_tls_failure() == OFFBLOCKS_TLS_UNTRUSTED_CHAIN);
+    CHECK(!offblocks_last_error_retryable());
+    CHECK(has(offblocks_last_error_message(), "caPem") || has(offblocks_last_error_message(), "ca_pem"));
+    offblocks_client_free(client);
+    memcpy(trust, saved, sizeof trust);
+    client = new_client(secret, ",\"spkiPins\":[\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"]");
+    CHECK_RC(offblocks_auth_token(client, &json), OFFBLOCKS_TLS);
+    CHECK(offblocks_last_error_tls_failure() == OFFBLOCKS_TLS_PIN_MISMATCH);
+    offblocks_client_free(client);
+    CHECK_RC(offblocks_client_new("{\"spkiPins\":[\"short\"],\"apiKey\":\"k\",\"apiSecret\":\"s\"}", &client),
+             OFFBLOCKS_CONFIG);
+    CHECK(offblocks_last_error_tls_failure() == OFFBLOCKS_TLS_NONE);
+}
+
 void test_network(const char *base_url, const char *api_key, const char *api_secret) {
     char *key_id = NULL, *json = NULL;
     snprintf(base, sizeof base, "%s", base_url);
     snprintf(key, sizeof key, "%s", api_key);
     snprintf(secret, sizeof secret, "%s", api_secret);
+    const char *ca_file = getenv("OFFBLOCKS_CA_FILE");
+    trust[0] = '\0';
+    if (ca_file != NULL && ca_file[0] != '\0') {
+        char quoted[600];
+        json_quote(quoted, sizeof quoted, ca_file);
+        snprintf(trust, sizeof trust, ",\"caFile\":%s", quoted);
+        CHECK(strncmp(base_url, "https://", 8) == 0);
+        tls_refusals();
+    }
     offblocks_client *client = new_client(secret, "");
     if (client == NULL) {
         return;

@@ -4,6 +4,8 @@ use crate::webhook::WebhookFaults;
 use std::fmt;
 use std::time::Duration;
 
+use crate::tls::TlsMode;
+
 /// Settings of one [`Sandbox`](crate::Sandbox).
 ///
 /// Build it with struct-update syntax on the default:
@@ -58,6 +60,11 @@ pub struct SandboxConfig {
     /// Unused: the server runs one thread per connection. Kept so callers may set it.
     /// Defaults to 8.
     pub workers: usize,
+    /// Serve HTTPS with a throwaway CA made at start, presenting what the mode says
+    /// ([`Sandbox::url`](crate::Sandbox::url) then starts `https://`,
+    /// [`Sandbox::ca_pem`](crate::Sandbox::ca_pem) is the CA to trust). Defaults to
+    /// `None`: plain http.
+    pub tls: Option<TlsMode>,
 }
 
 /// How the emulator answers a request whose RFC 9421 signature does not verify.
@@ -101,6 +108,7 @@ impl Default for SandboxConfig {
             refusal_style: RefusalStyle::Detailed,
             webhook_faults: WebhookFaults::default(),
             workers: 8,
+            tls: None,
         }
     }
 }
@@ -121,6 +129,7 @@ impl fmt::Debug for SandboxConfig {
             .field("refusal_style", &self.refusal_style)
             .field("webhook_faults", &self.webhook_faults)
             .field("workers", &self.workers)
+            .field("tls", &self.tls)
             .finish()
     }
 }

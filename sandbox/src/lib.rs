@@ -74,6 +74,7 @@ mod sf;
 mod shared;
 mod store;
 mod timefmt;
+mod tls;
 mod verify;
 mod webhook;
 
@@ -84,4 +85,5 @@ pub use log::LoggedRequest;
 pub use proxy::{ConnectProxy, Tunnel};
 pub use sandbox::Sandbox;
 pub use timefmt::http_date;
+pub use tls::{TlsMode, WRONG_HOST};
 pub use webhook::{WebhookDelivery, WebhookFaults};

@@ -6,12 +6,20 @@
 //! for clients' proxy tests and prints `OFFBLOCKS_PROXY_URL=…` first (`GET /tunnels` on
 //! it lists the tunnels it opened).
 //!
+//! With `--tls` it serves HTTPS with a CA and a server certificate for `127.0.0.1`, `::1`
+//! and `localhost` made at start, writes the CA's PEM to a file (`--ca-file PATH`, or one
+//! in the temporary directory) and prints `OFFBLOCKS_CA_FILE=…` before the others.
+//! `--tls-mode wrong-host|expired|untrusted|plain` (which implies `--tls`) presents a
+//! certificate clients must refuse instead, or plain HTTP on the `https` port.
+//!
 //! Three strict modes can also be set through the environment (a flag wins over its
 //! variable): `OFFBLOCKS_SANDBOX_CREATED_TOLERANCE` (seconds, as `--created-tolerance`),
 //! `OFFBLOCKS_SANDBOX_CLOCK_OFFSET_MS` (as `--clock-offset-ms`) and
 //! `OFFBLOCKS_SANDBOX_REFUSAL_STYLE` (as `--refusal-style`).
 
-use offblocks_sandbox::{ConnectProxy, RefusalStyle, Sandbox, SandboxConfig, WebhookFaults};
+use offblocks_sandbox::{
+    ConnectProxy, RefusalStyle, Sandbox, SandboxConfig, TlsMode, WebhookFaults,
+};
 use std::io::{Read, Write};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -19,7 +27,9 @@ use std::time::Duration;
 const USAGE: &str = "usage: offblocks-sandbox [--host 127.0.0.1] [--port 0] [--api-key K] \
 [--api-secret S] [--activation-polls N] [--activation-delay-secs N] [--challenge-domain D] \
 [--token-lifetime-secs N] [--no-verify-account-signatures] [--created-tolerance SECS] \
-[--clock-offset-ms MS] [--refusal-style detailed|offblocks] [--proxy] [--webhook-faults duplicate=P,reorder,…] [--exit-on-stdin-close]";
+[--clock-offset-ms MS] [--refusal-style detailed|offblocks] [--proxy] \
+[--tls] [--tls-mode valid|wrong-host|expired|untrusted|plain] [--ca-file PATH] \
+[--webhook-faults duplicate=P,reorder,…] [--exit-on-stdin-close]";
 
 /// The environment variables that set the strict modes, each the twin of a flag.
 const ENV_FLAGS: [(&str, &str); 3] = [
@@ -34,6 +44,7 @@ struct Options {
     config: SandboxConfig,
     exit_on_stdin_close: bool,
     proxy: bool,
+    ca_file: Option<String>,
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
@@ -43,6 +54,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         config: SandboxConfig::default(),
         exit_on_stdin_close: false,
         proxy: false,
+        ca_file: None,
     };
     let mut i = 0;
     while i < args.len() {
@@ -96,6 +108,16 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             "--webhook-faults" => {
                 options.config.webhook_faults = WebhookFaults::parse(&value()?)?;
             }
+            "--tls" => {
+                options.config.tls.get_or_insert(TlsMode::Valid);
+            }
+            "--tls-mode" => {
+                let v = value()?;
+                options.config.tls = Some(TlsMode::parse(&v).ok_or_else(|| {
+                    format!("--tls-mode: {v} is not valid, wrong-host, expired, untrusted or plain")
+                })?);
+            }
+            "--ca-file" => options.ca_file = Some(value()?),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
         }
@@ -153,7 +175,28 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let ca_file = match sandbox.ca_pem() {
+        Some(pem) => {
+            let path = options.ca_file.clone().unwrap_or_else(|| {
+                std::env::temp_dir()
+                    .join(format!("offblocks-sandbox-{}-ca.pem", std::process::id()))
+                    .display()
+                    .to_string()
+            });
+            if let Err(e) = std::fs::write(&path, pem) {
+                eprintln!("offblocks-sandbox: cannot write the CA to {path}: {e}");
+                return ExitCode::FAILURE;
+            }
+            Some(path)
+        }
+        None => None,
+    };
     let mut out = std::io::stdout().lock();
+    if let Some(path) = &ca_file {
+        if writeln!(out, "OFFBLOCKS_CA_FILE={path}").is_err() {
+            return ExitCode::FAILURE;
+        }
+    }
     if let Some(proxy) = &proxy {
         // Before the others: readers wait for OFFBLOCKS_API_SECRET as the last line.
         if writeln!(out, "OFFBLOCKS_PROXY_URL={}", proxy.url()).is_err() {
@@ -176,6 +219,9 @@ fn main() -> ExitCode {
         let mut sink = [0u8; 256];
         let mut stdin = std::io::stdin().lock();
         while matches!(stdin.read(&mut sink), Ok(n) if n > 0) {}
+        if let (Some(path), None) = (&ca_file, &options.ca_file) {
+            let _ = std::fs::remove_file(path);
+        }
         return ExitCode::SUCCESS;
     }
     loop {
@@ -211,6 +257,18 @@ mod tests {
         assert!(parse_args(&strings(&["--refusal-style", "polite"])).is_err());
         assert!(parse_args(&strings(&["--clock-offset-ms", "1.5"])).is_err());
         assert!(parse_args(&strings(&["--created-tolerance", "-1"])).is_err());
+        assert_eq!(defaults.config.tls, None);
+    }
+
+    #[test]
+    fn tls_flags() {
+        let tls = parse_args(&strings(&["--tls"])).unwrap();
+        assert_eq!(tls.config.tls, Some(TlsMode::Valid));
+        let hostile = parse_args(&strings(&["--tls-mode", "wrong-host", "--tls"])).unwrap();
+        assert_eq!(hostile.config.tls, Some(TlsMode::WrongHost));
+        let file = parse_args(&strings(&["--tls", "--ca-file", "/tmp/ca.pem"])).unwrap();
+        assert_eq!(file.ca_file.as_deref(), Some("/tmp/ca.pem"));
+        assert!(parse_args(&strings(&["--tls-mode", "broken"])).is_err());
     }
 
     #[test]

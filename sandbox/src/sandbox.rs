@@ -42,7 +42,7 @@ impl Sandbox {
     pub fn start_on(addr: &str, config: SandboxConfig) -> io::Result<Sandbox> {
         let listener = TcpListener::bind(addr)?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(config));
+        let shared = Arc::new(Shared::new(config)?);
         let accept = crate::server::spawn_accept_loop(listener, Arc::clone(&shared))?;
         let webhooks = crate::webhook::spawn(Arc::clone(&shared))?;
         Ok(Sandbox {
@@ -53,9 +53,40 @@ impl Sandbox {
         })
     }
 
-    /// The API base URL, `http://127.0.0.1:PORT/v1`.
+    /// The API base URL, `http://127.0.0.1:PORT/v1`, or `https://…` when serving TLS
+    /// ([`SandboxConfig::tls`], whatever the mode: in [`TlsMode::Plain`](crate::TlsMode)
+    /// the URL says `https` and the port answers plain HTTP).
     pub fn url(&self) -> String {
-        format!("http://{}/v1", self.addr)
+        let scheme = if self.shared.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}/v1", self.addr)
+    }
+
+    /// The PEM of the throwaway CA clients are to trust when serving TLS (in every mode:
+    /// a hostile certificate is refused although this CA is trusted).
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.shared.tls.as_ref().map(|t| t.ca_pem.as_str())
+    }
+
+    /// When serving TLS: `base64(SHA-256(SubjectPublicKeyInfo))` of the server
+    /// certificate's key, the form a client pins.
+    pub fn server_spki_pin(&self) -> Option<&str> {
+        self.shared.tls.as_ref().map(|t| t.server_pin.as_str())
+    }
+
+    /// How many TCP connections the server accepted so far.
+    pub fn connections_accepted(&self) -> u64 {
+        self.shared.next_connection.load(Ordering::Relaxed)
+    }
+
+    /// Bytes read inside TLS sessions after their handshakes completed: what clients
+    /// sent once they had verified the server. Zero after a client refused the
+    /// certificate.
+    pub fn tls_bytes_received(&self) -> u64 {
+        self.shared.tls_received.load(Ordering::Relaxed)
     }
 
     /// The address the server listens on.

@@ -5,12 +5,13 @@ use crate::config::SandboxConfig;
 use crate::fault::FaultSet;
 use crate::log::RequestLog;
 use crate::store::{IdempotencyStore, State};
+use crate::tls::TlsSetup;
 use crate::webhook::Outbox;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, AtomicU64};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Locks a mutex, recovering the data if a thread panicked while holding it: one failed
 /// request must not wedge the server.
@@ -34,15 +35,20 @@ pub(crate) struct Shared {
     pub(crate) next_connection: AtomicU64,
     /// Webhook events waiting for delivery, and what was delivered.
     pub(crate) outbox: Outbox,
+    /// The certificates when serving HTTPS.
+    pub(crate) tls: Option<TlsSetup>,
+    /// Plaintext bytes read inside TLS sessions (after their handshakes completed).
+    pub(crate) tls_received: Arc<AtomicU64>,
 }
 
 impl Shared {
-    pub(crate) fn new(config: SandboxConfig) -> Shared {
+    pub(crate) fn new(config: SandboxConfig) -> std::io::Result<Shared> {
+        let tls = config.tls.map(TlsSetup::new).transpose()?;
         let state = State::new(&config.api_key, &config.api_secret);
         let clock = Clock::new();
         clock.set_offset_ms(config.clock_offset_ms);
         let outbox = Outbox::new(config.webhook_faults);
-        Shared {
+        Ok(Shared {
             outbox,
             config,
             clock,
@@ -53,7 +59,9 @@ impl Shared {
             shutdown: AtomicBool::new(false),
             connections: Mutex::new(HashMap::new()),
             next_connection: AtomicU64::new(0),
-        }
+            tls,
+            tls_received: Arc::new(AtomicU64::new(0)),
+        })
     }
 
     /// All customers as the API shows them, in creation order. Does not count as a read

@@ -74,3 +74,49 @@ fn rejects_unknown_arguments() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("usage:"));
 }
+
+#[test]
+fn with_tls_prints_the_ca_file_and_serves_https() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_offblocks-sandbox"))
+        .args(["--tls", "--exit-on-stdin-close"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    for _ in 0..4 {
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        lines.push(line.trim_end().to_string());
+    }
+    let ca_file = lines[0]
+        .strip_prefix("OFFBLOCKS_CA_FILE=")
+        .unwrap()
+        .to_owned();
+    let pem = std::fs::read_to_string(&ca_file).unwrap();
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
+    let url = lines[1].strip_prefix("OFFBLOCKS_BASE_URL=").unwrap();
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+    assert!(lines[3].starts_with("OFFBLOCKS_API_SECRET="));
+    // A plain HTTP request to the TLS port gets no HTTP answer.
+    let addr = url.trim_start_matches("https://").trim_end_matches("/v1");
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(stream, "GET /v1/customers HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    assert!(!response.starts_with(b"HTTP/1.1"), "{response:?}");
+    drop(child.stdin.take());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "the sandbox did not exit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        std::fs::metadata(&ca_file).is_err(),
+        "the CA file it made is removed at exit"
+    );
+}

@@ -8,6 +8,7 @@ pub(crate) mod json;
 mod proxy;
 mod retry;
 mod secret;
+mod trust;
 mod url;
 
 use std::time::Duration;
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 pub use proxy::ProxyUrl;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use trust::RootStore;
 pub use url::{BaseUrl, Environment};
 
 use crate::error::{Error, Result};
@@ -114,6 +116,20 @@ pub struct Config {
     /// or a UUID (sandbox), nothing else.
     #[serde(with = "json::policy")]
     pub account_challenge_policy: AccountChallengePolicy,
+    /// Where the roots that a server's certificate must chain to come from. Defaults to
+    /// [`RootStore::Webpki`], Mozilla's roots bundled in the library.
+    pub root_store: RootStore,
+    /// Extra trust anchors, PEM text of one or more `CERTIFICATE` blocks, added to
+    /// [`Config::root_store`] (a corporate TLS-inspecting proxy's CA, an on-premise
+    /// gateway's private CA). Defaults to none.
+    pub ca_pem: Option<String>,
+    /// Extra trust anchors read from this PEM file when the client is built, added like
+    /// [`Config::ca_pem`]. Defaults to none.
+    pub ca_file: Option<String>,
+    /// SHA-256 digests of SubjectPublicKeyInfo, base64, of which the server's chain (its
+    /// certificate or an intermediate it sends) must carry at least one, after the chain
+    /// verified. Empty: no pinning. Defaults to empty.
+    pub spki_pins: Vec<String>,
 }
 
 impl Default for Config {
@@ -141,6 +157,10 @@ impl Default for Config {
             challenge_clock_tolerance: Duration::from_secs(60),
             challenge_domain: None,
             account_challenge_policy: AccountChallengePolicy::Recognized,
+            root_store: RootStore::Webpki,
+            ca_pem: None,
+            ca_file: None,
+            spki_pins: Vec::new(),
         }
     }
 }
@@ -181,6 +201,9 @@ impl Config {
         }
         if let Some(proxy) = &self.proxy {
             proxy.check()?;
+        }
+        for pin in &self.spki_pins {
+            crate::transport::parse_pin(pin)?;
         }
         Ok(base)
     }

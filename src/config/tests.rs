@@ -162,6 +162,10 @@ fn every_setting_round_trips_through_json() {
         "challengeClockToleranceSecs",
         "challengeDomain",
         "accountChallengePolicy",
+        "rootStore",
+        "caPem",
+        "caFile",
+        "spkiPins",
     ];
     expected.sort_unstable();
     assert_eq!(keys, expected);
@@ -169,6 +173,25 @@ fn every_setting_round_trips_through_json() {
         defaults["retry"],
         serde_json::json!({"maxAttempts": 4, "baseBackoffMs": 200, "maxBackoffMs": 5000})
     );
+}
+
+#[test]
+fn trust_settings_read_from_json() {
+    let cfg: Config = serde_json::from_str(
+        r#"{"rootStore":"platform","caPem":"-----BEGIN CERTIFICATE-----","caFile":"/etc/ca.pem","spkiPins":["AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="]}"#,
+    )
+    .unwrap();
+    assert_eq!(cfg.root_store, RootStore::Platform);
+    assert_eq!(cfg.ca_file.as_deref(), Some("/etc/ca.pem"));
+    assert_eq!(cfg.spki_pins.len(), 1);
+    assert_eq!(Config::default().root_store, RootStore::Webpki);
+    assert!(serde_json::from_str::<Config>(r#"{"rootStore":"system"}"#).is_err());
+    let bad_pin = Config {
+        environment: Environment::Custom("https://api.example/v1".into()),
+        spki_pins: vec!["c2hvcnQ=".into()],
+        ..Config::default()
+    };
+    assert!(matches!(bad_pin.check(), Err(Error::Config(_))));
 }
 
 #[test]

@@ -49,7 +49,10 @@ pub enum ErrorKind {
     /// The connection failed, timed out or dropped before a complete response arrived,
     /// or the call deadline ran out between attempts.
     Transport,
-    // A TLS kind (certificate or handshake failures) belongs here, beside `Transport`.
+    /// The TLS handshake refused the server: an untrusted chain, another host's
+    /// certificate, an expired one, a pin mismatch, or a failed handshake
+    /// ([`Error::Tls`]). Never retryable: nothing of the request was sent.
+    Tls,
     /// A resource reached a state the operation cannot continue from.
     State,
     /// The caller stopped the operation (its progress callback said so).
@@ -101,6 +104,7 @@ impl Error {
             Error::Api(api) => ErrorKind::of_api(api),
             Error::Conflict(_) => ErrorKind::Conflict,
             Error::Transport { .. } => ErrorKind::Transport,
+            Error::Tls { .. } => ErrorKind::Tls,
             Error::Timeout(_) => ErrorKind::Timeout,
             Error::State(_) => ErrorKind::State,
             Error::Cancelled(_) => ErrorKind::Cancelled,

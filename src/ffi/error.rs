@@ -77,6 +77,42 @@ pub enum offblocks_result {
     /// callbacks, or from another thread): it was not freed, and stays usable. Free it
     /// after the call returns.
     OFFBLOCKS_HANDLE_IN_USE = 21,
+    /// The TLS handshake was refused (never retryable; nothing of the request was
+    /// sent): `offblocks_last_error_tls_failure()` says which check failed.
+    OFFBLOCKS_TLS = 22,
+}
+
+/// Which TLS check refused a connection, after `OFFBLOCKS_TLS`. The numbers never
+/// change; new kinds are only ever added.
+#[repr(C)]
+#[allow(clippy::enum_variant_names)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum offblocks_tls_failure {
+    /// The last failure was not a TLS one.
+    OFFBLOCKS_TLS_NONE = 0,
+    /// The chain leads to no trusted root (give the CA with `caPem` / `caFile`), or a
+    /// signature in it does not verify, or it was revoked.
+    OFFBLOCKS_TLS_UNTRUSTED_CHAIN = 1,
+    /// The certificate is for another host name.
+    OFFBLOCKS_TLS_HOST_MISMATCH = 2,
+    /// The certificate has expired or is not valid yet.
+    OFFBLOCKS_TLS_EXPIRED = 3,
+    /// No key of the chain matches a configured `spkiPins` entry.
+    OFFBLOCKS_TLS_PIN_MISMATCH = 4,
+    /// The handshake failed otherwise (not TLS on that port, nothing in common, alert).
+    OFFBLOCKS_TLS_HANDSHAKE = 5,
+}
+
+fn tls_code(kind: crate::TlsFailure) -> offblocks_tls_failure {
+    use crate::TlsFailure as K;
+    use offblocks_tls_failure::*;
+    match kind {
+        K::UntrustedChain => OFFBLOCKS_TLS_UNTRUSTED_CHAIN,
+        K::HostMismatch => OFFBLOCKS_TLS_HOST_MISMATCH,
+        K::Expired => OFFBLOCKS_TLS_EXPIRED,
+        K::PinMismatch => OFFBLOCKS_TLS_PIN_MISMATCH,
+        K::Handshake => OFFBLOCKS_TLS_HANDSHAKE,
+    }
 }
 
 /// The name of result code `code` as the header spells it (`"OFFBLOCKS_OK"`,
@@ -97,7 +133,7 @@ pub extern "C" fn offblocks_result_name(code: i32) -> *const c_char {
 }
 
 /// Every result code with its name, NUL-terminated.
-const RESULT_NAMES: [(offblocks_result, &[u8]); 22] = {
+const RESULT_NAMES: [(offblocks_result, &[u8]); 23] = {
     use offblocks_result::*;
     [
         (OFFBLOCKS_OK, b"OFFBLOCKS_OK\0"),
@@ -128,6 +164,7 @@ const RESULT_NAMES: [(offblocks_result, &[u8]); 22] = {
         (OFFBLOCKS_CANCELLED, b"OFFBLOCKS_CANCELLED\0"),
         (OFFBLOCKS_INVALID_HANDLE, b"OFFBLOCKS_INVALID_HANDLE\0"),
         (OFFBLOCKS_HANDLE_IN_USE, b"OFFBLOCKS_HANDLE_IN_USE\0"),
+        (OFFBLOCKS_TLS, b"OFFBLOCKS_TLS\0"),
     ]
 };
 
@@ -151,6 +188,7 @@ fn code_of(error: &Error) -> offblocks_result {
         Error::State(_) => OFFBLOCKS_STATE,
         Error::Timeout(_) => OFFBLOCKS_TIMEOUT,
         Error::Cancelled(_) => OFFBLOCKS_CANCELLED,
+        Error::Tls { .. } => OFFBLOCKS_TLS,
     }
 }
 
@@ -210,6 +248,8 @@ pub enum offblocks_error_kind {
     OFFBLOCKS_ERROR_KIND_DECODE = 19,
     /// The library panicked (`OFFBLOCKS_PANIC`, a bug: please report it).
     OFFBLOCKS_ERROR_KIND_INTERNAL = 20,
+    /// A TLS check refused the server (`OFFBLOCKS_TLS`).
+    OFFBLOCKS_ERROR_KIND_TLS = 21,
 }
 
 /// The C number of each Rust kind. No `_ =>` arm: a new kind does not compile until it
@@ -218,6 +258,7 @@ fn c_kind(kind: ErrorKind) -> offblocks_error_kind {
     use offblocks_error_kind::*;
     match kind {
         ErrorKind::InvalidInput => OFFBLOCKS_ERROR_KIND_INVALID_INPUT,
+        ErrorKind::Tls => OFFBLOCKS_ERROR_KIND_TLS,
         ErrorKind::Refused => OFFBLOCKS_ERROR_KIND_REFUSED,
         ErrorKind::Unauthenticated => OFFBLOCKS_ERROR_KIND_UNAUTHENTICATED,
         ErrorKind::PermissionDenied => OFFBLOCKS_ERROR_KIND_PERMISSION_DENIED,
@@ -252,6 +293,7 @@ pub(crate) struct Failure {
     body: Option<String>,
     retryable: bool,
     reissued_challenge: Option<String>,
+    tls_failure: offblocks_tls_failure,
 }
 
 use offblocks_result::{
@@ -278,6 +320,7 @@ impl Failure {
             body: None,
             retryable: false,
             reissued_challenge: None,
+            tls_failure: offblocks_tls_failure::OFFBLOCKS_TLS_NONE,
         }
     }
 
@@ -337,6 +380,9 @@ impl From<Error> for Failure {
         if let Error::ChallengeRejected { reissued, .. } = &error {
             failure.reissued_challenge = reissued.clone();
         }
+        if let Error::Tls { kind, .. } = &error {
+            failure.tls_failure = tls_code(*kind);
+        }
         failure
     }
 }
@@ -352,6 +398,7 @@ struct LastError {
     body: Option<CString>,
     retryable: bool,
     reissued_challenge: Option<CString>,
+    tls_failure: offblocks_tls_failure,
 }
 
 const NONE: LastError = LastError {
@@ -364,6 +411,7 @@ const NONE: LastError = LastError {
     body: None,
     retryable: false,
     reissued_challenge: None,
+    tls_failure: offblocks_tls_failure::OFFBLOCKS_TLS_NONE,
 };
 
 thread_local! {
@@ -397,6 +445,7 @@ pub(crate) fn store(failure: Failure) -> offblocks_result {
         body: failure.body.map(c_lossy),
         retryable: failure.retryable,
         reissued_challenge: failure.reissued_challenge.map(c_lossy),
+        tls_failure: failure.tls_failure,
     };
     let _ = LAST.try_with(|slot| *slot.borrow_mut() = last);
     code
@@ -496,4 +545,13 @@ pub extern "C" fn offblocks_last_error_retryable() -> bool {
 #[no_mangle]
 pub extern "C" fn offblocks_last_error_reissued_challenge() -> *const c_char {
     with_last(ptr::null(), |last| as_ptr(&last.reissued_challenge))
+}
+
+/// After `OFFBLOCKS_TLS`: which TLS check refused the connection;
+/// `OFFBLOCKS_TLS_NONE` when the last failure on this thread was not a TLS one.
+#[no_mangle]
+pub extern "C" fn offblocks_last_error_tls_failure() -> offblocks_tls_failure {
+    with_last(offblocks_tls_failure::OFFBLOCKS_TLS_NONE, |last| {
+        last.tls_failure
+    })
 }

@@ -6,6 +6,7 @@
 
 mod call;
 mod response;
+mod tls;
 
 use std::io::Read;
 use std::sync::RwLock;
@@ -18,6 +19,8 @@ pub(crate) use call::{Authorization, Bearer, Call, Deadline, Response};
 pub(crate) use response::decode_json;
 use response::transport_error;
 pub(crate) use response::{api_error, classify, decode_list, decode_value, RawResponse};
+pub(crate) use tls::parse_pin;
+pub use tls::TlsFailure;
 
 use crate::clock::{local_ms, Seen, ServerClock};
 use crate::config::{BaseUrl, Config, RetryPolicy};
@@ -50,7 +53,8 @@ impl Transport {
     /// A transport for `config`, whose URL `check` normalized to `base`.
     ///
     /// # Errors
-    /// [`Error::Config`] for a proxy that cannot be used.
+    /// [`Error::Config`] for a proxy that cannot be used, or trust settings that do not
+    /// load (a CA file, a pin).
     pub fn new(
         config: Config,
         base: BaseUrl,
@@ -74,11 +78,8 @@ impl Transport {
             .max_idle_connections_per_host(64)
             .build();
         let resolver = Resolver::default();
-        let agent = ureq::Agent::with_parts(
-            agent_config,
-            ureq::unversioned::transport::DefaultConnector::default(),
-            resolver.clone(),
-        );
+        let tls = tls::Tls::new(&config)?;
+        let agent = ureq::Agent::with_parts(agent_config, tls.connector(), resolver.clone());
         Ok(Transport {
             key_id: RwLock::new(config.key_id.clone()),
             clock: ServerClock::new(

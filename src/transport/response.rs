@@ -101,6 +101,9 @@ pub(crate) fn classify(api: ApiError) -> Error {
 }
 
 pub(super) fn transport_error(e: ureq::Error) -> Error {
+    if let Some(tls) = super::tls::classify(&e) {
+        return tls;
+    }
     let retryable = matches!(
         e,
         ureq::Error::Io(_)

@@ -6,15 +6,21 @@
 //
 //	verifier -upstream http://127.0.0.1:PORT [-listen 127.0.0.1:0] [-skew-ms MS]
 //	         [-created-tolerance SECS] [-max-age SECS] [-key KEYID=PEM-PATH]...
-//	         [-exit-on-stdin-close]
+//	         [-tls-ca-out PATH] [-upstream-ca PATH] [-exit-on-stdin-close]
 //
 // Once listening it prints `VERIFIER_URL=http://127.0.0.1:PORT` and
 // `OFFBLOCKS_BASE_URL=http://127.0.0.1:PORT/v1`. GET /_verifier/stats answers the
 // counts as JSON.
+//
+// With -tls-ca-out it terminates TLS itself: a throwaway CA and a certificate for
+// 127.0.0.1, ::1 and localhost are made at start, the CA's PEM is written to PATH, the
+// URLs it prints are https and `OFFBLOCKS_CA_FILE=PATH` comes first. With -upstream-ca
+// an https upstream (`offblocks-sandbox --tls`) is trusted through that CA file only.
 package main
 
 import (
 	"context"
+	"crypto/tls"
 	"flag"
 	"fmt"
 	"io"
@@ -45,6 +51,8 @@ func main() {
 	var keys keyFlags
 	flag.Var(&keys, "key", "KEYID=PATH of a P-384 public key PEM registered before the verifier started (repeatable)")
 	exitOnStdin := flag.Bool("exit-on-stdin-close", false, "exit when stdin closes")
+	tlsCAOut := flag.String("tls-ca-out", "", "serve HTTPS with a throwaway CA whose PEM is written to this path")
+	upstreamCA := flag.String("upstream-ca", "", "PEM file of the CA an https upstream's certificate must chain to")
 	flag.Parse()
 
 	target, err := url.Parse(strings.TrimSuffix(strings.TrimSuffix(*upstream, "/"), "/v1"))
@@ -74,13 +82,30 @@ func main() {
 		MaxAge:           *maxAge,
 	}
 	verifier := NewVerifier(target, policy, ring)
+	if *upstreamCA != "" {
+		transport, err := upstreamTransport(*upstreamCA)
+		if err != nil {
+			log.Fatalf("-upstream-ca: %v", err)
+		}
+		verifier.proxy.Transport = transport
+	}
 
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		log.Fatalf("listen %s: %v", *listen, err)
 	}
 	server := &http.Server{Handler: verifier, ReadHeaderTimeout: 30 * time.Second}
-	fmt.Printf("VERIFIER_URL=http://%s\nOFFBLOCKS_BASE_URL=http://%s/v1\n", ln.Addr(), ln.Addr())
+	scheme := "http"
+	if *tlsCAOut != "" {
+		config, err := throwawayTLS(*tlsCAOut)
+		if err != nil {
+			log.Fatalf("-tls-ca-out: %v", err)
+		}
+		ln = tls.NewListener(ln, config)
+		scheme = "https"
+		fmt.Printf("OFFBLOCKS_CA_FILE=%s\n", *tlsCAOut)
+	}
+	fmt.Printf("VERIFIER_URL=%s://%s\nOFFBLOCKS_BASE_URL=%s://%s/v1\n", scheme, ln.Addr(), scheme, ln.Addr())
 	os.Stdout.Sync()
 
 	done := make(chan struct{})

@@ -70,6 +70,13 @@ from .errors import (
     StateError,
     TimeoutError as TimeoutError,  # the former name of OffblocksTimeoutError; not in __all__
     TransportError,
+    TlsError,
+    UntrustedCertificateError,
+    HostnameMismatchError,
+    CertificateExpiredError,
+    PinMismatchError,
+    TlsHandshakeError,
+    TlsFailure,
     VersionMismatch,
 )
 from .models import (
@@ -156,6 +163,13 @@ __all__ = [
     "ChallengeRefused",
     "ChallengeRejected",
     "TransportError",
+    "TlsError",
+    "UntrustedCertificateError",
+    "HostnameMismatchError",
+    "CertificateExpiredError",
+    "PinMismatchError",
+    "TlsHandshakeError",
+    "TlsFailure",
     "ApiError",
     "AuthenticationError",
     "PermissionDeniedError",

@@ -13,7 +13,11 @@ sandbox, say) set the same variables as the Rust example:
 - ``OFFBLOCKS_KEY_ID``: its registered id (else the key is registered);
 - ``OFFBLOCKS_WALLET_KEY``: the customer's secp256k1 key as hex (else a random one);
 - ``OFFBLOCKS_CHAIN``: the CAIP-2 chain (``eip155:300``);
-- ``OFFBLOCKS_SIMULATE_VERIFY``: ``0``/``false``/``off``/``no`` to skip the simulator.
+- ``OFFBLOCKS_SIMULATE_VERIFY``: ``0``/``false``/``off``/``no`` to skip the simulator;
+- ``OFFBLOCKS_CA_FILE``: a PEM file of extra trust anchors (a gateway's private CA).
+
+The local emulator serves HTTPS with a throwaway CA, as production does; ``--plain-http``
+runs it on plain http.
 """
 
 from __future__ import annotations
@@ -52,7 +56,7 @@ def _onboard(args: argparse.Namespace) -> int:
         try:
             if url is None:
                 try:
-                    sandbox = stack.enter_context(LocalSandbox.start())
+                    sandbox = stack.enter_context(LocalSandbox.start(tls=not args.plain_http))
                 except SandboxNotFound as e:
                     print(f"onboarding failed: {e}", file=sys.stderr)
                     return 2
@@ -144,6 +148,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     onboard.add_argument("--external-id", help="the customer's external id (default: a UUID)")
+    onboard.add_argument(
+        "--plain-http", action="store_true", help="run the local emulator on plain http"
+    )
     onboard.add_argument("--chain", help="CAIP-2 chain (default: OFFBLOCKS_CHAIN or eip155:300)")
     onboard.add_argument(
         "--no-simulate", action="store_true", help="do not call the sandbox simulator's verify"

@@ -60,6 +60,7 @@ FUNCTIONS: dict[str, tuple[Any, tuple[Any, ...]]] = {
     "offblocks_last_error_reissued_challenge": (c_char_p, ()),
     "offblocks_last_error_kind": (c_int, ()),
     "offblocks_last_error_retry_after": (c_int64, ()),
+    "offblocks_last_error_tls_failure": (c_int, ()),
     # strings
     "offblocks_string_free": (None, (c_void_p,)),
     "offblocks_version": (c_char_p, ()),

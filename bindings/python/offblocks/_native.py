@@ -303,6 +303,7 @@ def last_error(code: int) -> OffblocksError:
         reissued_challenge=_str_or_none(native.offblocks_last_error_reissued_challenge()),
         kind=int(native.offblocks_last_error_kind()),
         retry_after=_seconds_or_none(int(native.offblocks_last_error_retry_after())),
+        tls_failure=int(native.offblocks_last_error_tls_failure()),
     )
 
 

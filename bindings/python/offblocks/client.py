@@ -86,6 +86,12 @@ class Client:
         correction taken from the server's ``Date``), call_deadline (seconds: one call in
         all, retries included), account_challenge_policy (``"recognized"``: sign only a
         secp256k1 public key in PEM or a UUID; ``"any"``): see the C header.
+        root_store: ``"webpki"`` (Mozilla's roots, bundled in the library) or
+            ``"platform"`` (the operating system's verifier, in builds with that feature).
+        ca_pem, ca_file: extra trust anchors (PEM text, or the path of a PEM file) added
+            to the root store: a gateway's private CA, a TLS-inspecting proxy's.
+        spki_pins: base64 SHA-256 digests of SubjectPublicKeyInfo; the server's chain
+            must carry one of them.
         observer: called with an :class:`~offblocks.Attempt` after every attempt of every
             call (retries included), on the thread making the call, possibly several at
             once: keep it quick and thread-safe. It watches and cannot change a call: what
@@ -127,6 +133,10 @@ class Client:
         max_clock_correction: int | None = None,
         call_deadline: float | None = None,
         account_challenge_policy: str | None = None,
+        root_store: str | None = None,
+        ca_pem: str | None = None,
+        ca_file: str | os.PathLike[str] | None = None,
+        spki_pins: Sequence[str] | None = None,
         observer: Callable[[Attempt], object] | None = None,
     ) -> None:
         # Every setting, by name and in order: client_config writes them as the C ABI's
@@ -166,8 +176,9 @@ class Client:
     def from_env(cls, *, generate_signing_key: bool = False, **overrides: Any) -> Client:
         """A client from the same variables as the Rust example: ``OFFBLOCKS_BASE_URL``,
         ``OFFBLOCKS_API_KEY``, ``OFFBLOCKS_API_SECRET``, ``OFFBLOCKS_SIGNING_KEY`` (the
-        path of a P-384 PEM) and ``OFFBLOCKS_KEY_ID``; keyword arguments (``observer=``
-        included) are :class:`Client`'s and take precedence.
+        path of a P-384 PEM), ``OFFBLOCKS_KEY_ID`` and ``OFFBLOCKS_CA_FILE`` (a PEM file of
+        extra trust anchors); keyword arguments (``observer=`` included) are
+        :class:`Client`'s and take precedence.
 
         Without ``OFFBLOCKS_SIGNING_KEY`` (or ``signing_key_pem=``) it raises
         :class:`ConfigError`: a fresh key in every process would register a new key each
@@ -183,6 +194,7 @@ class Client:
             "api_key": env("OFFBLOCKS_API_KEY"),
             "api_secret": env("OFFBLOCKS_API_SECRET"),
             "key_id": env("OFFBLOCKS_KEY_ID"),
+            "ca_file": env("OFFBLOCKS_CA_FILE"),
         }
         key_path = env("OFFBLOCKS_SIGNING_KEY")
         if overrides.get("signing_key_pem") is not None:

@@ -13,6 +13,7 @@ means.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -92,6 +93,7 @@ _TRUE_OR_ABSENT = Form(lambda value, _name: True if value else None, bool)
 _LISTED = Form(lambda value, _name: list(value), list)
 _SECONDS_AS_MS = Form(millis, lambda ms: ms / 1000)
 _RETRY = Form(_retry, Retry.from_json)
+_PATH = Form(lambda value, _name: os.fspath(value), lambda value: value)
 
 #: Each keyword argument of :class:`~offblocks.Client` -> the key of the C ABI's JSON
 #: configuration it sets, and how its value is written there (durations in seconds
@@ -124,6 +126,10 @@ SETTINGS: dict[str, tuple[str, Form]] = {
     "max_clock_correction": ("maxClockCorrectionSecs", _AS_IS),
     "call_deadline": ("callDeadlineMs", _SECONDS_AS_MS),
     "account_challenge_policy": ("accountChallengePolicy", _AS_IS),
+    "root_store": ("rootStore", _AS_IS),
+    "ca_pem": ("caPem", _AS_IS),
+    "ca_file": ("caFile", _PATH),
+    "spki_pins": ("spkiPins", _LISTED),
 }
 
 

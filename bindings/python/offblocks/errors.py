@@ -13,6 +13,12 @@ for HTTP failures, the status::
     ├── SignerError                      an external signer failed (see ``__cause__``)
     ├── ChallengeRefused                 the SDK refused to sign a challenge (nothing sent)
     ├── TransportError (ConnectionError) connection failed, timed out or dropped
+    ├── TlsError (ConnectionError)       the TLS handshake was refused (never retried)
+    │   ├── UntrustedCertificateError    the chain leads to no trusted root
+    │   ├── HostnameMismatchError        the certificate is for another host
+    │   ├── CertificateExpiredError      expired or not valid yet
+    │   ├── PinMismatchError             no key of the chain matches ``spki_pins``
+    │   └── TlsHandshakeError            not TLS on that port, nothing in common, an alert
     ├── ApiError                         non-2xx answer: ``status``, ``body``, ``request_id``
     │   ├── AuthenticationError          401 (unauthenticated)
     │   ├── PermissionDeniedError        403
@@ -80,6 +86,7 @@ class ResultCode(IntEnum):
     CANCELLED = 19
     INVALID_HANDLE = 20
     HANDLE_IN_USE = 21
+    TLS = 22
 
 
 class ErrorKind(IntEnum):
@@ -107,6 +114,18 @@ class ErrorKind(IntEnum):
     SIGNER = 18
     DECODE = 19
     INTERNAL = 20
+    TLS = 21
+
+
+class TlsFailure(IntEnum):
+    """The C ABI's ``offblocks_tls_failure``: which TLS check refused a connection."""
+
+    NONE = 0
+    UNTRUSTED_CHAIN = 1
+    HOST_MISMATCH = 2
+    EXPIRED = 3
+    PIN_MISMATCH = 4
+    HANDSHAKE = 5
 
 
 class OffblocksError(Exception):
@@ -214,6 +233,50 @@ class ChallengeRefused(OffblocksError):
 
 class TransportError(OffblocksError, ConnectionError):
     """The connection failed, timed out or dropped (see :attr:`retryable`)."""
+
+
+class TlsError(OffblocksError, ConnectionError):
+    """The TLS handshake was refused; nothing of the request was sent, and retrying the
+    same server with the same trust settings gives the same answer. Not a
+    :class:`TransportError`: a loop that retries those does not retry this.
+
+    Attributes:
+        failure: which check refused it (:class:`TlsFailure`).
+    """
+
+    failure = TlsFailure.HANDSHAKE
+
+
+class UntrustedCertificateError(TlsError):
+    """The server's chain leads to no trusted root: give its CA with ``ca_pem`` or
+    ``ca_file`` (a gateway's private CA, a TLS-inspecting proxy), or do not trust it."""
+
+    failure = TlsFailure.UNTRUSTED_CHAIN
+
+
+class HostnameMismatchError(TlsError):
+    """The server's certificate is for other host names than the one called."""
+
+    failure = TlsFailure.HOST_MISMATCH
+
+
+class CertificateExpiredError(TlsError):
+    """The server's certificate has expired or is not valid yet (check the clock)."""
+
+    failure = TlsFailure.EXPIRED
+
+
+class PinMismatchError(TlsError):
+    """The chain is trusted, but no key in it matches a configured ``spki_pins`` entry."""
+
+    failure = TlsFailure.PIN_MISMATCH
+
+
+class TlsHandshakeError(TlsError):
+    """The handshake failed otherwise: plain HTTP on the port, no protocol or cipher in
+    common, an alert from the server."""
+
+    failure = TlsFailure.HANDSHAKE
 
 
 class ApiError(OffblocksError):
@@ -373,6 +436,15 @@ _BY_CODE: dict[int, type[OffblocksError]] = {
     # these would be bugs of the package, reported as bad input.
     ResultCode.INVALID_HANDLE: InvalidInput,
     ResultCode.HANDLE_IN_USE: InvalidInput,
+    ResultCode.TLS: TlsError,
+}
+
+_BY_TLS_FAILURE: dict[int, type[TlsError]] = {
+    TlsFailure.UNTRUSTED_CHAIN: UntrustedCertificateError,
+    TlsFailure.HOST_MISMATCH: HostnameMismatchError,
+    TlsFailure.EXPIRED: CertificateExpiredError,
+    TlsFailure.PIN_MISMATCH: PinMismatchError,
+    TlsFailure.HANDSHAKE: TlsHandshakeError,
 }
 
 # The class of an OFFBLOCKS_API failure, by its kind (the library sorts the status).
@@ -399,11 +471,16 @@ def error_from_code(
     reissued_challenge: str | None = None,
     kind: int | None = None,
     retry_after: int | None = None,
+    tls_failure: int = 0,
 ) -> OffblocksError:
     """The exception for a C result code, its kind and the last-error detail."""
     cls = _BY_CODE.get(code, OffblocksError)
     if cls is ApiError and kind is not None:
         cls = _API_BY_KIND.get(kind, ApiError)
+    if cls is ApiError:
+        cls = _BY_STATUS.get(status, ApiError)
+    if cls is TlsError:
+        cls = _BY_TLS_FAILURE.get(tls_failure, TlsError)
     kw: dict[str, Any] = {
         "code": code,
         "status": status or None,

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import ssl
 import subprocess
 import threading
 import urllib.request
@@ -109,11 +110,14 @@ class LocalSandbox:
         api_key, api_secret: the emulator's credentials.
         proxy_url: ``http://127.0.0.1:PORT`` of its CONNECT proxy when started with
             ``proxy=True`` (or ``--proxy``), else ``None``.
+        ca_file: the PEM file of its throwaway CA when it serves HTTPS (``tls=``), else
+            ``None``; :meth:`client` trusts it.
     """
 
     def __init__(self, process: subprocess.Popen[bytes], values: dict[str, str]) -> None:
         self._process = process
         self.proxy_url = values.get("OFFBLOCKS_PROXY_URL")
+        self.ca_file = values.get("OFFBLOCKS_CA_FILE")
         self.base_url = values["OFFBLOCKS_BASE_URL"]
         self.api_key = values["OFFBLOCKS_API_KEY"]
         self.api_secret = values["OFFBLOCKS_API_SECRET"]
@@ -127,15 +131,22 @@ class LocalSandbox:
         timeout: float = 20.0,
         *,
         proxy: bool = False,
+        tls: bool | str = False,
     ) -> LocalSandbox:
         """Starts the emulator (found with :func:`find_sandbox_binary` unless ``binary``
         is given) and waits until it prints its URL and credentials. ``args`` are extra
         command-line options (``--activation-polls 0``…); ``proxy`` adds ``--proxy``, a
-        CONNECT proxy on loopback (:attr:`proxy_url`)."""
+        CONNECT proxy on loopback (:attr:`proxy_url`); ``tls=True`` serves HTTPS with a
+        throwaway CA (:attr:`ca_file`), and a mode name (``"wrong-host"``, ``"expired"``,
+        ``"untrusted"``, ``"plain"``) presents what clients must refuse."""
         path = Path(binary) if binary is not None else find_sandbox_binary()
         cmd = [str(path), "--port", "0", "--exit-on-stdin-close", *args]
         if proxy and "--proxy" not in cmd:
             cmd.append("--proxy")
+        if tls is True:
+            cmd.append("--tls")
+        elif tls:
+            cmd += ["--tls-mode", str(tls)]
         process = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
@@ -177,6 +188,8 @@ class LocalSandbox:
         kwargs.setdefault("api_secret", self.api_secret)
         if "signing_key_pem" not in kwargs:
             kwargs.setdefault("generate_signing_key", True)
+        if self.ca_file is not None:
+            kwargs.setdefault("ca_file", self.ca_file)
         return Client(**kwargs)
 
     # -- control API -------------------------------------------------------------------
@@ -189,7 +202,8 @@ class LocalSandbox:
             method=method,
             headers={"Content-Type": "application/json"} if data is not None else {},
         )
-        with urllib.request.urlopen(request, timeout=10) as response:
+        context = ssl.create_default_context(cafile=self.ca_file) if self.ca_file else None
+        with urllib.request.urlopen(request, timeout=10, context=context) as response:
             raw = response.read()
         return json.loads(raw) if raw.strip() else None
 

@@ -38,11 +38,19 @@ def run(env: dict[str, str], *args: str, cwd: Path | None = None) -> subprocess.
     )
 
 
+def test_onboard_with_plain_http() -> None:
+    proc = run({"OFFBLOCKS_SANDBOX_BIN": str(_sandbox_binary())}, "onboard", "--plain-http")
+    assert proc.returncode == 0, proc.stderr
+    assert "local OffBlocks emulator at http://127.0.0.1:" in proc.stdout
+    assert "done: customer" in proc.stdout
+
+
 def test_onboard_starts_the_emulator() -> None:
     proc = run({"OFFBLOCKS_SANDBOX_BIN": str(_sandbox_binary())}, "onboard")
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    assert "local OffBlocks emulator at http://127.0.0.1:" in out
+    # Over HTTPS, as production: the emulator's throwaway CA is given as ca_file.
+    assert "local OffBlocks emulator at https://127.0.0.1:" in out
     assert "registered the request-signing key as" in out
     # The steps end in this order (the waits are also reported at each poll).
     positions = [out.rindex(f" {step} ") for step in STEPS]

@@ -17,7 +17,11 @@ fn customer_challenge(ctx: &Ctx<'_>, customer: &Customer) -> Challenge {
         Some(domain) => (domain.clone(), "https"),
         None => (
             ctx.req.authority().unwrap_or_else(|| "localhost".into()),
-            "http",
+            if ctx.shared.tls.as_ref().is_some_and(|t| t.config.is_some()) {
+                "https"
+            } else {
+                "http"
+            },
         ),
     };
     let issued_at = split(ctx.now).0;

@@ -10,8 +10,9 @@ pub(crate) use response::Response;
 use crate::api::{self, Outcome};
 use crate::shared::{lock, Shared};
 use crate::timefmt::http_date;
-use std::io::{BufReader, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
+use crate::tls::SharedTls;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
@@ -64,11 +65,60 @@ fn serve_connection(shared: &Shared, stream: TcpStream) {
     let _ = stream.set_write_timeout(Some(IDLE_TIMEOUT));
     let _ = stream.set_nodelay(true);
     let peer = stream.peer_addr().ok();
-    let Ok(read_half) = stream.try_clone() else {
-        return;
-    };
-    let mut reader = BufReader::new(read_half);
-    let mut writer = stream;
+    match shared.tls.as_ref().and_then(|t| t.config.as_ref()) {
+        Some(config) => {
+            let Ok(tcp) = stream.try_clone() else {
+                return;
+            };
+            // A client that refuses the certificate ends here, before any request.
+            if let Ok(tls) = SharedTls::accept(config, stream, Arc::clone(&shared.tls_received)) {
+                serve_requests(shared, BufReader::new(tls.clone()), tls.clone(), peer);
+                tls.close();
+            }
+            let _ = tcp.shutdown(Shutdown::Both);
+        }
+        None => {
+            let plain_on_tls_port = shared.tls.is_some();
+            if plain_on_tls_port && refuse_tls_hello(&stream) {
+                let _ = stream.shutdown(Shutdown::Both);
+                return;
+            }
+            let Ok(read_half) = stream.try_clone() else {
+                return;
+            };
+            serve_requests(shared, BufReader::new(read_half), &stream, peer);
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+    }
+}
+
+/// As a plain HTTP server answers bytes that cannot start a request line (a TLS
+/// `ClientHello` begins with 0x16): `400` at once and close, instead of waiting for a
+/// line end that never comes. Returns whether it did.
+fn refuse_tls_hello(mut stream: &TcpStream) -> bool {
+    let mut first = [0u8; 1];
+    match stream.peek(&mut first) {
+        Ok(1) if !first[0].is_ascii_alphabetic() && !first[0].is_ascii_whitespace() => {
+            let body = "not an HTTP request\n";
+            let _ = write!(
+                stream,
+                "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\n\
+                 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Reads requests and writes their responses until the connection ends.
+fn serve_requests(
+    shared: &Shared,
+    mut reader: impl BufRead,
+    mut writer: impl Write,
+    peer: Option<SocketAddr>,
+) {
     loop {
         if shared.shutdown.load(Ordering::SeqCst) {
             break;
@@ -93,7 +143,6 @@ fn serve_connection(shared: &Shared, stream: TcpStream) {
             }
         }
     }
-    let _ = writer.shutdown(Shutdown::Both);
 }
 
 fn write(

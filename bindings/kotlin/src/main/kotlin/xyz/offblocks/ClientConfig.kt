@@ -86,6 +86,18 @@ data class ClientConfig @JvmOverloads constructor(
     /** Without [proxy], take one from `HTTPS_PROXY` / `ALL_PROXY` and skip the hosts
      * `NO_PROXY` names. Defaults to false: the environment is not read. */
     val proxyFromEnv: Boolean? = null,
+    /** Where the roots a server's certificate must chain to come from: `"webpki"`
+     * (Mozilla's, bundled; the default) or `"platform"` (the operating system's verifier,
+     * in builds with that feature). */
+    val rootStore: String? = null,
+    /** Extra trust anchors, PEM text, added to the root store (a gateway's private CA, a
+     * TLS-inspecting proxy's). */
+    val caPem: String? = null,
+    /** Extra trust anchors read from this PEM file when the client is made. */
+    val caFile: String? = null,
+    /** Base64 SHA-256 digests of SubjectPublicKeyInfo; the server's chain must carry one.
+     * Defaults to none (no pinning). */
+    val spkiPins: List<String>? = null,
 ) {
     /** The configuration as the C ABI's JSON object (camelCase keys). */
     fun toJson(): Map<String, Any?> = buildMap {
@@ -116,6 +128,10 @@ data class ClientConfig @JvmOverloads constructor(
         accountChallengePolicy?.let { put("accountChallengePolicy", it) }
         proxy?.let { put("proxy", it) }
         proxyFromEnv?.let { put("proxyFromEnv", it) }
+        rootStore?.let { put("rootStore", it) }
+        caPem?.let { put("caPem", it) }
+        caFile?.let { put("caFile", it) }
+        spkiPins?.let { put("spkiPins", it) }
     }
 
     override fun toString(): String =
@@ -133,7 +149,8 @@ data class ClientConfig @JvmOverloads constructor(
 
         /** The settings of the same variables as the Rust example: `OFFBLOCKS_BASE_URL`,
          * `OFFBLOCKS_API_KEY`, `OFFBLOCKS_API_SECRET`, `OFFBLOCKS_KEY_ID`, and
-         * `OFFBLOCKS_SIGNING_KEY` (the path of a P-384 PEM; a fresh key when unset). */
+         * `OFFBLOCKS_SIGNING_KEY` (the path of a P-384 PEM; a fresh key when unset), and
+         * `OFFBLOCKS_CA_FILE` (a PEM file of extra trust anchors). */
         @JvmStatic
         @JvmOverloads
         fun fromEnvironment(env: Map<String, String> = System.getenv()): ClientConfig {
@@ -151,6 +168,7 @@ data class ClientConfig @JvmOverloads constructor(
                 apiKey = v("OFFBLOCKS_API_KEY"),
                 apiSecret = v("OFFBLOCKS_API_SECRET"),
                 keyId = v("OFFBLOCKS_KEY_ID"),
+                caFile = v("OFFBLOCKS_CA_FILE"),
                 signingKeyPem = pem,
                 generateSigningKey = pem == null,
             )

@@ -26,7 +26,8 @@ enum class ResultCode(val value: Int) {
     STATE(18),
     CANCELLED(19),
     INVALID_HANDLE(20),
-    HANDLE_IN_USE(21);
+    HANDLE_IN_USE(21),
+    TLS(22);
 
     companion object {
         private val byValue = entries.associateBy { it.value }
@@ -62,7 +63,8 @@ enum class ErrorKind(val value: Int) {
     SIGNING(17),
     SIGNER(18),
     DECODE(19),
-    INTERNAL(20);
+    INTERNAL(20),
+    TLS(21);
 
     companion object {
         private val byValue = entries.associateBy { it.value }
@@ -108,6 +110,9 @@ sealed class OffblocksException(
         val rawKind: Int = 0,
         /** Seconds the server asked to wait (`Retry-After`), or null. */
         val retryAfterSeconds: Long? = null,
+        /** After [ResultCode.TLS]: `offblocks_tls_failure` (1 untrusted chain, 2 host
+         * mismatch, 3 expired, 4 pin mismatch, 5 handshake); 0 otherwise. */
+        val tlsFailure: Int = 0,
     ) {
         companion object {
             val NONE = Detail()
@@ -172,6 +177,26 @@ sealed class OffblocksException(
 
     /** The connection failed, timed out or dropped (see [retryable]). */
     class Transport(message: String, rawCode: Int, detail: Detail) : OffblocksException(message, rawCode, detail)
+
+    /** The TLS handshake was refused; nothing of the request was sent, and it is never
+     * retryable. Not a [Transport]: code that retries those does not retry this. The
+     * subclass says which check failed. */
+    sealed class Tls(message: String, rawCode: Int, detail: Detail) : OffblocksException(message, rawCode, detail) {
+        /** The server's chain leads to no trusted root: give its CA as `caPem`/`caFile`. */
+        class UntrustedCertificate(message: String, rawCode: Int, detail: Detail) : Tls(message, rawCode, detail)
+
+        /** The certificate is for other host names than the one called. */
+        class HostnameMismatch(message: String, rawCode: Int, detail: Detail) : Tls(message, rawCode, detail)
+
+        /** The certificate has expired or is not valid yet (check the clock). */
+        class CertificateExpired(message: String, rawCode: Int, detail: Detail) : Tls(message, rawCode, detail)
+
+        /** The chain is trusted but no key in it matches a configured `spkiPins` entry. */
+        class PinMismatch(message: String, rawCode: Int, detail: Detail) : Tls(message, rawCode, detail)
+
+        /** The handshake failed otherwise: plain HTTP on the port, nothing in common, an alert. */
+        class Handshake(message: String, rawCode: Int, detail: Detail) : Tls(message, rawCode, detail)
+    }
 
     /** The server answered with a non-2xx status: [status], [body] and [requestId] say
      * what it answered. */
@@ -295,6 +320,13 @@ sealed class OffblocksException(
                 // NativeHandle never passes a freed, busy or mistyped handle: these would
                 // be bugs of this binding, reported as bad input.
                 ResultCode.INVALID_HANDLE, ResultCode.HANDLE_IN_USE -> InvalidInput(text, rawCode, detail)
+                ResultCode.TLS -> when (detail.tlsFailure) {
+                    1 -> Tls.UntrustedCertificate(text, rawCode, detail)
+                    2 -> Tls.HostnameMismatch(text, rawCode, detail)
+                    3 -> Tls.CertificateExpired(text, rawCode, detail)
+                    4 -> Tls.PinMismatch(text, rawCode, detail)
+                    else -> Tls.Handshake(text, rawCode, detail)
+                }
                 ResultCode.OK, null -> Other(text, rawCode, detail)
             }
         }

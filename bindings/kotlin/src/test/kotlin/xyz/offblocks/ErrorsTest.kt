@@ -184,6 +184,7 @@ class ErrorsTest {
             is OffblocksException.Signing, is OffblocksException.Signer -> "signing"
             is OffblocksException.ChallengeRefused -> "refused"
             is OffblocksException.Transport -> "transport"
+            is OffblocksException.Tls -> "tls"
             is OffblocksException.Api -> "api"
             is OffblocksException.Decode -> "decode"
             is OffblocksException.Timeout, is OffblocksException.State -> "flow"
@@ -192,5 +193,17 @@ class ErrorsTest {
             is OffblocksException.LibraryNotLoaded, is OffblocksException.LibraryMismatch -> "library"
         }
         assertEquals("api", kind(rejected))
+        // TLS: one code, the kind from offblocks_last_error_tls_failure.
+        val tls = (0..6).map { OffblocksException.fromCode(20, "m", OffblocksException.Detail(tlsFailure = it))::class }
+        assertEquals(
+            listOf(
+                OffblocksException.Tls.Handshake::class, OffblocksException.Tls.UntrustedCertificate::class,
+                OffblocksException.Tls.HostnameMismatch::class, OffblocksException.Tls.CertificateExpired::class,
+                OffblocksException.Tls.PinMismatch::class, OffblocksException.Tls.Handshake::class,
+                OffblocksException.Tls.Handshake::class,
+            ),
+            tls,
+        )
+        assertEquals("tls", kind(OffblocksException.fromCode(20, "m", OffblocksException.Detail(tlsFailure = 2))))
     }
 }

@@ -91,6 +91,7 @@ class ModelsTest {
             signatureValidity = Duration.ofSeconds(1), signatureNonce = true, signatureLabel = "sig", tokenRefreshMargin = Duration.ofSeconds(1),
             maxClockCorrection = Duration.ofSeconds(60), callDeadline = Duration.ofSeconds(5), accountChallengePolicy = "any",
             proxy = "http://p:1", proxyFromEnv = false,
+            rootStore = "webpki", caPem = "pem", caFile = "f", spkiPins = listOf("pin"),
         ).toJson()
         assertEquals(defaults.keys + identity, full.keys)
         @Suppress("UNCHECKED_CAST")

@@ -36,10 +36,14 @@ class LocalSandbox private constructor(private val process: Process, values: Map
     val apiSecret: String = values.getValue("OFFBLOCKS_API_SECRET")
     /** `OFFBLOCKS_PROXY_URL` (`http://127.0.0.1:PORT`), with `--proxy` only. */
     val proxyUrl: String? = values["OFFBLOCKS_PROXY_URL"]
+    /** `OFFBLOCKS_CA_FILE`: the emulator's throwaway CA, with `--tls` / `--tls-mode` only. */
+    val caFile: String? = values["OFFBLOCKS_CA_FILE"]
     private val root = baseUrl.removeSuffix("/v1")
-    private val http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+    private val http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .apply { caFile?.let { sslContext(trusting(File(it))) } }.build()
 
-    fun config(): ClientConfig = ClientConfig(baseUrl = baseUrl, apiKey = apiKey, apiSecret = apiSecret, generateSigningKey = true)
+    fun config(): ClientConfig =
+        ClientConfig(baseUrl = baseUrl, apiKey = apiKey, apiSecret = apiSecret, generateSigningKey = true, caFile = caFile)
 
     /** A client with a fresh, registered signing key. */
     fun client(config: ClientConfig = config()): OffblocksClient =
@@ -110,6 +114,18 @@ class LocalSandbox private constructor(private val process: Process, values: Map
             return LocalSandbox(process, values)
         }
     }
+}
+
+/** A TLS context that trusts the CA certificate in [pem] only (for the control API). */
+private fun trusting(pem: File): javax.net.ssl.SSLContext {
+    val ca = pem.inputStream().use { java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(it) }
+    val store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType()).apply {
+        load(null, null)
+        setCertificateEntry("offblocks-sandbox", ca)
+    }
+    val trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm())
+        .apply { init(store) }
+    return javax.net.ssl.SSLContext.getInstance("TLS").apply { init(null, trust.trustManagers, null) }
 }
 
 /** One emulator and one registered client for the whole test run (tests that rotate or

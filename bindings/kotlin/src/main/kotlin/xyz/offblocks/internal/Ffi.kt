@@ -56,6 +56,7 @@ internal object Ffi {
             reissuedChallenge = borrowed(offblocks_last_error_reissued_challenge()),
             rawKind = offblocks_last_error_kind(),
             retryAfterSeconds = offblocks_last_error_retry_after().takeIf { it >= 0 },
+            tlsFailure = offblocks_last_error_tls_failure(),
         )
         return OffblocksException.fromCode(code, message, detail)
     }

@@ -57,6 +57,7 @@ external fun offblocks_last_error_retryable(): Byte
 external fun offblocks_last_error_reissued_challenge(): Pointer?
 external fun offblocks_last_error_kind(): Int
 external fun offblocks_last_error_retry_after(): Long
+external fun offblocks_last_error_tls_failure(): Int
 external fun offblocks_string_free(s: Pointer?)
 external fun offblocks_version(): Pointer?
 external fun offblocks_version_num(): Int
