@@ -48,6 +48,11 @@ class ClientConfigBuilder internal constructor(private var config: ClientConfig)
     fun accountChallengePolicy(value: String?) = set { copy(accountChallengePolicy = value) }
     fun proxy(value: String?) = set { copy(proxy = value) }
     fun proxyFromEnv(value: Boolean?) = set { copy(proxyFromEnv = value) }
+    fun challengeClockTolerance(value: Duration?) = set { copy(challengeClockTolerance = value) }
+    fun rootStore(value: String?) = set { copy(rootStore = value) }
+    fun caPem(value: String?) = set { copy(caPem = value) }
+    fun caFile(value: String?) = set { copy(caFile = value) }
+    fun spkiPins(value: List<String>?) = set { copy(spkiPins = value) }
 
     /** The configuration, as set so far. */
     fun build(): ClientConfig = config
