@@ -72,6 +72,7 @@ pub mod httpsig;
 mod ids;
 pub mod models;
 mod observer;
+mod redact;
 pub mod onboarding;
 mod resolver;
 mod session;

@@ -27,12 +27,25 @@ pub(crate) struct Resolver {
 #[derive(Debug, Default)]
 struct Inner {
     lookup: DefaultResolver,
+    /// Refuse an answer holding any address that is not loopback (plain http allowed
+    /// only because the host is loopback: `localhost` must stay so).
+    loopback_only: bool,
     /// The last answer: `host:port`, when it was looked up, the addresses. A client
     /// talks to one API host, so one entry is enough.
     last: Mutex<Option<(String, Instant, ResolvedSocketAddrs)>>,
 }
 
 impl Resolver {
+    /// A resolver that accepts only loopback addresses.
+    pub(crate) fn loopback_only() -> Resolver {
+        Resolver {
+            inner: Arc::new(Inner {
+                loopback_only: true,
+                ..Inner::default()
+            }),
+        }
+    }
+
     /// Drops the remembered answer (after a failed connection).
     pub(crate) fn forget(&self) {
         *self.inner.last.lock().unwrap_or_else(|e| e.into_inner()) = None;
@@ -63,6 +76,10 @@ impl ureq::unversioned::resolver::Resolver for Resolver {
             }
         }
         let addrs = self.inner.lookup.resolve(uri, config, timeout)?;
+        if self.inner.loopback_only && addrs.iter().any(|a| !a.ip().is_loopback()) {
+            // Plain http was allowed because this host is loopback; it no longer is.
+            return Err(ureq::Error::HostNotFound);
+        }
         *self.inner.last.lock().unwrap_or_else(|e| e.into_inner()) =
             Some((key, Instant::now(), addrs.clone()));
         Ok(addrs)

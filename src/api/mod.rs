@@ -23,7 +23,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::session::Session;
-use crate::transport::{decode_list, Call, Response};
+use crate::transport::{Call, Response};
 
 /// What every resource handle holds: the client and an optional Idempotency-Key.
 #[derive(Debug, Clone)]
@@ -59,7 +59,7 @@ impl<'a> Handle<'a> {
     }
 
     pub fn list<T: DeserializeOwned>(&self, path: String) -> Result<Vec<T>> {
-        decode_list(&self.session.execute(&Call::new("GET", path))?.body)
+        self.session.execute(&Call::new("GET", path))?.decode_list()
     }
 
     /// A POST/PUT/PATCH/DELETE with an Idempotency-Key and an optional JSON body.

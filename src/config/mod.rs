@@ -18,6 +18,7 @@ pub use proxy::ProxyUrl;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use url::{BaseUrl, Environment};
+pub(crate) use url::{is_loopback_host, percent_decoded};
 
 use crate::error::{Error, Result};
 use crate::httpsig::{CoveredComponents, DigestAlgorithms};

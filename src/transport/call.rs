@@ -66,10 +66,11 @@ impl Call {
     }
 }
 
-/// A successful response.
+/// A successful response, and what cleans a decoding error's message.
 #[derive(Debug)]
 pub(crate) struct Response {
     pub body: Vec<u8>,
+    pub redactor: std::sync::Arc<crate::redact::Redactor>,
 }
 
 /// Where a call's bearer token comes from (the token source, which itself calls through
