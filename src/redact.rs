@@ -349,7 +349,10 @@ mod tests {
     #[test]
     fn overlapping_and_adjacent_matches_are_all_removed() {
         let r = with(&["abcd", "cdef"]);
-        assert_eq!(r.scrub("xabcdefy abcdabcd"), "x[redacted]y [redacted][redacted]");
+        assert_eq!(
+            r.scrub("xabcdefy abcdabcd"),
+            "x[redacted]y [redacted][redacted]"
+        );
     }
 
     #[test]
@@ -366,7 +369,11 @@ mod tests {
             note: None,
         };
         let api = r.scrub_api(api);
-        assert!(!api.body.contains("3/!x") && !api.body.contains("u0073"), "{}", api.body);
+        assert!(
+            !api.body.contains("3/!x") && !api.body.contains("u0073"),
+            "{}",
+            api.body
+        );
         assert_eq!(api.message().as_deref(), Some("bad [redacted]"));
         assert_eq!(api.request_id, None);
     }
@@ -384,7 +391,10 @@ mod tests {
     fn request_ids_are_bounded() {
         let r = with(&["hunter2"]);
         assert_eq!(r.request_id(Some("req-1".into())).as_deref(), Some("req-1"));
-        assert_eq!(r.request_id(Some("x".repeat(128))).map(|s| s.len()), Some(128));
+        assert_eq!(
+            r.request_id(Some("x".repeat(128))).map(|s| s.len()),
+            Some(128)
+        );
         assert_eq!(r.request_id(Some("x".repeat(129))), None);
         assert_eq!(r.request_id(Some("a b".into())), None);
         assert_eq!(r.request_id(Some("é".into())), None);
@@ -394,7 +404,10 @@ mod tests {
 
     #[test]
     fn cleaning_drops_controls_and_bounds() {
-        assert_eq!(clean_text("a\u{7f}\u{7f}b\tc\nBearer xyz", 100), "ab c Bearer [redacted]");
+        assert_eq!(
+            clean_text("a\u{7f}\u{7f}b\tc\nBearer xyz", 100),
+            "ab c Bearer [redacted]"
+        );
         let long = clean_text(&"y".repeat(10), 4);
         assert_eq!(long, "yyyy…");
     }

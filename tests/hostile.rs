@@ -902,14 +902,20 @@ fn a_short_secret_echoed_by_the_server_is_hidden() {
         .unwrap();
     let err = client.customers().list().unwrap_err();
     let shown = everything_shown(&err);
-    assert!(!shown.contains("3/!x") && !shown.contains("3\\/!x"), "{shown}");
+    assert!(
+        !shown.contains("3/!x") && !shown.contains("3\\/!x"),
+        "{shown}"
+    );
     assert!(err.to_string().contains("[redacted]"), "{err}");
 }
 
 #[test]
 fn a_secret_split_by_control_characters_is_hidden() {
     let server = echoing_server("s3cr3t-api-secret", |_| {
-        text(401, "wrong secret s3cr3t\u{7f}-api\u{1}-sec\u{1b}ret for key")
+        text(
+            401,
+            "wrong secret s3cr3t\u{7f}-api\u{1}-sec\u{1b}ret for key",
+        )
     });
     let client = builder(&server).build().unwrap();
     let err = client.customers().list().unwrap_err();
@@ -969,7 +975,10 @@ fn a_previous_token_echoed_by_the_server_stays_hidden() {
     let client = builder(&server).build().unwrap();
     let err = client.customers().list().unwrap_err();
     let shown = everything_shown(&err);
-    assert!(!shown.contains(TOKEN) && !shown.contains("tok-second-2"), "{shown}");
+    assert!(
+        !shown.contains(TOKEN) && !shown.contains("tok-second-2"),
+        "{shown}"
+    );
     assert_eq!(server.count("POST", "/v1/auth/token"), 2);
 }
 
@@ -1006,13 +1015,19 @@ fn a_request_id_longer_than_128_is_dropped() {
         assert_eq!(api.request_id.is_some(), kept, "{id}");
         assert_eq!(err.to_string().contains(&id), kept, "{err}");
         let told = attempts.lock().unwrap().clone();
-        assert!(!told.is_empty() && told.iter().all(|r| r.is_some() == kept), "{told:?}");
+        assert!(
+            !told.is_empty() && told.iter().all(|r| r.is_some() == kept),
+            "{told:?}"
+        );
     }
 }
 
 #[test]
 fn api_error_message_is_cleaned() {
-    let reason = format!("bad\u{1b}[31m thing{}", "\u{7f}".repeat(100) + &"y ".repeat(200));
+    let reason = format!(
+        "bad\u{1b}[31m thing{}",
+        "\u{7f}".repeat(100) + &"y ".repeat(200)
+    );
     let body = serde_json::json!({ "message": reason }).to_string();
     let server = Server::start(move |seen, server| match seen.path_and_query.as_str() {
         "/v1/auth/token" => token_reply(server),
@@ -1039,7 +1054,10 @@ fn a_url_password_with_hash_or_slash_is_hidden() {
             .build()
             .unwrap_err();
         let shown = format!("{err} {err:?}");
-        assert!(!shown.contains(password) && !shown.contains("alice"), "{shown}");
+        assert!(
+            !shown.contains(password) && !shown.contains("alice"),
+            "{shown}"
+        );
         let err = Client::builder()
             .base_url("https://api.example/v1")
             .proxy(format!("socks5://alice:{password}@proxy.example:1080"))
@@ -1048,7 +1066,10 @@ fn a_url_password_with_hash_or_slash_is_hidden() {
             .build()
             .unwrap_err();
         let shown = format!("{err} {err:?}");
-        assert!(!shown.contains(password) && !shown.contains("alice"), "{shown}");
+        assert!(
+            !shown.contains(password) && !shown.contains("alice"),
+            "{shown}"
+        );
         let mut config = offblocks::Config::default();
         config.environment =
             offblocks::Environment::Custom(format!("https://alice:{password}@api.example/v1"));
@@ -1056,7 +1077,10 @@ fn a_url_password_with_hash_or_slash_is_hidden() {
             "http://alice:{password}@proxy.example:3128"
         )));
         let shown = format!("{config:?} {}", serde_json::to_string(&config).unwrap());
-        assert!(!shown.contains(password) && !shown.contains("alice"), "{shown}");
+        assert!(
+            !shown.contains(password) && !shown.contains("alice"),
+            "{shown}"
+        );
     }
 }
 

@@ -108,12 +108,18 @@ fn error_body(data: &[u8]) {
     // The server's message, as the accessor gives it, is what the text shows: no
     // control character, bounded.
     if let Some(message) = api.message() {
-        assert!(shown.contains(message.as_str()), "{shown:?} lacks {message:?}");
+        assert!(
+            shown.contains(message.as_str()),
+            "{shown:?} lacks {message:?}"
+        );
         assert!(!message.chars().any(char::is_control), "{message:?}");
         assert!(message.chars().count() <= 201, "{message:?}");
     }
     if let Some(id) = &api.request_id {
-        assert!(id.len() <= 128 && id.bytes().all(|b| b.is_ascii_graphic()), "{id:?}");
+        assert!(
+            id.len() <= 128 && id.bytes().all(|b| b.is_ascii_graphic()),
+            "{id:?}"
+        );
     }
     if matches!(status, 429 | 500 | 503) || (status == 409 && retry_after.is_some()) {
         assert!(api.retryable);

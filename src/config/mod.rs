@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 pub use proxy::ProxyUrl;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
-pub use url::{BaseUrl, Environment};
 pub(crate) use url::{is_loopback_host, percent_decoded};
+pub use url::{BaseUrl, Environment};
 
 use crate::error::{Error, Result};
 use crate::httpsig::{CoveredComponents, DigestAlgorithms};

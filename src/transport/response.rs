@@ -5,7 +5,9 @@ use std::cell::Cell;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use serde::Deserializer;
 
 use crate::error::{ApiError, Error, Result};
@@ -42,11 +44,29 @@ const WRAPPERS: [&str; 3] = ["data", "items", "results"];
 
 /// Decodes a list straight into `Vec<T>`, bare or wrapped as `{"data": [...]}` (or
 /// `items`, `results`); an error names the element's index (`$.data[2]`).
+///
+/// A large body is first counted (a pass that allocates nothing), so that the list is
+/// allocated once at its size instead of doubling past it; the reservation never
+/// exceeds the body's own size in bytes.
 pub(crate) fn decode_list<T: DeserializeOwned>(body: &[u8]) -> Result<Vec<T>> {
+    let reserve = if body.len() > COUNT_ABOVE {
+        list_of::<IgnoredAny>(body, 0).map_or(0, |items| items.len())
+    } else {
+        0
+    };
+    let most = body.len() / std::mem::size_of::<T>().max(1);
+    list_of(body, reserve.min(most))
+}
+
+/// Bodies larger than this are counted before they are decoded.
+const COUNT_ABOVE: usize = 64 * 1024;
+
+fn list_of<T: DeserializeOwned>(body: &[u8], reserve: usize) -> Result<Vec<T>> {
     let failed_at = Cell::new(None);
     let mut de = serde_json::Deserializer::from_slice(body);
     let items = ListBody {
         failed_at: &failed_at,
+        reserve,
         item: PhantomData,
     }
     .deserialize(&mut de)
@@ -60,6 +80,7 @@ pub(crate) fn decode_list<T: DeserializeOwned>(body: &[u8]) -> Result<Vec<T>> {
 /// A list body, bare or wrapped; remembers where an element failed.
 struct ListBody<'a, T> {
     failed_at: &'a Cell<Option<String>>,
+    reserve: usize,
     item: PhantomData<T>,
 }
 
@@ -67,6 +88,7 @@ struct ListBody<'a, T> {
 struct Items<'a, T> {
     prefix: &'static str,
     failed_at: &'a Cell<Option<String>>,
+    reserve: usize,
     item: PhantomData<T>,
 }
 
@@ -89,6 +111,7 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for ListBody<'_, T> {
         Items {
             prefix: "$",
             failed_at: self.failed_at,
+            reserve: self.reserve,
             item: PhantomData,
         }
         .visit_seq(seq)
@@ -110,6 +133,7 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for ListBody<'_, T> {
             let items = map.next_value_seed(Items {
                 prefix,
                 failed_at: self.failed_at,
+                reserve: self.reserve,
                 item: PhantomData,
             })?;
             best = Some((rank, items));
@@ -135,8 +159,7 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for Items<'_, T> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Vec<T>, A::Error> {
-        // The hint is the server's word: bounded, so it cannot reserve much.
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        let mut items = Vec::with_capacity(self.reserve);
         loop {
             match seq.next_element::<T>() {
                 Ok(Some(item)) => items.push(item),
