@@ -177,9 +177,12 @@ impl Redactor {
     }
 
     /// `error` with every text it carries cleaned: known secrets removed, and server or
-    /// library text bounded and free of control characters.
+    /// library text bounded and free of control characters. A decoding message quotes
+    /// the server's values, so the word heuristics run on it too; the library's own
+    /// messages (which name hosts and settings) keep their words.
     pub fn scrub_error(&self, error: Error) -> Error {
-        let clean = |text: String| self.clean(&text, MAX_MESSAGE);
+        let clean = |text: String| plain_text(&self.scrub(&text), MAX_MESSAGE);
+        let server = |text: String| self.clean(&text, MAX_MESSAGE);
         match error {
             Error::Api(api) => Error::Api(Box::new(self.scrub_api(*api))),
             Error::Conflict(api) => Error::Conflict(Box::new(self.scrub_api(*api))),
@@ -192,8 +195,8 @@ impl Redactor {
                 retryable,
             },
             Error::Decode { path, message } => Error::Decode {
-                path: clean(path),
-                message: clean(message),
+                path: server(path),
+                message: server(message),
             },
             Error::Config(m) => Error::Config(clean(m)),
             Error::InvalidInput(m) => Error::InvalidInput(clean(m)),
@@ -302,6 +305,12 @@ fn scrub_with(secrets: &Secrets, text: &str) -> String {
 /// tab or line break becomes a space), the word heuristics of [`redact_secrets`], at
 /// most `max` characters (then `…`).
 pub(crate) fn clean_text(text: &str, max: usize) -> String {
+    plain_text(&redact_secrets(&plain_text(text, usize::MAX)), max)
+}
+
+/// `text` without control characters (a tab or line break becomes a space), trimmed,
+/// at most `max` characters (then `…`).
+fn plain_text(text: &str, max: usize) -> String {
     let spaced: String = text
         .chars()
         .filter_map(|c| match c {
@@ -310,9 +319,9 @@ pub(crate) fn clean_text(text: &str, max: usize) -> String {
             c => Some(c),
         })
         .collect();
-    let redacted = redact_secrets(spaced.trim());
-    let mut short: String = redacted.chars().take(max).collect();
-    if redacted.chars().count() > max {
+    let spaced = spaced.trim();
+    let mut short: String = spaced.chars().take(max).collect();
+    if spaced.chars().count() > max {
         short.push('…');
     }
     short

@@ -14,10 +14,10 @@ use std::time::{Duration, Instant};
 use ureq::{http, AsSendBody, SendBody};
 
 pub(crate) use call::{Authorization, Bearer, Call, Response};
-use response::transport_error;
-pub(crate) use response::{api_error, classify, decode_value, RawResponse};
 #[cfg(any(test, feature = "fuzzing"))]
-pub(crate) use response::{decode_json, decode_list};
+pub(crate) use response::decode_list;
+use response::transport_error;
+pub(crate) use response::{api_error, classify, decode_json, RawResponse};
 
 use crate::clock::{local_ms, Seen, ServerClock};
 use crate::config::{BaseUrl, Config, RetryPolicy};

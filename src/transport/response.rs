@@ -35,10 +35,6 @@ pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
     serde_json::from_slice(body).map_err(|e| Error::decode("$", e))
 }
 
-pub(crate) fn decode_value<T: DeserializeOwned>(value: serde_json::Value, path: &str) -> Result<T> {
-    serde_json::from_value(value).map_err(|e| Error::decode(path, e))
-}
-
 /// The keys a list may arrive wrapped under, in the order they are preferred.
 const WRAPPERS: [&str; 3] = ["data", "items", "results"];
 
