@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -242,11 +244,9 @@ def test_a_library_of_another_version_is_refused(monkeypatch: pytest.MonkeyPatch
         _native._check_version(_native.lib())
 
 
-def _echoing_server(secret: str) -> "tuple[object, str]":
+def _echoing_server(secret: str) -> tuple[http.server.ThreadingHTTPServer, str]:
     """A loopback server that hands out a token, then answers every call with a 400 whose
     body, reason and request id echo ``secret`` (plain, JSON-escaped, split by DEL)."""
-    import http.server
-    import threading
 
     class Echo(http.server.BaseHTTPRequestHandler):
         def log_message(self, *args: object) -> None:
@@ -289,7 +289,7 @@ def test_str_and_repr_of_an_error_hide_a_secret_the_server_echoes() -> None:
             with pytest.raises(ApiError) as caught:
                 c.customers.list()
     finally:
-        server.shutdown()  # type: ignore[attr-defined]
+        server.shutdown()
     e = caught.value
     assert e.status == 400
     shown = "\n".join([str(e), repr(e), e.message, e.body or "", str(e.request_id)])
