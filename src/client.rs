@@ -198,7 +198,9 @@ impl Client {
         signer: &dyn Signer,
         progress: &mut dyn FnMut(&Progress) -> R,
     ) -> Result<Onboarded> {
+        // The flow's own messages quote the server's ids: cleaned as the transport's are.
         onboarding::run(&self.inner, req, signer, &mut |p| progress(p).go_on())
+            .map_err(|e| self.inner.transport().redactor().scrub_error(e))
     }
 }
 
