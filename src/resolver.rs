@@ -123,4 +123,24 @@ mod tests {
             "[::1]:443".parse().unwrap()
         );
     }
+
+    #[test]
+    fn a_loopback_only_resolver_refuses_any_other_address() {
+        let r = Resolver::loopback_only();
+        assert!(resolve(&r, "http://127.0.0.1:8080/v1").is_ok());
+        assert!(resolve(&r, "http://[::1]:8080/v1").is_ok());
+        assert!(matches!(
+            resolve(&r, "http://10.1.2.3:8080/v1"),
+            Err(ureq::Error::HostNotFound)
+        ));
+        // A refused answer is not remembered.
+        assert!(r
+            .inner
+            .last
+            .lock()
+            .unwrap()
+            .as_ref()
+            .is_none_or(|(k, _, _)| !k.contains("10.1.2.3")));
+        assert!(resolve(&Resolver::default(), "http://10.1.2.3:8080/v1").is_ok());
+    }
 }
