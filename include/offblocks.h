@@ -490,7 +490,8 @@ uint16_t offblocks_last_error_status(void);
 
 /**
  * The request id the server sent with the response behind the last failure on this
- * thread (`X-Request-Id`), or NULL. Quote it when contacting OffBlocks support.
+ * thread (`X-Request-Id`), or NULL (also when it was longer than 128 characters or not
+ * visible ASCII). Quote it when contacting OffBlocks support.
  *
  * Owned by the library; valid as `offblocks_last_error_message()`'s string.
  */
@@ -498,7 +499,8 @@ const char *offblocks_last_error_request_id(void);
 
 /**
  * The body of the non-2xx response behind the last failure on this thread (as text;
- * usually JSON), or NULL when there was no response.
+ * usually JSON): its first 64 KiB, every secret the client knows replaced by
+ * `[redacted]`. NULL when there was no response.
  *
  * Owned by the library; valid as `offblocks_last_error_message()`'s string.
  */

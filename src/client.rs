@@ -205,13 +205,7 @@ impl Client {
         signer: &dyn Signer,
         progress: &mut dyn FnMut(&Progress) -> R,
     ) -> Result<Onboarded> {
-        match onboarding::run(
-            &self.inner,
-            req,
-            signer,
-            &mut |p| progress(p).go_on(),
-            false,
-        )? {
+        match self.run_onboarding(req, signer, &mut |p| progress(p).go_on(), false)? {
             Onboarding::Done(done) => Ok(done),
             Onboarding::Waiting(w) => Err(Error::State(format!(
                 "onboarding stopped waiting on {}",
@@ -237,7 +231,20 @@ impl Client {
         signer: &dyn Signer,
         progress: &mut dyn FnMut(&Progress) -> R,
     ) -> Result<Onboarding> {
-        onboarding::run(&self.inner, req, signer, &mut |p| progress(p).go_on(), true)
+        self.run_onboarding(req, signer, &mut |p| progress(p).go_on(), true)
+    }
+
+    /// The onboarding, its errors cleaned as the transport's are: the flow's own messages
+    /// quote the server's ids.
+    fn run_onboarding(
+        &self,
+        req: &OnboardingRequest,
+        signer: &dyn Signer,
+        progress: &mut dyn FnMut(&Progress) -> bool,
+        return_when_waiting: bool,
+    ) -> Result<Onboarding> {
+        onboarding::run(&self.inner, req, signer, progress, return_when_waiting)
+            .map_err(|e| self.inner.transport().redactor().scrub_error(e))
     }
 }
 

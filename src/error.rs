@@ -148,9 +148,11 @@ impl Error {
 pub struct ApiError {
     /// The HTTP status code.
     pub status: u16,
-    /// The raw response body as text (lossy UTF-8).
+    /// The response body as text (lossy UTF-8): its first 64 KiB, with every secret the
+    /// client knows replaced by `[redacted]`.
     pub body: String,
-    /// The body parsed as JSON, when it is JSON.
+    /// The body parsed as JSON, when it is JSON of at most 64 KiB, with the same
+    /// secrets replaced.
     pub json: Option<serde_json::Value>,
     /// The request id the server sent back (`X-Request-Id` or `Request-Id`), if any.
     pub request_id: Option<String>,
@@ -167,13 +169,17 @@ pub struct ApiError {
 const MAX_REASON: usize = 200;
 
 impl ApiError {
-    /// The server's own short description, from the JSON body's `message` or `error`
-    /// field when there is one.
-    pub fn message(&self) -> Option<&str> {
+    /// The server's own short description, from the JSON body's `message`, `error`,
+    /// `detail` or `title` field when there is one, cleaned as [`ApiError::reason`]:
+    /// at most 200 characters, no control character, nothing that looks like a
+    /// credential, and no secret the client knows.
+    pub fn message(&self) -> Option<String> {
         let json = self.json.as_ref()?;
-        ["message", "error", "detail", "title"]
+        let raw = ["message", "error", "detail", "title"]
             .iter()
-            .find_map(|k| json.get(*k).and_then(|v| v.as_str()))
+            .find_map(|k| json.get(*k).and_then(|v| v.as_str()))?;
+        let shown = crate::redact::clean_text(raw, MAX_REASON);
+        (!shown.is_empty()).then_some(shown)
     }
 
     /// The server's reason as shown in messages: [`ApiError::message`], else the first
@@ -181,21 +187,12 @@ impl ApiError {
     /// anything that looks like a credential (a bearer token, a long run of key-like
     /// characters) replaced by `[redacted]`.
     pub fn reason(&self) -> Option<String> {
-        let raw = match self.message() {
-            Some(m) => m,
-            None if self.json.is_some() => return None,
-            None => self.body.lines().find(|l| !l.trim().is_empty())?,
-        };
-        let reason = redact_secrets(raw.trim());
-        let mut short: String = reason
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(MAX_REASON)
-            .collect();
-        if reason.chars().count() > MAX_REASON {
-            short.push('…');
+        if self.json.is_some() {
+            return self.message();
         }
-        (!short.is_empty()).then_some(short)
+        let line = self.body.lines().find(|l| !l.trim().is_empty())?;
+        let shown = crate::redact::clean_text(line, MAX_REASON);
+        (!shown.is_empty()).then_some(shown)
     }
 }
 
@@ -221,9 +218,11 @@ pub(crate) fn redact_secrets(text: &str) -> String {
 
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The body is not shown: only the cleaned reason and the body's length.
         f.debug_struct("ApiError")
             .field("status", &self.status)
-            .field("body", &self.body)
+            .field("reason", &self.reason())
+            .field("body_len", &self.body.len())
             .field("request_id", &self.request_id)
             .field("retry_after", &self.retry_after)
             .field("retryable", &self.retryable)

@@ -40,13 +40,14 @@ pub fn response_error(
     retry_after: Option<u64>,
     body: &[u8],
 ) -> Error {
-    classify(api_error(RawResponse {
+    let api = api_error(RawResponse {
         status,
         body: body.to_vec(),
         request_id: request_id.map(str::to_owned),
         retry_after,
         server_time: None,
-    }))
+    });
+    classify(crate::redact::Redactor::default().scrub_api(api))
 }
 
 /// A response's `Date` header as the transport reads it (IMF-fixdate), in unix seconds;

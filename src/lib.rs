@@ -80,6 +80,7 @@ pub mod inbox;
 pub mod models;
 mod observer;
 pub mod onboarding;
+mod redact;
 mod resolver;
 mod session;
 mod sync;

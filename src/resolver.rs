@@ -27,12 +27,25 @@ pub(crate) struct Resolver {
 #[derive(Debug, Default)]
 struct Inner {
     lookup: DefaultResolver,
+    /// Refuse an answer holding any address that is not loopback (plain http allowed
+    /// only because the host is loopback: `localhost` must stay so).
+    loopback_only: bool,
     /// The last answer: `host:port`, when it was looked up, the addresses. A client
     /// talks to one API host, so one entry is enough.
     last: Mutex<Option<(String, Instant, ResolvedSocketAddrs)>>,
 }
 
 impl Resolver {
+    /// A resolver that accepts only loopback addresses.
+    pub(crate) fn loopback_only() -> Resolver {
+        Resolver {
+            inner: Arc::new(Inner {
+                loopback_only: true,
+                ..Inner::default()
+            }),
+        }
+    }
+
     /// Drops the remembered answer (after a failed connection).
     pub(crate) fn forget(&self) {
         *self.inner.last.lock().unwrap_or_else(|e| e.into_inner()) = None;
@@ -63,6 +76,10 @@ impl ureq::unversioned::resolver::Resolver for Resolver {
             }
         }
         let addrs = self.inner.lookup.resolve(uri, config, timeout)?;
+        if self.inner.loopback_only && addrs.iter().any(|a| !a.ip().is_loopback()) {
+            // Plain http was allowed because this host is loopback; it no longer is.
+            return Err(ureq::Error::HostNotFound);
+        }
         *self.inner.last.lock().unwrap_or_else(|e| e.into_inner()) =
             Some((key, Instant::now(), addrs.clone()));
         Ok(addrs)
@@ -105,5 +122,25 @@ mod tests {
             resolve(&r, "https://[::1]/x").unwrap()[0],
             "[::1]:443".parse().unwrap()
         );
+    }
+
+    #[test]
+    fn a_loopback_only_resolver_refuses_any_other_address() {
+        let r = Resolver::loopback_only();
+        assert!(resolve(&r, "http://127.0.0.1:8080/v1").is_ok());
+        assert!(resolve(&r, "http://[::1]:8080/v1").is_ok());
+        assert!(matches!(
+            resolve(&r, "http://10.1.2.3:8080/v1"),
+            Err(ureq::Error::HostNotFound)
+        ));
+        // A refused answer is not remembered.
+        assert!(r
+            .inner
+            .last
+            .lock()
+            .unwrap()
+            .as_ref()
+            .is_none_or(|(k, _, _)| !k.contains("10.1.2.3")));
+        assert!(resolve(&Resolver::default(), "http://10.1.2.3:8080/v1").is_ok());
     }
 }

@@ -32,9 +32,12 @@ impl Session {
             .challenge_domain
             .clone()
             .unwrap_or_else(|| base.authority().to_owned());
-        let tokens = TokenSource::new(api_key, api_secret, config.token_refresh_margin);
+        let margin = config.token_refresh_margin;
+        let transport = Transport::new(config, base, signing_key, observer)?;
+        transport.redactor().add(api_secret.expose());
+        let tokens = TokenSource::new(api_key, api_secret, margin);
         Ok(Session {
-            transport: Transport::new(config, base, signing_key, observer)?,
+            transport,
             tokens,
             challenge_domain,
         })

@@ -153,6 +153,8 @@ impl TokenSource {
         zeroize::Zeroize::zeroize(&mut call.body);
         let resp = result?;
         let parsed: TokenResponse = resp.decode()?;
+        // From now on no text the client gives out shows it (nor the ones before it).
+        transport.redactor().add_token(&parsed.token);
         if parsed.token.is_empty() {
             return Err(Error::decode("$.token", "empty token"));
         }

@@ -1650,3 +1650,251 @@ fn a_customer_other_than_the_owner_stated_is_not_signed() {
         .iter()
         .all(|s| !s.path_and_query.contains("/sign")));
 }
+
+// Secrets hidden by value: a server that echoes what the client sent it.
+
+/// Everything an error shows a host: `Display`, `Debug`, the accessors, the C last error.
+fn everything_shown(err: &Error) -> String {
+    let mut shown = format!("{err}\n{err:?}");
+    if let Some(api) = err.api() {
+        shown.push_str(&format!(
+            "\n{api}\n{api:?}\n{}\n{:?}\n{:?}\n{:?}",
+            api.body,
+            api.json,
+            api.message(),
+            api.request_id
+        ));
+    }
+    shown
+}
+
+fn echoing_server(secret: &'static str, answer: fn(&str) -> Reply) -> Server {
+    let _ = secret;
+    Server::start(move |seen, server| match seen.path_and_query.as_str() {
+        "/v1/auth/token" => token_reply(server),
+        _ => answer(secret),
+    })
+}
+
+#[test]
+fn a_short_secret_echoed_by_the_server_is_hidden() {
+    const SECRET: &str = "s3/!x";
+    let server = echoing_server(SECRET, |s| {
+        let escaped = s.replace('/', "\\/");
+        json(
+            400,
+            format!(r#"{{"message":"secret {s} is wrong","detail":"{escaped}","again":"{s}"}}"#),
+        )
+    });
+    let client = builder(&server)
+        .credentials("3f0e7a52-6f4c-4a4e-9a57-1d2f3c4b5a69", SECRET)
+        .build()
+        .unwrap();
+    let err = client.customers().list().unwrap_err();
+    let shown = everything_shown(&err);
+    assert!(
+        !shown.contains("3/!x") && !shown.contains("3\\/!x"),
+        "{shown}"
+    );
+    assert!(err.to_string().contains("[redacted]"), "{err}");
+}
+
+#[test]
+fn a_secret_split_by_control_characters_is_hidden() {
+    let server = echoing_server("s3cr3t-api-secret", |_| {
+        text(
+            401,
+            "wrong secret s3cr3t\u{7f}-api\u{1}-sec\u{1b}ret for key",
+        )
+    });
+    let client = builder(&server).build().unwrap();
+    let err = client.customers().list().unwrap_err();
+    let shown = everything_shown(&err);
+    let bare: String = shown.chars().filter(|c| !c.is_control()).collect();
+    assert!(!bare.contains("s3cr3t-api-secret"), "{shown}");
+    assert!(!bare.contains("api-sec"), "{shown}");
+}
+
+#[test]
+fn a_quoted_secret_in_a_text_body_is_hidden() {
+    let server = echoing_server("s3cr3t-api-secret", |s| {
+        text(400, &format!("apiSecret=\"{s}\" rejected; was '{s}'"))
+    });
+    let client = builder(&server).build().unwrap();
+    let err = client.customers().list().unwrap_err();
+    let shown = everything_shown(&err);
+    assert!(!shown.contains("s3cr3t"), "{shown}");
+}
+
+#[test]
+fn debug_of_an_api_error_shows_no_body_secret() {
+    // The bearer token, echoed in a body field the messages never show.
+    let server = echoing_server(TOKEN, |t| {
+        json(
+            403,
+            format!(r#"{{"error":"forbidden","seen":{{"authorization":"Bearer {t}"}}}}"#),
+        )
+    });
+    let client = builder(&server).build().unwrap();
+    let err = client.customers().list().unwrap_err();
+    let debug = format!("{err:?}");
+    assert!(!debug.contains(TOKEN), "{debug}");
+    assert!(debug.contains("403"), "{debug}");
+    let body = &err.api().unwrap().body;
+    assert!(!body.contains(TOKEN), "{body}");
+}
+
+#[test]
+fn a_previous_token_echoed_by_the_server_stays_hidden() {
+    // The first token is refused (401) and replaced; the server then echoes the old one.
+    let server = Server::start(|seen, server| {
+        let auth = seen.header("authorization").unwrap_or("").to_owned();
+        match seen.path_and_query.as_str() {
+            "/v1/auth/token" if server.count("POST", "/v1/auth/token") == 1 => token_reply(server),
+            "/v1/auth/token" => json(
+                200,
+                format!(
+                    r#"{{"token":"tok-second-2","expiresAt":{},"tokenType":"Bearer"}}"#,
+                    server.date() + 3600
+                ),
+            ),
+            _ if auth.ends_with(TOKEN) => text(401, "expired"),
+            _ => text(400, &format!("you used tok-second-2 after {TOKEN}")),
+        }
+    });
+    let client = builder(&server).build().unwrap();
+    let err = client.customers().list().unwrap_err();
+    let shown = everything_shown(&err);
+    assert!(
+        !shown.contains(TOKEN) && !shown.contains("tok-second-2"),
+        "{shown}"
+    );
+    assert_eq!(server.count("POST", "/v1/auth/token"), 2);
+}
+
+#[test]
+fn a_request_id_longer_than_128_is_dropped() {
+    let long = "r".repeat(129);
+    let ok = "r".repeat(128);
+    for (id, kept) in [(long, false), (ok, true), ("req 1".to_owned(), false)] {
+        let sent = id.clone();
+        let server = Server::start(move |seen, server| match seen.path_and_query.as_str() {
+            "/v1/auth/token" => token_reply(server),
+            _ => Reply::Full {
+                status: 400,
+                headers: vec![("x-request-id", sent.clone())],
+                body: b"no".to_vec(),
+            },
+        });
+        let attempts = Arc::new(Mutex::new(Vec::new()));
+        let seen = attempts.clone();
+        let client = builder(&server)
+            .retry(RetryPolicy {
+                max_attempts: 1,
+                ..RetryPolicy::default()
+            })
+            .observer(move |a| {
+                if a.path.ends_with("/customers") {
+                    seen.lock().unwrap().push(a.request_id.clone());
+                }
+            })
+            .build()
+            .unwrap();
+        let err = client.customers().list().unwrap_err();
+        let api = err.api().unwrap();
+        assert_eq!(api.request_id.is_some(), kept, "{id}");
+        assert_eq!(err.to_string().contains(&id), kept, "{err}");
+        let told = attempts.lock().unwrap().clone();
+        assert!(
+            !told.is_empty() && told.iter().all(|r| r.is_some() == kept),
+            "{told:?}"
+        );
+    }
+}
+
+#[test]
+fn api_error_message_is_cleaned() {
+    let reason = format!(
+        "bad\u{1b}[31m thing{}",
+        "\u{7f}".repeat(100) + &"y ".repeat(200)
+    );
+    let body = serde_json::json!({ "message": reason }).to_string();
+    let server = Server::start(move |seen, server| match seen.path_and_query.as_str() {
+        "/v1/auth/token" => token_reply(server),
+        _ => json(400, body.clone()),
+    });
+    let client = builder(&server).build().unwrap();
+    let err = client.customers().list().unwrap_err();
+    let api = err.api().unwrap();
+    let message = api.message().expect("a message");
+    let message: &str = message.as_ref();
+    assert!(!message.chars().any(char::is_control), "{message:?}");
+    assert!(message.chars().count() <= 201, "{}", message.len());
+    assert!(message.starts_with("bad[31m thing"), "{message:?}");
+    assert!(err.to_string().contains(message), "{err}");
+}
+
+#[test]
+fn a_url_password_with_hash_or_slash_is_hidden() {
+    for password in ["p#ss", "p/ss", "p?ss", "p@ss", "p%40ss"] {
+        let err = Client::builder()
+            .base_url(format!("https://alice:{password}@api.example/v1"))
+            .credentials("k", "s")
+            .signing_key(SigningKey::generate().unwrap())
+            .build()
+            .unwrap_err();
+        let shown = format!("{err} {err:?}");
+        assert!(
+            !shown.contains(password) && !shown.contains("alice"),
+            "{shown}"
+        );
+        let err = Client::builder()
+            .base_url("https://api.example/v1")
+            .proxy(format!("socks5://alice:{password}@proxy.example:1080"))
+            .credentials("k", "s")
+            .signing_key(SigningKey::generate().unwrap())
+            .build()
+            .unwrap_err();
+        let shown = format!("{err} {err:?}");
+        assert!(
+            !shown.contains(password) && !shown.contains("alice"),
+            "{shown}"
+        );
+        let mut config = offblocks::Config::default();
+        config.environment =
+            offblocks::Environment::Custom(format!("https://alice:{password}@api.example/v1"));
+        config.proxy = Some(offblocks::ProxyUrl::new(format!(
+            "http://alice:{password}@proxy.example:3128"
+        )));
+        let shown = format!("{config:?} {}", serde_json::to_string(&config).unwrap());
+        assert!(
+            !shown.contains(password) && !shown.contains("alice"),
+            "{shown}"
+        );
+    }
+}
+
+#[test]
+fn a_loopback_http_url_through_a_remote_proxy_is_refused() {
+    let server = Server::start(|_, server| token_reply(server));
+    let through = |proxy: &str, allow: bool| {
+        builder(&server)
+            .proxy(proxy)
+            .allow_insecure_http(allow)
+            .build()
+    };
+    match through("http://proxy.example:3128", false) {
+        Err(Error::Config(why)) => assert!(why.contains("proxy"), "{why}"),
+        other => panic!("a remote proxy for plain http: {other:?}"),
+    }
+    match through("http://user:pa55word@10.1.2.3:3128", false) {
+        Err(Error::Config(why)) => assert!(!why.contains("pa55word"), "{why}"),
+        other => panic!("a remote proxy for plain http: {other:?}"),
+    }
+    // A proxy on loopback keeps the bytes on the machine; the opt-in allows the rest.
+    assert!(through("http://127.0.0.1:3128", false).is_ok());
+    assert!(through("http://[::1]:3128", false).is_ok());
+    assert!(through("http://proxy.example:3128", true).is_ok());
+    // Nothing was sent while refusing.
+    assert!(server.seen().is_empty());
+}

@@ -112,7 +112,7 @@ fn a_400_is_not_retried_and_keeps_everything() {
     let api = err.api().expect("api error");
     assert_eq!(api.status, 400);
     assert_eq!(api.request_id.as_deref(), Some("req-0"));
-    assert_eq!(api.message(), Some("bad chain id"));
+    assert_eq!(api.message().as_deref(), Some("bad chain id"));
     assert!(!api.retryable);
     assert!(!err.is_retryable());
     assert!(err.to_string().contains("bad chain id"), "{err}");

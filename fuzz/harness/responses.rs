@@ -94,13 +94,32 @@ fn error_body(data: &[u8]) {
     let api = error.api().expect("a response's error keeps the response");
     assert_eq!(api.request_id.as_deref(), request_id);
     assert_eq!(api.status, status);
-    assert_eq!(api.body, String::from_utf8_lossy(data));
+    // The body is kept whole up to 64 KiB, and parsed as JSON only then.
+    let small = data.len() <= 64 * 1024;
+    let text = String::from_utf8_lossy(data);
+    assert!(text.starts_with(api.body.as_str()));
+    if small {
+        assert_eq!(api.body, text);
+    }
     let is_json = serde_json::from_slice::<serde_json::Value>(data).is_ok();
-    assert_eq!(api.json.is_some(), is_json);
+    assert_eq!(api.json.is_some(), is_json && small);
     let shown = api.to_string();
     assert!(shown.starts_with(&format!("api error {status}")), "{shown}");
+    // The server's message, as the accessor gives it, is what the text shows: no
+    // control character, bounded.
     if let Some(message) = api.message() {
-        assert!(shown.contains(message));
+        assert!(
+            shown.contains(message.as_str()),
+            "{shown:?} lacks {message:?}"
+        );
+        assert!(!message.chars().any(char::is_control), "{message:?}");
+        assert!(message.chars().count() <= 201, "{message:?}");
+    }
+    if let Some(id) = &api.request_id {
+        assert!(
+            id.len() <= 128 && id.bytes().all(|b| b.is_ascii_graphic()),
+            "{id:?}"
+        );
     }
     if matches!(status, 429 | 500 | 503) || (status == 409 && retry_after.is_some()) {
         assert!(api.retryable);

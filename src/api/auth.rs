@@ -42,6 +42,9 @@ impl Auth<'_> {
     /// # Errors
     /// API and transport errors; the client keeps its old credentials then.
     pub fn rotate_credentials(&self, api_key: &str, api_secret: &str) -> Result<()> {
+        // Known before it is sent: an error that echoes it must not show it. The old
+        // secret stays known too.
+        self.h.session.transport().redactor().add(api_secret);
         let body = CredentialsBody {
             api_key,
             api_secret,

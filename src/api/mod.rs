@@ -23,7 +23,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::session::Session;
-use crate::transport::{decode_list, Call, Deadline, Response};
+use crate::transport::{Call, Deadline, Response};
 
 /// What every resource handle holds: the client, an optional Idempotency-Key and an
 /// optional deadline of its own for every call it makes.
@@ -68,7 +68,7 @@ impl<'a> Handle<'a> {
     }
 
     pub fn list<T: DeserializeOwned>(&self, path: String) -> Result<Vec<T>> {
-        decode_list(&self.execute(&Call::new("GET", path))?.body)
+        self.execute(&Call::new("GET", path))?.decode_list()
     }
 
     /// A POST/PUT/PATCH/DELETE with an Idempotency-Key and an optional JSON body.

@@ -102,9 +102,47 @@ fn url_errors_never_show_a_password() {
         "{text}"
     );
     assert!(text.contains("***@api.example"), "{text}");
-    assert_eq!(redact_userinfo("http://a:b@c:1/x@y"), "http://***@c:1/x@y");
+    // A path's `@` shows less of the path: never a password.
+    assert_eq!(redact_userinfo("http://a:b@c:1/x@y"), "http://***@y");
     assert_eq!(redact_userinfo("u:p@host/v1"), "***@host/v1");
     assert_eq!(redact_userinfo("https://host/v1"), "https://host/v1");
+    assert_eq!(redact_userinfo("http://host:8080"), "http://host:8080");
+}
+
+#[test]
+fn a_password_is_hidden_whatever_it_holds() {
+    for password in [
+        "p#ss", "p/ss", "p?ss", "p@ss", "p%40ss", "p%2Fss", "p:ss", "p://ss", "@", "/", "#@/?",
+        "p ss", "p@ss/x@y", "",
+    ] {
+        for url in [
+            format!("http://alice:{password}@proxy.example:3128"),
+            format!("https://alice:{password}@api.example/v1"),
+            format!("HTTP://alice:{password}@[::1]:8080/v1?x#y"),
+            format!("alice:{password}@proxy.example:3128"),
+        ] {
+            let shown = redact_userinfo(&url);
+            assert!(!shown.contains("alice"), "{url} -> {shown}");
+            if password.len() > 1 {
+                assert!(!shown.contains(password), "{url} -> {shown}");
+            }
+            assert!(shown.contains("***@"), "{url} -> {shown}");
+            let host_kept = ["proxy.example", "api.example", "[::1]"]
+                .iter()
+                .any(|h| shown.contains(h));
+            assert!(host_kept, "{url} -> {shown}");
+        }
+        // The base URL refuses it, naming no part of it.
+        let url = format!("https://alice:{password}@api.example/v1");
+        let err = BaseUrl::parse(&url).unwrap_err().to_string();
+        assert!(!err.contains("alice"), "{err}");
+        if password.len() > 1 {
+            assert!(!err.contains(password), "{err}");
+        }
+        let env = Environment::Custom(url.clone());
+        let debug = format!("{env:?} {}", serde_json::to_string(&env).unwrap());
+        assert!(!debug.contains("alice"), "{debug}");
+    }
 }
 
 #[test]

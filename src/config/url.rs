@@ -4,8 +4,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, Result};
 
-/// Which OffBlocks deployment to talk to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Which OffBlocks deployment to talk to. `Debug` and serialization show a custom URL
+/// with any user info as `***@`.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Environment {
     /// `https://api.offblocks.xyz/v1`.
     Live,
@@ -13,6 +14,19 @@ pub enum Environment {
     Sandbox,
     /// Any other base URL (the local emulator, a proxy, tests).
     Custom(String),
+}
+
+impl std::fmt::Debug for Environment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Environment::Live => f.write_str("Live"),
+            Environment::Sandbox => f.write_str("Sandbox"),
+            Environment::Custom(url) => f
+                .debug_tuple("Custom")
+                .field(&redact_userinfo(url))
+                .finish(),
+        }
+    }
 }
 
 impl Serialize for Environment {
@@ -80,7 +94,9 @@ impl BaseUrl {
             return Err(bad("must not have a query or fragment"));
         }
         let (authority, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
-        if authority.is_empty() || authority.contains('@') {
+        // An `@` anywhere means user info (a password may hold `/`, `?` or `#`, which
+        // would otherwise end the authority early): never part of an API's URL.
+        if authority.is_empty() || rest.contains('@') {
             return Err(bad("needs a host and no user info"));
         }
         let (host, port) = match authority.rfind(':') {
@@ -152,24 +168,79 @@ impl BaseUrl {
         &self.text[self.authority_end..]
     }
 
-    /// Whether the host is the loopback interface: `localhost`, an IPv4 literal in
-    /// `127.0.0.0/8`, or `[::1]`. A name such as `127.evil.example` is not.
+    /// Whether the host is the loopback interface: an IPv4 literal in `127.0.0.0/8`,
+    /// `[::1]`, or `localhost` when it resolves to loopback addresses only. A name such
+    /// as `127.evil.example` is not.
     pub fn is_loopback(&self) -> bool {
-        let h = self.host();
-        h == "localhost"
-            || h == "[::1]"
-            || h.parse::<std::net::Ipv4Addr>()
-                .is_ok_and(|ip| ip.is_loopback())
+        is_loopback_host(self.host())
     }
 }
 
+/// Whether `host` (a name, an IPv4 literal, an IPv6 literal with or without brackets)
+/// is the loopback interface. The only name accepted is `localhost`, and only when it
+/// resolves, here and now, to loopback addresses and nothing else.
+pub(crate) fn is_loopback_host(host: &str) -> bool {
+    use std::net::{IpAddr, ToSocketAddrs};
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    if let Ok(ip) = bare.parse::<IpAddr>() {
+        return ip.is_loopback();
+    }
+    if !bare.eq_ignore_ascii_case("localhost") {
+        return false;
+    }
+    match ("localhost", 0).to_socket_addrs() {
+        Ok(addrs) => {
+            let addrs: Vec<_> = addrs.collect();
+            !addrs.is_empty() && addrs.iter().all(|a| a.ip().is_loopback())
+        }
+        Err(_) => false,
+    }
+}
+
+/// `text` with its `%XX` escapes decoded (lossy UTF-8); a malformed escape is kept.
+pub(crate) fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// `url` with any `user:password@` replaced by `***@`, for messages.
+///
+/// The user info ends at the last `@` of the URL, not at the last one before the
+/// first `/`, `?` or `#` as RFC 3986 parses it: a password may hold any of those
+/// characters, raw (`p#ss`, `p/ss`, `p@ss`) or encoded, and must not show. A URL
+/// whose path holds an `@` shows less of its path than it could; the API's URLs never
+/// have one (`BaseUrl::parse` refuses them).
 pub(crate) fn redact_userinfo(url: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) if scheme.is_empty() => format!("***@{}", &rest[at + 1..]),
-        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
-        None => url.to_owned(),
+    let is_scheme = |s: &str| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    };
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) if is_scheme(scheme) => (Some(scheme), rest),
+        _ => (None, url),
+    };
+    match (rest.rfind('@'), scheme) {
+        (Some(at), Some(scheme)) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        (Some(at), None) => format!("***@{}", &rest[at + 1..]),
+        (None, _) => url.to_owned(),
     }
 }

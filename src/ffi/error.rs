@@ -511,7 +511,8 @@ pub extern "C" fn offblocks_last_error_status() -> u16 {
 }
 
 /// The request id the server sent with the response behind the last failure on this
-/// thread (`X-Request-Id`), or NULL. Quote it when contacting OffBlocks support.
+/// thread (`X-Request-Id`), or NULL (also when it was longer than 128 characters or not
+/// visible ASCII). Quote it when contacting OffBlocks support.
 ///
 /// Owned by the library; valid as `offblocks_last_error_message()`'s string.
 #[no_mangle]
@@ -520,7 +521,8 @@ pub extern "C" fn offblocks_last_error_request_id() -> *const c_char {
 }
 
 /// The body of the non-2xx response behind the last failure on this thread (as text;
-/// usually JSON), or NULL when there was no response.
+/// usually JSON): its first 64 KiB, every secret the client knows replaced by
+/// `[redacted]`. NULL when there was no response.
 ///
 /// Owned by the library; valid as `offblocks_last_error_message()`'s string.
 #[no_mangle]

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{open_enum, Account, Customer};
 use crate::error::{Error, Result};
 use crate::time::Timestamp;
-use crate::transport::decode_value;
+use crate::transport::decode_json;
 
 open_enum! {
     /// The kind of event a webhook receives.
@@ -61,6 +61,16 @@ pub enum WebhookEventData {
     Other(serde_json::Value),
 }
 
+/// A delivery's own fields, whatever else its object holds.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Envelope {
+    #[serde(default)]
+    event_id: Option<serde_json::Value>,
+    #[serde(default)]
+    webhook_type: Option<serde_json::Value>,
+}
+
 /// One webhook delivery. Delivery is at least once and unordered: dedupe by
 /// [`WebhookEvent::event_id`], order by [`WebhookEvent::updated_at`].
 #[derive(Debug, Clone, PartialEq)]
@@ -80,24 +90,26 @@ impl WebhookEvent {
     /// [`Error::Decode`] when the body is not a JSON object, lacks `eventId` or
     /// `webhookType`, or the entity of a known type is malformed.
     pub fn parse(body: &[u8]) -> Result<WebhookEvent> {
-        let value: serde_json::Value =
-            serde_json::from_slice(body).map_err(|e| Error::decode("$", e))?;
-        let serde_json::Value::Object(mut map) = value else {
-            return Err(Error::decode("$", "expected a JSON object"));
-        };
-        let mut take_str = |key: &str| match map.remove(key) {
+        // The envelope first, then the entity straight from the same bytes (its type
+        // ignores the two envelope fields): no intermediate tree for a known event.
+        let envelope: Envelope = decode_json(body)?;
+        let take_str = |key: &str, value: Option<serde_json::Value>| match value {
             Some(serde_json::Value::String(s)) if !s.is_empty() => Ok(s),
             _ => Err(Error::decode(format!("$.{key}"), "missing or not a string")),
         };
-        let event_id = take_str("eventId")?;
-        let webhook_type: WebhookType = take_str("webhookType")?
+        let event_id = take_str("eventId", envelope.event_id)?;
+        let webhook_type: WebhookType = take_str("webhookType", envelope.webhook_type)?
             .parse()
             .unwrap_or_else(|never| match never {});
-        let entity = serde_json::Value::Object(map);
         let data = match webhook_type.as_str().split('.').next() {
-            Some("customer") => WebhookEventData::Customer(Box::new(decode_value(entity, "$")?)),
-            Some("account") => WebhookEventData::Account(Box::new(decode_value(entity, "$")?)),
-            _ => WebhookEventData::Other(entity),
+            Some("customer") => WebhookEventData::Customer(Box::new(decode_json(body)?)),
+            Some("account") => WebhookEventData::Account(Box::new(decode_json(body)?)),
+            _ => {
+                let mut entity: serde_json::Map<String, serde_json::Value> = decode_json(body)?;
+                entity.remove("eventId");
+                entity.remove("webhookType");
+                WebhookEventData::Other(serde_json::Value::Object(entity))
+            }
         };
         Ok(WebhookEvent {
             event_id,

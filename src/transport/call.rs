@@ -67,10 +67,11 @@ impl Call {
     }
 }
 
-/// A successful response.
+/// A successful response, and what cleans a decoding error's message.
 #[derive(Debug)]
 pub(crate) struct Response {
     pub body: Vec<u8>,
+    pub redactor: std::sync::Arc<crate::redact::Redactor>,
 }
 
 /// When a call must be over, and which limit says so: the configured call deadline, or

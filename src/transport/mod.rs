@@ -9,16 +9,16 @@ mod response;
 mod tls;
 
 use std::io::Read;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use ureq::{http, AsSendBody, SendBody};
 
 pub(crate) use call::{Authorization, Bearer, Call, Deadline, Response};
 #[cfg(any(test, feature = "fuzzing"))]
-pub(crate) use response::decode_json;
+pub(crate) use response::decode_list;
 use response::transport_error;
-pub(crate) use response::{api_error, classify, decode_list, decode_value, RawResponse};
+pub(crate) use response::{api_error, classify, decode_json, RawResponse};
 pub(crate) use tls::parse_pin;
 pub use tls::TlsFailure;
 
@@ -30,6 +30,7 @@ use crate::httpsig::{
 };
 use crate::ids;
 use crate::observer::{Attempt, Observer};
+use crate::redact::Redactor;
 use crate::resolver::Resolver;
 use crate::sync::{read, write};
 
@@ -47,6 +48,8 @@ pub(crate) struct Transport {
     resolver: Resolver,
     clock: ServerClock,
     observer: Option<Observer>,
+    /// The secrets this client knows, removed from every text it gives out.
+    redactor: Arc<Redactor>,
 }
 
 impl Transport {
@@ -68,6 +71,16 @@ impl Transport {
             (None, true) => ureq::Proxy::try_from_env(),
             (None, false) => None,
         };
+        let redactor = Arc::new(Redactor::default());
+        if let Some(p) = &proxy {
+            remember_proxy_secrets(&redactor, p);
+            refuse_clear_text_through(p, &base, config.allow_insecure_http)?;
+        }
+        if let Ok(pem) = signing_key.to_pkcs8_pem() {
+            pem.lines()
+                .filter(|l| !l.starts_with("-----"))
+                .for_each(|l| redactor.add(l));
+        }
         let agent_config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -77,7 +90,13 @@ impl Transport {
             .user_agent(config.user_agent.as_str())
             .max_idle_connections_per_host(64)
             .build();
-        let resolver = Resolver::default();
+        // Plain http is allowed to loopback without the opt-in: then the name (`localhost`)
+        // must resolve to loopback addresses only, each time it is looked up.
+        let resolver = if base.scheme() == "http" && !config.allow_insecure_http {
+            Resolver::loopback_only()
+        } else {
+            Resolver::default()
+        };
         let tls = tls::Tls::new(&config)?;
         let agent = ureq::Agent::with_parts(agent_config, tls.connector(), resolver.clone());
         Ok(Transport {
@@ -93,7 +112,13 @@ impl Transport {
             agent,
             resolver,
             observer,
+            redactor,
         })
+    }
+
+    /// The secrets this client knows, and the cleaning of text with them.
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
     }
 
     pub fn config(&self) -> &Config {
@@ -187,6 +212,17 @@ impl Transport {
         bearer: &dyn Bearer,
         deadline: Deadline,
     ) -> Result<Response> {
+        self.execute_raw(call, bearer, deadline)
+            .map_err(|e| self.redactor.scrub_error(e))
+    }
+
+    /// [`Transport::execute`] before its error is cleaned.
+    fn execute_raw(
+        &self,
+        call: &Call,
+        bearer: &dyn Bearer,
+        deadline: Deadline,
+    ) -> Result<Response> {
         let policy = self.config.retry;
         // `attempt` counts what the retry policy allows; `number` every request sent (a
         // re-sign or a token refresh is sent without spending a retry).
@@ -212,7 +248,10 @@ impl Transport {
             let seen = date.map(|d| self.clock.observe(d, sent, recv));
             let (error, retry_after) = match outcome {
                 Ok(resp) if (200..300).contains(&resp.status) => {
-                    return Ok(Response { body: resp.body })
+                    return Ok(Response {
+                        body: resp.body,
+                        redactor: self.redactor.clone(),
+                    })
                 }
                 Ok(resp) => {
                     let mut api = api_error(resp);
@@ -273,7 +312,7 @@ impl Transport {
         };
         let (status, request_id, error) = match outcome {
             Ok(r) => (Some(r.status), r.request_id.clone(), None),
-            Err(e) => (None, None, Some(e.to_string())),
+            Err(e) => (None, None, Some(self.redactor.clean(&e.to_string(), 300))),
         };
         observer(&Attempt {
             method: call.method,
@@ -350,7 +389,9 @@ impl Transport {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
-        let request_id = header("x-request-id").or_else(|| header("request-id"));
+        let request_id = self
+            .redactor
+            .request_id(header("x-request-id").or_else(|| header("request-id")));
         let retry_after = header("retry-after").and_then(|v| v.trim().parse::<u64>().ok());
         let server_time = header("date").and_then(|v| crate::time::parse_http_date(&v));
         let mut body = Vec::new();
@@ -380,6 +421,37 @@ impl Transport {
             server_time,
         })
     }
+}
+
+/// Remembers a proxy's password (as given and percent-decoded) as a secret.
+fn remember_proxy_secrets(redactor: &Redactor, proxy: &ureq::Proxy) {
+    if let Some(password) = proxy.password() {
+        redactor.add(password);
+        redactor.add(&crate::config::percent_decoded(password));
+    }
+}
+
+/// Refuses a plain-http loopback API reached through a proxy that is not itself on
+/// loopback: the API secret and the bearer would cross the network in clear. A host
+/// the environment's `NO_PROXY` exempts is not proxied, and passes.
+/// [`Config::allow_insecure_http`] lifts the refusal.
+fn refuse_clear_text_through(proxy: &ureq::Proxy, base: &BaseUrl, allow: bool) -> Result<()> {
+    if base.scheme() != "http" || allow {
+        return Ok(());
+    }
+    let exempt = base
+        .as_str()
+        .parse::<http::Uri>()
+        .is_ok_and(|uri| proxy.is_no_proxy(&uri));
+    if exempt || crate::config::is_loopback_host(proxy.host()) {
+        return Ok(());
+    }
+    Err(Error::Config(format!(
+        "plain http to {} would go through the proxy at {} in clear: use https, a proxy on \
+         loopback, or allow_insecure_http(true)",
+        base.authority(),
+        proxy.host()
+    )))
 }
 
 /// Runs one request with its own time limit (the call's deadline may be nearer than

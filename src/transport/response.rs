@@ -1,50 +1,173 @@
 //! What comes back: the one mapping of a non-2xx answer to an error, and the decoding
 //! of a successful one, naming where it failed.
 
-use serde::de::DeserializeOwned;
+use std::cell::Cell;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
+use serde::Deserializer;
 
 use crate::error::{ApiError, Error, Result};
 
+/// The largest error body kept, and parsed as JSON: a larger one is cut to its first
+/// 64 KiB and read as text.
+pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
+
 impl super::Response {
-    /// Decodes the body as `T`, naming where it failed.
+    /// Decodes the body as `T`, naming where it failed; the message carries no secret
+    /// the client knows.
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T> {
-        decode_json(&self.body)
+        decode_json(&self.body).map_err(|e| self.redactor.scrub_error(e))
+    }
+
+    /// Decodes the body as a list of `T` (see [`decode_list`]).
+    pub fn decode_list<T: DeserializeOwned>(&self) -> Result<Vec<T>> {
+        decode_list(&self.body).map_err(|e| self.redactor.scrub_error(e))
     }
 }
 
-/// Decodes JSON into `T`; a list may also arrive wrapped as `{"data": [...]}`.
+/// Decodes JSON straight into `T` (no intermediate tree), naming the line and column
+/// where it failed.
 pub(crate) fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
-    let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| Error::decode("$", e))?;
-    decode_value(value, "$")
+    serde_json::from_slice(body).map_err(|e| Error::decode("$", e))
 }
 
-pub(crate) fn decode_value<T: DeserializeOwned>(value: serde_json::Value, path: &str) -> Result<T> {
-    serde_json::from_value(value).map_err(|e| Error::decode(path, e))
-}
+/// The keys a list may arrive wrapped under, in the order they are preferred.
+const WRAPPERS: [&str; 3] = ["data", "items", "results"];
 
-/// Decodes a list, element by element so an error names its index.
+/// Decodes a list straight into `Vec<T>`, bare or wrapped as `{"data": [...]}` (or
+/// `items`, `results`); an error names the element's index (`$.data[2]`).
+///
+/// A large body is first counted (a pass that allocates nothing), so that the list is
+/// allocated once at its size instead of doubling past it; the reservation never
+/// exceeds the body's own size in bytes.
 pub(crate) fn decode_list<T: DeserializeOwned>(body: &[u8]) -> Result<Vec<T>> {
-    let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| Error::decode("$", e))?;
-    let (items, prefix) = match value {
-        serde_json::Value::Array(items) => (items, "$"),
-        serde_json::Value::Object(mut map) => match ["data", "items", "results"]
-            .iter()
-            .find_map(|k| map.remove(*k).map(|v| (v, *k)))
-        {
-            Some((serde_json::Value::Array(items), "data")) => (items, "$.data"),
-            Some((serde_json::Value::Array(items), "items")) => (items, "$.items"),
-            Some((serde_json::Value::Array(items), _)) => (items, "$.results"),
-            _ => return Err(Error::decode("$", "expected a list")),
-        },
-        _ => return Err(Error::decode("$", "expected a list")),
+    let reserve = if body.len() > COUNT_ABOVE {
+        list_of::<IgnoredAny>(body, 0).map_or(0, |items| items.len())
+    } else {
+        0
     };
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(i, item)| decode_value(item, &format!("{prefix}[{i}]")))
-        .collect()
+    let most = body.len() / std::mem::size_of::<T>().max(1);
+    list_of(body, reserve.min(most))
+}
+
+/// Bodies larger than this are counted before they are decoded.
+const COUNT_ABOVE: usize = 64 * 1024;
+
+fn list_of<T: DeserializeOwned>(body: &[u8], reserve: usize) -> Result<Vec<T>> {
+    let failed_at = Cell::new(None);
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let items = ListBody {
+        failed_at: &failed_at,
+        reserve,
+        item: PhantomData,
+    }
+    .deserialize(&mut de)
+    .and_then(|items| de.end().map(|()| items));
+    items.map_err(|e| {
+        let path = failed_at.take().unwrap_or_else(|| "$".to_owned());
+        Error::decode(path, e)
+    })
+}
+
+/// A list body, bare or wrapped; remembers where an element failed.
+struct ListBody<'a, T> {
+    failed_at: &'a Cell<Option<String>>,
+    reserve: usize,
+    item: PhantomData<T>,
+}
+
+/// The elements of one array, at `prefix`.
+struct Items<'a, T> {
+    prefix: &'static str,
+    failed_at: &'a Cell<Option<String>>,
+    reserve: usize,
+    item: PhantomData<T>,
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for ListBody<'_, T> {
+    type Value = Vec<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Vec<T>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for ListBody<'_, T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<Vec<T>, A::Error> {
+        Items {
+            prefix: "$",
+            failed_at: self.failed_at,
+            reserve: self.reserve,
+            item: PhantomData,
+        }
+        .visit_seq(seq)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Vec<T>, A::Error> {
+        // The most preferred wrapper present wins; the others are read and dropped.
+        let mut best: Option<(usize, Vec<T>)> = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let Some(rank) = WRAPPERS.iter().position(|w| *w == key) else {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            if best.as_ref().is_some_and(|(r, _)| *r < rank) {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            let prefix = ["$.data", "$.items", "$.results"][rank];
+            let items = map.next_value_seed(Items {
+                prefix,
+                failed_at: self.failed_at,
+                reserve: self.reserve,
+                item: PhantomData,
+            })?;
+            best = Some((rank, items));
+        }
+        best.map(|(_, items)| items)
+            .ok_or_else(|| de::Error::custom("expected a list"))
+    }
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for Items<'_, T> {
+    type Value = Vec<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Vec<T>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for Items<'_, T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Vec<T>, A::Error> {
+        let mut items = Vec::with_capacity(self.reserve);
+        loop {
+            match seq.next_element::<T>() {
+                Ok(Some(item)) => items.push(item),
+                Ok(None) => return Ok(items),
+                Err(e) => {
+                    self.failed_at
+                        .set(Some(format!("{}[{}]", self.prefix, items.len())));
+                    return Err(e);
+                }
+            }
+        }
+    }
 }
 
 pub(crate) struct RawResponse {
@@ -56,10 +179,19 @@ pub(crate) struct RawResponse {
     pub server_time: Option<i64>,
 }
 
-/// The one function that turns a non-2xx response into an [`ApiError`].
+/// The one function that turns a non-2xx response into an [`ApiError`]: the body's
+/// first 64 KiB kept, parsed as JSON when it is no larger. The transport then removes
+/// the secrets it knows ([`crate::redact::Redactor::scrub_api`]).
 pub(crate) fn api_error(resp: RawResponse) -> ApiError {
-    let body = String::from_utf8_lossy(&resp.body).into_owned();
-    let json = serde_json::from_slice(&resp.body).ok();
+    let kept = &resp.body[..resp.body.len().min(MAX_ERROR_BODY)];
+    let mut body = String::from_utf8_lossy(kept).into_owned();
+    if kept.len() < resp.body.len() && body.ends_with('\u{fffd}') {
+        // The cut may have split a character: drop its remains.
+        body.pop();
+    }
+    let json = (kept.len() == resp.body.len())
+        .then(|| serde_json::from_slice(kept).ok())
+        .flatten();
     let mut api = ApiError {
         status: resp.status,
         body,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -317,3 +319,55 @@ def test_star_import_keeps_the_builtin_timeout_error() -> None:
     assert "TimeoutError" not in namespace
     assert issubclass(offblocks.OffblocksTimeoutError, builtins.TimeoutError)
     assert offblocks.TimeoutError is offblocks.OffblocksTimeoutError
+def _echoing_server(secret: str) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """A loopback server that hands out a token, then answers every call with a 400 whose
+    body, reason and request id echo ``secret`` (plain, JSON-escaped, split by DEL)."""
+
+    class Echo(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def _answer(self, status: int, body: str, request_id: str | None = None) -> None:
+            data = body.encode()
+            self.send_response(status)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(data)))
+            if request_id:
+                self.send_header("x-request-id", request_id)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("content-length") or 0))
+            if self.path.endswith("/auth/token"):
+                self._answer(200, json.dumps({"token": "tok-py-1", "expiresAt": 4102444800}))
+            else:
+                self.do_GET()
+
+        def do_GET(self) -> None:
+            split = "\x7f".join(secret)
+            message = f"secret {secret} is wrong ({split}); token tok-py-1"
+            body = json.dumps({"message": message, "detail": secret.replace("/", "\\/")})
+            self._answer(400, body, request_id=f"req-{secret}")
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/v1"
+
+
+def test_str_and_repr_of_an_error_hide_a_secret_the_server_echoes() -> None:
+    secret = "s3/!x"
+    server, url = _echoing_server(secret)
+    try:
+        with Client(base_url=url, api_key="k", api_secret=secret, generate_signing_key=True,
+                    key_id="key-1", retry={"max_attempts": 1}) as c:
+            with pytest.raises(ApiError) as caught:
+                c.customers.list()
+    finally:
+        server.shutdown()
+    e = caught.value
+    assert e.status == 400
+    shown = "\n".join([str(e), repr(e), e.message, e.body or "", str(e.request_id)])
+    bare = "".join(ch for ch in shown if ch.isprintable() or ch == "\n")
+    assert "3/!x" not in bare and "3\\/!x" not in bare and "tok-py-1" not in bare, shown
+    assert "[redacted]" in str(e), str(e)

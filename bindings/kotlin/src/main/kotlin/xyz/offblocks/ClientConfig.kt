@@ -135,7 +135,7 @@ data class ClientConfig @JvmOverloads constructor(
     }
 
     override fun toString(): String =
-        "ClientConfig(baseUrl=$baseUrl, environment=$environment, apiKey=$apiKey, " +
+        "ClientConfig(baseUrl=${baseUrl?.let(::redactUserinfo)}, environment=$environment, apiKey=$apiKey, " +
             "apiSecret=${apiSecret?.let { "[redacted]" }}, signingKeyPem=${signingKeyPem?.let { "[redacted]" }}, " +
             "generateSigningKey=$generateSigningKey, keyId=$keyId, proxy=${proxy?.let(::redactUserinfo)}, …)"
 
@@ -177,7 +177,8 @@ data class ClientConfig @JvmOverloads constructor(
 }
 
 /** [url] with its user and password (everything between `://` and the last `@`) shown as
- * `***`, as the library shows a proxy. */
+ * `***`, as the library shows a URL: a password may hold `/`, `?`, `#` or `@`, so the last
+ * `@` of the whole URL ends it, not the first `/` after the host. */
 internal fun redactUserinfo(url: String): String {
     val start = url.indexOf("://").let { if (it < 0) 0 else it + 3 }
     val at = url.lastIndexOf('@')

@@ -206,4 +206,54 @@ class ErrorsTest {
         )
         assertEquals("tls", kind(OffblocksException.fromCode(20, "m", OffblocksException.Detail(tlsFailure = 2))))
     }
+
+    @Test
+    fun `toString of a config never shows a base url or proxy password`() {
+        for (password in listOf("p#ss", "p/ss", "p?ss", "p@ss", "p%40ss")) {
+            val shown = ClientConfig(
+                baseUrl = "https://alice:$password@api.example/v1",
+                proxy = "http://alice:$password@proxy.example:3128",
+            ).toString()
+            assertFalse(password in shown || "alice" in shown, shown)
+            assertTrue("baseUrl=https://***@api.example/v1" in shown, shown)
+        }
+    }
+
+    @Test
+    fun `toString of an error hides a secret the server echoes`() {
+        val secret = "s3/!x"
+        val server = com.sun.net.httpserver.HttpServer.create(java.net.InetSocketAddress("127.0.0.1", 0), 0)
+        server.createContext("/") { exchange ->
+            exchange.requestBody.readBytes()
+            val (status, body) = if (exchange.requestURI.path.endsWith("/auth/token")) {
+                200 to """{"token":"tok-kt-1","expiresAt":4102444800}"""
+            } else {
+                val split = secret.toList().joinToString("\u007f")
+                400 to """{"message":"secret $secret is wrong ($split), token tok-kt-1","detail":"s3\/!x"}"""
+            }
+            val bytes = body.toByteArray()
+            exchange.responseHeaders.add("content-type", "application/json")
+            exchange.responseHeaders.add("x-request-id", "req-$secret")
+            exchange.sendResponseHeaders(status, bytes.size.toLong())
+            exchange.responseBody.use { it.write(bytes) }
+        }
+        server.start()
+        try {
+            val url = "http://127.0.0.1:${server.address.port}/v1"
+            val config = ClientConfig(
+                baseUrl = url, apiKey = "k", apiSecret = secret, generateSigningKey = true, keyId = "key-1",
+                retry = Retry(1, Duration.ofMillis(1), Duration.ofMillis(1)),
+            )
+            OffblocksClient(config).use { c ->
+                val e = assertThrows<OffblocksException.Api> { c.customers.list() }
+                assertEquals(400, e.status)
+                val shown = listOf(e.toString(), e.message ?: "", e.body ?: "", e.requestId ?: "").joinToString("\n")
+                val bare = shown.filter { it == '\n' || !it.isISOControl() }
+                assertFalse("3/!x" in bare || "3\\/!x" in bare || "tok-kt-1" in bare, shown)
+                assertTrue("[redacted]" in e.toString(), e.toString())
+            }
+        } finally {
+            server.stop(0)
+        }
+    }
 }
