@@ -12,6 +12,7 @@
 //! that fails (the host answers non-2xx) is processed afresh when OffBlocks retries it.
 //!
 //! ```no_run
+//! # #[allow(dead_code)]
 //! # fn handle(client: offblocks::Client, body: &[u8]) -> offblocks::Result<()> {
 //! use offblocks::inbox::{Received, WebhookInbox};
 //! let inbox = WebhookInbox::new(client);
