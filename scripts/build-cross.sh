@@ -8,7 +8,7 @@
 # cargo-zigbuild and zig are installed on first use, scripts/lib/cross.sh):
 #
 #   platform       Rust target                      wheel tag
-#   linux-arm64    aarch64-unknown-linux-gnu.2.17   manylinux_2_17_aarch64.manylinux2014_aarch64
+#   linux-arm64    aarch64-unknown-linux-gnu.2.17   manylinux2014_aarch64.manylinux_2_17_aarch64
 #   macos-arm64    aarch64-apple-darwin             macosx_11_0_arm64
 #   macos-x86_64   x86_64-apple-darwin              macosx_10_12_x86_64
 #
@@ -183,7 +183,7 @@ build() {
         PATH="$tools/bin:$PATH" "$tools/bin/auditwheel" show "$built"
         PATH="$tools/bin:$PATH" "$tools/bin/auditwheel" repair --plat manylinux2014_aarch64 \
             --wheel-dir "$cross/wheels" "$built"
-        wheel="$cross/wheels/offblocks-$version-py3-none-manylinux_2_17_aarch64.manylinux2014_aarch64.whl"
+        wheel="$cross/wheels/offblocks-$version-py3-none-manylinux2014_aarch64.manylinux_2_17_aarch64.whl"
     else
         cp "$built" "$cross/wheels/"
         wheel="$cross/wheels/$(basename "$built")"
@@ -219,7 +219,7 @@ run_linux_arm64() {
     fi
     echo "== linux-arm64: the wheel's library and emulator under qemu"
     local wheel unpacked="$work/linux-arm64-wheel"
-    wheel=$(ls "$cross"/wheels/offblocks-"$version"-py3-none-manylinux_2_17_aarch64.manylinux2014_aarch64.whl)
+    wheel=$(ls "$cross"/wheels/offblocks-"$version"-py3-none-manylinux2014_aarch64.manylinux_2_17_aarch64.whl)
     "$tools/bin/python" -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' \
         "$wheel" "$unpacked"
     chmod +x "$unpacked/offblocks/offblocks-sandbox"

@@ -24,7 +24,7 @@
 # 3. `auditwheel repair`: checks that the binaries link only to libraries every
 #    manylinux system has, and tags the wheel with the oldest manylinux policy their
 #    glibc symbol versions allow (`auditwheel show` prints the detail): with the floor,
-#    `manylinux_2_17_x86_64.manylinux2014_x86_64`.
+#    `manylinux2014_x86_64.manylinux_2_17_x86_64`.
 #
 # Linux x86_64 only (auditwheel; scripts/build-cross.sh builds the ARM64 Linux and macOS
 # wheels). Environment: CARGO_TARGET_DIR (default <repo>/target), PYTHON (the

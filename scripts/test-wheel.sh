@@ -5,8 +5,8 @@
 #
 # - the wheel is `offblocks-<Cargo.toml version>-py3-none-manylinux_*`, and holds the
 #   library and the emulator (executable);
-# - its tag is the glibc floor of the binaries in it: `manylinux_2_17_x86_64.
-#   manylinux2014_x86_64` when build-wheel.sh built against glibc 2.17 (cargo zigbuild),
+# - its tag is the glibc floor of the binaries in it: `manylinux2014_x86_64.
+#   manylinux_2_17_x86_64` when build-wheel.sh built against glibc 2.17 (cargo zigbuild),
 #   and in every case `manylinux_X_Y` for the newest GLIBC_X.Y symbol they need;
 # - `pip install --no-index` of it needs nothing else;
 # - `import offblocks` loads the bundled library, of the crate's version;
@@ -34,7 +34,7 @@ wheels=("$target"/wheels/offblocks-*.whl)
 [ ${#wheels[@]} -eq 1 ] || fail "expected one wheel in $target/wheels, got ${#wheels[*]}"
 wheel=${wheels[0]}
 case "$(basename "$wheel")" in
-    "offblocks-$version-py3-none-manylinux_"*"_$(uname -m).whl") ;;
+    "offblocks-$version-py3-none-manylinux"*"_$(uname -m).whl") ;;
     *) fail "unexpected wheel name $(basename "$wheel") (version $version)" ;;
 esac
 
@@ -53,8 +53,9 @@ done
 floor=${newest#GLIBC_}
 tag=$(basename "$wheel" .whl)
 tag=${tag#"offblocks-$version-py3-none-"}
+# auditwheel names the policy's aliases in sorted order.
 expected="manylinux_${floor//./_}_$(uname -m)"
-[ "$floor" = 2.17 ] && expected+=".manylinux2014_$(uname -m)"
+[ "$floor" = 2.17 ] && expected="manylinux2014_$(uname -m).$expected"
 [ "$tag" = "$expected" ] || fail "the wheel is tagged $tag; its binaries need glibc $floor ($expected)"
 if grep -q '^== building liboffblocks and offblocks-sandbox against glibc 2.17 ' "$work/build.log"; then
     [ "$floor" = 2.17 ] || fail "built against glibc 2.17, yet a binary needs $newest"
