@@ -84,8 +84,11 @@ glibc_newest() {
 cross_check_exports() {
     local lib=$1 nm=$2 header="$_cross_repo/include/offblocks.h" dir
     dir=$(mktemp -d)
-    # Mach-O prefixes C names with an underscore.
-    "$nm" --extern-only --defined-only "$lib" |
+    # An ELF library's exports are its dynamic symbols (a library linked by zig has no
+    # other symbol table); Mach-O prefixes C names with an underscore.
+    local dynamic=()
+    [ "$(head -c 4 "$lib" | od -An -c | tr -d ' ')" = '177ELF' ] && dynamic=(-D)
+    "$nm" "${dynamic[@]}" --extern-only --defined-only "$lib" |
         awk '$2 == "T" { sub(/^_/, "", $3); if ($3 ~ /^offblocks_/) print $3 }' |
         sort -u >"$dir/exported"
     # The header's comments mention functions too: the preprocessor strips them first.
