@@ -17,8 +17,7 @@
 # (llvm-nm), what they link to (glibc 2.17 at newest for Linux; only system libraries
 # and frameworks for macOS, whose minimum version is the wheel's tag). Then the wheel:
 # bindings/python/setup.py bundles the stripped binaries, `wheel tags` sets the
-# platform, and for Linux `auditwheel repair --plat manylinux2014_aarch64` checks and
-# tags it as for x86_64. Written to target/cross/<platform>/ (the binaries, the header)
+# platform, and for Linux `auditwheel repair` checks and tags it as for x86_64. Written to target/cross/<platform>/ (the binaries, the header)
 # and target/cross/wheels/.
 #
 # Then what can run here runs: the ARM64 Linux wheel's library and emulator under
@@ -181,8 +180,9 @@ build() {
     esac
     if [ "$platform" = linux-arm64 ]; then
         PATH="$tools/bin:$PATH" "$tools/bin/auditwheel" show "$built"
-        PATH="$tools/bin:$PATH" "$tools/bin/auditwheel" repair --plat manylinux2014_aarch64 \
-            --wheel-dir "$cross/wheels" "$built"
+        # --plat lists only this machine's architecture; left alone, auditwheel takes the
+        # wheel's own (aarch64) and its oldest policy, as `show` printed.
+        PATH="$tools/bin:$PATH" "$tools/bin/auditwheel" repair --wheel-dir "$cross/wheels" "$built"
         wheel="$cross/wheels/offblocks-$version-py3-none-manylinux2014_aarch64.manylinux_2_17_aarch64.whl"
     else
         cp "$built" "$cross/wheels/"
