@@ -91,8 +91,16 @@ build() {
     echo "== $platform: cargo zigbuild --target $zig_target (release)"
     cross_rust_target "$triple" || fail "cannot add the Rust target $triple (rustup)"
     started=$SECONDS
-    (cd "$root" && CARGO_TARGET_DIR="$cross" cargo zigbuild --release --locked -p offblocks \
-        --lib --target "$zig_target")
+    if [ "$platform" = linux-arm64 ]; then
+        (cd "$root" && CARGO_TARGET_DIR="$cross" cargo zigbuild --release --locked \
+            -p offblocks --lib --target "$zig_target")
+    else
+        # The dylib's install name: without it the linker records the build path, and a
+        # program linked to the library looks for it there. @rpath lets the app say where.
+        (cd "$root" && CARGO_TARGET_DIR="$cross" cargo-zigbuild rustc --release --locked \
+            -p offblocks --lib --crate-type cdylib --crate-type staticlib \
+            --target "$zig_target" -- -C link-arg=-Wl,-install_name,@rpath/liboffblocks.dylib)
+    fi
     (cd "$root" && CARGO_TARGET_DIR="$cross" cargo zigbuild --release --locked \
         -p offblocks-sandbox --bin offblocks-sandbox --target "$zig_target")
     echo "   built in $((SECONDS - started)) s"
@@ -119,9 +127,9 @@ build() {
             ;;
         macos-*)
             arch=${platform#macos-}
-            file -L "$lib" | grep -q "Mach-O 64-bit .*dynamically linked shared library.* $arch" ||
+            file -L "$lib" | grep -q "Mach-O 64-bit $arch dynamically linked shared library" ||
                 fail "$lib: $(file -L "$lib")"
-            file -L "$sandbox" | grep -q "Mach-O 64-bit .*executable.* $arch" ||
+            file -L "$sandbox" | grep -q "Mach-O 64-bit $arch executable" ||
                 fail "$sandbox: $(file -L "$sandbox")"
             # What a Mac has: libSystem and the system frameworks, nothing else.
             local deps
@@ -130,8 +138,11 @@ build() {
                 fail "links to libraries a Mac does not have (above)"
             fi
             echo "   $libfile and offblocks-sandbox: Mach-O $arch, linking to $(tr '\n' ' ' <<<"$deps")"
-            echo "   install name $(llvm-objdump --macho --dylib-id "$lib" | tail -n 1)," \
-                "macOS $(macos_min "$lib") and later"
+            local id
+            id=$(llvm-objdump --macho --dylib-id "$lib" | tail -n 1)
+            [ "$id" = @rpath/liboffblocks.dylib ] ||
+                fail "$libfile's install name is $id, not @rpath/liboffblocks.dylib"
+            echo "   install name $id, macOS $(macos_min "$lib") and later"
             if [ "$arch" = arm64 ]; then
                 for f in "$lib" "$sandbox"; do
                     llvm-objdump --macho --private-headers "$f" | grep -q 'cmd LC_CODE_SIGNATURE' ||
