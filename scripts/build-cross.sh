@@ -9,8 +9,8 @@
 #
 #   platform       Rust target                      wheel tag
 #   linux-arm64    aarch64-unknown-linux-gnu.2.17   manylinux2014_aarch64.manylinux_2_17_aarch64
-#   macos-arm64    aarch64-apple-darwin             macosx_11_0_arm64
-#   macos-x86_64   x86_64-apple-darwin              macosx_10_12_x86_64
+#   macos-arm64    aarch64-apple-darwin             macosx_13_0_arm64
+#   macos-x86_64   x86_64-apple-darwin              macosx_13_0_x86_64
 #
 # it builds the shared and static library and the emulator, and checks them: the
 # architecture (`file`), that the shared library exports exactly the header's functions
