@@ -74,6 +74,16 @@ bash scripts/test-install.sh
 echo "== Python: the wheel, in a fresh virtualenv without Rust"
 bash scripts/test-wheel.sh
 
+# 64-bit ARM Linux: the library and the C tests built for aarch64-unknown-linux-gnu and
+# run under qemu-user against the emulator, then the Rust unit tests the same way; then
+# the ARM64 Linux wheel (glibc 2.17), its library and emulator run under qemu too. Each
+# says "skipped: <why>" and passes when its toolchain cannot be had. The macOS builds
+# (scripts/build-cross.sh macos-arm64 macos-x86_64) are not part of this command: nothing
+# here can run them.
+echo "== ARM64 (qemu)"
+bash scripts/test-arm64.sh
+bash scripts/build-cross.sh linux-arm64
+
 # The independent verifier (Go, standard library only): its unit tests, then whole
 # onboardings from Rust and C through it, with the client's clock in step with the
 # server's and 1.5 s and 4 s ahead of it (OffBlocks' verifier has no tolerance).

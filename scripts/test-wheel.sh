@@ -5,6 +5,9 @@
 #
 # - the wheel is `offblocks-<Cargo.toml version>-py3-none-manylinux_*`, and holds the
 #   library and the emulator (executable);
+# - its tag is the glibc floor of the binaries in it: `manylinux2014_x86_64.
+#   manylinux_2_17_x86_64` when build-wheel.sh built against glibc 2.17 (cargo zigbuild),
+#   and in every case `manylinux_X_Y` for the newest GLIBC_X.Y symbol they need;
 # - `pip install --no-index` of it needs nothing else;
 # - `import offblocks` loads the bundled library, of the crate's version;
 # - `python -m offblocks onboard` runs the whole flow against the bundled emulator;
@@ -23,7 +26,7 @@ fail() {
     exit 1
 }
 
-bash "$root/scripts/build-wheel.sh"
+bash "$root/scripts/build-wheel.sh" 2>&1 | tee "$work/build.log"
 version=$(awk '/^\[/ { in_package = ($0 == "[package]") }
     in_package && /^version *=/ { gsub(/^version *= *"|".*$/, ""); print; exit }' \
     "$root/Cargo.toml")
@@ -31,9 +34,35 @@ wheels=("$target"/wheels/offblocks-*.whl)
 [ ${#wheels[@]} -eq 1 ] || fail "expected one wheel in $target/wheels, got ${#wheels[*]}"
 wheel=${wheels[0]}
 case "$(basename "$wheel")" in
-    "offblocks-$version-py3-none-manylinux_"*"_$(uname -m).whl") ;;
+    "offblocks-$version-py3-none-manylinux"*"_$(uname -m).whl") ;;
     *) fail "unexpected wheel name $(basename "$wheel") (version $version)" ;;
 esac
+
+echo "== the wheel's tag and its binaries' glibc"
+# shellcheck source=lib/cross.sh
+source "$root/scripts/lib/cross.sh"
+mkdir "$work/unpacked"
+"$python" -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' \
+    "$wheel" "$work/unpacked"
+newest=GLIBC_2.17
+for file in liboffblocks.so offblocks-sandbox; do
+    [ -f "$work/unpacked/offblocks/$file" ] || fail "the wheel lacks offblocks/$file"
+    needs=$(glibc_newest "$work/unpacked/offblocks/$file")
+    newest=$(printf '%s\n' "$newest" "$needs" | sort -V | tail -n 1)
+done
+floor=${newest#GLIBC_}
+tag=$(basename "$wheel" .whl)
+tag=${tag#"offblocks-$version-py3-none-"}
+# auditwheel names the policy's aliases in sorted order.
+expected="manylinux_${floor//./_}_$(uname -m)"
+[ "$floor" = 2.17 ] && expected="manylinux2014_$(uname -m).$expected"
+[ "$tag" = "$expected" ] || fail "the wheel is tagged $tag; its binaries need glibc $floor ($expected)"
+if grep -q '^== building liboffblocks and offblocks-sandbox against glibc 2.17 ' "$work/build.log"; then
+    [ "$floor" = 2.17 ] || fail "built against glibc 2.17, yet a binary needs $newest"
+else
+    echo "   warning: built without the glibc 2.17 floor (see build-wheel.sh's output above)"
+fi
+echo "   $tag (the binaries need glibc $floor at most)"
 
 echo "== the wheel's contents"
 "$python" - "$wheel" <<'EOF'
