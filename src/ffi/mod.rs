@@ -3,7 +3,7 @@
 //! Every exported function has the same four parts:
 //!
 //! 1. a panic boundary, `boundary`, that turns a panic into
-//!    [`offblocks_result::OFFBLOCKS_PANIC`] (a plain function taking a closure, not a
+//!    `OFFBLOCKS_PANIC` (a plain function taking a closure, not a
 //!    macro, so rustfmt formats the bodies);
 //! 2. each pointer checked and turned into a reference (`arg_handle`, `arg_str`,
 //!    `arg_out`…), or the call fails with `OFFBLOCKS_NULL_ARGUMENT`,
