@@ -60,6 +60,7 @@ static int accept_delivery(int listener, struct delivery *d) {
     }
     char buf[8192];
     size_t got = 0;
+    buf[0] = '\0';
     char *end = NULL;
     while (got < sizeof buf - 1 && (end = strstr(buf, "\r\n\r\n")) == NULL) {
         ssize_t n = read(fd, buf + got, sizeof buf - 1 - got);

@@ -160,7 +160,7 @@ def test_bad_deliveries_and_arguments_are_refused(client: offblocks.Client) -> N
     with pytest.raises(TypeError):
         inbox.receive("{}")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        inbox.receive(b"{}", {"a": 1})  # type: ignore[dict-item]
+        inbox.receive(b"{}", {"a": 1})  # type: ignore[arg-type]
     other = b'{"webhookType":"card.created","eventId":"e1","id":"x"}'
     got = inbox.receive(other)
     assert got.kind is ReceivedKind.IGNORED and got.webhook_type == "card.created"
