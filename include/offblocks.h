@@ -381,6 +381,12 @@ typedef struct offblocks_signer offblocks_signer;
 typedef struct offblocks_wallet offblocks_wallet;
 
 /**
+ * A webhook inbox (opaque). Made by `offblocks_webhook_inbox_new`, released by
+ * `offblocks_webhook_inbox_free`. One inbox may serve many threads at once.
+ */
+typedef struct offblocks_webhook_inbox offblocks_webhook_inbox;
+
+/**
  * Told about every attempt of every call of a client made by
  * `offblocks_client_new_with_observer`: `attempt_json` is one object `{"method",
  * "path", "attempt", "status", "error", "durationMs", "requestId", "idempotencyKey"}`
@@ -398,6 +404,48 @@ typedef struct offblocks_wallet offblocks_wallet;
  * from inside it is refused (`OFFBLOCKS_HANDLE_IN_USE`).
  */
 typedef void (*offblocks_observer_fn)(void *user_data, const char *attempt_json);
+
+/**
+ * The host's event store, for an inbox that dedupes across processes and restarts (the
+ * host's database). Each function returns 0 on success; any other value fails the
+ * `offblocks_webhook_inbox_receive` call that asked (`OFFBLOCKS_STATE`), which records
+ * nothing, so the delivery is handled afresh when OffBlocks retries it.
+ *
+ * - `seen`: writes to `*out_seen` whether `event_id` was given to `record`.
+ * - `last_handed`: writes to `*out_found` whether `entity_id` was given to `record`,
+ *   and then to `*out_updated_at_ns` the newest `updated_at_ns` recorded for it.
+ * - `record`: remembers that `event_id` was handled and `entity_id` handed over at
+ *   `updated_at_ns` (nanoseconds since the Unix epoch; keep the largest per entity).
+ *
+ * The strings are NUL-terminated UTF-8, valid only during the call. `user_data` is
+ * passed back as given, never read. The functions are called on the thread of the
+ * `offblocks_webhook_inbox_receive` call, before it returns; an inbox shared by
+ * several threads needs thread-safe functions.
+ */
+typedef struct {
+    /**
+     * Passed back to every function as its first argument.
+     */
+    void *user_data;
+    /**
+     * Whether an event id was recorded.
+     */
+    int32_t (*seen)(void *user_data, const char *event_id, bool *out_seen);
+    /**
+     * The newest state handed over of an entity, if any.
+     */
+    int32_t (*last_handed)(void *user_data,
+                           const char *entity_id,
+                           bool *out_found,
+                           int64_t *out_updated_at_ns);
+    /**
+     * Records an event as handled and an entity as handed over.
+     */
+    int32_t (*record)(void *user_data,
+                      const char *event_id,
+                      const char *entity_id,
+                      int64_t updated_at_ns);
+} offblocks_event_store;
 
 /**
  * The host's signing function, for keys this library never sees (a wallet app, a
@@ -1038,6 +1086,80 @@ offblocks_result offblocks_webhook_delete(const offblocks_client *client,
  * `body` is NULL or NUL-terminated; `out_json` is NULL or writable.
  */
 offblocks_result offblocks_webhook_event_parse(const char *body, char **out_json);
+
+/**
+ * Makes an inbox that hands over entities re-fetched through `client`, and stores its
+ * handle in `*out_inbox`. The inbox keeps the client alive on its own: the client
+ * handle may be freed first.
+ *
+ * `options_json` may be NULL (the defaults), else an object, every field optional:
+ * `"verifyWith"`: OffBlocks' webhook signing public key (P-384 SPKI PEM, `BEGIN PUBLIC
+ * KEY`); when given, every delivery's RFC 9421 signature and RFC 9530 `Content-Digest`
+ * are checked before anything else, and an unsigned one is refused (OffBlocks does not
+ * document webhook signing: leave it out unless you have such a key);
+ * `"maxSignatureAgeSecs"`: how old a signature may be (default 300);
+ * `"memoryCapacity"`: events and entities the memory store keeps (default 100000,
+ * about 36 MB at most), when `store` is NULL.
+ *
+ * `store` may be NULL: a bounded memory store. Else its three functions must all be
+ * set; the struct is copied, and `user_data` must stay valid until the inbox is freed.
+ *
+ * `OFFBLOCKS_INVALID_JSON` for options that do not parse or name an unknown field;
+ * `OFFBLOCKS_KEY` for a `verifyWith` that is not a P-384 public key.
+ *
+ * # Safety
+ * `client` is a live handle or NULL; `options_json` is NULL or NUL-terminated; `store`
+ * is NULL or points to an `offblocks_event_store`; `out_inbox` is NULL or writable.
+ */
+offblocks_result offblocks_webhook_inbox_new(const offblocks_client *client,
+                                             const char *options_json,
+                                             const offblocks_event_store *store,
+                                             offblocks_webhook_inbox **out_inbox);
+
+/**
+ * Handles one delivery: the `body_len` bytes at `body` (exactly as received; at most
+ * 65536) and its headers, and stores in `*out_json` what came of it:
+ * `{"received": "customer", "customer": {…}}` or `{"received": "account", "account":
+ * {…}}` (the entity as `GET` answers it now, never the body's copy),
+ * `{"received": "duplicate", "eventId": "…"}`, `{"received": "stale", "entityId":
+ * "…"}`, or `{"received": "ignored", "webhookType": "…"}`. Answer OffBlocks 2xx for each
+ * of them, and non-2xx when this call fails (so that it retries).
+ *
+ * `headers_json` may be NULL (no headers): an object `{"Signature-Input": "…",
+ * "Signature": "…", "Content-Digest": "…"}` (names in any case) or an array of
+ * `[name, value]` pairs. It is read only by an inbox that verifies signatures, which
+ * refuses a delivery without them.
+ *
+ * `OFFBLOCKS_INVALID_INPUT` for a body over 65536 bytes, an event id that is not an id,
+ * or (verifying) a signature refused, its message starting `webhook signature
+ * refused:`; `OFFBLOCKS_DECODE` for a body that is not an event; the re-fetch's errors
+ * (`OFFBLOCKS_API` with status 404 for an entity that does not exist: a forged
+ * delivery); `OFFBLOCKS_STATE` when the host's store fails. After an error nothing is
+ * recorded.
+ *
+ * # Safety
+ * `inbox` is a live handle or NULL; `body` is NULL (only with `body_len` 0) or points
+ * to `body_len` readable bytes; `headers_json` is NULL or NUL-terminated; `out_json`
+ * is NULL or writable.
+ */
+offblocks_result offblocks_webhook_inbox_receive(const offblocks_webhook_inbox *inbox,
+                                                 const uint8_t *body,
+                                                 size_t body_len,
+                                                 const char *headers_json,
+                                                 char **out_json);
+
+/**
+ * Releases an inbox (with its memory store). `offblocks_webhook_inbox_free(NULL)` does
+ * nothing and returns `OFFBLOCKS_OK`.
+ *
+ * Refused, the handle left as it was: `OFFBLOCKS_HANDLE_IN_USE` while a call using it
+ * is in progress (one of its store functions freeing it, or another thread);
+ * `OFFBLOCKS_INVALID_HANDLE` for a handle freed already or of another type.
+ *
+ * # Safety
+ * Any value is checked before use (see "Handles" in the preamble).
+ */
+offblocks_result offblocks_webhook_inbox_free(offblocks_webhook_inbox *inbox);
 
 /**
  * Makes a wallet with a fresh random key (from the operating system) and stores its

@@ -11,6 +11,14 @@
 //! (stale). An event is recorded as seen only once its entity was fetched, so a delivery
 //! that fails (the host answers non-2xx) is processed afresh when OffBlocks retries it.
 //!
+//! **Signatures are optional.** Should OffBlocks sign its deliveries (RFC 9421
+//! `ecdsa-p384-sha384` with an RFC 9530 `Content-Digest`; it does not document doing so),
+//! a host that has the signing public key gives it to
+//! [`WebhookInboxBuilder::verify_with`]: [`WebhookInbox::receive_delivery`] then checks
+//! the delivery's headers before anything else and refuses an unsigned or altered one.
+//! The re-fetch stays: a signature proves who sent a delivery, the signed API what is
+//! true now.
+//!
 //! ```no_run
 //! # #[allow(dead_code)]
 //! # fn handle(client: offblocks::Client, body: &[u8]) -> offblocks::Result<()> {
@@ -26,9 +34,11 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
 
 use crate::client::Client;
 use crate::error::{Error, Result};
+use crate::httpsig::MessageVerifier;
 use crate::models::{Account, Customer, WebhookEvent, WebhookEventData};
 use crate::time::Timestamp;
 
@@ -167,19 +177,107 @@ pub enum Received {
 pub struct WebhookInbox<S: EventStore = MemoryEventStore> {
     client: Client,
     store: S,
+    verifier: Option<MessageVerifier>,
+}
+
+/// The default of [`WebhookInboxBuilder::max_signature_age`]: 5 minutes.
+pub const DEFAULT_MAX_SIGNATURE_AGE: Duration = Duration::from_secs(300);
+
+/// Builds a [`WebhookInbox`]: its store, and whether it verifies signatures.
+pub struct WebhookInboxBuilder<S: EventStore = MemoryEventStore> {
+    client: Client,
+    store: S,
+    public_key_pem: Option<String>,
+    max_signature_age: Duration,
+}
+
+impl<S: EventStore> WebhookInboxBuilder<S> {
+    /// Where the inbox remembers events. Defaults to [`MemoryEventStore::default`].
+    pub fn store<T: EventStore>(self, store: T) -> WebhookInboxBuilder<T> {
+        WebhookInboxBuilder {
+            client: self.client,
+            store,
+            public_key_pem: self.public_key_pem,
+            max_signature_age: self.max_signature_age,
+        }
+    }
+
+    /// Verify every delivery's RFC 9421 signature with this P-384 public key (SPKI PEM,
+    /// `BEGIN PUBLIC KEY`): OffBlocks' webhook signing key, when the host has one.
+    /// Defaults to no verification (OffBlocks does not document webhook signing).
+    pub fn verify_with(mut self, public_key_pem: &str) -> WebhookInboxBuilder<S> {
+        self.public_key_pem = Some(public_key_pem.to_owned());
+        self
+    }
+
+    /// How old a delivery's signature (`created`) may be. Defaults to 5 minutes
+    /// ([`DEFAULT_MAX_SIGNATURE_AGE`]); a `created` more than
+    /// [`CREATED_FUTURE_TOLERANCE`](crate::httpsig::CREATED_FUTURE_TOLERANCE) ahead of
+    /// this host's clock is refused too.
+    pub fn max_signature_age(mut self, age: Duration) -> WebhookInboxBuilder<S> {
+        self.max_signature_age = age;
+        self
+    }
+
+    /// The inbox.
+    ///
+    /// # Errors
+    /// [`Error::Key`] when the key given to [`verify_with`](Self::verify_with) is not a
+    /// P-384 public key PEM.
+    pub fn build(self) -> Result<WebhookInbox<S>> {
+        let verifier = self
+            .public_key_pem
+            .as_deref()
+            .map(|pem| MessageVerifier::from_public_key_pem(pem, self.max_signature_age))
+            .transpose()?;
+        Ok(WebhookInbox {
+            client: self.client,
+            store: self.store,
+            verifier,
+        })
+    }
+}
+
+impl<S: EventStore> std::fmt::Debug for WebhookInboxBuilder<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookInboxBuilder")
+            .field("verify", &self.public_key_pem.is_some())
+            .field("max_signature_age", &self.max_signature_age)
+            .finish_non_exhaustive()
+    }
 }
 
 impl WebhookInbox<MemoryEventStore> {
-    /// An inbox remembering events in memory ([`MemoryEventStore::default`]).
+    /// An inbox remembering events in memory ([`MemoryEventStore::default`]), verifying
+    /// no signature.
     pub fn new(client: Client) -> WebhookInbox<MemoryEventStore> {
         WebhookInbox::with_store(client, MemoryEventStore::default())
+    }
+
+    /// A builder, to set the store or a signing key to verify deliveries with.
+    pub fn builder(client: Client) -> WebhookInboxBuilder<MemoryEventStore> {
+        WebhookInboxBuilder {
+            client,
+            store: MemoryEventStore::default(),
+            public_key_pem: None,
+            max_signature_age: DEFAULT_MAX_SIGNATURE_AGE,
+        }
     }
 }
 
 impl<S: EventStore> WebhookInbox<S> {
-    /// An inbox remembering events in `store`.
+    /// An inbox remembering events in `store`, verifying no signature.
     pub fn with_store(client: Client, store: S) -> WebhookInbox<S> {
-        WebhookInbox { client, store }
+        WebhookInbox {
+            client,
+            store,
+            verifier: None,
+        }
+    }
+
+    /// Whether deliveries' signatures are verified ([`WebhookInboxBuilder::verify_with`]).
+    pub fn verifies_signatures(&self) -> bool {
+        self.verifier.is_some()
     }
 
     /// The store the inbox remembers events in.
@@ -187,19 +285,43 @@ impl<S: EventStore> WebhookInbox<S> {
         &self.store
     }
 
-    /// Handles one delivery's body.
+    /// Handles one delivery's body, without its headers: as
+    /// [`receive_delivery`](Self::receive_delivery) with none, so an inbox that verifies
+    /// signatures refuses it.
     ///
     /// # Errors
+    /// As [`receive_delivery`](Self::receive_delivery).
+    pub fn receive(&self, body: &[u8]) -> Result<Received> {
+        self.receive_delivery(body, &[])
+    }
+
+    /// Handles one delivery: its body, and its headers as received (name, value; names
+    /// in any case). When the inbox verifies signatures, the headers' `Signature-Input`,
+    /// `Signature` and `Content-Digest` are checked first (see
+    /// [`MessageVerifier::verify`]); without a key the headers are not read.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] starting `webhook signature refused:` for a delivery that
+    /// is unsigned, altered, signed with another key or too old (when verifying);
     /// [`Error::InvalidInput`] for a body over [`MAX_DELIVERY_BYTES`] or an event id over
     /// [`MAX_EVENT_ID_LEN`]; [`Error::Decode`] for a body that is not an event; the
     /// re-fetch's errors (a 404 for an entity that does not exist: a forged delivery);
     /// the store's errors. After an error nothing is recorded.
-    pub fn receive(&self, body: &[u8]) -> Result<Received> {
+    pub fn receive_delivery(&self, body: &[u8], headers: &[(&str, &str)]) -> Result<Received> {
         if body.len() > MAX_DELIVERY_BYTES {
             return Err(Error::InvalidInput(format!(
                 "webhook delivery of {} bytes is over the {MAX_DELIVERY_BYTES}-byte limit",
                 body.len()
             )));
+        }
+        if let Some(verifier) = &self.verifier {
+            let now = Timestamp::now().unix_seconds();
+            verifier
+                .verify("POST", headers, body, now)
+                .map_err(|e| match e {
+                    Error::InvalidInput(why) => Error::InvalidInput(format!("webhook {why}")),
+                    other => other,
+                })?;
         }
         let event = WebhookEvent::parse(body)?;
         if event.event_id.len() > MAX_EVENT_ID_LEN || event.event_id.chars().any(char::is_control) {

@@ -67,6 +67,21 @@ impl Timestamp {
         self.nanos
     }
 
+    /// The instant `nanos` nanoseconds after the Unix epoch (negative: before it).
+    pub const fn from_unix_nanos(nanos: i64) -> Timestamp {
+        Timestamp {
+            secs: nanos.div_euclid(NANOS_PER_SEC as i64),
+            nanos: nanos.rem_euclid(NANOS_PER_SEC as i64) as u32,
+        }
+    }
+
+    /// Nanoseconds since the Unix epoch, saturating outside 1677–2262 (what an `i64`
+    /// holds).
+    pub fn unix_nanos(&self) -> i64 {
+        let n = i128::from(self.secs) * i128::from(NANOS_PER_SEC) + i128::from(self.nanos);
+        i64::try_from(n).unwrap_or(if n < 0 { i64::MIN } else { i64::MAX })
+    }
+
     /// This instant moved by `secs` seconds (saturating at the ends of the range).
     pub const fn add_secs(self, secs: i64) -> Timestamp {
         Timestamp {

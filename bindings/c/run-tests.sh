@@ -38,8 +38,9 @@ echo "== building liboffblocks and offblocks-sandbox (release)"
 # without printing them.
 start_sandbox() {
     # --proxy: the network tests also go through the emulator's CONNECT proxy. Extra
-    # arguments (--tls) are passed on; without --tls, no OFFBLOCKS_CA_FILE is left set.
-    unset OFFBLOCKS_PROXY_URL OFFBLOCKS_CA_FILE
+    # arguments (--tls, --webhook-signing-key) are passed on; the variables they print
+    # are not left set for the next start.
+    unset OFFBLOCKS_PROXY_URL OFFBLOCKS_CA_FILE OFFBLOCKS_WEBHOOK_PUBLIC_KEY_FILE
     emulator_start --proxy "$@"
     if [ -z "${OFFBLOCKS_PROXY_URL:-}" ]; then
         echo "the emulator printed no OFFBLOCKS_PROXY_URL" >&2
@@ -50,7 +51,7 @@ start_sandbox() {
 
 cflags=(-std=c11 -Wall -Wextra -Werror -g -I "$root/include")
 sanitize=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
-sources=("$here/test_offblocks.c" "$here/test_network.c")
+sources=("$here/test_offblocks.c" "$here/test_network.c" "$here/test_inbox.c")
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
@@ -81,8 +82,8 @@ echo "== test_offblocks (dynamic, ASan+UBSan), over HTTPS (the emulator's CA as 
 start_sandbox --tls
 "$work/test_dynamic"
 
-echo "== test_offblocks (static, ASan+UBSan)"
-start_sandbox
+echo "== test_offblocks (static, ASan+UBSan), the emulator signing its webhook deliveries"
+start_sandbox --webhook-signing-key generate
 "$work/test_static"
 
 if command -v valgrind >/dev/null; then

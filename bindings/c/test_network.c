@@ -411,6 +411,7 @@ void test_network(const char *base_url, const char *api_key, const char *api_sec
     onboarding(client);
     cancellation(client);
     webhooks(client);
+    test_inbox(client);
     keys_and_credentials(client);
     offblocks_client_free(client);
 }

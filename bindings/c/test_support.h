@@ -95,6 +95,9 @@ static inline void json_quote(char *out, size_t size, const char *value) {
 /* Tests in test_network.c, run when the emulator's variables are set. */
 void test_network(const char *base_url, const char *api_key, const char *api_secret);
 
+/* The webhook inbox (test_inbox.c), with a client whose signing key is registered. */
+void test_inbox(offblocks_client *client);
+
 /* Shared with test_network.c. */
 extern const char *const HARDHAT_KEY;
 extern const char *const HARDHAT_ADDRESS;

@@ -8,7 +8,8 @@
 # 2. `pip install ./bindings/python` (which runs `cargo build --release --locked -p
 #    offblocks` and bundles the shared library) and the pinned test tools;
 # 3. `cargo build --release --locked -p offblocks-sandbox` (the emulator the tests run);
-# 4. `mypy --strict` on the package, then `pytest -q` against the installed package.
+# 4. `mypy --strict` on the package, the tests and the examples, the webhook example,
+#    then `pytest -q` against the installed package.
 #
 # CARGO_TARGET_DIR is honoured as cargo does (default: <repo>/target).
 set -euo pipefail
@@ -16,8 +17,12 @@ set -euo pipefail
 # shellcheck source=prepare-venv.sh
 source "$(dirname "${BASH_SOURCE[0]}")/prepare-venv.sh" requirements-test.txt "the test tools"
 
-step "mypy --strict (the package, then the tests)"
-(cd "$HERE" && "$VENV/bin/mypy" --strict offblocks && "$VENV/bin/mypy" --strict tests)
+step "mypy --strict (the package, then the tests and the examples)"
+(cd "$HERE" && "$VENV/bin/mypy" --strict offblocks && "$VENV/bin/mypy" --strict tests \
+    && "$VENV/bin/mypy" --strict examples)
+
+step "examples/webhook_onboarding.py (onboarding driven by the emulator's webhooks)"
+(cd "$HERE" && "$VENV/bin/python" examples/webhook_onboarding.py)
 
 step "pytest"
 # Run from a directory where `import offblocks` finds the installed package (with its

@@ -57,6 +57,13 @@ pub struct SandboxConfig {
     /// How webhook events are delivered: retries, and the duplicate/reorder fault mode.
     /// Defaults to [`WebhookFaults::default`] (no faults).
     pub webhook_faults: WebhookFaults,
+    /// A P-384 private key PEM (PKCS#8 or SEC1) that signs every webhook delivery (RFC
+    /// 9421 `ecdsa-p384-sha384` over `@method`, `content-type`, `content-digest`, with a
+    /// `sha-256` `Content-Digest`); its public half is
+    /// [`Sandbox::webhook_public_key_pem`](crate::Sandbox::webhook_public_key_pem).
+    /// [`generate_webhook_signing_key`](crate::generate_webhook_signing_key) makes one. A
+    /// secret. Defaults to `None`: deliveries are unsigned.
+    pub webhook_signing_key: Option<String>,
     /// Unused: the server runs one thread per connection. Kept so callers may set it.
     /// Defaults to 8.
     pub workers: usize,
@@ -107,6 +114,7 @@ impl Default for SandboxConfig {
             clock_offset_ms: 0,
             refusal_style: RefusalStyle::Detailed,
             webhook_faults: WebhookFaults::default(),
+            webhook_signing_key: None,
             workers: 8,
             tls: None,
         }
@@ -128,6 +136,10 @@ impl fmt::Debug for SandboxConfig {
             .field("clock_offset_ms", &self.clock_offset_ms)
             .field("refusal_style", &self.refusal_style)
             .field("webhook_faults", &self.webhook_faults)
+            .field(
+                "webhook_signing_key",
+                &self.webhook_signing_key.as_ref().map(|_| "[redacted]"),
+            )
             .field("workers", &self.workers)
             .field("tls", &self.tls)
             .finish()

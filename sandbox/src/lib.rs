@@ -77,6 +77,7 @@ mod timefmt;
 mod tls;
 mod verify;
 mod webhook;
+mod webhook_sign;
 
 pub use clock::Clock;
 pub use config::{RefusalStyle, SandboxConfig};
@@ -87,3 +88,4 @@ pub use sandbox::Sandbox;
 pub use timefmt::http_date;
 pub use tls::{TlsMode, WRONG_HOST};
 pub use webhook::{WebhookDelivery, WebhookFaults};
+pub use webhook_sign::{generate_webhook_signing_key, WEBHOOK_KEY_ID};

@@ -12,13 +12,19 @@
 //! `--tls-mode wrong-host|expired|untrusted|plain` (which implies `--tls`) presents a
 //! certificate clients must refuse instead, or plain HTTP on the `https` port.
 //!
+//! `--webhook-signing-key PATH` signs every webhook delivery with the P-384 private key
+//! PEM at `PATH` (`--webhook-signing-key generate`: a fresh one), writes the public key's
+//! PEM to a file (`--webhook-public-key-file PATH`, or one in the temporary directory)
+//! and prints `OFFBLOCKS_WEBHOOK_PUBLIC_KEY_FILE=…` before the others.
+//!
 //! Three strict modes can also be set through the environment (a flag wins over its
 //! variable): `OFFBLOCKS_SANDBOX_CREATED_TOLERANCE` (seconds, as `--created-tolerance`),
 //! `OFFBLOCKS_SANDBOX_CLOCK_OFFSET_MS` (as `--clock-offset-ms`) and
 //! `OFFBLOCKS_SANDBOX_REFUSAL_STYLE` (as `--refusal-style`).
 
 use offblocks_sandbox::{
-    ConnectProxy, RefusalStyle, Sandbox, SandboxConfig, TlsMode, WebhookFaults,
+    generate_webhook_signing_key, ConnectProxy, RefusalStyle, Sandbox, SandboxConfig, TlsMode,
+    WebhookFaults,
 };
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -29,7 +35,8 @@ const USAGE: &str = "usage: offblocks-sandbox [--host 127.0.0.1] [--port 0] [--a
 [--token-lifetime-secs N] [--no-verify-account-signatures] [--created-tolerance SECS] \
 [--clock-offset-ms MS] [--refusal-style detailed|offblocks] [--proxy] \
 [--tls] [--tls-mode valid|wrong-host|expired|untrusted|plain] [--ca-file PATH] \
-[--webhook-faults duplicate=P,reorder,…] [--exit-on-stdin-close]";
+[--webhook-faults duplicate=P,reorder,…] [--webhook-signing-key PATH|generate] \
+[--webhook-public-key-file PATH] [--exit-on-stdin-close]";
 
 /// The environment variables that set the strict modes, each the twin of a flag.
 const ENV_FLAGS: [(&str, &str); 3] = [
@@ -45,6 +52,7 @@ struct Options {
     exit_on_stdin_close: bool,
     proxy: bool,
     ca_file: Option<String>,
+    webhook_public_key_file: Option<String>,
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
@@ -55,6 +63,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         exit_on_stdin_close: false,
         proxy: false,
         ca_file: None,
+        webhook_public_key_file: None,
     };
     let mut i = 0;
     while i < args.len() {
@@ -118,6 +127,16 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
                 })?);
             }
             "--ca-file" => options.ca_file = Some(value()?),
+            "--webhook-signing-key" => {
+                let v = value()?;
+                options.config.webhook_signing_key = Some(if v == "generate" {
+                    generate_webhook_signing_key()
+                } else {
+                    std::fs::read_to_string(&v)
+                        .map_err(|e| format!("--webhook-signing-key: cannot read {v}: {e}"))?
+                });
+            }
+            "--webhook-public-key-file" => options.webhook_public_key_file = Some(value()?),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
         }
@@ -191,7 +210,31 @@ fn main() -> ExitCode {
         }
         None => None,
     };
+    let webhook_key_file = match sandbox.webhook_public_key_pem() {
+        Some(pem) => {
+            let path = options.webhook_public_key_file.clone().unwrap_or_else(|| {
+                std::env::temp_dir()
+                    .join(format!(
+                        "offblocks-sandbox-{}-webhook-key.pem",
+                        std::process::id()
+                    ))
+                    .display()
+                    .to_string()
+            });
+            if let Err(e) = std::fs::write(&path, pem) {
+                eprintln!("offblocks-sandbox: cannot write the webhook public key to {path}: {e}");
+                return ExitCode::FAILURE;
+            }
+            Some(path)
+        }
+        None => None,
+    };
     let mut out = std::io::stdout().lock();
+    if let Some(path) = &webhook_key_file {
+        if writeln!(out, "OFFBLOCKS_WEBHOOK_PUBLIC_KEY_FILE={path}").is_err() {
+            return ExitCode::FAILURE;
+        }
+    }
     if let Some(path) = &ca_file {
         if writeln!(out, "OFFBLOCKS_CA_FILE={path}").is_err() {
             return ExitCode::FAILURE;
@@ -220,6 +263,9 @@ fn main() -> ExitCode {
         let mut stdin = std::io::stdin().lock();
         while matches!(stdin.read(&mut sink), Ok(n) if n > 0) {}
         if let (Some(path), None) = (&ca_file, &options.ca_file) {
+            let _ = std::fs::remove_file(path);
+        }
+        if let (Some(path), None) = (&webhook_key_file, &options.webhook_public_key_file) {
             let _ = std::fs::remove_file(path);
         }
         return ExitCode::SUCCESS;
@@ -269,6 +315,15 @@ mod tests {
         let file = parse_args(&strings(&["--tls", "--ca-file", "/tmp/ca.pem"])).unwrap();
         assert_eq!(file.ca_file.as_deref(), Some("/tmp/ca.pem"));
         assert!(parse_args(&strings(&["--tls-mode", "broken"])).is_err());
+    }
+
+    #[test]
+    fn webhook_signing_flags() {
+        let signed = parse_args(&strings(&["--webhook-signing-key", "generate"])).unwrap();
+        let pem = signed.config.webhook_signing_key.unwrap();
+        assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"));
+        assert!(parse_args(&strings(&["--webhook-signing-key", "/nonexistent/key.pem"])).is_err());
+        assert_eq!(parse_args(&[]).unwrap().config.webhook_signing_key, None);
     }
 
     #[test]

@@ -155,6 +155,16 @@ impl Sandbox {
         self.shared.outbox.deliveries()
     }
 
+    /// The public half (SPKI PEM, `BEGIN PUBLIC KEY`) of the key deliveries are signed
+    /// with, when [`SandboxConfig::webhook_signing_key`] is set: what a host gives its
+    /// inbox to verify them.
+    pub fn webhook_public_key_pem(&self) -> Option<String> {
+        self.shared
+            .webhook_signer
+            .as_ref()
+            .map(|s| s.public_key_pem())
+    }
+
     /// Changes how webhooks are delivered from now on (faults, retries).
     pub fn set_webhook_faults(&self, faults: WebhookFaults) {
         self.shared.outbox.set_faults(faults);

@@ -7,6 +7,7 @@ use crate::log::RequestLog;
 use crate::store::{IdempotencyStore, State};
 use crate::tls::TlsSetup;
 use crate::webhook::Outbox;
+use crate::webhook_sign::DeliverySigner;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::net::TcpStream;
@@ -35,6 +36,8 @@ pub(crate) struct Shared {
     pub(crate) next_connection: AtomicU64,
     /// Webhook events waiting for delivery, and what was delivered.
     pub(crate) outbox: Outbox,
+    /// The key webhook deliveries are signed with, when set.
+    pub(crate) webhook_signer: Option<DeliverySigner>,
     /// The certificates when serving HTTPS.
     pub(crate) tls: Option<TlsSetup>,
     /// Plaintext bytes read inside TLS sessions (after their handshakes completed).
@@ -48,7 +51,13 @@ impl Shared {
         let clock = Clock::new();
         clock.set_offset_ms(config.clock_offset_ms);
         let outbox = Outbox::new(config.webhook_faults);
+        let webhook_signer = config
+            .webhook_signing_key
+            .as_deref()
+            .map(DeliverySigner::from_pem)
+            .transpose()?;
         Ok(Shared {
+            webhook_signer,
             outbox,
             config,
             clock,

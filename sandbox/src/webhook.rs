@@ -167,6 +167,12 @@ pub struct WebhookDelivery {
     pub discarded: bool,
     /// The body as sent.
     pub body: Value,
+    /// The last attempt's body bytes exactly as POSTed (empty before the first attempt).
+    pub raw_body: String,
+    /// The last attempt's headers besides `Host`, `Content-Length`, `User-Agent` and
+    /// `Connection`: `Content-Type`, and the signature's `Content-Digest`,
+    /// `Signature-Input` and `Signature` when deliveries are signed.
+    pub headers: Vec<(String, String)>,
 }
 
 impl WebhookDelivery {
@@ -183,6 +189,12 @@ impl WebhookDelivery {
             "acknowledged": self.acknowledged,
             "discarded": self.discarded,
             "body": self.body,
+            "rawBody": self.raw_body,
+            "headers": self
+                .headers
+                .iter()
+                .map(|(n, v)| (n.clone(), Value::String(v.clone())))
+                .collect::<serde_json::Map<String, Value>>(),
         })
     }
 }
@@ -298,6 +310,8 @@ impl Outbox {
                         acknowledged: false,
                         discarded: false,
                         body: body.clone(),
+                        raw_body: String::new(),
+                        headers: Vec::new(),
                     };
                     let mut due = start;
                     if faults.reorder || copy == 1 {
@@ -397,10 +411,19 @@ fn run(shared: &Shared) {
         };
         let faults = state.faults;
         drop(state);
-        let answer = loopback_target(&url).map(|target| post(&target, &body));
+        let mut headers = vec![("Content-Type", "application/json".to_string())];
+        if let Some(signer) = &shared.webhook_signer {
+            headers.extend(signer.headers(&body, shared.clock.now_secs()));
+        }
+        let answer = loopback_target(&url).map(|target| post(&target, &headers, &body));
         let mut state = lock(&outbox.state);
         let d = &mut state.deliveries[index];
         d.attempts += 1;
+        d.raw_body = String::from_utf8_lossy(&body).into_owned();
+        d.headers = headers
+            .into_iter()
+            .map(|(n, v)| (n.to_string(), v))
+            .collect();
         match answer {
             None => d.discarded = true,
             Some(status) => {
@@ -459,18 +482,22 @@ fn loopback_target(url: &str) -> Option<Target> {
 }
 
 /// POSTs `body`; the status of the answer, or `None` when there was none.
-fn post(target: &Target, body: &[u8]) -> Option<u16> {
+fn post(target: &Target, headers: &[(&str, String)], body: &[u8]) -> Option<u16> {
     let timeout = Duration::from_secs(2);
     let mut stream = TcpStream::connect_timeout(&target.addr, timeout).ok()?;
     stream.set_read_timeout(Some(timeout)).ok()?;
     stream.set_write_timeout(Some(timeout)).ok()?;
-    let head = format!(
-        "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nUser-Agent: offblocks-sandbox-webhooks\r\nConnection: close\r\n\r\n",
-        target.path,
-        target.host,
+    let mut head = format!("POST {} HTTP/1.1\r\nHost: {}\r\n", target.path, target.host);
+    for (name, value) in headers {
+        head.push_str(name);
+        head.push_str(": ");
+        head.push_str(value);
+        head.push_str("\r\n");
+    }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nUser-Agent: offblocks-sandbox-webhooks\r\nConnection: close\r\n\r\n",
         body.len()
-    );
+    ));
     stream.write_all(head.as_bytes()).ok()?;
     stream.write_all(body).ok()?;
     let mut answer = Vec::new();

@@ -37,6 +37,8 @@ mod accounts;
 
 mod webhooks;
 
+mod inbox;
+
 mod wallet;
 
 mod siwe;
@@ -50,6 +52,7 @@ pub use auth::*;
 pub use client::*;
 pub use customers::*;
 pub use error::*;
+pub use inbox::*;
 pub use onboard::*;
 pub use signer::*;
 pub use siwe::*;

@@ -85,6 +85,7 @@ from .models import (
     Customer,
     DryRun,
     Onboarded,
+    OnboardingWaiting,
     Progress,
     Token,
     Webhook,
@@ -100,6 +101,7 @@ from .wallet import (
     recover_address,
 )
 from .webhooks import Webhooks, parse_webhook_event
+from .inbox import EventStore, Received, ReceivedKind, WebhookInbox
 
 # Load the library now: a missing library or a version mismatch fails the import, with
 # the paths tried.
@@ -121,6 +123,10 @@ __all__ = [
     "generate_signing_key",
     "signing_key_public_pem",
     "parse_webhook_event",
+    "WebhookInbox",
+    "EventStore",
+    "Received",
+    "ReceivedKind",
     # wallet
     "Wallet",
     "Signer",
@@ -142,6 +148,7 @@ __all__ = [
     "CustomerStatus",
     "DryRun",
     "Onboarded",
+    "OnboardingWaiting",
     "OpenEnum",
     "Progress",
     "SignatureEncoding",

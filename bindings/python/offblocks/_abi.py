@@ -11,6 +11,7 @@ from __future__ import annotations
 from ctypes import (
     CFUNCTYPE,
     POINTER,
+    Structure,
     c_bool,
     c_char_p,
     c_int,
@@ -46,6 +47,26 @@ SIGN_FN = CFUNCTYPE(c_int32, c_void_p, POINTER(c_uint8), c_size_t, POINTER(c_uin
 PROGRESS_FN = CFUNCTYPE(c_int32, c_void_p, c_char_p, c_char_p, c_uint64, c_char_p)
 #: `void (*offblocks_observer_fn)(void *user_data, const char *attempt_json)`.
 OBSERVER_FN = CFUNCTYPE(None, c_void_p, c_char_p)
+
+#: The three functions of `offblocks_event_store`: `seen`, `last_handed`, `record`.
+STORE_SEEN_FN = CFUNCTYPE(c_int32, c_void_p, c_char_p, POINTER(c_bool))
+STORE_LAST_FN = CFUNCTYPE(c_int32, c_void_p, c_char_p, POINTER(c_bool), POINTER(c_int64))
+STORE_RECORD_FN = CFUNCTYPE(c_int32, c_void_p, c_char_p, c_char_p, c_int64)
+
+
+class EVENT_STORE(Structure):
+    """`offblocks_event_store`: the host's event store as three callbacks."""
+
+    _fields_ = [
+        ("user_data", c_void_p),
+        ("seen", STORE_SEEN_FN),
+        ("last_handed", STORE_LAST_FN),
+        ("record", STORE_RECORD_FN),
+    ]
+
+
+#: The structs the header passes by pointer, by C name.
+STRUCTS: dict[str, Any] = {"offblocks_event_store": EVENT_STORE}
 
 #: name -> (restype, argtypes), for every function of include/offblocks.h.
 FUNCTIONS: dict[str, tuple[Any, tuple[Any, ...]]] = {
@@ -109,6 +130,10 @@ FUNCTIONS: dict[str, tuple[Any, tuple[Any, ...]]] = {
     "offblocks_webhook_list": (RESULT, (HANDLE, STRING_OUT)),
     "offblocks_webhook_delete": (RESULT, (HANDLE, c_char_p, c_char_p)),
     "offblocks_webhook_event_parse": (RESULT, (c_char_p, STRING_OUT)),
+    # webhook inbox
+    "offblocks_webhook_inbox_new": (RESULT, (HANDLE, c_char_p, POINTER(EVENT_STORE), HANDLE_OUT)),
+    "offblocks_webhook_inbox_receive": (RESULT, (HANDLE, BYTES_IN, c_size_t, c_char_p, STRING_OUT)),
+    "offblocks_webhook_inbox_free": (RESULT, (HANDLE,)),
     # wallet
     "offblocks_wallet_new_random": (RESULT, (HANDLE_OUT,)),
     "offblocks_wallet_from_hex": (RESULT, (c_char_p, HANDLE_OUT)),

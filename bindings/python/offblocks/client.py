@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Literal, Mapping, Sequence, overload
 
 from . import _native, onboarding
 from ._handle import OwnedHandle
@@ -21,7 +21,7 @@ from .config import Retry, client_config, millis
 from .customers import Customers as Customers
 from .customers import Simulator as Simulator
 from .errors import ConfigError, OffblocksError
-from .models import DryRun, Onboarded, Progress
+from .models import DryRun, Onboarded, OnboardingWaiting, Progress
 from .observer import Attempt, native_observer, raise_pending
 from .wallet import NativeSigner, Signer, Wallet
 from .webhooks import Webhooks as Webhooks
@@ -316,6 +316,38 @@ class Client:
         """Shortcut for :meth:`Auth.register_signing_key`."""
         return self.auth.register_signing_key(idempotency_key=idempotency_key)
 
+    @overload
+    def onboard(
+        self,
+        external_id: str,
+        *,
+        signer: Signer | Wallet,
+        chain: str = ...,
+        progress: Callable[[Progress], object] | None = ...,
+        simulate_verification: bool = ...,
+        account_type: str = ...,
+        currencies: Iterable[str] = ...,
+        timeout: float = ...,
+        poll_interval: float = ...,
+        wait: Literal["finish"] = ...,
+    ) -> Onboarded: ...
+
+    @overload
+    def onboard(
+        self,
+        external_id: str,
+        *,
+        signer: Signer | Wallet,
+        chain: str = ...,
+        progress: Callable[[Progress], object] | None = ...,
+        simulate_verification: bool = ...,
+        account_type: str = ...,
+        currencies: Iterable[str] = ...,
+        timeout: float = ...,
+        poll_interval: float = ...,
+        wait: Literal["returnWhenWaiting"],
+    ) -> Onboarded | OnboardingWaiting: ...
+
     def onboard(
         self,
         external_id: str,
@@ -328,7 +360,8 @@ class Client:
         currencies: Iterable[str] = ("EUR",),
         timeout: float = 120.0,
         poll_interval: float = 0.1,
-    ) -> Onboarded:
+        wait: Literal["finish", "returnWhenWaiting"] = "finish",
+    ) -> Onboarded | OnboardingWaiting:
         """Runs the whole onboarding flow: creates the customer ``external_id`` with
         ``signer``'s address on ``chain`` (or picks it up if it exists), checks and signs
         its challenge, has the sandbox's simulator verify it (``simulate_verification``),
@@ -343,6 +376,9 @@ class Client:
 
         Every step is resumable: calling again with the same ``external_id`` and signer
         after a crash or a stop continues where the flow stopped, creating nothing twice.
+        With ``wait="returnWhenWaiting"`` it does not poll while OffBlocks has the next
+        move (KYC, activation): it returns an :class:`OnboardingWaiting` at once, to be
+        called again when a webhook says the customer or account changed.
 
         >>> done = client.onboard("user-42", signer=Wallet.random(),       # doctest: +SKIP
         ...                       progress=lambda p: print(p.step, p.status))
@@ -368,6 +404,8 @@ class Client:
             "timeoutMs": millis(timeout, "timeout"),
             "pollIntervalMs": millis(poll_interval, "poll_interval"),
         }
+        if wait != "finish":
+            request["wait"] = wait
         return onboarding.run(self, request, signer, progress)
 
     def _with_signer(self, signer: Signer | Wallet, name: str, *args: Any) -> None:

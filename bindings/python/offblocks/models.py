@@ -329,6 +329,28 @@ class Onboarded:
 
 
 @dataclass(frozen=True)
+class OnboardingWaiting:
+    """What :meth:`offblocks.Client.onboard` returns with ``wait="returnWhenWaiting"``
+    while OffBlocks has the next move: the step it waits at (``wait_customer`` or
+    ``wait_account``), the customer and the account (``None`` before it is opened). Call
+    ``onboard`` again with the same arguments to continue (after a webhook, say)."""
+
+    step: str
+    customer: Customer
+    account: Account | None
+
+    @classmethod
+    def from_json(cls, value: Any) -> OnboardingWaiting:
+        o = as_object(value, "waiting")
+        account = o.get("account")
+        return cls(
+            step=str(o.get("step")),
+            customer=Customer.from_json(o.get("customer")),
+            account=None if account is None else Account.from_json(account),
+        )
+
+
+@dataclass(frozen=True)
 class Progress:
     """One report of :meth:`offblocks.Client.onboard`'s progress, after each step.
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from . import _native
 from .errors import CallbackError
-from .models import Onboarded, Progress
+from .models import Onboarded, OnboardingWaiting, Progress
 from .wallet import NativeSigner, Signer, Wallet
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ def run(
     request: dict[str, Any],
     signer: Signer | Wallet,
     progress: Callable[[Progress], object] | None,
-) -> Onboarded:
+) -> Onboarded | OnboardingWaiting:
     """Runs ``offblocks_onboard`` with ``request`` (its JSON object), on ``client``, signing
     with ``signer``; ``progress`` is told about each step and each poll, and stops the flow
     by answering ``False`` or by raising.
@@ -77,4 +77,7 @@ def run(
         raise error from cause
     if failure is not None:
         raise failure
-    return Onboarded.from_json(_native.parse_json(raw or "null"))
+    result = _native.parse_json(raw or "null")
+    if isinstance(result, dict) and result.get("state") == "waiting":
+        return OnboardingWaiting.from_json(result)
+    return Onboarded.from_json(result)

@@ -112,12 +112,19 @@ class LocalSandbox:
             ``proxy=True`` (or ``--proxy``), else ``None``.
         ca_file: the PEM file of its throwaway CA when it serves HTTPS (``tls=``), else
             ``None``; :meth:`client` trusts it.
+        webhook_public_key_pem: the public key (SPKI PEM) its webhook deliveries are
+            signed with when started with ``webhook_signing=True``, else ``None``: what
+            a :class:`~offblocks.WebhookInbox` is given as ``verify_with``.
     """
 
     def __init__(self, process: subprocess.Popen[bytes], values: dict[str, str]) -> None:
         self._process = process
         self.proxy_url = values.get("OFFBLOCKS_PROXY_URL")
         self.ca_file = values.get("OFFBLOCKS_CA_FILE")
+        key_file = values.get("OFFBLOCKS_WEBHOOK_PUBLIC_KEY_FILE")
+        self.webhook_public_key_pem = (
+            Path(key_file).read_text(encoding="ascii") if key_file else None
+        )
         self.base_url = values["OFFBLOCKS_BASE_URL"]
         self.api_key = values["OFFBLOCKS_API_KEY"]
         self.api_secret = values["OFFBLOCKS_API_SECRET"]
@@ -132,13 +139,16 @@ class LocalSandbox:
         *,
         proxy: bool = False,
         tls: bool | str = False,
+        webhook_signing: bool = False,
     ) -> LocalSandbox:
         """Starts the emulator (found with :func:`find_sandbox_binary` unless ``binary``
         is given) and waits until it prints its URL and credentials. ``args`` are extra
         command-line options (``--activation-polls 0``…); ``proxy`` adds ``--proxy``, a
         CONNECT proxy on loopback (:attr:`proxy_url`); ``tls=True`` serves HTTPS with a
         throwaway CA (:attr:`ca_file`), and a mode name (``"wrong-host"``, ``"expired"``,
-        ``"untrusted"``, ``"plain"``) presents what clients must refuse."""
+        ``"untrusted"``, ``"plain"``) presents what clients must refuse;
+        ``webhook_signing`` signs every webhook delivery with a fresh key
+        (:attr:`webhook_public_key_pem`)."""
         path = Path(binary) if binary is not None else find_sandbox_binary()
         cmd = [str(path), "--port", "0", "--exit-on-stdin-close", *args]
         if proxy and "--proxy" not in cmd:
@@ -147,6 +157,8 @@ class LocalSandbox:
             cmd.append("--tls")
         elif tls:
             cmd += ["--tls-mode", str(tls)]
+        if webhook_signing:
+            cmd += ["--webhook-signing-key", "generate"]
         process = subprocess.Popen(
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
@@ -230,6 +242,13 @@ class LocalSandbox:
         """The emulator's request log: method, path, status, requestId, dropped, headers
         and body (as text) of each request it received."""
         return self._control("GET", "requests")
+
+    def webhook_deliveries(self) -> list[dict[str, Any]]:
+        """Every webhook delivery so far, oldest first: ``eventId``, ``webhookType``,
+        ``entityId``, ``status``, ``callbackUrl``, ``attempts``, ``acknowledged``, the
+        ``body``, and the last attempt's ``rawBody`` and ``headers``."""
+        listed: list[dict[str, Any]] = self._control("GET", "webhooks")
+        return listed
 
     def tunnels(self) -> list[dict[str, Any]]:
         """The tunnels its CONNECT proxy opened, oldest first: ``[{"target":

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 import offblocks
-from offblocks import _native
+from offblocks import _abi, _native
 from offblocks.errors import ErrorKind, ResultCode
 
 from conftest import HEADER
@@ -69,6 +69,9 @@ class Header:
             r"typedef\s+([\w\s\*]+?)\s*\(\s*\*\s*(\w+)\s*\)\s*\(([^)]*)\)\s*;", code
         ):
             self.callbacks[name] = (ret, split_params(params))
+        # Structs the header defines (passed by pointer), named after their body.
+        self.structs = set(re.findall(r"typedef\s+struct\s*\{[^{}]*?\}\s*(\w+)\s*;", code, re.S))
+        code = re.sub(r"typedef\s+struct\s*\{[^{}]*?\}\s*\w+\s*;", " ", code, flags=re.S)
         code = re.sub(r"typedef[^;]*;", " ", code)
         code = re.sub(r"typedef\s+(enum|struct)\s*\{.*?\}\s*\w+\s*;", " ", code, flags=re.S)
         self.functions: dict[str, tuple[str, list[str]]] = {}
@@ -104,6 +107,8 @@ class Header:
                 return [POINTER(c_uint8), c_char_p] if const else [POINTER(c_uint8)]
             if base == "void" or base in self.opaque:
                 return [c_void_p]
+            if base in self.structs:
+                return [POINTER(_abi.STRUCTS[base])]
             if base in SCALARS:
                 return [POINTER(SCALARS[base])]
         if stars == 2:

@@ -7,7 +7,8 @@
 //! - `POST /_sandbox/faults` (a fault rule as JSON) → 201, `DELETE /_sandbox/faults` → 204
 //! - `GET /_sandbox/state` → `{"customers": [..], "accounts": [..]}`
 //! - `GET /_sandbox/webhooks` → every webhook delivery (event id, type, entity id,
-//!   status, callback URL, duplicate, attempts, last status, acknowledged, discarded, body)
+//!   status, callback URL, duplicate, attempts, last status, acknowledged, discarded, body,
+//!   and the last attempt's `rawBody` and `headers`)
 //! - `POST /_sandbox/webhooks/faults` `{"duplicate": P, "reorder": B, "reorderMs",
 //!   "backoffMs", "maxBackoffMs", "attempts"}` (all optional) sets the delivery faults
 //! - `GET /_sandbox/requests` → the request log (method, path, status, requestId,

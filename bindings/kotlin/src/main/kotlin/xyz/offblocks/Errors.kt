@@ -251,8 +251,10 @@ sealed class OffblocksException(
     class Timeout(message: String, rawCode: Int, detail: Detail) : OffblocksException(message, rawCode, detail)
 
     /** A resource reached a state the operation cannot continue from (a `rejected`
-     * customer, a `failed` or `closed` account). */
-    class State(message: String, rawCode: Int, detail: Detail) : OffblocksException(message, rawCode, detail)
+     * customer, a `failed` or `closed` account), or a [WebhookInbox]'s [EventStore] threw
+     * (then its [cause]). */
+    class State(message: String, rawCode: Int, detail: Detail, cause: Throwable? = null) :
+        OffblocksException(message, rawCode, detail, cause)
 
     /** The caller stopped the operation: onboarding's progress callback threw a
      * `CancellationException` (which is then the [cause]). What was done stays done; the

@@ -78,6 +78,8 @@ class OffblocksClient @JvmOverloads constructor(
 
     internal fun call(block: (Pointer) -> Int) = handle.use { h -> Ffi.call { block(h) } }
 
+    internal fun <T> withHandle(block: (Pointer) -> T): T = handle.use(block)
+
     internal fun string(block: (Pointer, com.sun.jna.ptr.PointerByReference) -> Int): String =
         handle.use { h -> Ffi.string { block(h, it) } }
 

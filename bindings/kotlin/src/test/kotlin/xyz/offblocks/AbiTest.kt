@@ -29,6 +29,8 @@ class Header(source: String) {
     val enums: Map<String, Map<String, Int>>
     val callbacks: Map<String, Fn>
     val functions: Map<String, Fn>
+    /** Structs the header defines and passes by pointer. */
+    val structs: Set<String>
 
     init {
         var code = source.replace(Regex("/\\*.*?\\*/", RegexOption.DOT_MATCHES_ALL), " ")
@@ -41,6 +43,7 @@ class Header(source: String) {
         callbacks = Regex("typedef\\s+([\\w\\s*]+?)\\s*\\(\\s*\\*\\s*(\\w+)\\s*\\)\\s*\\(([^)]*)\\)\\s*;").findAll(code).associate {
             it.groupValues[2] to Fn(norm(it.groupValues[1]), split(it.groupValues[3]))
         }
+        structs = Regex("typedef\\s+struct\\s*\\{[^{}]*?\\}\\s*(\\w+)\\s*;").findAll(code).map { it.groupValues[1] }.toSet()
         code = code.replace(Regex("typedef\\s+(enum|struct)\\s*\\{.*?\\}\\s*\\w+\\s*;", RegexOption.DOT_MATCHES_ALL), " ")
             .replace(Regex("typedef[^;]*;"), " ")
         functions = Regex("([A-Za-z_][\\w\\s*]*?)\\s*\\b(offblocks_\\w+)\\s*\\(([^)]*)\\)\\s*;").findAll(code).associate {
@@ -87,7 +90,7 @@ class Header(source: String) {
                 inCallback -> setOf(Pointer::class.java)
                 base == "char" && const -> setOf(ByteArray::class.java)
                 base in listOf("uint8_t", "int8_t") && const -> setOf(ByteArray::class.java)
-                base == "char" || base == "void" || base in opaque -> setOf(Pointer::class.java)
+                base == "char" || base == "void" || base in opaque || base in structs -> setOf(Pointer::class.java)
                 else -> error("unmapped C type '$cType'")
             }
             2 -> if (base == "char" || base in opaque) setOf(PointerByReference::class.java) else error("unmapped C type '$cType'")

@@ -38,6 +38,9 @@ class LocalSandbox private constructor(private val process: Process, values: Map
     val proxyUrl: String? = values["OFFBLOCKS_PROXY_URL"]
     /** `OFFBLOCKS_CA_FILE`: the emulator's throwaway CA, with `--tls` / `--tls-mode` only. */
     val caFile: String? = values["OFFBLOCKS_CA_FILE"]
+    /** The public key (SPKI PEM) webhook deliveries are signed with, with
+     * `--webhook-signing-key` only (`OFFBLOCKS_WEBHOOK_PUBLIC_KEY_FILE`). */
+    val webhookPublicKeyPem: String? = values["OFFBLOCKS_WEBHOOK_PUBLIC_KEY_FILE"]?.let { File(it).readText() }
     private val root = baseUrl.removeSuffix("/v1")
     private val http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .apply { caFile?.let { sslContext(trusting(File(it))) } }.build()

@@ -13,6 +13,7 @@
 //   const char * (returned)         -> Pointer?       (library-owned: copied, never freed)
 //   char * (to free), handles       -> Pointer?
 //   char **, offblocks_<noun> **    -> PointerByReference
+//   const offblocks_event_store *   -> Pointer? (a Structure's memory, written first)
 //   const uint8_t *                 -> ByteArray?     callbacks -> SignFn, ProgressFn, ObserverFn
 
 package xyz.offblocks.internal
@@ -159,6 +160,22 @@ external fun offblocks_webhook_get(client: Pointer?, id: ByteArray?, out_json: P
 external fun offblocks_webhook_list(client: Pointer?, out_json: PointerByReference?): Int
 external fun offblocks_webhook_delete(client: Pointer?, id: ByteArray?, idempotency_key: ByteArray?): Int
 external fun offblocks_webhook_event_parse(body: ByteArray?, out_json: PointerByReference?): Int
+
+// -- webhook inbox -------------------------------------------------------------------------
+external fun offblocks_webhook_inbox_new(
+    client: Pointer?,
+    options_json: ByteArray?,
+    store: Pointer?,
+    out_inbox: PointerByReference?,
+): Int
+external fun offblocks_webhook_inbox_receive(
+    inbox: Pointer?,
+    body: ByteArray?,
+    body_len: SizeT?,
+    headers_json: ByteArray?,
+    out_json: PointerByReference?,
+): Int
+external fun offblocks_webhook_inbox_free(inbox: Pointer?): Int
 
 // -- wallets and signatures ----------------------------------------------------------------
 external fun offblocks_wallet_new_random(out_wallet: PointerByReference?): Int
