@@ -111,14 +111,25 @@ public struct Customers: Sendable {
     /// Checks the customer's challenge, signs it with `signer` and submits it (its
     /// `challenge` when present, else the current one, fetched).
     ///
-    /// - Throws: `.challengeRefused` (nothing signed) when the challenge names another
-    ///   address, chain or domain, or is out of its validity window; `.challengeRejected`
-    ///   when the server refuses the signature; `.signer` when the signer fails.
-    public func signChallenge(_ customer: Customer, signer: any Signer, idempotencyKey: String? = nil) throws {
+    /// What the caller expects of the customer, so that the server's `customer` does not
+    /// decide alone who signs: `ownerId`, a CAIP-10 id (`eip155:300:0x…`), and `chain`, a
+    /// CAIP-2 id (`eip155:300`); nil is not checked. The customer's `chainId` must be
+    /// `ownerId` and on `chain`; its address must be the signer's in any case, so `chain`
+    /// with the signer states the whole owner.
+    ///
+    /// - Throws: `.challengeRefused` (nothing signed) when the customer is not the one
+    ///   expected, or the challenge names another address, chain or domain, or is out of
+    ///   its validity window; `.challengeRejected` when the server refuses the signature;
+    ///   `.signer` when the signer fails.
+    public func signChallenge(_ customer: Customer, signer: any Signer, ownerId: String? = nil, chain: String? = nil,
+                              idempotencyKey: String? = nil) throws {
         let c = try CString(JSON.encode(customer), "customer")
+        let owner = try CString.optional(ownerId, "owner id"), onChain = try CString.optional(chain, "chain")
         let k = try CString.optional(idempotencyKey, "idempotency key")
-        defer { c.free(); k?.free() }
-        try client.withSigner(signer) { h, s in try Native.check(offblocks_customer_sign_challenge(h, c.pointer, s, k?.pointer)) }
+        defer { c.free(); owner?.free(); onChain?.free(); k?.free() }
+        try client.withSigner(signer) { h, s in
+            try Native.check(offblocks_customer_sign_challenge(h, c.pointer, owner?.pointer, onChain?.pointer, s, k?.pointer))
+        }
     }
 
     /// `PATCH /customers/{id}/deactivate`.
@@ -204,15 +215,18 @@ public struct Accounts: Sendable {
 
     /// Signs the account's challenge with `signer` and submits it. `ownerId` is the
     /// customer's CAIP-10 `chainId` (fetched when nil), whose address must be the signer's
-    /// (else `.challengeRefused`).
-    public func signChallenge(_ account: Account, signer: any Signer, ownerId: String? = nil,
+    /// (else `.challengeRefused`). `chain` (CAIP-2, `eip155:300`), when given, refuses an
+    /// owner on another chain (`.challengeRefused`, nothing signed): for an owner read
+    /// from the server rather than known by the caller.
+    public func signChallenge(_ account: Account, signer: any Signer, ownerId: String? = nil, chain: String? = nil,
                               idempotencyKey: String? = nil) throws {
         let owner = try CString(ownerId ?? Customers(client: client).get(account.customerId).chainId, "owner id")
+        let onChain = try CString.optional(chain, "chain")
         let a = try CString(JSON.encode(account), "account")
         let k = try CString.optional(idempotencyKey, "idempotency key")
-        defer { owner.free(); a.free(); k?.free() }
+        defer { owner.free(); onChain?.free(); a.free(); k?.free() }
         try client.withSigner(signer) { h, s in
-            try Native.check(offblocks_account_sign_challenge(h, a.pointer, owner.pointer, s, k?.pointer))
+            try Native.check(offblocks_account_sign_challenge(h, a.pointer, owner.pointer, onChain?.pointer, s, k?.pointer))
         }
     }
 
