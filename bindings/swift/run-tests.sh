@@ -12,7 +12,8 @@
 #    date), as the other bindings' runners do;
 # 3. `swift test` in bindings/swift: XCTest against the emulator, which the tests start
 #    themselves (`offblocks-sandbox --port 0 --exit-on-stdin-close`), linked against
-#    <target>/release/liboffblocks.so. Its build goes to <target>/swift-build.
+#    <target>/release/liboffblocks.so (through the link named by its SONAME,
+#    liboffblocks.so.0.2, made there). Its build goes to <target>/swift-build.
 #
 # Environment: CARGO_TARGET_DIR (default <repo>/target); SWIFT_TEST_ARGS are passed to
 # `swift test` (e.g. `--filter AbiTests`).
@@ -54,6 +55,11 @@ command -v cargo >/dev/null || { echo "run-tests.sh: cargo is not installed" >&2
 echo "== building liboffblocks and offblocks-sandbox (release)"
 (cd "$root" && cargo build --release --locked -p offblocks -p offblocks-sandbox)
 
+# The test binary records the library's SONAME (liboffblocks.so.0.2): a link of that name
+# beside liboffblocks.so lets it start.
+# shellcheck source=../../scripts/lib/soname.sh
+source "$root/scripts/lib/soname.sh"
+offblocks_soname_link "$target/release" >/dev/null
 export OFFBLOCKS_LIB_DIR="$target/release"
 export OFFBLOCKS_SANDBOX_BIN="$target/release/offblocks-sandbox"
 # The tests name the emulator they start; a server named by the caller's environment must

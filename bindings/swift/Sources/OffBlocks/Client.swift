@@ -54,7 +54,8 @@ public final class OffBlocksClient: @unchecked Sendable {
     }
 
     deinit {
-        offblocks_client_free(pointer)
+        // Never refused: every call holds a reference, so none is using the handle now.
+        _ = offblocks_client_free(pointer)
         LiveHandles.freed()
     }
 

@@ -29,7 +29,7 @@ public final class Wallet: Signer, @unchecked Sendable, CustomStringConvertible 
         do {
             address = try Native.string { offblocks_wallet_address(pointer, $0) }
         } catch {
-            offblocks_wallet_free(pointer)
+            _ = offblocks_wallet_free(pointer)
             throw error
         }
         self.pointer = pointer
@@ -37,7 +37,8 @@ public final class Wallet: Signer, @unchecked Sendable, CustomStringConvertible 
     }
 
     deinit {
-        offblocks_wallet_free(pointer)
+        // Never refused: every call holds a reference, so none is using the handle now.
+        _ = offblocks_wallet_free(pointer)
         LiveHandles.freed()
     }
 
@@ -239,7 +240,8 @@ final class NativeSigner {
     private var context: SignerContext?
 
     deinit {
-        offblocks_signer_free(pointer)
+        // Never refused: every call holds a reference, so none is using the handle now.
+        _ = offblocks_signer_free(pointer)
         LiveHandles.freed()
     }
 

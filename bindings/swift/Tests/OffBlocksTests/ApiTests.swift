@@ -203,6 +203,7 @@ final class ApiTests: XCTestCase {
         assertThrowsOffBlocks("invalidKey") {
             try OffBlocksClient(ClientConfig(baseUrl: Shared.sandbox.baseUrl, apiKey: "k", apiSecret: "s", signingKeyPem: "nope"))
         }
+    }
 
     func testTheExpectedOwnerAndChainRefuseAnotherCustomerBeforeAnythingIsSigned() throws {
         let w = RecordingSigner(try Wallet.random())

@@ -5,7 +5,7 @@ import XCTest
 /// Onboarding that holds no thread while OffBlocks has the next move: `onboardOrWait`
 /// returns `.waiting`, and a later run continues where it stopped, creating nothing twice.
 final class WaitingTests: XCTestCase {
-    func testAFlowReturnsWhileWaitingAndResumesToDone() async throws {
+    func testAFlowReturnsWhileWaitingAndResumesToDone() throws {
         // The account deploys a minute after its challenge is signed, by the emulator's
         // clock; KYC is someone else's move (no simulator from the flow).
         let sandbox = try LocalSandbox(["--activation-polls", "0", "--activation-delay-secs", "60"])
@@ -18,8 +18,8 @@ final class WaitingTests: XCTestCase {
         XCTAssertEqual(first.step, "wait_customer")
         XCTAssertNil(first.account)
         XCTAssertEqual(try sandbox.state()["accounts"]?.count, 0)
-        // Again before anything moved: still waiting, nothing new (here from a task).
-        guard case .waiting(let again) = try await client.onboardOrWait(request, signer: wallet) else {
+        // Again before anything moved: still waiting, nothing new.
+        guard case .waiting(let again) = try client.onboardOrWait(request, signer: wallet) else {
             return XCTFail("not waiting")
         }
         XCTAssertEqual(again.step, "wait_customer")
@@ -42,6 +42,16 @@ final class WaitingTests: XCTestCase {
         XCTAssertEqual(try sandbox.state()["accounts"]?.count, 1)
         // The same request through `onboard` finds it all done.
         XCTAssertEqual(try client.onboard(request, signer: wallet), done)
+    }
+
+    func testTheAsyncVariantReturnsWhileWaitingOffTheCallersActor() async throws {
+        let sandbox = try LocalSandbox()
+        let client = try sandbox.client()
+        let request = OnboardingRequest(externalId: TestEnv.externalId("wait-async"), simulateVerification: false)
+        let state = try await client.onboardOrWait(request, signer: Wallet.random())
+        guard case .waiting(let waiting) = state else { return XCTFail("\(state)") }
+        XCTAssertEqual(waiting.step, "wait_customer")
+        XCTAssertNil(waiting.account)
     }
 
     func testTheRequestCarriesTheWaitPolicyAndThePollBounds() throws {
