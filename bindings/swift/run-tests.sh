@@ -5,7 +5,7 @@
 #
 # 1. gets the Swift toolchain: `swift` on the PATH when there is one (SWIFT_USE_HOST=1
 #    insists on it), else setup-toolchain.sh's Debian trixie root with `swiftlang`, made on
-#    first use (about 2 minutes and 2.6 GB, once) and cached under <target>/swift-chroot;
+#    first use (2 to 3 minutes and 2.6 GB, once) and cached under <target>/swift-chroot;
 #    when neither can be had (not root, no apt, no route to Debian's archive) it prints
 #    "== Swift: skipped (…)" and exits 0;
 # 2. builds liboffblocks and the emulator (release; cargo does nothing when they are up to
