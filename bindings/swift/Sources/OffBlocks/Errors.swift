@@ -144,7 +144,8 @@ public struct Failure: Sendable, CustomStringConvertible {
 }
 
 /// A failure of the OffBlocks SDK. The case follows the C result code and, for HTTP
-/// failures, the status, so a `switch` over it is exhaustive:
+/// failures, the error kind (`offblocks_last_error_kind`: the status, and for a 409 or a
+/// 422 what the server said), for TLS failures the check that failed:
 ///
 /// ```swift
 /// do {
