@@ -70,6 +70,11 @@ if [ -z "${BENCH_SKIP_BUILD:-}" ]; then # set it to rerun on what the last run b
     (cd "$root" && cargo bench --locked --bench onboarding --no-run)
     swift_do "$here" swift build -c release --product OffBlocksBench --scratch-path "$target/swift-build"
 fi
+# OffBlocksBench records the library's SONAME (liboffblocks.so.0.2): a link of that name
+# beside liboffblocks.so lets it start.
+# shellcheck source=../../scripts/lib/soname.sh
+source "$root/scripts/lib/soname.sh"
+offblocks_soname_link "$target/release" >/dev/null
 
 step "starting the emulator"
 nice_cmd=(nice -n "${BENCH_NICE:-0}")

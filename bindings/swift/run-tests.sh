@@ -5,14 +5,15 @@
 #
 # 1. gets the Swift toolchain: `swift` on the PATH when there is one (SWIFT_USE_HOST=1
 #    insists on it), else setup-toolchain.sh's Debian trixie root with `swiftlang`, made on
-#    first use (about 2 minutes and 2.6 GB, once) and cached under <target>/swift-chroot;
+#    first use (2 to 3 minutes and 2.6 GB, once) and cached under <target>/swift-chroot;
 #    when neither can be had (not root, no apt, no route to Debian's archive) it prints
 #    "== Swift: skipped (…)" and exits 0;
 # 2. builds liboffblocks and the emulator (release; cargo does nothing when they are up to
 #    date), as the other bindings' runners do;
 # 3. `swift test` in bindings/swift: XCTest against the emulator, which the tests start
 #    themselves (`offblocks-sandbox --port 0 --exit-on-stdin-close`), linked against
-#    <target>/release/liboffblocks.so. Its build goes to <target>/swift-build.
+#    <target>/release/liboffblocks.so (through the link named by its SONAME,
+#    liboffblocks.so.0.2, made there). Its build goes to <target>/swift-build.
 #
 # Environment: CARGO_TARGET_DIR (default <repo>/target); SWIFT_TEST_ARGS are passed to
 # `swift test` (e.g. `--filter AbiTests`).
@@ -54,6 +55,11 @@ command -v cargo >/dev/null || { echo "run-tests.sh: cargo is not installed" >&2
 echo "== building liboffblocks and offblocks-sandbox (release)"
 (cd "$root" && cargo build --release --locked -p offblocks -p offblocks-sandbox)
 
+# The test binary records the library's SONAME (liboffblocks.so.0.2): a link of that name
+# beside liboffblocks.so lets it start.
+# shellcheck source=../../scripts/lib/soname.sh
+source "$root/scripts/lib/soname.sh"
+offblocks_soname_link "$target/release" >/dev/null
 export OFFBLOCKS_LIB_DIR="$target/release"
 export OFFBLOCKS_SANDBOX_BIN="$target/release/offblocks-sandbox"
 # The tests name the emulator they start; a server named by the caller's environment must

@@ -46,6 +46,21 @@ extension OffBlocksClient {
         }
     }
 
+    /// `onboardOrWait` off the caller's actor, as `onboard` above: `progress` on the
+    /// worker thread, cancellation stopping the flow at its next step.
+    public func onboardOrWait(_ request: OnboardingRequest, signer: any Signer,
+                              progress: (@Sendable (OnboardingProgress) throws -> Void)? = nil) async throws -> OnboardingState {
+        let flag = StopFlag()
+        let handed = Handed(value: signer)
+        return try await withTaskCancellationHandler {
+            try await offActor {
+                try self.onboardOrWait(request, signer: handed.value, progress: progress, stopRequested: { flag.isStopped })
+            }
+        } onCancel: {
+            flag.stop()
+        }
+    }
+
     /// Runs any blocking call on this client off the caller's actor:
     /// `let list = try await client.run { try $0.customers.list() }`.
     public func run<T: Sendable>(_ call: @escaping @Sendable (OffBlocksClient) throws -> T) async throws -> T {
@@ -66,9 +81,12 @@ extension Customers {
         try await offActor { try self.list() }
     }
 
-    public func signChallenge(_ customer: Customer, signer: any Signer, idempotencyKey: String? = nil) async throws {
+    public func signChallenge(_ customer: Customer, signer: any Signer, ownerId: String? = nil, chain: String? = nil,
+                              idempotencyKey: String? = nil) async throws {
         let handed = Handed(value: signer)
-        try await offActor { try self.signChallenge(customer, signer: handed.value, idempotencyKey: idempotencyKey) }
+        try await offActor {
+            try self.signChallenge(customer, signer: handed.value, ownerId: ownerId, chain: chain, idempotencyKey: idempotencyKey)
+        }
     }
 }
 
@@ -81,10 +99,12 @@ extension Accounts {
         try await offActor { try self.list(customerId: customerId) }
     }
 
-    public func signChallenge(_ account: Account, signer: any Signer, ownerId: String? = nil,
+    public func signChallenge(_ account: Account, signer: any Signer, ownerId: String? = nil, chain: String? = nil,
                               idempotencyKey: String? = nil) async throws {
         let handed = Handed(value: signer)
-        try await offActor { try self.signChallenge(account, signer: handed.value, ownerId: ownerId, idempotencyKey: idempotencyKey) }
+        try await offActor {
+            try self.signChallenge(account, signer: handed.value, ownerId: ownerId, chain: chain, idempotencyKey: idempotencyKey)
+        }
     }
 }
 

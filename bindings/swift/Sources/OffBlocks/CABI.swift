@@ -2,10 +2,10 @@ import COffBlocks
 
 // Every function of include/offblocks.h this face binds, with the C prototype it was
 // written against (parameter names dropped, types spelled as the header spells them) and
-// the function itself, as Swift imports it. The tests compare this table with the header
-// they parse: a function added to the header and missing here, or a prototype that
-// changed, fails them with the exact list. Each function listed is also called by the
-// face (the tests check that too): listing is not binding.
+// the function itself, as Swift imports it, grouped by the Swift file that calls it. The
+// tests compare this table with the header they parse: a function added to the header and
+// missing here, or a prototype that changed, fails them with the exact list. Each function
+// listed is also called by the face (the tests check that too): listing is not binding.
 
 /// One C function the face binds.
 public struct Bound {
@@ -27,24 +27,34 @@ public struct Bound {
 }
 
 public enum CABI {
-    /// The bound functions, in header order.
+    /// The bound functions, in header order. A new C function goes here, with its
+    /// prototype as `AbiTests` prints it, and is called from the Swift file of its noun
+    /// (a new noun gets its own file, as Customers.swift or Wallet.swift).
     public static let bound: [Bound] = [
+        // Errors and strings (Errors.swift, Native.swift), versions (Wallet.swift: `OffBlocks`)
+        Bound("const char * offblocks_result_name(int32_t)", offblocks_result_name),
         Bound("offblocks_result offblocks_last_error_code()", offblocks_last_error_code),
+        Bound("offblocks_error_kind offblocks_last_error_kind()", offblocks_last_error_kind),
+        Bound("int64_t offblocks_last_error_retry_after()", offblocks_last_error_retry_after),
         Bound("const char * offblocks_last_error_message()", offblocks_last_error_message),
         Bound("uint16_t offblocks_last_error_status()", offblocks_last_error_status),
         Bound("const char * offblocks_last_error_request_id()", offblocks_last_error_request_id),
         Bound("const char * offblocks_last_error_body()", offblocks_last_error_body),
         Bound("bool offblocks_last_error_retryable()", offblocks_last_error_retryable),
         Bound("const char * offblocks_last_error_reissued_challenge()", offblocks_last_error_reissued_challenge),
+        Bound("offblocks_tls_failure offblocks_last_error_tls_failure()", offblocks_last_error_tls_failure),
         Bound("void offblocks_string_free(char *)", offblocks_string_free),
         Bound("const char * offblocks_version()", offblocks_version),
+        Bound("uint32_t offblocks_version_num()", offblocks_version_num),
+        // The client (Client.swift)
         Bound("offblocks_result offblocks_client_new(const char *, offblocks_client **)", offblocks_client_new),
         Bound("offblocks_result offblocks_client_new_with_observer(const char *, offblocks_observer_fn, void *, offblocks_client **)", offblocks_client_new_with_observer),
         Bound("offblocks_result offblocks_config_defaults(char **)", offblocks_config_defaults),
-        Bound("void offblocks_client_free(offblocks_client *)", offblocks_client_free),
+        Bound("offblocks_result offblocks_client_free(offblocks_client *)", offblocks_client_free),
         Bound("offblocks_result offblocks_client_key_id(const offblocks_client *, char **)", offblocks_client_key_id),
         Bound("offblocks_result offblocks_client_set_key_id(const offblocks_client *, const char *)", offblocks_client_set_key_id),
         Bound("offblocks_result offblocks_dry_run(const offblocks_client *, const char *, const char *, const char *, const char *, const char *, char **)", offblocks_dry_run),
+        // Signing keys (Wallet.swift: `OffBlocks`), `/auth` (Auth.swift)
         Bound("offblocks_result offblocks_signing_key_generate(char **)", offblocks_signing_key_generate),
         Bound("offblocks_result offblocks_signing_key_public_pem(const char *, char **)", offblocks_signing_key_public_pem),
         Bound("offblocks_result offblocks_auth_token(const offblocks_client *, char **)", offblocks_auth_token),
@@ -52,6 +62,7 @@ public enum CABI {
         Bound("offblocks_result offblocks_auth_revoke_credentials(const offblocks_client *, const char *)", offblocks_auth_revoke_credentials),
         Bound("offblocks_result offblocks_signing_key_register(const offblocks_client *, const char *, char **)", offblocks_signing_key_register),
         Bound("offblocks_result offblocks_signing_key_delete(const offblocks_client *, const char *)", offblocks_signing_key_delete),
+        // `/customers` (Customers.swift), `/simulator` (Simulator.swift)
         Bound("offblocks_result offblocks_customer_create(const offblocks_client *, const char *, const char *, char **)", offblocks_customer_create),
         Bound("offblocks_result offblocks_customer_get(const offblocks_client *, const char *, char **)", offblocks_customer_get),
         Bound("offblocks_result offblocks_customer_list(const offblocks_client *, char **)", offblocks_customer_list),
@@ -60,6 +71,7 @@ public enum CABI {
         Bound("offblocks_result offblocks_customer_deactivate(const offblocks_client *, const char *, const char *)", offblocks_customer_deactivate),
         Bound("offblocks_result offblocks_simulator_verify_customer(const offblocks_client *, const char *, const char *)", offblocks_simulator_verify_customer),
         Bound("offblocks_result offblocks_simulator_reject_customer(const offblocks_client *, const char *, const char *)", offblocks_simulator_reject_customer),
+        // `/accounts` (Accounts.swift)
         Bound("offblocks_result offblocks_account_create(const offblocks_client *, const char *, const char *, const char *, char **)", offblocks_account_create),
         Bound("offblocks_result offblocks_account_get(const offblocks_client *, const char *, char **)", offblocks_account_get),
         Bound("offblocks_result offblocks_account_list(const offblocks_client *, char **)", offblocks_account_list),
@@ -69,14 +81,16 @@ public enum CABI {
         Bound("offblocks_result offblocks_account_activate(const offblocks_client *, const char *, const char *)", offblocks_account_activate),
         Bound("offblocks_result offblocks_account_deactivate(const offblocks_client *, const char *, const char *)", offblocks_account_deactivate),
         Bound("offblocks_result offblocks_account_close(const offblocks_client *, const char *, const char *)", offblocks_account_close),
+        // `/webhooks` and deliveries (Webhooks.swift, Wallet.swift: `OffBlocks`)
         Bound("offblocks_result offblocks_webhook_put(const offblocks_client *, const char *, const char *, char **)", offblocks_webhook_put),
         Bound("offblocks_result offblocks_webhook_get(const offblocks_client *, const char *, char **)", offblocks_webhook_get),
         Bound("offblocks_result offblocks_webhook_list(const offblocks_client *, char **)", offblocks_webhook_list),
         Bound("offblocks_result offblocks_webhook_delete(const offblocks_client *, const char *, const char *)", offblocks_webhook_delete),
         Bound("offblocks_result offblocks_webhook_event_parse(const char *, char **)", offblocks_webhook_event_parse),
+        // Wallets, signatures, CAIP ids, EIP-4361 (Wallet.swift)
         Bound("offblocks_result offblocks_wallet_new_random(offblocks_wallet **)", offblocks_wallet_new_random),
         Bound("offblocks_result offblocks_wallet_from_hex(const char *, offblocks_wallet **)", offblocks_wallet_from_hex),
-        Bound("void offblocks_wallet_free(offblocks_wallet *)", offblocks_wallet_free),
+        Bound("offblocks_result offblocks_wallet_free(offblocks_wallet *)", offblocks_wallet_free),
         Bound("offblocks_result offblocks_wallet_address(const offblocks_wallet *, char **)", offblocks_wallet_address),
         Bound("offblocks_result offblocks_wallet_account_id(const offblocks_wallet *, const char *, char **)", offblocks_wallet_account_id),
         Bound("offblocks_result offblocks_wallet_sign_personal(const offblocks_wallet *, const uint8_t *, size_t, int, char **)", offblocks_wallet_sign_personal),
@@ -86,12 +100,13 @@ public enum CABI {
         Bound("offblocks_result offblocks_caip_account_id_parse(const char *, char **)", offblocks_caip_account_id_parse),
         Bound("offblocks_result offblocks_siwe_parse(const char *, char **)", offblocks_siwe_parse),
         Bound("offblocks_result offblocks_siwe_guard(const char *, const char *, const char *, const char *, int64_t, char **)", offblocks_siwe_guard),
+        // Signers (Wallet.swift: `NativeSigner`), onboarding (Client.swift), challenge signing (Customers.swift, Accounts.swift)
         Bound("offblocks_result offblocks_signer_new(const char *, offblocks_sign_fn, void *, offblocks_signer **)", offblocks_signer_new),
         Bound("offblocks_result offblocks_signer_from_wallet(const offblocks_wallet *, offblocks_signer **)", offblocks_signer_from_wallet),
         Bound("offblocks_result offblocks_signer_address(const offblocks_signer *, char **)", offblocks_signer_address),
-        Bound("void offblocks_signer_free(offblocks_signer *)", offblocks_signer_free),
+        Bound("offblocks_result offblocks_signer_free(offblocks_signer *)", offblocks_signer_free),
         Bound("offblocks_result offblocks_onboard(const offblocks_client *, const char *, const offblocks_signer *, offblocks_progress_fn, void *, char **)", offblocks_onboard),
-        Bound("offblocks_result offblocks_customer_sign_challenge(const offblocks_client *, const char *, const offblocks_signer *, const char *)", offblocks_customer_sign_challenge),
-        Bound("offblocks_result offblocks_account_sign_challenge(const offblocks_client *, const char *, const char *, const offblocks_signer *, const char *)", offblocks_account_sign_challenge),
+        Bound("offblocks_result offblocks_customer_sign_challenge(const offblocks_client *, const char *, const char *, const char *, const offblocks_signer *, const char *)", offblocks_customer_sign_challenge),
+        Bound("offblocks_result offblocks_account_sign_challenge(const offblocks_client *, const char *, const char *, const char *, const offblocks_signer *, const char *)", offblocks_account_sign_challenge),
     ]
 }

@@ -29,8 +29,10 @@ public final class OffBlocksClient: @unchecked Sendable {
     ///   token or a body), after the attempt, on the thread making the call, possibly on
     ///   several threads at once: it must be thread-safe, and quick.
     /// - Throws: `OffBlocksError.config` for missing or contradictory settings,
-    ///   `OffBlocksError.invalidKey` for a PEM that is not a P-384 private key.
+    ///   `OffBlocksError.invalidKey` for a PEM that is not a P-384 private key,
+    ///   `OffBlocksError.libraryMismatch` for a library this binding cannot use.
     public init(_ config: ClientConfig, observer: (@Sendable (Attempt) -> Void)? = nil) throws {
+        try OffBlocks.checkLibrary()
         let arg = try CString(JSON.encode(config), "config")
         defer { arg.free() } // it held the secret and the key
         let box = observer.map(ObserverBox.init)
@@ -52,7 +54,8 @@ public final class OffBlocksClient: @unchecked Sendable {
     }
 
     deinit {
-        offblocks_client_free(pointer)
+        // Never refused: every call holds a reference, so none is using the handle now.
+        _ = offblocks_client_free(pointer)
         LiveHandles.freed()
     }
 
@@ -118,9 +121,35 @@ public final class OffBlocksClient: @unchecked Sendable {
         try onboard(OnboardingRequest(externalId: externalId, chain: chain), signer: signer, progress: progress)
     }
 
+    /// The flow of `onboard` without its waits: where `onboard` would poll (KYC, the
+    /// account's deployment) this returns `.waiting` at once, with the step it waits for
+    /// and the customer and account as last read; at the end it returns `.done`. Run it
+    /// again with the same request and signer once OffBlocks has moved (after a webhook, a
+    /// timer, a restart): it continues from there, creating nothing twice. No thread is
+    /// held while OffBlocks reviews the customer or deploys the account.
+    ///
+    /// `progress` and the errors are as for `onboard`.
+    public func onboardOrWait(_ request: OnboardingRequest, signer: any Signer,
+                              progress: ((OnboardingProgress) throws -> Void)? = nil) throws -> OnboardingState {
+        try onboardOrWait(request, signer: signer, progress: progress, stopRequested: nil)
+    }
+
+    func onboardOrWait(_ request: OnboardingRequest, signer: any Signer, progress: ((OnboardingProgress) throws -> Void)?,
+                       stopRequested: (@Sendable () -> Bool)?) throws -> OnboardingState {
+        let raw = try runOnboard(OnboardingCall(request: request, wait: .returnWhenWaiting), signer, progress, stopRequested)
+        return try JSON.decode(OnboardingState.self, raw, "onboarding state")
+    }
+
     func onboard(_ request: OnboardingRequest, signer: any Signer, progress: ((OnboardingProgress) throws -> Void)?,
                  stopRequested: (@Sendable () -> Bool)?) throws -> Onboarded {
-        let arg = try CString(JSON.encode(request), "request")
+        let raw = try runOnboard(OnboardingCall(request: request, wait: .finish), signer, progress, stopRequested)
+        return try JSON.decode(Onboarded.self, raw, "onboarded")
+    }
+
+    /// `offblocks_onboard` with `call`: its JSON answer.
+    private func runOnboard(_ call: OnboardingCall, _ signer: any Signer, _ progress: ((OnboardingProgress) throws -> Void)?,
+                            _ stopRequested: (@Sendable () -> Bool)?) throws -> String {
+        let arg = try CString(JSON.encode(call), "request")
         defer { arg.free() }
         let box = (progress != nil || stopRequested != nil) ? ProgressBox(progress, stopRequested) : nil
         let raw: String
@@ -135,7 +164,7 @@ public final class OffBlocksClient: @unchecked Sendable {
             throw box?.rethrow(error) ?? error
         }
         withExtendedLifetime(box) {}
-        return try JSON.decode(Onboarded.self, raw, "onboarded")
+        return raw
     }
 
     /// Every setting of the library's JSON configuration with its default, by JSON name

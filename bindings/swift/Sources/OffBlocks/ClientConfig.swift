@@ -2,7 +2,8 @@ import Foundation
 
 /// The settings of an `OffBlocksClient`, as the library's JSON configuration names them. A
 /// nil setting takes the library's default (`OffBlocksClient.configDefaultsJSON()` lists
-/// them). The secret and the key are redacted from the description.
+/// them). **Holds secrets** (`apiSecret`, `signingKeyPem`, a password in `proxy` or
+/// `baseUrl`): the description redacts them.
 public struct ClientConfig: Encodable, Sendable, CustomStringConvertible {
     /// Retries of failed attempts (transport errors, 429, 5xx).
     public struct Retry: Encodable, Sendable {
@@ -69,6 +70,21 @@ public struct ClientConfig: Encodable, Sendable, CustomStringConvertible {
     public var proxy: String?
     /// Reads the proxy from `HTTPS_PROXY`/`NO_PROXY`.
     public var proxyFromEnv: Bool?
+    /// Seconds of clock difference allowed when a customer challenge's times are checked
+    /// (its one-hour window without an expiration time included); 60 by default.
+    public var challengeClockTolerance: Int64?
+    /// Where the roots a server's certificate must chain to come from: `"webpki"`
+    /// (Mozilla's, bundled; the default) or `"platform"` (the operating system's verifier,
+    /// in library builds with that feature).
+    public var rootStore: String?
+    /// Extra trust anchors, PEM text, added to the root store (a gateway's private CA, a
+    /// TLS-inspecting proxy's).
+    public var caPem: String?
+    /// Extra trust anchors read from this PEM file when the client is made.
+    public var caFile: String?
+    /// Base64 SHA-256 digests of SubjectPublicKeyInfo: the server's chain must carry one
+    /// (else `OffBlocksError.tls(.pinMismatch, _)`). None by default (no pinning).
+    public var spkiPins: [String]?
 
     public init(baseUrl: String? = nil, environment: String? = nil, apiKey: String? = nil, apiSecret: String? = nil,
                 signingKeyPem: String? = nil, generateSigningKey: Bool = false, keyId: String? = nil,
@@ -78,7 +94,8 @@ public struct ClientConfig: Encodable, Sendable, CustomStringConvertible {
                 challengeDomain: String? = nil, signatureValidity: Int64? = nil, signatureNonce: Bool? = nil,
                 signatureLabel: String? = nil, tokenRefreshMargin: Int64? = nil, maxClockCorrection: Int64? = nil,
                 callDeadline: TimeInterval? = nil, accountChallengePolicy: String? = nil, proxy: String? = nil,
-                proxyFromEnv: Bool? = nil) {
+                proxyFromEnv: Bool? = nil, challengeClockTolerance: Int64? = nil, rootStore: String? = nil,
+                caPem: String? = nil, caFile: String? = nil, spkiPins: [String]? = nil) {
         self.baseUrl = baseUrl
         self.environment = environment
         self.apiKey = apiKey
@@ -105,11 +122,17 @@ public struct ClientConfig: Encodable, Sendable, CustomStringConvertible {
         self.accountChallengePolicy = accountChallengePolicy
         self.proxy = proxy
         self.proxyFromEnv = proxyFromEnv
+        self.challengeClockTolerance = challengeClockTolerance
+        self.rootStore = rootStore
+        self.caPem = caPem
+        self.caFile = caFile
+        self.spkiPins = spkiPins
     }
 
     /// The settings of the variables the Rust example reads: `OFFBLOCKS_BASE_URL`,
     /// `OFFBLOCKS_API_KEY`, `OFFBLOCKS_API_SECRET`, `OFFBLOCKS_KEY_ID` and
-    /// `OFFBLOCKS_SIGNING_KEY` (the path of a P-384 PEM; a fresh key when unset).
+    /// `OFFBLOCKS_SIGNING_KEY` (the path of a P-384 PEM; a fresh key when unset), and
+    /// `OFFBLOCKS_CA_FILE` (a PEM file of extra trust anchors).
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> ClientConfig {
         func v(_ name: String) -> String? {
             guard let value = env[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
@@ -124,14 +147,16 @@ public struct ClientConfig: Encodable, Sendable, CustomStringConvertible {
             }
         }
         return ClientConfig(baseUrl: v("OFFBLOCKS_BASE_URL"), apiKey: v("OFFBLOCKS_API_KEY"), apiSecret: v("OFFBLOCKS_API_SECRET"),
-                            signingKeyPem: pem, generateSigningKey: pem == nil, keyId: v("OFFBLOCKS_KEY_ID"))
+                            signingKeyPem: pem, generateSigningKey: pem == nil, keyId: v("OFFBLOCKS_KEY_ID"),
+                            caFile: v("OFFBLOCKS_CA_FILE"))
     }
 
     enum CodingKeys: String, CodingKey {
         case baseUrl, environment, apiKey, apiSecret, signingKeyPem, generateSigningKey, keyId, connectTimeoutMs, timeoutMs,
              retry, userAgent, coveredComponents, digest, clockSkewSecs, followServerClock, allowInsecureHttp,
              challengeDomain, signatureValiditySecs, signatureNonce, signatureLabel, tokenRefreshMarginSecs,
-             maxClockCorrectionSecs, callDeadlineMs, accountChallengePolicy, proxy, proxyFromEnv
+             maxClockCorrectionSecs, callDeadlineMs, accountChallengePolicy, proxy, proxyFromEnv,
+             challengeClockToleranceSecs, rootStore, caPem, caFile, spkiPins
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -162,6 +187,11 @@ public struct ClientConfig: Encodable, Sendable, CustomStringConvertible {
         try c.encodeIfPresent(accountChallengePolicy, forKey: .accountChallengePolicy)
         try c.encodeIfPresent(proxy, forKey: .proxy)
         try c.encodeIfPresent(proxyFromEnv, forKey: .proxyFromEnv)
+        try c.encodeIfPresent(challengeClockTolerance, forKey: .challengeClockToleranceSecs)
+        try c.encodeIfPresent(rootStore, forKey: .rootStore)
+        try c.encodeIfPresent(caPem, forKey: .caPem)
+        try c.encodeIfPresent(caFile, forKey: .caFile)
+        try c.encodeIfPresent(spkiPins, forKey: .spkiPins)
     }
 
     /// The JSON names of every setting (what the tests compare with the library's).
@@ -170,13 +200,15 @@ public struct ClientConfig: Encodable, Sendable, CustomStringConvertible {
         "connectTimeoutMs", "timeoutMs", "retry", "userAgent", "coveredComponents", "digest", "clockSkewSecs",
         "followServerClock", "allowInsecureHttp", "challengeDomain", "signatureValiditySecs", "signatureNonce",
         "signatureLabel", "tokenRefreshMarginSecs", "maxClockCorrectionSecs", "callDeadlineMs",
-        "accountChallengePolicy", "proxy", "proxyFromEnv",
+        "accountChallengePolicy", "proxy", "proxyFromEnv", "challengeClockToleranceSecs", "rootStore", "caPem",
+        "caFile", "spkiPins",
     ]
 
     public var description: String {
-        "ClientConfig(baseUrl: \(baseUrl ?? "nil"), environment: \(environment ?? "nil"), apiKey: \(apiKey ?? "nil"), "
+        "ClientConfig(baseUrl: \(baseUrl.map(redactUserinfo) ?? "nil"), environment: \(environment ?? "nil"), apiKey: \(apiKey ?? "nil"), "
             + "apiSecret: \(apiSecret == nil ? "nil" : "[redacted]"), signingKeyPem: \(signingKeyPem == nil ? "nil" : "[redacted]"), "
-            + "generateSigningKey: \(generateSigningKey), keyId: \(keyId ?? "nil"), proxy: \(proxy.map(redactUserinfo) ?? "nil"), …)"
+            + "generateSigningKey: \(generateSigningKey), keyId: \(keyId ?? "nil"), proxy: \(proxy.map(redactUserinfo) ?? "nil"), "
+            + "caFile: \(caFile ?? "nil"), spkiPins: \(spkiPins.map { "\($0.count)" } ?? "nil"), …)"
     }
 }
 

@@ -24,12 +24,63 @@ public enum ResultCode: Int32, CaseIterable, Sendable {
     case panic = 17
     case state = 18
     case cancelled = 19
+    case invalidHandle = 20
+    case handleInUse = 21
+    case tls = 22
+
+    /// The code's name as the header spells it (`"OFFBLOCKS_TRANSPORT"`), from the library.
+    public var name: String { OffBlocks.resultName(rawValue) }
+}
+
+/// The C ABI's `offblocks_error_kind`: what kind of failure it was, the same list in every
+/// face of the SDK (Rust `ErrorKind`, Python's exception classes, Kotlin's `ErrorKind`).
+/// Where `ResultCode` says which part of the SDK failed, the kind says what a caller does
+/// about it; an API failure is sorted by its status.
+public enum ErrorKind: Int32, CaseIterable, Sendable {
+    case none = 0
+    case invalidInput = 1
+    case refused = 2
+    case unauthenticated = 3
+    case permissionDenied = 4
+    case notFound = 5
+    case conflict = 6
+    case idempotencyConflict = 7
+    case inFlight = 8
+    case rateLimited = 9
+    case server = 10
+    case challengeRejected = 11
+    case api = 12
+    case timeout = 13
+    case transport = 14
+    case state = 15
+    case cancelled = 16
+    case signing = 17
+    case signer = 18
+    case decode = 19
+    case `internal` = 20
+    case tls = 21
+}
+
+/// Which TLS check refused a connection (the C ABI's `offblocks_tls_failure`).
+public enum TlsFailure: Int32, CaseIterable, Sendable {
+    /// The chain leads to no trusted root (give the CA as `caPem` / `caFile`), a signature
+    /// in it does not verify, or it was revoked.
+    case untrustedChain = 1
+    /// The certificate is for another host name.
+    case hostMismatch = 2
+    /// The certificate has expired or is not valid yet (check the clock).
+    case expired = 3
+    /// The chain is trusted but no key in it matches a configured `spkiPins` entry.
+    case pinMismatch = 4
+    /// The handshake failed otherwise: plain HTTP on the port, nothing in common, an alert.
+    case handshake = 5
 }
 
 /// What the library said about a failure. `message` is short, lowercase and never holds a
 /// secret; `rawCode` is the C result code (0 for failures raised on the Swift side);
 /// `status`, `body` and `requestId` describe the HTTP response behind it when there was
-/// one; `retryable` says whether the same call (same Idempotency-Key) may succeed again.
+/// one (the body with every secret the client knows replaced by `[redacted]`); `retryable`
+/// says whether the same call (same Idempotency-Key) may succeed again.
 public struct Failure: Sendable, CustomStringConvertible {
     public var message: String
     public var rawCode: Int32 = 0
@@ -39,11 +90,19 @@ public struct Failure: Sendable, CustomStringConvertible {
     public var retryable = false
     /// After a rejected challenge: the one the server issued in its place (base64).
     public var reissuedChallenge: String?
+    /// The C `offblocks_error_kind` number (0 for failures raised on the Swift side).
+    public var rawKind: Int32 = 0
+    /// Seconds the server asked to wait (its `Retry-After`: on a 429, a 503, an in-flight
+    /// 409), or nil when it did not say.
+    public var retryAfter: TimeInterval?
+    /// After `ResultCode.tls`: the C `offblocks_tls_failure` number; 0 otherwise.
+    public var rawTlsFailure: Int32 = 0
     /// A Swift error behind the failure (what a signer or a progress callback threw).
     public var underlying: (any Error)?
 
     public init(message: String, rawCode: Int32 = 0, status: Int? = nil, requestId: String? = nil, body: String? = nil,
-                retryable: Bool = false, reissuedChallenge: String? = nil, underlying: (any Error)? = nil) {
+                retryable: Bool = false, reissuedChallenge: String? = nil, rawKind: Int32 = 0,
+                retryAfter: TimeInterval? = nil, rawTlsFailure: Int32 = 0, underlying: (any Error)? = nil) {
         self.message = message
         self.rawCode = rawCode
         self.status = status
@@ -51,11 +110,26 @@ public struct Failure: Sendable, CustomStringConvertible {
         self.body = body
         self.retryable = retryable
         self.reissuedChallenge = reissuedChallenge
+        self.rawKind = rawKind
+        self.retryAfter = retryAfter
+        self.rawTlsFailure = rawTlsFailure
         self.underlying = underlying
     }
 
     /// The C result code, or nil for one this version does not know (or 0).
     public var code: ResultCode? { rawCode == 0 ? nil : ResultCode(rawValue: rawCode) }
+
+    /// The C result code's name as the header spells it (`"OFFBLOCKS_API"`), from the
+    /// library; `"OFFBLOCKS_UNKNOWN"` for a number it does not define; nil for a failure
+    /// raised on the Swift side.
+    public var codeName: String? { rawCode == 0 ? nil : OffBlocks.resultName(rawCode) }
+
+    /// What kind of failure it was, as every face of the SDK names it; nil for a failure
+    /// raised on the Swift side or a kind this version does not know.
+    public var kind: ErrorKind? { rawKind == 0 ? nil : ErrorKind(rawValue: rawKind) }
+
+    /// After `ResultCode.tls`: which TLS check refused the connection.
+    public var tlsFailure: TlsFailure? { TlsFailure(rawValue: rawTlsFailure) }
 
     /// The `error` member of a JSON error body (`"not_found"`…), if any.
     public var errorCode: String? {
@@ -70,7 +144,8 @@ public struct Failure: Sendable, CustomStringConvertible {
 }
 
 /// A failure of the OffBlocks SDK. The case follows the C result code and, for HTTP
-/// failures, the status, so a `switch` over it is exhaustive:
+/// failures, the error kind (`offblocks_last_error_kind`: the status, and for a 409 or a
+/// 422 what the server said), for TLS failures the check that failed:
 ///
 /// ```swift
 /// do {
@@ -101,15 +176,34 @@ public enum OffBlocksError: Error, Sendable, CustomStringConvertible {
     case challengeRefused(Failure)
     /// The server rejected a signed challenge; `reissuedChallenge` is the new one.
     case challengeRejected(Failure)
-    /// The connection failed, timed out or dropped (see `retryable`).
+    /// The connection failed, timed out or dropped, or the call deadline ran out (see
+    /// `retryable`).
     case transport(Failure)
-    /// 401: wrong credentials, or a token the server no longer accepts.
+    /// The TLS handshake was refused: nothing of the request was sent, and it is never
+    /// retryable. Not a `transport` error, so code that retries those does not retry this.
+    /// The `TlsFailure` says which check failed:
+    /// `catch OffBlocksError.tls(.pinMismatch, let f)`.
+    case tls(TlsFailure, Failure)
+    /// 401: wrong credentials, or a token or request signature the server does not accept.
     case authentication(Failure)
+    /// 403: the credentials are valid but not allowed to make this call.
+    case permissionDenied(Failure)
     /// 404: no such resource (or an endpoint the environment does not have).
     case notFound(Failure)
     /// 409: the resource exists already, or is not in a state that allows the call.
     case conflict(Failure)
-    /// Any other non-2xx answer (400, 422, 429, 5xx…).
+    /// 409 while a first request with the same Idempotency-Key is still being processed.
+    /// Retryable: the same call with the same key gets the first request's answer (the SDK
+    /// retries it itself; this is what is left once its attempts are spent).
+    case inFlight(Failure)
+    /// 422: the Idempotency-Key was used before for a different method, path or body. A
+    /// new logical operation needs a new key.
+    case idempotencyConflict(Failure)
+    /// 429: too many requests; `retryAfter` is how long the server asked to wait.
+    case rateLimited(Failure)
+    /// 5xx: the server failed (`retryable` for 500, 502, 503 and 504).
+    case server(Failure)
+    /// Any other non-2xx answer (400, 405, 413…).
     case status(Failure)
     /// A response (or a webhook delivery) did not have the expected shape.
     case decode(Failure)
@@ -127,15 +221,19 @@ public enum OffBlocksError: Error, Sendable, CustomStringConvertible {
     case callback(Failure)
     /// The library hit a bug (a caught panic). The handle is still usable; please report it.
     case `internal`(Failure)
+    /// The library linked at run time is not a version this binding serves (the same
+    /// `MAJOR.MINOR` before 1.0, the same `MAJOR` after); the message names both.
+    case libraryMismatch(Failure)
     /// A result code this version of the binding does not know (a newer library).
     case other(Failure)
 
     public var failure: Failure {
         switch self {
         case .invalidInput(let f), .invalidKey(let f), .siwe(let f), .config(let f), .signing(let f), .signer(let f),
-             .challengeRefused(let f), .challengeRejected(let f), .transport(let f), .authentication(let f),
-             .notFound(let f), .conflict(let f), .status(let f), .decode(let f), .timeout(let f), .state(let f),
-             .cancelled(let f), .callback(let f), .internal(let f), .other(let f):
+             .challengeRefused(let f), .challengeRejected(let f), .transport(let f), .tls(_, let f), .authentication(let f),
+             .permissionDenied(let f), .notFound(let f), .conflict(let f), .inFlight(let f), .idempotencyConflict(let f),
+             .rateLimited(let f), .server(let f), .status(let f), .decode(let f), .timeout(let f), .state(let f),
+             .cancelled(let f), .callback(let f), .internal(let f), .libraryMismatch(let f), .other(let f):
             return f
         }
     }
@@ -143,6 +241,11 @@ public enum OffBlocksError: Error, Sendable, CustomStringConvertible {
     public var message: String { failure.message }
     public var rawCode: Int32 { failure.rawCode }
     public var status: Int? { failure.status }
+    /// What kind of failure it was, as every face names it (nil when raised on the Swift side).
+    public var kind: ErrorKind? { failure.kind }
+    /// How long the server asked to wait before trying again, in seconds, or nil.
+    public var retryAfter: TimeInterval? { failure.retryAfter }
+    public var retryable: Bool { failure.retryable }
 
     public var description: String { "OffBlocksError.\(caseName): \(failure)" }
 
@@ -157,9 +260,15 @@ public enum OffBlocksError: Error, Sendable, CustomStringConvertible {
         case .challengeRefused: return "challengeRefused"
         case .challengeRejected: return "challengeRejected"
         case .transport: return "transport"
+        case .tls(let which, _): return "tls(\(which))"
         case .authentication: return "authentication"
+        case .permissionDenied: return "permissionDenied"
         case .notFound: return "notFound"
         case .conflict: return "conflict"
+        case .inFlight: return "inFlight"
+        case .idempotencyConflict: return "idempotencyConflict"
+        case .rateLimited: return "rateLimited"
+        case .server: return "server"
         case .status: return "status"
         case .decode: return "decode"
         case .timeout: return "timeout"
@@ -167,6 +276,7 @@ public enum OffBlocksError: Error, Sendable, CustomStringConvertible {
         case .cancelled: return "cancelled"
         case .callback: return "callback"
         case .internal: return "internal"
+        case .libraryMismatch: return "libraryMismatch"
         case .other: return "other"
         }
     }
@@ -183,9 +293,15 @@ public enum OffBlocksError: Error, Sendable, CustomStringConvertible {
         case .challengeRefused: return .challengeRefused(f)
         case .challengeRejected: return .challengeRejected(f)
         case .transport: return .transport(f)
+        case .tls(let which, _): return .tls(which, f)
         case .authentication: return .authentication(f)
+        case .permissionDenied: return .permissionDenied(f)
         case .notFound: return .notFound(f)
         case .conflict: return .conflict(f)
+        case .inFlight: return .inFlight(f)
+        case .idempotencyConflict: return .idempotencyConflict(f)
+        case .rateLimited: return .rateLimited(f)
+        case .server: return .server(f)
         case .status: return .status(f)
         case .decode: return .decode(f)
         case .timeout: return .timeout(f)
@@ -193,17 +309,22 @@ public enum OffBlocksError: Error, Sendable, CustomStringConvertible {
         case .cancelled: return .cancelled(f)
         case .callback: return .callback(f)
         case .internal: return .internal(f)
+        case .libraryMismatch: return .libraryMismatch(f)
         case .other: return .other(f)
         }
     }
 
-    /// The error for C result `raw` and `failure` (its detail).
+    /// The error for C result `raw` and `failure` (its detail). An API failure takes its
+    /// case from the failure's kind, or, without one, from its status.
     public static func from(code raw: Int32, _ failure: Failure) -> OffBlocksError {
         var f = failure
         f.rawCode = raw
         if f.message.isEmpty { f.message = "offblocks call failed with code \(raw)" }
         switch ResultCode(rawValue: raw) {
         case .nullArgument, .invalidUtf8, .invalidJson, .invalidInput: return .invalidInput(f)
+        // The face never passes a freed, busy or mistyped handle: these would be bugs of
+        // this binding, reported as bad input.
+        case .invalidHandle, .handleInUse: return .invalidInput(f)
         case .config: return .config(f)
         case .key: return .invalidKey(f)
         case .signing: return .signing(f)
@@ -212,13 +333,8 @@ public enum OffBlocksError: Error, Sendable, CustomStringConvertible {
         case .challengeRefused: return .challengeRefused(f)
         case .challengeRejected: return .challengeRejected(f)
         case .transport: return .transport(f)
-        case .api:
-            switch f.status {
-            case 401: return .authentication(f)
-            case 404: return .notFound(f)
-            case 409: return .conflict(f)
-            default: return .status(f)
-            }
+        case .tls: return .tls(f.tlsFailure ?? .handshake, f)
+        case .api: return api(f)
         case .conflict: return .conflict(f)
         case .decode: return .decode(f)
         case .timeout: return .timeout(f)
@@ -229,17 +345,45 @@ public enum OffBlocksError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    private static func api(_ f: Failure) -> OffBlocksError {
+        switch f.kind {
+        case .unauthenticated: return .authentication(f)
+        case .permissionDenied: return .permissionDenied(f)
+        case .notFound: return .notFound(f)
+        case .conflict: return .conflict(f)
+        case .inFlight: return .inFlight(f)
+        case .idempotencyConflict: return .idempotencyConflict(f)
+        case .rateLimited: return .rateLimited(f)
+        case .server: return .server(f)
+        case .some: return .status(f)
+        case nil:
+            switch f.status ?? 0 {
+            case 401: return .authentication(f)
+            case 403: return .permissionDenied(f)
+            case 404: return .notFound(f)
+            case 409: return .conflict(f)
+            case 429: return .rateLimited(f)
+            case 500...599: return .server(f)
+            default: return .status(f)
+            }
+        }
+    }
+
     /// The error for `rc`, with this thread's last-error detail (read at once: the next
     /// call on this thread replaces it).
     static func fromLastError(_ rc: offblocks_result) -> OffBlocksError {
         let status = offblocks_last_error_status()
+        let retryAfter = offblocks_last_error_retry_after()
         let f = Failure(
             message: Native.borrowed(offblocks_last_error_message()) ?? "",
             status: status == 0 ? nil : Int(status),
             requestId: Native.borrowed(offblocks_last_error_request_id()),
             body: Native.borrowed(offblocks_last_error_body()),
             retryable: offblocks_last_error_retryable(),
-            reissuedChallenge: Native.borrowed(offblocks_last_error_reissued_challenge())
+            reissuedChallenge: Native.borrowed(offblocks_last_error_reissued_challenge()),
+            rawKind: Int32(truncatingIfNeeded: offblocks_last_error_kind().rawValue),
+            retryAfter: retryAfter < 0 ? nil : TimeInterval(retryAfter),
+            rawTlsFailure: Int32(truncatingIfNeeded: offblocks_last_error_tls_failure().rawValue)
         )
         // The code the library recorded is the call's; `rc` is the same unless the call
         // failed before it could record one.

@@ -306,19 +306,23 @@ public struct Attempt: Codable, Hashable, Sendable {
 
 /// What to onboard: the customer `externalId` on CAIP-2 `chain`, with an account of
 /// `accountType` in `currencies`. `timeout` bounds the waits; statuses are polled every
-/// `pollInterval`. `simulateVerification` has the sandbox's simulator verify the customer.
+/// `pollInterval` at first, backing off up to `maxPollInterval` (30 s by default).
+/// `simulateVerification` has the sandbox's simulator verify the customer; nil (the
+/// default) uses it against OffBlocks' sandbox and a loopback emulator only, and `true`
+/// against production is `OffBlocksError.invalidInput`.
 public struct OnboardingRequest: Encodable, Hashable, Sendable {
     public var externalId: String
     public var chain: String
-    public var simulateVerification: Bool
+    public var simulateVerification: Bool?
     public var accountType: AccountType
     public var currencies: [String]
     public var timeout: TimeInterval
     public var pollInterval: TimeInterval
+    public var maxPollInterval: TimeInterval?
 
-    public init(externalId: String, chain: String = "eip155:300", simulateVerification: Bool = true,
+    public init(externalId: String, chain: String = "eip155:300", simulateVerification: Bool? = nil,
                 accountType: AccountType = .cardAccount, currencies: [String] = ["EUR"],
-                timeout: TimeInterval = 120, pollInterval: TimeInterval = 0.1) {
+                timeout: TimeInterval = 120, pollInterval: TimeInterval = 0.1, maxPollInterval: TimeInterval? = nil) {
         self.externalId = externalId
         self.chain = chain
         self.simulateVerification = simulateVerification
@@ -326,20 +330,80 @@ public struct OnboardingRequest: Encodable, Hashable, Sendable {
         self.currencies = currencies
         self.timeout = timeout
         self.pollInterval = pollInterval
+        self.maxPollInterval = maxPollInterval
     }
 
-    enum CodingKeys: String, CodingKey { case externalId, chain, simulateVerification, account, timeoutMs, pollIntervalMs }
+    enum CodingKeys: String, CodingKey {
+        case externalId, chain, simulateVerification, account, timeoutMs, pollIntervalMs, maxPollIntervalMs
+    }
     enum AccountKeys: String, CodingKey { case type, currencies }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(externalId, forKey: .externalId)
         try c.encode(chain, forKey: .chain)
-        try c.encode(simulateVerification, forKey: .simulateVerification)
+        try c.encodeIfPresent(simulateVerification, forKey: .simulateVerification)
         var a = c.nestedContainer(keyedBy: AccountKeys.self, forKey: .account)
         try a.encode(accountType, forKey: .type)
         try a.encode(currencies, forKey: .currencies)
         try c.encode(Int64((timeout * 1000).rounded()), forKey: .timeoutMs)
         try c.encode(Int64((pollInterval * 1000).rounded()), forKey: .pollIntervalMs)
+        try c.encodeIfPresent(maxPollInterval.map { Int64(($0 * 1000).rounded()) }, forKey: .maxPollIntervalMs)
+    }
+}
+
+/// How `offblocks_onboard` treats the waits on OffBlocks (KYC, the account's deployment):
+/// its request's `"wait"`.
+enum OnboardingWait: String, Encodable {
+    /// Poll until done (what `onboard` does).
+    case finish
+    /// Return at once with the state reached (what `onboardOrWait` does).
+    case returnWhenWaiting
+}
+
+/// A request with its wait policy, as `offblocks_onboard` reads it.
+struct OnboardingCall: Encodable {
+    let request: OnboardingRequest
+    let wait: OnboardingWait
+
+    enum CodingKeys: String, CodingKey { case wait }
+
+    func encode(to encoder: Encoder) throws {
+        try request.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(wait, forKey: .wait)
+    }
+}
+
+/// A flow waiting on OffBlocks: `step` is what it waits for, `wait_customer` (KYC) or
+/// `wait_account` (the account's deployment); `customer` and `account` are as last read
+/// (`account` is nil until there is one).
+public struct OnboardingWaiting: Codable, Hashable, Sendable {
+    public var step: String
+    public var customer: Customer
+    public var account: Account?
+}
+
+/// Where `OffBlocksClient.onboardOrWait` stopped.
+public enum OnboardingState: Hashable, Sendable {
+    /// The customer and the account are `active`.
+    case done(Onboarded)
+    /// OffBlocks has the next move. Run the flow again with the same request and signer
+    /// once it has made it (a webhook, a timer, a restart): it continues from here and
+    /// creates nothing twice.
+    case waiting(OnboardingWaiting)
+}
+
+extension OnboardingState: Decodable {
+    enum CodingKeys: String, CodingKey { case state }
+
+    public init(from decoder: Decoder) throws {
+        let state = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .state)
+        switch state {
+        case "done": self = .done(try Onboarded(from: decoder))
+        case "waiting": self = .waiting(try OnboardingWaiting(from: decoder))
+        default:
+            throw DecodingError.dataCorrupted(.init(codingPath: [CodingKeys.state], debugDescription: "unknown state \(state)"))
+        }
     }
 }

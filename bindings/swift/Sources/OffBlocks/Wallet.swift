@@ -29,7 +29,7 @@ public final class Wallet: Signer, @unchecked Sendable, CustomStringConvertible 
         do {
             address = try Native.string { offblocks_wallet_address(pointer, $0) }
         } catch {
-            offblocks_wallet_free(pointer)
+            _ = offblocks_wallet_free(pointer)
             throw error
         }
         self.pointer = pointer
@@ -37,18 +37,21 @@ public final class Wallet: Signer, @unchecked Sendable, CustomStringConvertible 
     }
 
     deinit {
-        offblocks_wallet_free(pointer)
+        // Never refused: every call holds a reference, so none is using the handle now.
+        _ = offblocks_wallet_free(pointer)
         LiveHandles.freed()
     }
 
     /// A wallet with a fresh random key from the operating system.
     public static func random() throws -> Wallet {
-        try Wallet(Native.handle("offblocks_wallet_new_random") { offblocks_wallet_new_random($0) })
+        try OffBlocks.checkLibrary()
+        return try Wallet(Native.handle("offblocks_wallet_new_random") { offblocks_wallet_new_random($0) })
     }
 
     /// The wallet of a private key written as 64 hex digits (`0x` optional). Throws
     /// `.invalidKey` when it is not a valid secp256k1 key (the message never repeats it).
     public static func fromHex(_ privateKeyHex: String) throws -> Wallet {
+        try OffBlocks.checkLibrary()
         let arg = try CString(privateKeyHex, "private key")
         defer { arg.free() }
         return try Wallet(Native.handle("offblocks_wallet_from_hex") { offblocks_wallet_from_hex(arg.pointer, $0) })
@@ -237,7 +240,8 @@ final class NativeSigner {
     private var context: SignerContext?
 
     deinit {
-        offblocks_signer_free(pointer)
+        // Never refused: every call holds a reference, so none is using the handle now.
+        _ = offblocks_signer_free(pointer)
         LiveHandles.freed()
     }
 
@@ -294,6 +298,42 @@ public enum OffBlocks {
 
     /// The library's version (`offblocks_version()`).
     public static var libraryVersion: String { Native.borrowed(offblocks_version()) ?? "" }
+
+    /// The library's version as one number, `0xMMmmpp` (`offblocks_version_num()`).
+    public static var libraryVersionNumber: UInt32 { offblocks_version_num() }
+
+    /// The version of the header this binding was compiled against, `0xMMmmpp`
+    /// (`OFFBLOCKS_VERSION_NUM`).
+    public static let bindingVersionNumber = UInt32(OFFBLOCKS_VERSION_NUM)
+
+    /// Whether a library of version `library` serves a binding of version `binding` (both
+    /// `0xMMmmpp`): the same `MAJOR.MINOR` before 1.0, the same `MAJOR` from 1.0.
+    public static func compatible(library: UInt32, binding: UInt32) -> Bool {
+        let major = binding >> 16
+        return library >> 16 == major && (major != 0 || (library >> 8) & 0xff == (binding >> 8) & 0xff)
+    }
+
+    /// Checks that the library linked at run time serves this binding (`compatible`).
+    /// Clients and wallets check it before their first call.
+    ///
+    /// - Throws: `OffBlocksError.libraryMismatch` naming both versions.
+    public static func checkLibrary() throws {
+        if let libraryMismatch { throw libraryMismatch }
+    }
+
+    private static let libraryMismatch: OffBlocksError? = {
+        if compatible(library: libraryVersionNumber, binding: bindingVersionNumber) { return nil }
+        return .libraryMismatch(Failure(message: "the offblocks library is version \(libraryVersion), this binding is "
+            + "version \(bindingVersion) (the same MAJOR.MINOR is needed before 1.0, the same MAJOR after): "
+            + "ship the library built with it"))
+    }()
+
+    /// The name of C result code `code` as the header spells it (`"OFFBLOCKS_OK"`,
+    /// `"OFFBLOCKS_TRANSPORT"`…); `"OFFBLOCKS_UNKNOWN"` for a number the library does not
+    /// define.
+    public static func resultName(_ code: Int32) -> String {
+        Native.borrowed(offblocks_result_name(code)) ?? "OFFBLOCKS_UNKNOWN"
+    }
 
     /// Handles (clients, wallets, signers) made and not freed yet.
     public static var liveHandles: Int { LiveHandles.current }

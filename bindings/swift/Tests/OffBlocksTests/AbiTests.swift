@@ -215,16 +215,38 @@ final class AbiTests: XCTestCase {
                        ["offblocks_siwe_guard: listed in CABI.bound but never called by the Swift face"])
     }
 
-    func testResultCodesAndSignatureEncodingsMatchTheHeader() throws {
+    /// `prefix` and the Swift case name in UPPER_SNAKE case (`invalidHandle` → `INVALID_HANDLE`).
+    private func cName(_ prefix: String, _ value: Any) -> String {
+        prefix + String(describing: value).reduce(into: "") { s, c in
+            if c.isUppercase { s += "_" }
+            s += c.uppercased()
+        }
+    }
+
+    func testResultCodesKindsTlsFailuresAndSignatureEncodingsMatchTheHeader() throws {
         let header = try Header.load()
         let codes = try XCTUnwrap(header.enums["offblocks_result"])
         XCTAssertEqual(codes.count, ResultCode.allCases.count)
         for code in ResultCode.allCases {
-            let name = "OFFBLOCKS_" + String(describing: code).reduce(into: "") { s, c in
-                if c.isUppercase { s += "_" }
-                s += c.uppercased()
-            }
+            let name = cName("OFFBLOCKS_", code)
             XCTAssertEqual(codes[name], Int(code.rawValue), name)
+            XCTAssertEqual(code.name, name)
+        }
+        XCTAssertEqual(OffBlocks.resultName(9999), "OFFBLOCKS_UNKNOWN")
+        XCTAssertEqual(OffBlocks.resultName(-1), "OFFBLOCKS_UNKNOWN")
+        let kinds = try XCTUnwrap(header.enums["offblocks_error_kind"])
+        XCTAssertEqual(kinds.count, ErrorKind.allCases.count)
+        for kind in ErrorKind.allCases {
+            let name = cName("OFFBLOCKS_ERROR_KIND_", kind)
+            XCTAssertEqual(kinds[name], Int(kind.rawValue), name)
+        }
+        // TlsFailure has no case for the header's OFFBLOCKS_TLS_NONE (0): nil stands for it.
+        let tls = try XCTUnwrap(header.enums["offblocks_tls_failure"])
+        XCTAssertEqual(tls["OFFBLOCKS_TLS_NONE"], 0)
+        XCTAssertEqual(tls.count, TlsFailure.allCases.count + 1)
+        for failure in TlsFailure.allCases {
+            let name = cName("OFFBLOCKS_TLS_", failure)
+            XCTAssertEqual(tls[name], Int(failure.rawValue), name)
         }
         XCTAssertEqual(header.enums["offblocks_signature_encoding"],
                        ["OFFBLOCKS_SIGNATURE_HEX": 0, "OFFBLOCKS_SIGNATURE_BASE64_HEX": 1, "OFFBLOCKS_SIGNATURE_BASE64_RAW": 2])
@@ -239,6 +261,20 @@ final class AbiTests: XCTestCase {
         let cargo = try String(contentsOf: TestEnv.repo.appendingPathComponent("Cargo.toml"), encoding: .utf8)
         XCTAssertEqual(OffBlocks.bindingVersion, Header.matches(cargo, "(?m)^version\\s*=\\s*\"([^\"]+)\"")[0][1])
         XCTAssertEqual(OffBlocks.bindingVersion, OffBlocks.libraryVersion)
+        let num = try XCTUnwrap(UInt32(Header.matches(source, "#define OFFBLOCKS_VERSION_NUM\\s+0x([0-9A-Fa-f]+)")[0][1], radix: 16))
+        XCTAssertEqual(OffBlocks.bindingVersionNumber, num)
+        XCTAssertEqual(OffBlocks.libraryVersionNumber, num)
+        XCTAssertNoThrow(try OffBlocks.checkLibrary())
+    }
+
+    func testTheLibraryMustMatchInMajorMinorBeforeOneAndInMajorAfter() {
+        XCTAssertTrue(OffBlocks.compatible(library: 0x000200, binding: 0x000200))
+        XCTAssertTrue(OffBlocks.compatible(library: 0x000209, binding: 0x000200))
+        XCTAssertFalse(OffBlocks.compatible(library: 0x000300, binding: 0x000200))
+        XCTAssertFalse(OffBlocks.compatible(library: 0x000100, binding: 0x000200))
+        XCTAssertFalse(OffBlocks.compatible(library: 0x010200, binding: 0x000200))
+        XCTAssertTrue(OffBlocks.compatible(library: 0x010500, binding: 0x010200))
+        XCTAssertFalse(OffBlocks.compatible(library: 0x020000, binding: 0x010200))
     }
 
     func testClientConfigNamesEverySettingOfTheLibrary() throws {
@@ -253,8 +289,20 @@ final class AbiTests: XCTestCase {
                                userAgent: "a", coveredComponents: [], digest: "sha-256", clockSkew: 0, followServerClock: true,
                                allowInsecureHttp: false, challengeDomain: "d", signatureValidity: 1, signatureNonce: true,
                                signatureLabel: "l", tokenRefreshMargin: 1, maxClockCorrection: 1, callDeadline: 1,
-                               accountChallengePolicy: "strict", proxy: "http://p", proxyFromEnv: false)
+                               accountChallengePolicy: "strict", proxy: "http://p", proxyFromEnv: false,
+                               challengeClockTolerance: 60, rootStore: "webpki", caPem: "pem", caFile: "/ca.pem",
+                               spkiPins: ["pin"])
         let written = try JSONSerialization.jsonObject(with: JSON.encoder.encode(all)) as? [String: Any]
         XCTAssertEqual(Set(try XCTUnwrap(written).keys), Set(ClientConfig.settingNames))
+    }
+
+    func testTheConfigDescriptionHidesEverySecretByValue() {
+        let config = ClientConfig(baseUrl: "https://user:base-pass@example.com/v1", apiKey: "key", apiSecret: "the-secret",
+                                  signingKeyPem: "the-pem", proxy: "http://u:proxy-pass@proxy:8080")
+        let text = "\(config)"
+        for secret in ["base-pass", "the-secret", "the-pem", "proxy-pass"] {
+            XCTAssertFalse(text.contains(secret), "\(secret) in \(text)")
+        }
+        XCTAssertTrue(text.contains("https://***@example.com/v1"), text)
     }
 }

@@ -205,23 +205,26 @@ final class ApiTests: XCTestCase {
         }
     }
 
-    func testEveryCodeMapsToItsCase() {
-        let expected: [ResultCode: String] = [
-            .nullArgument: "invalidInput", .invalidUtf8: "invalidInput", .invalidJson: "invalidInput", .invalidInput: "invalidInput",
-            .config: "config", .key: "invalidKey", .signing: "signing", .signer: "signer", .siwe: "siwe",
-            .challengeRefused: "challengeRefused", .challengeRejected: "challengeRejected", .transport: "transport",
-            .api: "status", .conflict: "conflict", .decode: "decode", .timeout: "timeout", .panic: "internal",
-            .state: "state", .cancelled: "cancelled",
-        ]
-        for code in ResultCode.allCases where code != .ok {
-            let e = OffBlocksError.from(code: code.rawValue, Failure(message: "m"))
-            XCTAssertEqual("\(e)".components(separatedBy: ":")[0], "OffBlocksError.\(expected[code]!)", "\(code)")
-            XCTAssertEqual(e.failure.code, code)
+    func testTheExpectedOwnerAndChainRefuseAnotherCustomerBeforeAnythingIsSigned() throws {
+        let w = RecordingSigner(try Wallet.random())
+        let owner = try w.key.accountId(chain: TestEnv.chain)
+        let customer = try client.customers.create(chainId: owner, externalId: TestEnv.externalId("owner"))
+        let someoneElse = try Wallet.random().accountId(chain: TestEnv.chain)
+        assertThrowsOffBlocks("challengeRefused") { try client.customers.signChallenge(customer, signer: w, ownerId: someoneElse) }
+        assertThrowsOffBlocks("challengeRefused") { try client.customers.signChallenge(customer, signer: w, chain: "eip155:1") }
+        XCTAssertTrue(w.messages.isEmpty)
+        try client.customers.signChallenge(customer, signer: w, ownerId: owner, chain: TestEnv.chain)
+        XCTAssertEqual(w.messages.count, 1)
+        try client.simulator.verifyCustomer(customer.id)
+        var status = try client.customers.get(customer.id).status
+        for _ in 0..<100 where status != .active {
+            Thread.sleep(forTimeInterval: 0.05)
+            status = try client.customers.get(customer.id).status
         }
-        for (status, name) in [401: "authentication", 404: "notFound", 409: "conflict", 422: "status"] {
-            let e = OffBlocksError.from(code: ResultCode.api.rawValue, Failure(message: "m", status: status))
-            XCTAssertEqual("\(e)".components(separatedBy: ":")[0], "OffBlocksError.\(name)")
-        }
-        XCTAssertEqual("\(OffBlocksError.from(code: 99, Failure(message: "")))".components(separatedBy: ":")[0], "OffBlocksError.other")
+        let account = try client.accounts.create(customerId: customer.id)
+        assertThrowsOffBlocks("challengeRefused") { try client.accounts.signChallenge(account, signer: w, chain: "eip155:1") }
+        XCTAssertEqual(w.messages.count, 1)
+        try client.accounts.signChallenge(account, signer: w, chain: TestEnv.chain)
+        XCTAssertEqual(w.messages.count, 2)
     }
 }

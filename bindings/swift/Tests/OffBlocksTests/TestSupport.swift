@@ -23,13 +23,16 @@ enum TestEnv {
     static func externalId(_ tag: String) -> String { "sw-\(tag)-\(UUID().uuidString)" }
 }
 
-/// A running `offblocks-sandbox` (`--port 0 --exit-on-stdin-close`): it prints
-/// `OFFBLOCKS_BASE_URL=…`, `OFFBLOCKS_API_KEY=…`, `OFFBLOCKS_API_SECRET=…`, and exits when
-/// its stdin closes, so also when this test process dies.
+/// A running `offblocks-sandbox` (`--port 0 --exit-on-stdin-close` and `args`): it prints
+/// `OFFBLOCKS_BASE_URL=…`, `OFFBLOCKS_API_KEY=…`, `OFFBLOCKS_API_SECRET=…` (and, with
+/// `--tls` or `--tls-mode`, `OFFBLOCKS_CA_FILE=…`, its throwaway CA, first), and exits
+/// when its stdin closes, so also when this test process dies.
 final class LocalSandbox: @unchecked Sendable {
     let baseUrl: String
     let apiKey: String
     let apiSecret: String
+    /// The emulator's CA certificate (PEM file), with `--tls` / `--tls-mode` only.
+    let caFile: String?
     private let process: Process
     private let stdin: Pipe
 
@@ -68,26 +71,95 @@ final class LocalSandbox: @unchecked Sendable {
         baseUrl = url
         apiKey = key
         apiSecret = secret
+        caFile = values["OFFBLOCKS_CA_FILE"]
         // Keep draining stdout so a chatty emulator never blocks on a full pipe.
         let reader = stdout.fileHandleForReading
         Thread.detachNewThread { while !reader.availableData.isEmpty {} }
     }
 
     func config() -> ClientConfig {
-        ClientConfig(baseUrl: baseUrl, apiKey: apiKey, apiSecret: apiSecret, generateSigningKey: true)
+        ClientConfig(baseUrl: baseUrl, apiKey: apiKey, apiSecret: apiSecret, generateSigningKey: true, caFile: caFile)
     }
 
     /// A client with a fresh, registered signing key.
-    func client() throws -> OffBlocksClient {
-        let client = try OffBlocksClient(config())
+    func client(_ config: ClientConfig? = nil) throws -> OffBlocksClient {
+        let client = try OffBlocksClient(config ?? self.config())
         try client.auth.registerSigningKey()
         return client
+    }
+
+    /// A call to the emulator's control API (`/_sandbox/…`, plain http only): its JSON
+    /// answer, or nil for an empty one. Throws unless the status is 2xx.
+    @discardableResult
+    func control(_ method: String, _ path: String, _ body: Any? = nil) throws -> Any? {
+        guard let url = URLComponents(string: baseUrl), url.scheme == "http", let host = url.host, let port = url.port else {
+            throw SetupError("the control API is reached over plain http only, not \(baseUrl)")
+        }
+        let payload = try body.map { try JSONSerialization.data(withJSONObject: $0) } ?? Data()
+        let (status, answer) = try plainHTTP(host: host, port: UInt16(port), method: method, path: "/_sandbox/\(path)", body: payload)
+        guard (200..<300).contains(status) else {
+            throw SetupError("\(method) /_sandbox/\(path): \(status) \(String(decoding: answer, as: UTF8.self))")
+        }
+        return answer.isEmpty ? nil : try JSONSerialization.jsonObject(with: answer, options: [.fragmentsAllowed])
+    }
+
+    /// Adds a fault rule (`kind`: `status`, `too_many_requests`…).
+    func addFault(_ rule: [String: Any]) throws { try control("POST", "faults", rule) }
+    func clearFaults() throws { try control("DELETE", "faults") }
+    func advanceClock(_ seconds: Double) throws { try control("POST", "clock/advance", ["seconds": seconds]) }
+    /// The emulator's customers and accounts.
+    func state() throws -> [String: [[String: Any]]] {
+        (try control("GET", "state") as? [String: [[String: Any]]]) ?? [:]
     }
 
     deinit {
         try? stdin.fileHandleForWriting.close()
         process.waitUntilExit()
     }
+}
+
+/// One HTTP/1.1 exchange over a fresh loopback connection (the emulator answers with
+/// `Content-Length` and closes): the status and the body.
+func plainHTTP(host: String, port: UInt16, method: String, path: String, body: Data) throws -> (Int, Data) {
+    #if canImport(Glibc)
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    #else
+    let fd = socket(AF_INET, SOCK_STREAM, 0)
+    #endif
+    guard fd >= 0 else { throw SetupError("socket() failed") }
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_port = port.bigEndian
+    guard inet_pton(AF_INET, host, &addr.sin_addr) == 1 else { throw SetupError("not an IPv4 address: \(host)") }
+    let connected = withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { throw SetupError("cannot connect to \(host):\(port)") }
+    var request = Data("\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Type: application/json\r\n".utf8)
+    request.append(Data("Content-Length: \(body.count)\r\nConnection: close\r\n\r\n".utf8))
+    request.append(body)
+    try request.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+        var sent = 0
+        while sent < raw.count {
+            let n = send(fd, raw.baseAddress! + sent, raw.count - sent, 0)
+            guard n > 0 else { throw SetupError("send() failed") }
+            sent += n
+        }
+    }
+    var response = Data()
+    var buffer = [UInt8](repeating: 0, count: 16384)
+    while true {
+        let n = recv(fd, &buffer, buffer.count, 0)
+        if n <= 0 { break }
+        response.append(contentsOf: buffer[0..<n])
+    }
+    guard let split = response.range(of: Data("\r\n\r\n".utf8)),
+          let statusLine = String(data: response[..<split.lowerBound], encoding: .utf8)?.split(separator: "\r\n").first,
+          let status = Int(statusLine.split(separator: " ").dropFirst().first ?? "") else {
+        throw SetupError("not an HTTP response from \(host):\(port)")
+    }
+    return (status, Data(response[split.upperBound...]))
 }
 
 struct SetupError: Error, CustomStringConvertible {
@@ -97,8 +169,9 @@ struct SetupError: Error, CustomStringConvertible {
 
 /// One emulator and one registered client for the whole run.
 enum Shared {
+    /// Over HTTPS (`--tls`): the clients trust its CA through `caFile`.
     static let sandbox: LocalSandbox = {
-        do { return try LocalSandbox() } catch { fatalError("\(error)") }
+        do { return try LocalSandbox(["--tls"]) } catch { fatalError("\(error)") }
     }()
     static let client: OffBlocksClient = {
         do { return try sandbox.client() } catch { fatalError("\(error)") }
@@ -108,7 +181,7 @@ enum Shared {
 /// A Signer written the way a host wraps its own key store: a wallet of the library stands
 /// in for the key store, and every call is recorded.
 final class RecordingSigner: Signer, @unchecked Sendable {
-    private let key: Wallet
+    let key: Wallet
     private let answer: ((Data) throws -> Data)?
     private let lock = NSLock()
     private(set) var messages: [Data] = []
