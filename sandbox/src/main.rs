@@ -25,7 +25,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 const USAGE: &str = "usage: offblocks-sandbox [--host 127.0.0.1] [--port 0] [--api-key K] \
-[--api-secret S] [--activation-polls N] [--activation-delay-secs N] [--challenge-domain D] \
+[--api-secret S] [--activation-polls N] [--activation-delay-secs N] \
+[--verification-delay-ms MS] [--page-size N] [--challenge-domain D] \
 [--token-lifetime-secs N] [--no-verify-account-signatures] [--created-tolerance SECS] \
 [--clock-offset-ms MS] [--refusal-style detailed|offblocks] [--proxy] \
 [--tls] [--tls-mode valid|wrong-host|expired|untrusted|plain] [--ca-file PATH] \
@@ -83,6 +84,14 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             }
             "--activation-delay-secs" => {
                 options.config.activation_delay = Duration::from_secs(number(value()?)?);
+            }
+            "--verification-delay-ms" => {
+                options.config.verification_delay = Duration::from_millis(number(value()?)?);
+            }
+            "--page-size" => {
+                let n = number(value()?)?;
+                options.config.page_size =
+                    usize::try_from(n).map_err(|_| "--page-size: too large")?;
             }
             "--token-lifetime-secs" => {
                 options.config.token_lifetime = Duration::from_secs(number(value()?)?);
