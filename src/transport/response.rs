@@ -361,3 +361,57 @@ pub(super) fn transport_error(e: ureq::Error) -> Error {
         retryable,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(body: &str) -> Page<u32> {
+        decode_page(body.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn a_page_says_where_the_rest_is() {
+        let bare = page("[1, 2]");
+        assert_eq!(
+            (bare.items, bare.next, bare.total),
+            (vec![1, 2], None, None)
+        );
+        let p = page(r#"{"data": [1], "nextCursor": "c2", "hasMore": true, "total": 3}"#);
+        assert_eq!(p.next, Some(Next::Cursor("c2".into())));
+        assert_eq!((p.has_more, p.total), (Some(true), Some(3)));
+        // `next` is a cursor unless it is a URL or an absolute path.
+        assert_eq!(
+            page(r#"{"items": [], "next": "abc"}"#).next,
+            Some(Next::Cursor("abc".into()))
+        );
+        assert_eq!(
+            page(r#"{"items": [], "next": "/v1/x?p=2", "cursor": "c"}"#).next,
+            Some(Next::Link("/v1/x?p=2".into()))
+        );
+        assert_eq!(
+            page(r#"{"results": [], "_links": {"next": {"href": "https://h/v1/x"}, "self": {}}}"#)
+                .next,
+            Some(Next::Link("https://h/v1/x".into()))
+        );
+        // Null and empty point nowhere; the preferred cursor key wins.
+        let none = page(r#"{"data": [], "nextCursor": null, "next": "", "links": {"next": null}}"#);
+        assert_eq!(none.next, None);
+        let both = page(r#"{"cursor": "b", "data": [], "nextCursor": "a"}"#);
+        assert_eq!(both.next, Some(Next::Cursor("a".into())));
+    }
+
+    #[test]
+    fn a_malformed_pagination_field_is_named() {
+        let err = decode_page::<u32>(br#"{"data": [], "nextCursor": 5}"#).unwrap_err();
+        assert!(
+            matches!(&err, Error::Decode { path, .. } if path == "$.nextCursor"),
+            "{err:?}"
+        );
+        let err = decode_page::<u32>(br#"{"data": [], "total": -1}"#).unwrap_err();
+        assert!(
+            matches!(&err, Error::Decode { path, .. } if path == "$.total"),
+            "{err:?}"
+        );
+    }
+}
