@@ -1,14 +1,4 @@
-//! Lists that never truncate silently: every page a list answer points to is followed,
-//! or the list fails saying it is partial.
-//!
-//! An answer points on with a cursor (`nextCursor`, `next_cursor`, `cursor`, or a `next`
-//! that is no URL; sent back as `?cursor=`) or a next link (`next`, `links.next`,
-//! `_links.next.href`: an absolute URL or path). A link is followed only at the base
-//! URL's own origin and under its path, so the bearer token and the signature never go
-//! to another host. An answer that says there is more (`hasMore: true`, or a `total`
-//! beyond the items received) without pointing on is [`Error::State`]; so is a cursor or
-//! link seen before (a loop), a page without items that points on (no progress), and a
-//! list of more than [`MAX_LIST_PAGES`] pages.
+//! Lists that never truncate silently (see [`ListPages`]).
 
 use std::collections::HashSet;
 use std::marker::PhantomData;
@@ -24,7 +14,20 @@ use crate::transport::{Call, Next, Page};
 pub const MAX_LIST_PAGES: usize = 1000;
 
 /// The pages of one list, in order: an [`Iterator`] of `Result<Vec<T>>` that ends after
-/// the last page or the first error (see the [module docs](self)).
+/// the last page or the first error. [`Iterator::collect`] into `Result<Vec<Vec<T>>>`, or
+/// [`ListPages::collect_all`], gets the whole list or the error.
+///
+/// Every page a list answer points to is followed,
+/// or the list fails saying it is partial.
+///
+/// An answer points on with a cursor (`nextCursor`, `next_cursor`, `cursor`, or a `next`
+/// that is no URL; sent back as `?cursor=`) or a next link (`next`, `links.next`,
+/// `_links.next.href`: an absolute URL or path). A link is followed only at the base
+/// URL's own origin and under its path, so the bearer token and the signature never go
+/// to another host. An answer that says there is more (`hasMore: true`, or a `total`
+/// beyond the items received) without pointing on is [`Error::State`]; so is a cursor or
+/// link seen before (a loop), a page without items that points on (no progress), and a
+/// list of more than [`MAX_LIST_PAGES`] pages.
 #[derive(Debug)]
 pub struct ListPages<'a, T> {
     h: Handle<'a>,
@@ -56,7 +59,7 @@ impl<'a, T: DeserializeOwned> ListPages<'a, T> {
     ///
     /// # Errors
     /// API, transport and decoding errors; [`Error::State`] when the list cannot be had
-    /// whole (see the [module docs](self)).
+    /// whole (see [`ListPages`]).
     pub fn collect_all(self) -> Result<Vec<T>> {
         let mut all = Vec::new();
         for page in self {
