@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use offblocks::inbox::{Received, WebhookInbox};
 use offblocks::models::{NewWebhook, WebhookType};
+use offblocks::time::Timestamp;
 use offblocks::wallet::{ChainId, Wallet};
 use offblocks::{Client, Onboarding, OnboardingRequest, SigningKey};
 use offblocks_sandbox::{Sandbox, SandboxConfig, WebhookFaults};
@@ -30,10 +31,22 @@ struct Flow {
     customer: Option<String>,
     /// A run is under way or queued.
     running: bool,
-    /// An event arrived while it ran: run again when it returns.
-    dirty: bool,
+    /// Events that arrived while it ran (entity id, `updatedAt`): run again when one is
+    /// newer than what the run ended waiting on.
+    dirty: Vec<(String, Timestamp)>,
     done: bool,
     runs: usize,
+    /// What the last run waited on: the entity's id and `updatedAt`.
+    waiting: Option<(String, Timestamp)>,
+}
+
+impl Flow {
+    /// Whether the last run ended waiting on `entity` as of `updated` or later.
+    fn seen(&self, entity: &str, updated: Timestamp) -> bool {
+        self.waiting
+            .as_ref()
+            .is_some_and(|(id, at)| id == entity && updated <= *at)
+    }
 }
 
 /// What the workers and the endpoint share.
@@ -41,8 +54,8 @@ struct Flow {
 struct Tracker {
     flows: Vec<Flow>,
     by_customer: HashMap<String, usize>,
-    /// Events for customers no run has reported yet.
-    early: HashSet<String>,
+    /// Events for customers no run has reported yet: (entity id, `updatedAt`).
+    early: HashMap<String, Vec<(String, Timestamp)>>,
     queue: VecDeque<usize>,
     done: usize,
     failed: Vec<String>,
@@ -52,17 +65,20 @@ struct Tracker {
 }
 
 impl Tracker {
-    /// An event about `customer`: resume its flow (once, however many events arrive).
-    fn event(&mut self, customer: &str) {
+    /// `entity` of `customer` was handed over as of `updated`: resume its flow (once,
+    /// however many events arrive), unless the flow already waits on that state or a
+    /// later one.
+    fn event(&mut self, customer: &str, entity: &str, updated: Timestamp) {
         let Some(&i) = self.by_customer.get(customer) else {
-            self.early.insert(customer.to_owned());
+            let early = self.early.entry(customer.to_owned()).or_default();
+            early.push((entity.to_owned(), updated));
             return;
         };
         let flow = &mut self.flows[i];
         if flow.done {
         } else if flow.running {
-            flow.dirty = true;
-        } else {
+            flow.dirty.push((entity.to_owned(), updated));
+        } else if !flow.seen(entity, updated) {
             flow.running = true;
             self.queue.push_back(i);
         }
@@ -125,11 +141,11 @@ fn webhook_driven_onboardings_complete_from_events_alone() {
                     match received {
                         Received::Customer(c) => {
                             t.handed += 1;
-                            t.event(&c.id);
+                            t.event(&c.id, &c.id, c.updated_at);
                         }
                         Received::Account(a) => {
                             t.handed += 1;
-                            t.event(&a.customer_id);
+                            t.event(&a.customer_id, &a.id, a.updated_at);
                         }
                         Received::Duplicate { .. } => t.duplicates += 1,
                         Received::Stale { .. } => t.stale += 1,
@@ -250,13 +266,21 @@ fn work(shared: &Shared, client: &Client, wallets: &[Wallet], deadline: Instant)
                 t.done += 1;
             }
             Ok(Onboarding::Waiting(w)) => {
+                let waiting = match &w.account {
+                    Some(a) => (a.id.clone(), a.updated_at),
+                    None => (w.customer.id.clone(), w.customer.updated_at),
+                };
                 let id = w.customer.id;
                 t.by_customer.insert(id.clone(), i);
-                let early = t.early.remove(&id);
+                let early = t.early.remove(&id).unwrap_or_default();
                 let flow = &mut t.flows[i];
                 flow.customer = Some(id);
-                if flow.dirty || early {
-                    flow.dirty = false;
+                flow.waiting = Some(waiting);
+                let newer = std::mem::take(&mut flow.dirty)
+                    .into_iter()
+                    .chain(early)
+                    .any(|(entity, at)| !flow.seen(&entity, at));
+                if newer {
                     t.queue.push_back(i);
                 } else {
                     flow.running = false;
