@@ -496,6 +496,8 @@ def test_a_paged_list_is_followed_to_its_end() -> None:
         assert [x.id for x in c.customers.list()] == [x.id for x in made]
         cursors = [r["path"] for r in sandbox.requests() if "cursor=" in r["path"]]
         assert cursors == ["/v1/customers?cursor=2", "/v1/customers?cursor=4"]
+        assert sandbox.settings(page_size=0) == {"verificationDelayMs": 0, "pageSize": 0}
+        assert len(c.customers.list()) == 5
 
 
 def test_control_api_clock_and_faults() -> None:
