@@ -270,6 +270,27 @@ mod tests {
     }
 
     #[test]
+    fn delay_and_paging_flags() {
+        let options = parse_args(&strings(&[
+            "--verification-delay-ms",
+            "1500",
+            "--page-size",
+            "3",
+        ]))
+        .unwrap();
+        assert_eq!(
+            options.config.verification_delay,
+            Duration::from_millis(1500)
+        );
+        assert_eq!(options.config.page_size, 3);
+        let defaults = parse_args(&[]).unwrap();
+        assert_eq!(defaults.config.verification_delay, Duration::ZERO);
+        assert_eq!(defaults.config.page_size, 0);
+        assert!(parse_args(&strings(&["--page-size", "-1"])).is_err());
+        assert!(parse_args(&strings(&["--verification-delay-ms"])).is_err());
+    }
+
+    #[test]
     fn tls_flags() {
         let tls = parse_args(&strings(&["--tls"])).unwrap();
         assert_eq!(tls.config.tls, Some(TlsMode::Valid));
