@@ -201,6 +201,7 @@ fn transition(
 ) -> Result<Response, ApiError> {
     let mut state = lock(&ctx.shared.state);
     let customer = found_mut(&mut state.customers, id, "customer")?;
+    customer.refresh(ctx.now);
     if !from.contains(&customer.status) {
         return Err(ApiError::invalid_state(format!(
             "customer is {}: {why}",
