@@ -42,6 +42,12 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
 
+# The webhook-driven onboarding: the in-process emulator with KYC taking 2 s and
+# duplicated, reordered deliveries; onboard_or_wait resumed from the inbox's events only.
+# (examples/onboarding.rs runs below, through the independent verifier.)
+echo "== Rust: examples/webhook_onboarding.rs"
+cargo run --locked -q --example webhook_onboarding
+
 if [ -x bindings/c/run-tests.sh ] || [ -f bindings/c/run-tests.sh ]; then
   echo "== C"
   bash bindings/c/run-tests.sh

@@ -392,8 +392,9 @@ impl<'a> Flow<'a> {
         Ok(customer)
     }
 
-    /// After a `409`: the id from the error body, else the list searched by external id
-    /// and owner. The caller checks that it is the customer asked for.
+    /// After a `409`: the id from the error body, else the customers the server lists
+    /// for the external id (`GET /customers?externalId=`, every page), searched for the
+    /// external id and owner. The caller checks that it is the customer asked for.
     fn existing_customer(&self, body: Option<&serde_json::Value>) -> Result<Customer> {
         let customers = self.customers();
         let id = body
@@ -405,7 +406,7 @@ impl<'a> Flow<'a> {
             return Ok(customer);
         }
         customers
-            .list()?
+            .find_by_external_id(&self.req.external_id)?
             .into_iter()
             .find(|c| c.external_id == self.req.external_id && self.is_owner(&c.chain_id))
             .ok_or_else(|| Error::State("customer exists but could not be found".into()))

@@ -1898,3 +1898,140 @@ fn a_loopback_http_url_through_a_remote_proxy_is_refused() {
     // Nothing was sent while refusing.
     assert!(server.seen().is_empty());
 }
+
+/// A list server: `/v1/customers` answers what `page` says for the request's query.
+fn list_server(page: impl Fn(&str) -> String + Send + Sync + 'static) -> Server {
+    Server::start(move |seen, server| {
+        if seen.path_and_query == "/v1/auth/token" {
+            return token_reply(server);
+        }
+        let query = seen.path_and_query.split_once('?').map_or("", |(_, q)| q);
+        json(200, page(query))
+    })
+}
+
+fn listed(id: &str) -> String {
+    customer_json(id, id, &format!("eip155:300:{OWNER}"), "active")
+}
+
+#[test]
+fn a_list_cursor_that_loops_is_an_error_not_a_partial_list() {
+    let server = list_server(|query| match query {
+        "" => format!(r#"{{"data":[{}],"nextCursor":"a"}}"#, listed("c1")),
+        _ => format!(r#"{{"data":[{}],"nextCursor":"a"}}"#, listed("c2")),
+    });
+    let client = builder(&server).build().unwrap();
+    let err = client.customers().list().unwrap_err();
+    assert!(matches!(err, Error::State(_)), "{err:?}");
+    assert!(err.to_string().contains("cursor"), "{err}");
+    assert_eq!(server.seen().len(), 3, "token, first page, one repeat");
+}
+
+#[test]
+fn a_total_beyond_the_items_without_a_cursor_is_a_partial_list() {
+    let server = list_server(|_| format!(r#"{{"data":[{}],"total":5}}"#, listed("c1")));
+    let client = builder(&server).build().unwrap();
+    let err = client.customers().list().unwrap_err();
+    assert!(matches!(err, Error::State(_)), "{err:?}");
+    assert!(err.to_string().contains("partial"), "{err}");
+    let server = list_server(|_| format!(r#"{{"items":[{}],"hasMore":true}}"#, listed("c1")));
+    let err = builder(&server)
+        .build()
+        .unwrap()
+        .customers()
+        .list()
+        .unwrap_err();
+    assert!(err.to_string().contains("partial"), "{err}");
+}
+
+#[test]
+fn a_next_link_to_another_host_is_refused_and_the_bearer_goes_nowhere() {
+    let elsewhere = Server::start(|_, _| json(200, "[]"));
+    let link = format!("{}/customers?page=2", elsewhere.url);
+    let server = list_server(move |_| {
+        format!(
+            r#"{{"data":[{}],"links":{{"next":"{link}"}}}}"#,
+            listed("c1")
+        )
+    });
+    let client = builder(&server).build().unwrap();
+    let err = client.customers().list().unwrap_err();
+    assert!(matches!(err, Error::State(_)), "{err:?}");
+    assert!(err.to_string().contains("another origin"), "{err}");
+    assert!(
+        elsewhere.seen().is_empty(),
+        "nothing reached the other host"
+    );
+}
+
+#[test]
+fn pages_are_followed_by_cursor_and_by_a_same_origin_link() {
+    let server = list_server(|query| match query {
+        "" => format!(
+            r#"{{"data":[{}],"nextCursor":"p 2","total":3}}"#,
+            listed("c1")
+        ),
+        "cursor=p%202" => format!(
+            r#"{{"data":[{}],"next":"/v1/customers?page=3","total":3}}"#,
+            listed("c2")
+        ),
+        "page=3" => format!(r#"{{"data":[{}],"next":null,"total":3}}"#, listed("c3")),
+        other => panic!("unexpected query {other:?}"),
+    });
+    let client = builder(&server).build().unwrap();
+    let ids: Vec<String> = client
+        .customers()
+        .list()
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(ids, ["c1", "c2", "c3"]);
+    let pages: Vec<usize> = client
+        .customers()
+        .list_pages()
+        .map(|p| p.unwrap().len())
+        .collect();
+    assert_eq!(pages, [1, 1, 1]);
+}
+
+#[test]
+fn an_empty_page_that_points_on_is_an_error() {
+    let server = list_server(|query| {
+        let n: u32 = query
+            .strip_prefix("cursor=")
+            .map_or(0, |c| c.parse().unwrap());
+        format!(r#"{{"data":[],"nextCursor":"{}"}}"#, n + 1)
+    });
+    let client = builder(&server).build().unwrap();
+    let err = client.customers().list().unwrap_err();
+    assert!(err.to_string().contains("no progress"), "{err}");
+    assert_eq!(server.seen().len(), 2, "token, one page");
+}
+
+#[test]
+fn a_409_without_an_id_is_looked_up_by_external_id_not_by_listing_everyone() {
+    let server = Server::start(|seen, server| {
+        let owner = format!("eip155:300:{OWNER}");
+        match (seen.method.as_str(), seen.path_and_query.as_str()) {
+            (_, "/v1/auth/token") => token_reply(server),
+            ("POST", "/v1/customers") => json(409, r#"{"message":"exists"}"#),
+            ("GET", "/v1/customers?externalId=user-42") => json(
+                200,
+                format!(
+                    r#"[{},{}]"#,
+                    customer_json("c8", "user-4", &owner, "active"),
+                    customer_json("c9", "user-42", &owner, "rejected")
+                ),
+            ),
+            _ => text(500, "not this"),
+        }
+    });
+    let err = onboard_against(&server).unwrap_err();
+    // Found (and then refused for its state): the filtered lookup was the one made.
+    assert!(
+        matches!(&err, Error::State(m) if m.contains("c9 is rejected")),
+        "{err}"
+    );
+    assert_eq!(server.count("GET", "/v1/customers"), 0);
+}

@@ -41,6 +41,21 @@ pub struct SandboxConfig {
     /// accounts become active as soon as their challenge is signed; when both are set,
     /// whichever condition is met first activates. Defaults to 0 s.
     pub activation_delay: Duration,
+    /// How long KYC takes: after the simulator's verify, the customer stays `verifying`
+    /// this long (sandbox clock) before it turns `active`, and a signed account deploys
+    /// (`pending`) at least this long unless `activation_delay` says otherwise (poll-based
+    /// activation still applies). Each change is announced by its webhook. Zero: the
+    /// verify activates at once. Changeable while running
+    /// ([`Sandbox::set_verification_delay`](crate::Sandbox::set_verification_delay),
+    /// `POST /_sandbox/settings`). Defaults to 0 s.
+    pub verification_delay: Duration,
+    /// Items per page of every list (`GET /customers`, `/accounts`,
+    /// `/customers/{id}/accounts`, `/webhooks`). Zero: one bare JSON array holding all.
+    /// Otherwise each answer is `{"data": [..], "nextCursor": "<c>"|null, "hasMore",
+    /// "total"}`, and `?cursor=<c>` asks for the next page. Changeable while running
+    /// ([`Sandbox::set_page_size`](crate::Sandbox::set_page_size), `POST
+    /// /_sandbox/settings`). Defaults to 0.
+    pub page_size: usize,
     /// Whether account challenge signatures are checked (EIP-191 over the decoded
     /// challenge bytes, recovered address = the customer's). When `false`, any signature
     /// that decodes to 65 bytes is accepted, as OffBlocks' hosted sandbox does.
@@ -72,6 +87,22 @@ pub struct SandboxConfig {
     /// [`Sandbox::ca_pem`](crate::Sandbox::ca_pem) is the CA to trust). Defaults to
     /// `None`: plain http.
     pub tls: Option<TlsMode>,
+}
+
+/// The settings a running emulator may change (seeded from [`SandboxConfig`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Settings {
+    pub(crate) verification_delay: Duration,
+    pub(crate) page_size: usize,
+}
+
+impl Settings {
+    pub(crate) fn from_config(config: &SandboxConfig) -> Settings {
+        Settings {
+            verification_delay: config.verification_delay,
+            page_size: config.page_size,
+        }
+    }
 }
 
 /// How the emulator answers a request whose RFC 9421 signature does not verify.
@@ -110,6 +141,8 @@ impl Default for SandboxConfig {
             challenge_domain: None,
             activation_polls: 2,
             activation_delay: Duration::ZERO,
+            verification_delay: Duration::ZERO,
+            page_size: 0,
             verify_account_signatures: true,
             clock_offset_ms: 0,
             refusal_style: RefusalStyle::Detailed,
@@ -132,6 +165,8 @@ impl fmt::Debug for SandboxConfig {
             .field("challenge_domain", &self.challenge_domain)
             .field("activation_polls", &self.activation_polls)
             .field("activation_delay", &self.activation_delay)
+            .field("verification_delay", &self.verification_delay)
+            .field("page_size", &self.page_size)
             .field("verify_account_signatures", &self.verify_account_signatures)
             .field("clock_offset_ms", &self.clock_offset_ms)
             .field("refusal_style", &self.refusal_style)
@@ -160,6 +195,8 @@ mod tests {
         assert!(shown.contains("[redacted]"));
         assert!(!shown.contains(&a.api_secret));
         assert_eq!(a.activation_polls, 2);
+        assert_eq!(a.verification_delay, Duration::ZERO);
+        assert_eq!(a.page_size, 0);
         assert!(a.verify_account_signatures);
         assert_eq!(a.created_tolerance, Duration::from_secs(5));
         assert_eq!(a.clock_offset_ms, 0);

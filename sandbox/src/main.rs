@@ -31,7 +31,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 const USAGE: &str = "usage: offblocks-sandbox [--host 127.0.0.1] [--port 0] [--api-key K] \
-[--api-secret S] [--activation-polls N] [--activation-delay-secs N] [--challenge-domain D] \
+[--api-secret S] [--activation-polls N] [--activation-delay-secs N] \
+[--verification-delay-ms MS] [--page-size N] [--challenge-domain D] \
 [--token-lifetime-secs N] [--no-verify-account-signatures] [--created-tolerance SECS] \
 [--clock-offset-ms MS] [--refusal-style detailed|offblocks] [--proxy] \
 [--tls] [--tls-mode valid|wrong-host|expired|untrusted|plain] [--ca-file PATH] \
@@ -92,6 +93,14 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             }
             "--activation-delay-secs" => {
                 options.config.activation_delay = Duration::from_secs(number(value()?)?);
+            }
+            "--verification-delay-ms" => {
+                options.config.verification_delay = Duration::from_millis(number(value()?)?);
+            }
+            "--page-size" => {
+                let n = number(value()?)?;
+                options.config.page_size =
+                    usize::try_from(n).map_err(|_| "--page-size: too large")?;
             }
             "--token-lifetime-secs" => {
                 options.config.token_lifetime = Duration::from_secs(number(value()?)?);
@@ -304,6 +313,27 @@ mod tests {
         assert!(parse_args(&strings(&["--clock-offset-ms", "1.5"])).is_err());
         assert!(parse_args(&strings(&["--created-tolerance", "-1"])).is_err());
         assert_eq!(defaults.config.tls, None);
+    }
+
+    #[test]
+    fn delay_and_paging_flags() {
+        let options = parse_args(&strings(&[
+            "--verification-delay-ms",
+            "1500",
+            "--page-size",
+            "3",
+        ]))
+        .unwrap();
+        assert_eq!(
+            options.config.verification_delay,
+            Duration::from_millis(1500)
+        );
+        assert_eq!(options.config.page_size, 3);
+        let defaults = parse_args(&[]).unwrap();
+        assert_eq!(defaults.config.verification_delay, Duration::ZERO);
+        assert_eq!(defaults.config.page_size, 0);
+        assert!(parse_args(&strings(&["--page-size", "-1"])).is_err());
+        assert!(parse_args(&strings(&["--verification-delay-ms"])).is_err());
     }
 
     #[test]

@@ -170,6 +170,18 @@ impl Sandbox {
         self.shared.outbox.set_faults(faults);
     }
 
+    /// Changes how long a verify takes from now on
+    /// ([`SandboxConfig::verification_delay`]); a verify already asked for keeps its time.
+    pub fn set_verification_delay(&self, delay: std::time::Duration) {
+        lock(&self.shared.settings).verification_delay = delay;
+    }
+
+    /// Changes the page size of every list from now on ([`SandboxConfig::page_size`];
+    /// 0: one bare array).
+    pub fn set_page_size(&self, size: usize) {
+        lock(&self.shared.settings).page_size = size;
+    }
+
     /// The last requests received on `/v1` (at most 10 000), oldest first.
     pub fn request_log(&self) -> Vec<LoggedRequest> {
         lock(&self.shared.log).snapshot()

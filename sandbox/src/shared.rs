@@ -1,7 +1,7 @@
 //! What every connection thread shares: settings, clock, state and fault rules.
 
 use crate::clock::Clock;
-use crate::config::SandboxConfig;
+use crate::config::{SandboxConfig, Settings};
 use crate::fault::FaultSet;
 use crate::log::RequestLog;
 use crate::store::{IdempotencyStore, State};
@@ -25,6 +25,8 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// The server's shared state.
 pub(crate) struct Shared {
     pub(crate) config: SandboxConfig,
+    /// What may change while running: the verification delay, the page size.
+    pub(crate) settings: Mutex<Settings>,
     pub(crate) clock: Clock,
     pub(crate) state: Mutex<State>,
     pub(crate) idempotency: Mutex<IdempotencyStore>,
@@ -58,6 +60,7 @@ impl Shared {
             .transpose()?;
         Ok(Shared {
             webhook_signer,
+            settings: Mutex::new(Settings::from_config(&config)),
             outbox,
             config,
             clock,
@@ -73,14 +76,23 @@ impl Shared {
         })
     }
 
+    /// The current runtime settings.
+    pub(crate) fn settings(&self) -> Settings {
+        *lock(&self.settings)
+    }
+
     /// All customers as the API shows them, in creation order. Does not count as a read
-    /// (screening is not advanced).
+    /// (screening is not advanced); a verification whose delay has passed is applied.
     pub(crate) fn customers_json(&self) -> Vec<Value> {
+        let now = self.clock.now_nanos();
         let mut state = lock(&self.state);
         state
             .customers_sorted()
             .into_iter()
-            .map(|c| c.to_json())
+            .map(|c| {
+                c.refresh(now);
+                c.to_json()
+            })
             .collect()
     }
 

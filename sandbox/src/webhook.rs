@@ -5,7 +5,7 @@
 //!
 //! Changes are found by comparing each entity's status with the last one announced (after
 //! every API request, and every 50 ms while a subscription exists, so time-based account
-//! activation is announced too). Only loopback `http://` callbacks are delivered to; any
+//! activation and a delayed verification are announced too). Only loopback `http://` callbacks are delivered to; any
 //! other is recorded as skipped. [`WebhookFaults`] duplicates and reorders deliveries.
 
 use crate::shared::{lock, Shared};
@@ -252,7 +252,8 @@ impl Outbox {
     pub(crate) fn announce(&self, state: &mut State, now: i128) {
         let mut outbox = lock(&self.state);
         let mut events = Vec::new();
-        for customer in state.customers.values() {
+        for customer in state.customers.values_mut() {
+            customer.refresh(now);
             let status = customer.status.as_str();
             if outbox.announced.get(&customer.id) != Some(&status) {
                 outbox.announced.insert(customer.id.clone(), status);

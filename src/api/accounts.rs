@@ -2,7 +2,7 @@
 
 use super::challenge::{check_stated_owner, sign_and_submit, Challenged};
 use super::Handle;
-use super::{resource, seg, ChallengeOptions};
+use super::{resource, seg, ChallengeOptions, ListPages};
 use crate::error::{Error, Result};
 use crate::models::{Account, Challenge, ChallengeSignature, NewAccount};
 use crate::wallet::{check_account_challenge, AccountId, Refusal, SignatureEncoding, Signer};
@@ -12,7 +12,7 @@ resource! {
     Accounts
 }
 
-impl Accounts<'_> {
+impl<'a> Accounts<'a> {
     /// `POST /customers/{customer_id}/accounts`: opens an account for an `active`
     /// customer; the answer carries the account's challenge.
     ///
@@ -37,6 +37,11 @@ impl Accounts<'_> {
     /// API, transport and decoding errors.
     pub fn list(&self) -> Result<Vec<Account>> {
         self.h.list("/accounts".into())
+    }
+
+    /// `GET /accounts`, one page at a time ([`ListPages`]).
+    pub fn list_pages(&self) -> ListPages<'a, Account> {
+        self.h.pages("/accounts".into(), None)
     }
 
     /// `GET /customers/{customer_id}/accounts`.

@@ -2,7 +2,7 @@
 
 use super::challenge::{check_stated_owner, sign_and_submit, Challenged};
 use super::Handle;
-use super::{resource, seg, ChallengeOptions};
+use super::{resource, seg, ChallengeOptions, ListPages};
 use crate::error::Result;
 use crate::models::{Challenge, ChallengeSignature, Customer, NewCustomer};
 use crate::time::Timestamp;
@@ -13,7 +13,7 @@ resource! {
     Customers
 }
 
-impl Customers<'_> {
+impl<'a> Customers<'a> {
     /// `POST /customers`: creates a customer; the answer carries its first challenge.
     ///
     /// # Errors
@@ -33,12 +33,32 @@ impl Customers<'_> {
         self.h.get(format!("/customers/{}", seg(id)?))
     }
 
-    /// `GET /customers`.
+    /// `GET /customers`: every customer, each page followed ([`ListPages`]).
     ///
     /// # Errors
-    /// API, transport and decoding errors.
+    /// API, transport and decoding errors; [`crate::Error::State`] when the list cannot
+    /// be had whole (a loop, a total beyond what the pages hold, a link elsewhere).
     pub fn list(&self) -> Result<Vec<Customer>> {
         self.h.list("/customers".into())
+    }
+
+    /// `GET /customers`, one page at a time.
+    pub fn list_pages(&self) -> ListPages<'a, Customer> {
+        self.h.pages("/customers".into(), None)
+    }
+
+    /// `GET /customers?externalId={id}`: the customers the server lists for that
+    /// external id, each page followed. The filter is not in OffBlocks' documentation:
+    /// a server that ignores it answers every customer, so check each entry's
+    /// `external_id` (the onboarding flow does).
+    ///
+    /// # Errors
+    /// As [`Customers::list`].
+    pub fn find_by_external_id(&self, external_id: &str) -> Result<Vec<Customer>> {
+        let filter = format!("externalId={}", super::pages::encode(external_id));
+        self.h
+            .pages("/customers".into(), Some(filter))
+            .collect_all()
     }
 
     /// `GET /customers/{id}/challenge`: the current challenge (base64 EIP-4361).

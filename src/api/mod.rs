@@ -8,6 +8,7 @@ mod accounts;
 mod auth;
 mod challenge;
 mod customers;
+mod pages;
 mod simulator;
 mod webhooks;
 
@@ -15,6 +16,7 @@ pub use accounts::Accounts;
 pub use auth::Auth;
 pub use challenge::ChallengeOptions;
 pub use customers::Customers;
+pub use pages::{ListPages, MAX_LIST_PAGES};
 pub use simulator::Simulator;
 pub use webhooks::Webhooks;
 
@@ -67,8 +69,18 @@ impl<'a> Handle<'a> {
         self.execute(&Call::new("GET", path))?.decode()
     }
 
+    /// Every page of the list at `path` (see [`ListPages`]).
     pub fn list<T: DeserializeOwned>(&self, path: String) -> Result<Vec<T>> {
-        self.execute(&Call::new("GET", path))?.decode_list()
+        self.pages(path, None).collect_all()
+    }
+
+    /// The pages of the list at `path`, each asked for with `filter` as its query.
+    pub fn pages<T: DeserializeOwned>(
+        &self,
+        path: String,
+        filter: Option<String>,
+    ) -> ListPages<'a, T> {
+        ListPages::new(self.clone(), path, filter)
     }
 
     /// A POST/PUT/PATCH/DELETE with an Idempotency-Key and an optional JSON body.

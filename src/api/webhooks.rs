@@ -1,6 +1,6 @@
 //! `/webhooks`.
 
-use super::{resource, seg};
+use super::{resource, seg, ListPages};
 use crate::error::Result;
 use crate::models::{NewWebhook, Webhook};
 
@@ -9,7 +9,7 @@ resource! {
     Webhooks
 }
 
-impl Webhooks<'_> {
+impl<'a> Webhooks<'a> {
     /// `PUT /webhooks`: creates a subscription, or replaces the one with `webhook.id`.
     ///
     /// # Errors
@@ -34,6 +34,11 @@ impl Webhooks<'_> {
     /// API, transport and decoding errors.
     pub fn list(&self) -> Result<Vec<Webhook>> {
         self.h.list("/webhooks".into())
+    }
+
+    /// `GET /webhooks`, one page at a time ([`ListPages`]).
+    pub fn list_pages(&self) -> ListPages<'a, Webhook> {
+        self.h.pages("/webhooks".into(), None)
     }
 
     /// `DELETE /webhooks/{id}`.

@@ -19,7 +19,7 @@ pub use proxy::ProxyUrl;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use trust::RootStore;
-pub(crate) use url::{is_loopback_host, percent_decoded};
+pub(crate) use url::{is_loopback_host, percent_decoded, redact_userinfo};
 pub use url::{BaseUrl, Environment};
 
 use crate::error::{Error, Result};

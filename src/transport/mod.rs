@@ -18,7 +18,7 @@ pub(crate) use call::{Authorization, Bearer, Call, Deadline, Response};
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) use response::decode_list;
 use response::transport_error;
-pub(crate) use response::{api_error, classify, decode_json, RawResponse};
+pub(crate) use response::{api_error, classify, decode_json, Next, Page, RawResponse};
 pub(crate) use tls::parse_pin;
 pub use tls::TlsFailure;
 

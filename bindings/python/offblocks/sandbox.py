@@ -230,6 +230,20 @@ class LocalSandbox:
         ``remaining``."""
         return self._control("POST", "faults", rule)
 
+    def settings(
+        self, *, verification_delay_ms: int | None = None, page_size: int | None = None
+    ) -> Any:
+        """Changes what the running emulator does from now on: how long the simulator's
+        verify leaves a customer ``verifying`` (and a signed account ``pending``) before it
+        moves on, and how many items a list answers per page (0: one bare array). Returns
+        both settings as they now are."""
+        body: dict[str, int] = {}
+        if verification_delay_ms is not None:
+            body["verificationDelayMs"] = verification_delay_ms
+        if page_size is not None:
+            body["pageSize"] = page_size
+        return self._control("POST", "settings", body)
+
     def clear_faults(self) -> Any:
         """Removes every fault rule."""
         return self._control("DELETE", "faults")

@@ -484,6 +484,22 @@ def test_credentials_rotation_and_revocation() -> None:
             c.auth.token()
 
 
+def test_a_paged_list_is_followed_to_its_end() -> None:
+    """The emulator pages its lists (two a page): the list through C is the whole list,
+    every page asked for with the cursor the one before gave."""
+    with LocalSandbox.start(_binary(), args=["--page-size", "2"]) as sandbox, sandbox.client() as c:
+        c.auth.register_signing_key()
+        made = [
+            c.customers.create(external_id=f"paged-{i}", chain_id=Wallet.random().account_id(CHAIN))
+            for i in range(5)
+        ]
+        assert [x.id for x in c.customers.list()] == [x.id for x in made]
+        cursors = [r["path"] for r in sandbox.requests() if "cursor=" in r["path"]]
+        assert cursors == ["/v1/customers?cursor=2", "/v1/customers?cursor=4"]
+        assert sandbox.settings(page_size=0) == {"verificationDelayMs": 0, "pageSize": 0}
+        assert len(c.customers.list()) == 5
+
+
 def test_control_api_clock_and_faults() -> None:
     with LocalSandbox.start(_binary()) as sandbox, sandbox.client(
         retry={"max_attempts": 1}, follow_server_clock=False

@@ -47,7 +47,8 @@ pub(crate) fn create(ctx: &Ctx<'_>, customer_id: &str) -> Result<Response, ApiEr
         ));
     }
     let mut state = lock(&ctx.shared.state);
-    let customer = found(&state.customers, customer_id, "customer")?;
+    let customer = found_mut(&mut state.customers, customer_id, "customer")?;
+    customer.refresh(ctx.now);
     if customer.status != CustomerStatus::Active {
         return Err(ApiError::bad_request(
             "customer_not_active",
@@ -79,8 +80,9 @@ pub(crate) fn create(ctx: &Ctx<'_>, customer_id: &str) -> Result<Response, ApiEr
     Ok(Response::json(201, &value))
 }
 
-/// `GET /accounts` and `GET /customers/{id}/accounts`.
+/// `GET /accounts` and `GET /customers/{id}/accounts`, paged as the page size says.
 pub(crate) fn list(ctx: &Ctx<'_>, customer_id: Option<&String>) -> Result<Response, ApiError> {
+    let query = super::pages::Query::parse(ctx.req, &[])?;
     let mut state = lock(&ctx.shared.state);
     if let Some(id) = customer_id {
         if !state.customers.contains_key(id) {
@@ -95,7 +97,7 @@ pub(crate) fn list(ctx: &Ctx<'_>, customer_id: Option<&String>) -> Result<Respon
             a.to_json()
         })
         .collect();
-    Ok(Response::json(200, &Value::Array(all)))
+    super::pages::answer(ctx.shared, &query, all)
 }
 
 /// `GET /accounts/{id}`: counts as a poll of a pending account.
@@ -164,7 +166,11 @@ pub(crate) fn sign(ctx: &Ctx<'_>, id: &str) -> Result<Response, ApiError> {
     account.challenge = None;
     let config = &ctx.shared.config;
     let polls = config.activation_polls;
-    let delay = config.activation_delay;
+    let delay = if config.activation_delay.is_zero() {
+        ctx.shared.settings().verification_delay
+    } else {
+        config.activation_delay
+    };
     if polls == 0 && delay.is_zero() {
         account.activate_deployed(ctx.now);
     } else {

@@ -11,6 +11,8 @@
 //!   and the last attempt's `rawBody` and `headers`)
 //! - `POST /_sandbox/webhooks/faults` `{"duplicate": P, "reorder": B, "reorderMs",
 //!   "backoffMs", "maxBackoffMs", "attempts"}` (all optional) sets the delivery faults
+//! - `POST /_sandbox/settings` `{"verificationDelayMs": N, "pageSize": N}` (each
+//!   optional) changes the verification delay and the list page size; answers both
 //! - `GET /_sandbox/requests` → the request log (method, path, status, requestId,
 //!   dropped, headers, body as text)
 
@@ -92,6 +94,41 @@ fn run(shared: &Shared, req: &Request) -> Result<Response, ApiError> {
                 .map_err(|e| ApiError::bad_request("invalid_request", e))?;
             shared.outbox.set_faults(faults);
             Ok(Response::json(200, &json!({"set": true})))
+        }
+        ("POST", "/_sandbox/settings") => {
+            let obj = body::object(req)?;
+            let number = |key: &str| {
+                obj.get(key)
+                    .map(|v| {
+                        v.as_u64()
+                            .ok_or_else(|| ApiError::invalid_field(key, "must be a whole number"))
+                    })
+                    .transpose()
+            };
+            let delay = number("verificationDelayMs")?;
+            let page_size = number("pageSize")?;
+            if let Some(key) = obj
+                .keys()
+                .find(|k| !["verificationDelayMs", "pageSize"].contains(&k.as_str()))
+            {
+                return Err(ApiError::bad_request(
+                    "invalid_request",
+                    format!("unknown setting {key:?}"),
+                ));
+            }
+            let mut settings = lock(&shared.settings);
+            if let Some(ms) = delay {
+                settings.verification_delay = std::time::Duration::from_millis(ms);
+            }
+            if let Some(size) = page_size {
+                settings.page_size = usize::try_from(size)
+                    .map_err(|_| ApiError::invalid_field("pageSize", "is too large"))?;
+            }
+            let ms = u64::try_from(settings.verification_delay.as_millis()).unwrap_or(u64::MAX);
+            Ok(Response::json(
+                200,
+                &json!({"verificationDelayMs": ms, "pageSize": settings.page_size}),
+            ))
         }
         ("GET", "/_sandbox/requests") => {
             let log: Vec<Value> = lock(&shared.log)

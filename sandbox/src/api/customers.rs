@@ -79,6 +79,7 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
         updated_at: ctx.now,
         seq,
         challenge: None,
+        verified_at: None,
     };
     let challenge = customer_challenge(ctx, &customer);
     let mut value = customer.to_json();
@@ -88,15 +89,19 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
     Ok(Response::json(201, &value))
 }
 
-/// `GET /customers`.
+/// `GET /customers`, optionally `?externalId=<id>` (the one customer with that
+/// external id, or none), paged as the page size says.
 pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
+    let query = super::pages::Query::parse(ctx.req, &["externalId"])?;
+    let external_id = query.get("externalId");
     let mut state = lock(&ctx.shared.state);
     let all: Vec<Value> = state
         .customers_sorted()
         .into_iter()
+        .filter(|c| external_id.is_none_or(|id| c.external_id == id))
         .map(|c| c.read_json(ctx.now))
         .collect();
-    Ok(Response::json(200, &Value::Array(all)))
+    super::pages::answer(ctx.shared, &query, all)
 }
 
 /// `GET /customers/{id}`.
@@ -196,6 +201,7 @@ fn transition(
 ) -> Result<Response, ApiError> {
     let mut state = lock(&ctx.shared.state);
     let customer = found_mut(&mut state.customers, id, "customer")?;
+    customer.refresh(ctx.now);
     if !from.contains(&customer.status) {
         return Err(ApiError::invalid_state(format!(
             "customer is {}: {why}",
@@ -212,10 +218,30 @@ pub(crate) fn deactivate(ctx: &Ctx<'_>, id: &str) -> Result<Response, ApiError> 
     transition(ctx, id, &[S::Active], S::Inactive, 200, why)
 }
 
-/// `PATCH /simulator/customers/{id}/verify`: screening/verifying → `active`.
+/// `PATCH /simulator/customers/{id}/verify`: screening/verifying → `active`, at once or,
+/// with a verification delay, that long after the first verify (the customer is
+/// `verifying` meanwhile; a second verify does not move the time).
 pub(crate) fn simulate_verify(ctx: &Ctx<'_>, id: &str) -> Result<Response, ApiError> {
     let why = "only a customer that signed its challenge and awaits verification can be verified";
-    transition(ctx, id, &[S::Screening, S::Verifying], S::Active, 202, why)
+    let delay = ctx.shared.settings().verification_delay;
+    if delay.is_zero() {
+        return transition(ctx, id, &[S::Screening, S::Verifying], S::Active, 202, why);
+    }
+    let mut state = lock(&ctx.shared.state);
+    let customer = found_mut(&mut state.customers, id, "customer")?;
+    customer.refresh(ctx.now);
+    if !matches!(customer.status, S::Screening | S::Verifying) {
+        return Err(ApiError::invalid_state(format!(
+            "customer is {}: {why}",
+            customer.status.as_str()
+        )));
+    }
+    if customer.status == S::Screening {
+        customer.set_status(S::Verifying, ctx.now);
+    }
+    let at = ctx.now + crate::clock::nanos(delay);
+    customer.verified_at.get_or_insert(at);
+    Ok(Response::json(202, &customer.to_json()))
 }
 
 /// `PATCH /simulator/customers/{id}/reject`: any onboarding state → `rejected`.

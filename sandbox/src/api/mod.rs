@@ -8,6 +8,7 @@ mod challenge;
 mod control;
 mod customers;
 mod error;
+mod pages;
 mod router;
 mod webhooks;
 

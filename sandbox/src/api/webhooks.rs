@@ -61,11 +61,13 @@ pub(crate) fn put(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
 
 /// `GET /webhooks`.
 pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Response, ApiError> {
+    let query = super::pages::Query::parse(ctx.req, &[])?;
     let state = lock(&ctx.shared.state);
     let mut hooks: Vec<&Webhook> = state.webhooks.iter().collect();
     hooks.sort_by_key(|w| w.seq);
     let all: Vec<Value> = hooks.into_iter().map(Webhook::to_json).collect();
-    Ok(Response::json(200, &Value::Array(all)))
+    drop(state);
+    super::pages::answer(ctx.shared, &query, all)
 }
 
 /// `GET /webhooks/{id}`.

@@ -1,6 +1,6 @@
 //! Customers and their state machine:
 //! `initiating` → (challenge signed) `screening` → (next read) `verifying` →
-//! (simulator verify) `active` ⇄ `inactive` (deactivate only); `rejected` is final.
+//! (simulator verify, after the verification delay) `active` ⇄ `inactive` (deactivate only); `rejected` is final.
 
 use crate::eth::{checksum_address, Eip155Account};
 use crate::timefmt::rfc3339_nanos;
@@ -54,6 +54,8 @@ pub(crate) struct Customer {
     pub(crate) updated_at: i128,
     pub(crate) seq: u64,
     pub(crate) challenge: Option<Challenge>,
+    /// Sandbox time at which a verify asked for turns the customer `active`.
+    pub(crate) verified_at: Option<i128>,
 }
 
 impl Customer {
@@ -78,6 +80,17 @@ impl Customer {
         self.updated_at = now;
     }
 
+    /// Applies a verification whose delay has passed (any read, snapshots included).
+    pub(crate) fn refresh(&mut self, now: i128) {
+        if self.status != CustomerStatus::Verifying {
+            return;
+        }
+        if self.verified_at.is_some_and(|at| now >= at) {
+            self.verified_at = None;
+            self.set_status(CustomerStatus::Active, now);
+        }
+    }
+
     /// A client read this customer: screening is reported once, then passes by itself.
     pub(crate) fn observe(&mut self, now: i128) {
         if self.status == CustomerStatus::Screening {
@@ -87,6 +100,7 @@ impl Customer {
 
     /// The JSON for a client read (advancing screening as a side effect).
     pub(crate) fn read_json(&mut self, now: i128) -> Value {
+        self.refresh(now);
         let value = self.to_json();
         self.observe(now);
         value
