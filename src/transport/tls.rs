@@ -328,7 +328,7 @@ impl<In: Transport> Connector<In> for TlsConnector {
         let bare = host.trim_start_matches('[').trim_end_matches(']');
         let name = ServerName::try_from(bare.to_owned())
             .map_err(|_| ureq::Error::Tls("the host is not a valid name for TLS"))?;
-        let mut conn = ClientConnection::new(Arc::clone(&self.config), name)?;
+        let mut conn = ClientConnection::new(Arc::clone(&self.config), name).map_err(tls_error)?;
         let mut sock = TransportAdapter::new(transport.boxed(), details.current_time.clone());
         sock.set_timeout(details.timeout);
         // The whole handshake, the peer's verification included, before anything else.
@@ -339,7 +339,7 @@ impl<In: Transport> Connector<In> for TlsConnector {
                         .into_inner()
                         .map(|inner| inner.downcast::<rustls::Error>())
                     {
-                        Some(Ok(tls)) => ureq::Error::Rustls(*tls),
+                        Some(Ok(tls)) => tls_error(*tls),
                         Some(Err(other)) => ureq::Error::Io(std::io::Error::other(other)),
                         None => ureq::Error::Io(std::io::Error::other(
                             "connection closed during the TLS handshake",
@@ -403,11 +403,18 @@ impl Transport for TlsTransport {
     }
 }
 
+/// A rustls failure carried through ureq as I/O (ureq's own rustls support, which has a
+/// variant for it, is not compiled in: the connector is this module's).
+fn tls_error(error: rustls::Error) -> ureq::Error {
+    ureq::Error::Io(std::io::Error::other(error))
+}
+
 /// The SDK's error for a refused handshake, or `None` when `error` is no TLS failure.
 pub(crate) fn classify(error: &ureq::Error) -> Option<Error> {
-    let ureq::Error::Rustls(tls) = error else {
+    let ureq::Error::Io(io) = error else {
         return None;
     };
+    let tls = io.get_ref()?.downcast_ref::<rustls::Error>()?;
     let (kind, message) = describe(tls);
     Some(Error::Tls { kind, message })
 }
