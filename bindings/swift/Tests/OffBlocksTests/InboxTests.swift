@@ -127,12 +127,13 @@ final class InboxTests: XCTestCase {
         assertThrowsOffBlocks("decode") { try inbox.receive(body: Data()) }
         XCTAssertEqual(try inbox.receive(body: Data(#"{"webhookType":"card.created","eventId":"e1","id":"x"}"#.utf8)),
                        .ignored(webhookType: "card.created"))
-        let missing = #"{"webhookType":"customer.updated","eventId":"sw-missing-1","id":"cus_nope","status":"active"}"#
+        let missing = #"{"webhookType":"customer.updated","eventId":"sw-missing-1","id":"cus_nope","externalId":"x","#
+            + #""chainId":"eip155:300:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266","status":"active","#
+            + #""createdAt":"2099-01-01T00:00:00Z","updatedAt":"2099-01-01T00:00:00Z"}"#
         assertThrowsOffBlocks("notFound") { try inbox.receive(body: Data(missing.utf8)) }
         assertThrowsOffBlocks("invalidKey") { try WebhookInbox(client: client, verifyWith: "not a key") }
         assertThrowsOffBlocks("invalidInput") { try WebhookInbox(client: client, maxSignatureAge: 1.5) }
         assertThrowsOffBlocks("invalidInput") { try WebhookInbox(client: client, memoryCapacity: -1) }
-        assertThrowsOffBlocks("invalidInput") { try inbox.receive(body: Data("{}".utf8), headers: ["a": "b\u{0}"]) }
     }
 
     func testSignedDeliveriesAreVerified() throws {
@@ -149,7 +150,7 @@ final class InboxTests: XCTestCase {
         let refused = assertThrowsOffBlocks("invalidInput") { try inbox.receive(body: altered, headers: delivery.headers) }
         XCTAssertTrue(refused?.message.contains("does not match the body") == true, "\(String(describing: refused))")
         let unsigned = assertThrowsOffBlocks("invalidInput") { try inbox.receive(body: delivery.body) }
-        XCTAssertTrue(unsigned?.message.hasPrefix("webhook signature refused:") == true, "\(String(describing: unsigned))")
+        XCTAssertTrue(unsigned?.message.contains("webhook signature refused: the message is unsigned") == true, "\(String(describing: unsigned))")
         let other = try WebhookInbox(client: client, verifyWith: OffBlocks.signingKeyPublicPem(OffBlocks.generateSigningKey()))
         assertThrowsOffBlocks("invalidInput") { try other.receive(body: delivery.body, headers: delivery.headers) }
         let upper = Dictionary(uniqueKeysWithValues: delivery.headers.map { ($0.key.uppercased(), $0.value) })
