@@ -163,14 +163,28 @@ final class InboxTests: XCTestCase {
         }
     }
 
-    func testTheInboxOutlivesItsClientAndIsFreedOnce() throws {
-        let before = OffBlocks.liveHandles
-        var inbox: WebhookInbox? = try WebhookInbox(client: try Self.sandbox.client(), store: MapStore())
-        XCTAssertEqual(OffBlocks.liveHandles, before + 1)
-        XCTAssertEqual(try inbox?.receive(body: Data(#"{"webhookType":"card.created","eventId":"e2","id":"x"}"#.utf8)),
-                       .ignored(webhookType: "card.created"))
-        inbox = nil
-        XCTAssertEqual(OffBlocks.liveHandles, before)
+    func testTheAsyncVariantHandsOverTheSame() async throws {
+        let sandbox = Self.sandbox
+        let client = try sandbox.client()
+        let (customer, delivery) = try Self.customerWithDelivery(sandbox, client, "async")
+        let inbox = try WebhookInbox(client: client, store: MapStore())
+        let got = try await inbox.receive(body: delivery.body, headers: nil)
+        let now = try await client.customers.get(customer.id)
+        XCTAssertEqual(got, .customerChanged(now))
+        guard case .duplicate = try await inbox.receive(body: delivery.body, headers: nil) else { return XCTFail("not a duplicate") }
+    }
+
+    func testTheInboxOutlivesItsClient() throws {
+        let sandbox = Self.sandbox
+        var client: OffBlocksClient? = try sandbox.client()
+        let (customer, delivery) = try Self.customerWithDelivery(sandbox, try XCTUnwrap(client), "outlives")
+        let inbox = try WebhookInbox(client: try XCTUnwrap(client), store: MapStore())
+        weak var gone = client
+        client = nil
+        XCTAssertNil(gone)
+        // The re-fetch goes through the native client the inbox keeps.
+        guard case .customerChanged(let got) = try inbox.receive(body: delivery.body) else { return XCTFail("not a customer change") }
+        XCTAssertEqual(got.id, customer.id)
     }
 }
 
