@@ -1,8 +1,8 @@
 import COffBlocks
 import Foundation
 
-/// Where a `WebhookInbox` remembers what it handed over: implement it over your database to
-/// dedupe across processes and restarts. Without one, the inbox keeps a bounded memory store
+/// Where a `WebhookInbox` remembers what it handed over: implement it (on a class) over your
+/// database to dedupe across processes and restarts. Without one, the inbox keeps a bounded memory store
 /// (100 000 events and entities, about 36 MB at most).
 ///
 /// A method that throws fails the `WebhookInbox.receive` call that asked with
