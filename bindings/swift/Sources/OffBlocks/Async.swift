@@ -118,3 +118,11 @@ extension Auth {
         try await offActor { try self.token() }
     }
 }
+
+extension WebhookInbox {
+    /// `receive` off the caller's actor (the re-fetch blocks on the network); the store is
+    /// called on the worker thread.
+    public func receive(body: Data, headers: [String: String]? = nil) async throws -> Received {
+        try await offActor { try self.receive(body: body, headers: headers) }
+    }
+}

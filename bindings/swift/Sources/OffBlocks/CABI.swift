@@ -87,6 +87,10 @@ public enum CABI {
         Bound("offblocks_result offblocks_webhook_list(const offblocks_client *, char **)", offblocks_webhook_list),
         Bound("offblocks_result offblocks_webhook_delete(const offblocks_client *, const char *, const char *)", offblocks_webhook_delete),
         Bound("offblocks_result offblocks_webhook_event_parse(const char *, char **)", offblocks_webhook_event_parse),
+        // The webhook inbox (Inbox.swift)
+        Bound("offblocks_result offblocks_webhook_inbox_new(const offblocks_client *, const char *, const offblocks_event_store *, offblocks_webhook_inbox **)", offblocks_webhook_inbox_new),
+        Bound("offblocks_result offblocks_webhook_inbox_receive(const offblocks_webhook_inbox *, const uint8_t *, size_t, const char *, char **)", offblocks_webhook_inbox_receive),
+        Bound("offblocks_result offblocks_webhook_inbox_free(offblocks_webhook_inbox *)", offblocks_webhook_inbox_free),
         // Wallets, signatures, CAIP ids, EIP-4361 (Wallet.swift)
         Bound("offblocks_result offblocks_wallet_new_random(offblocks_wallet **)", offblocks_wallet_new_random),
         Bound("offblocks_result offblocks_wallet_from_hex(const char *, offblocks_wallet **)", offblocks_wallet_from_hex),
@@ -109,4 +113,33 @@ public enum CABI {
         Bound("offblocks_result offblocks_customer_sign_challenge(const offblocks_client *, const char *, const char *, const char *, const offblocks_signer *, const char *)", offblocks_customer_sign_challenge),
         Bound("offblocks_result offblocks_account_sign_challenge(const offblocks_client *, const char *, const char *, const char *, const offblocks_signer *, const char *)", offblocks_account_sign_challenge),
     ]
+
+    /// The structs of the header the face fills in, each with its fields as the header
+    /// declares them (`type name`, or `ret (*name)(params)` for a function pointer) and a
+    /// zeroed value of the struct as Swift imports it (the tests compare its fields' types).
+    public static let structs: [BoundStruct] = [
+        // The host's event store (Inbox.swift)
+        BoundStruct("offblocks_event_store", [
+            "void * user_data",
+            "int32_t (*seen)(void *, const char *, bool *)",
+            "int32_t (*last_handed)(void *, const char *, bool *, int64_t *)",
+            "int32_t (*record)(void *, const char *, const char *, int64_t)",
+        ], offblocks_event_store()),
+    ]
+}
+
+/// One C struct the face fills in.
+public struct BoundStruct {
+    /// `offblocks_event_store`.
+    public let name: String
+    /// Its fields in order, C types spelled as `Bound.prototype` spells them.
+    public let fields: [String]
+    /// A zeroed value of the struct as imported.
+    public let value: Any
+
+    init(_ name: String, _ fields: [String], _ value: Any) {
+        self.name = name
+        self.fields = fields
+        self.value = value
+    }
 }

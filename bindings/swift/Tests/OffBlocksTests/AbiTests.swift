@@ -18,6 +18,9 @@ struct Header {
     var enums: [String: [String: Int]] = [:]
     var callbacks: [String: Fn] = [:]
     var functions: [String: Fn] = [:]
+    /// Structs with a body (`typedef struct { … } name;`): their fields, each `type name` or
+    /// `ret (*name)(params)`, C types spelled as `Fn.prototype` spells them.
+    var structs: [String: [String]] = [:]
 
     init(_ source: String) {
         var code = Header.replace(source, "/\\*.*?\\*/", " ", dotAll: true)
@@ -28,6 +31,10 @@ struct Header {
             var values: [String: Int] = [:]
             for v in Header.matches(m[1], "(\\w+)\\s*=\\s*(-?\\d+)") { values[v[1]] = Int(v[2]) }
             enums[m[2]] = values
+        }
+        for m in Header.matches(code, "typedef\\s+struct\\s*\\{(.*?)\\}\\s*(\\w+)\\s*;", dotAll: true) {
+            structs[m[2]] = m[1].split(separator: ";").map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+                .filter { !$0.isEmpty }.map(Header.field)
         }
         for m in Header.matches(code, "typedef\\s+([\\w\\s*]+?)\\s*\\(\\s*\\*\\s*(\\w+)\\s*\\)\\s*\\(([^)]*)\\)\\s*;") {
             callbacks[m[2]] = Fn(returns: Header.norm(m[1]), params: Header.params(m[3]))
@@ -42,6 +49,27 @@ struct Header {
     }
 
     static func load() throws -> Header { Header(try String(contentsOf: TestEnv.header, encoding: .utf8)) }
+
+    /// A struct field declaration as `structs` spells it.
+    static func field(_ decl: String) -> String {
+        if let m = matches(decl, "^([\\w\\s*]+?)\\s*\\(\\s*\\*\\s*(\\w+)\\s*\\)\\s*\\((.*)\\)$", dotAll: true).first {
+            return "\(norm(m[1])) (*\(m[2]))(\(params(m[3]).joined(separator: ", ")))"
+        }
+        if let m = matches(decl, "^(.*?)\\s*\\b(\\w+)$", dotAll: true).first { return "\(norm(m[1])) \(m[2])" }
+        return norm(decl)
+    }
+
+    /// The Swift type a field of `structs` is imported as.
+    func swiftFieldType(_ field: String) -> String? {
+        if let m = Header.matches(field, "^(.*?) \\(\\*\\w+\\)\\((.*)\\)$").first {
+            guard let ret = swiftType(m[1]) else { return nil }
+            let ps = m[2].isEmpty ? [] : m[2].components(separatedBy: ", ").map { swiftType($0) }
+            if ps.contains(where: { $0 == nil }) { return nil }
+            return "Optional<@convention(c) (\(ps.map { $0! }.joined(separator: ", "))) -> \(ret)>"
+        }
+        guard let m = Header.matches(field, "^(.*) \\w+$").first else { return nil }
+        return swiftType(m[1])
+    }
 
     /// `const char*x` and `const  char *  x` both become `const char *`.
     static func norm(_ type: String) -> String {
@@ -77,6 +105,7 @@ struct Header {
         func pointee(_ name: String) -> String? {
             if opaque.contains(name) { return nil } // an opaque struct's pointer is an OpaquePointer
             if let s = scalars[name], name != "void" { return s }
+            if structs[name] != nil { return name }
             return nil
         }
         switch stars {
@@ -148,6 +177,34 @@ struct Header {
         return out
     }
 
+    /// Every difference between the header's structs and the ones the face fills in
+    /// (`bound`), one line each.
+    func structProblems(_ bound: [BoundStruct], sources: String) -> [String] {
+        var out: [String] = []
+        let byName = Dictionary(bound.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for (name, fields) in structs.sorted(by: { $0.key < $1.key }) {
+            guard let b = byName[name] else {
+                out.append("\(name): a struct of the header not in CABI.structs: \(fields)")
+                continue
+            }
+            if b.fields != fields { out.append("\(name): the Swift face was written for \(b.fields), the header declares \(fields)") }
+            let imported = Mirror(reflecting: b.value).children.map { ($0.label ?? "", String(describing: type(of: $0.value))) }
+            let expected = fields.map { f in (Header.matches(f, "(\\w+)\\)?\\(|(\\w+)$").first.map { $0[1].isEmpty ? $0[2] : $0[1] } ?? "",
+                                              swiftFieldType(f) ?? "no mapping for \(f)") }
+            if imported.map({ "\($0.0): \($0.1)" }) != expected.map({ "\($0.0): \($0.1)" }) {
+                out.append("\(name): imported as \(imported.map { "\($0.0): \($0.1)" }), its C fields map to "
+                    + "\(expected.map { "\($0.0): \($0.1)" })")
+            }
+            if Header.matches(sources, "\\b\(name)\\b").isEmpty {
+                out.append("\(name): listed in CABI.structs but never used by the Swift face")
+            }
+        }
+        for name in Set(byName.keys).subtracting(structs.keys).sorted() {
+            out.append("\(name): in CABI.structs but not a struct of the header")
+        }
+        return out
+    }
+
     static func matches(_ text: String, _ pattern: String, dotAll: Bool = false) -> [[String]] {
         let re = try! NSRegularExpression(pattern: pattern, options: dotAll ? [.dotMatchesLineSeparators] : [])
         let ns = text as NSString
@@ -183,6 +240,28 @@ final class AbiTests: XCTestCase {
         XCTAssertEqual(header.functions["offblocks_wallet_sign_personal"]?.params,
                        ["const offblocks_wallet *", "const uint8_t *", "size_t", "int", "char **"])
         XCTAssertEqual(Set(header.callbacks.keys), ["offblocks_sign_fn", "offblocks_progress_fn", "offblocks_observer_fn"])
+        XCTAssertEqual(header.structs["offblocks_event_store"]?.first, "void * user_data")
+        XCTAssertEqual(header.functions["offblocks_webhook_inbox_new"]?.params,
+                       ["const offblocks_client *", "const char *", "const offblocks_event_store *", "offblocks_webhook_inbox **"])
+    }
+
+    /// The header's structs are filled in by the face with the fields it declares.
+    func testEveryHeaderStructIsBoundWithItsFields() throws {
+        let problems = try Header.load().structProblems(CABI.structs, sources: faceSources())
+        XCTAssertTrue(problems.isEmpty, "\(problems.count) difference(s) between include/offblocks.h's structs and the Swift face:\n"
+            + problems.joined(separator: "\n"))
+    }
+
+    func testAChangedStructFailsTheCheck() throws {
+        let source = try String(contentsOf: TestEnv.header, encoding: .utf8)
+        let changed = Header(source.replacingOccurrences(of: "int64_t updated_at_ns);\n} offblocks_event_store;",
+                                                        with: "uint64_t updated_at_ns);\n} offblocks_event_store;"))
+        let problems = changed.structProblems(CABI.structs, sources: try faceSources())
+        XCTAssertEqual(problems.count, 2, "\(problems)")
+        XCTAssertTrue(problems.allSatisfy { $0.hasPrefix("offblocks_event_store: ") }, "\(problems)")
+        let added = Header(source + "\ntypedef struct { int32_t x; } offblocks_thing;\n")
+        XCTAssertEqual(added.structProblems(CABI.structs, sources: try faceSources()),
+                       ["offblocks_thing: a struct of the header not in CABI.structs: [\"int32_t x\"]"])
     }
 
     /// The test that tells, at merge time, what the Swift face still has to bind.

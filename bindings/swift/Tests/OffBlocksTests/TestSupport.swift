@@ -33,6 +33,9 @@ final class LocalSandbox: @unchecked Sendable {
     let apiSecret: String
     /// The emulator's CA certificate (PEM file), with `--tls` / `--tls-mode` only.
     let caFile: String?
+    /// The public key of the emulator's webhook signing key (PEM), with
+    /// `--webhook-signing-key` only (`OFFBLOCKS_WEBHOOK_PUBLIC_KEY_FILE`).
+    let webhookPublicKeyPem: String?
     private let process: Process
     private let stdin: Pipe
 
@@ -72,6 +75,7 @@ final class LocalSandbox: @unchecked Sendable {
         apiKey = key
         apiSecret = secret
         caFile = values["OFFBLOCKS_CA_FILE"]
+        webhookPublicKeyPem = try values["OFFBLOCKS_WEBHOOK_PUBLIC_KEY_FILE"].map { try String(contentsOfFile: $0, encoding: .utf8) }
         // Keep draining stdout so a chatty emulator never blocks on a full pipe.
         let reader = stdout.fileHandleForReading
         Thread.detachNewThread { while !reader.availableData.isEmpty {} }
