@@ -43,6 +43,8 @@ mod siwe;
 
 mod signer;
 
+mod request_signer;
+
 mod onboard;
 
 pub use accounts::*;
@@ -51,6 +53,7 @@ pub use client::*;
 pub use customers::*;
 pub use error::*;
 pub use onboard::*;
+pub use request_signer::*;
 pub use signer::*;
 pub use siwe::*;
 pub use strings::*;
