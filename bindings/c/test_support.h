@@ -95,6 +95,10 @@ static inline void json_quote(char *out, size_t size, const char *value) {
 /* Tests in test_network.c, run when the emulator's variables are set. */
 void test_network(const char *base_url, const char *api_key, const char *api_secret);
 
+/* Tests in test_request_signer.c (the request key outside the process, key rotation),
+ * run before test_network (which rotates the emulator's credentials). */
+void test_request_signer(const char *base_url, const char *api_key, const char *api_secret);
+
 /* Shared with test_network.c. */
 extern const char *const HARDHAT_KEY;
 extern const char *const HARDHAT_ADDRESS;
