@@ -233,8 +233,9 @@ typedef enum {
      */
     OFFBLOCKS_SIGNING = 7,
     /**
-     * An external signer (an `offblocks_sign_fn` callback) failed or returned a
-     * signature that does not match its address.
+     * An external signer (an `offblocks_sign_fn` or `offblocks_request_sign_fn`
+     * callback) failed or returned a signature that does not match its address or
+     * public key.
      */
     OFFBLOCKS_SIGNER = 8,
     /**
