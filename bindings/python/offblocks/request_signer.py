@@ -11,7 +11,7 @@ import threading
 from typing import Any, Callable
 
 from . import _native
-from ._abi import REQUEST_SIGN_FN
+from ._abi import FREE_FN, REQUEST_SIGN_FN
 from ._handle import OwnedHandle
 from ._native import text
 from .errors import SignerError
@@ -60,7 +60,7 @@ class RequestSigner:
             text(public_key_pem, "public_key_pem"),
             self._callback,
             None,
-            None,
+            FREE_FN(),  # no free_user_data: the Python objects keep themselves alive
         )
         self._owned = OwnedHandle(
             handle, _native.free_function("offblocks_request_signer_free"), "request signer"

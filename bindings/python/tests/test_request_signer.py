@@ -79,15 +79,12 @@ def kms() -> Iterator[Kms]:
 
 
 def _external_client(sandbox: LocalSandbox, signer: RequestSigner) -> offblocks.Client:
-    kwargs = {}
-    if sandbox.ca_file is not None:
-        kwargs["ca_file"] = sandbox.ca_file
     return offblocks.Client(
         base_url=sandbox.base_url,
         api_key=sandbox.api_key,
         api_secret=sandbox.api_secret,
         request_signer=signer,
-        **kwargs,
+        ca_file=sandbox.ca_file,
     )
 
 
