@@ -46,7 +46,8 @@ class RequestSignerTest {
             .caFile(sandbox.caFile).requestSigner(kms).signingPublicKeyPem(publicKeyPem).build()
 
     /** The emulator's registered key ids (its state's `signingKeys`, a list of strings). */
-    private fun registeredKeys(): List<String> = sandbox.state()["signingKeys"].orEmpty().map { id -> "$id" }
+    private fun registeredKeys(): List<String> =
+        ((sandbox.state() as Map<*, *>)["signingKeys"] as List<*>).map { id -> id.toString() }
 
     @Test
     fun `a whole onboarding signed by another process`() {
