@@ -17,6 +17,10 @@
 //! `OFFBLOCKS_CA_FILE` (a PEM file of extra trust anchors, for a gateway with a private
 //! CA or `offblocks-sandbox --tls`).
 //!
+//! `--external-signer` (with `OFFBLOCKS_SIGNING_KEY`) keeps the request key out of this
+//! process: every request is signed by a child `openssl dgst -sha384 -sign` (a stand-in
+//! for a KMS; `SigningKey::external`), and the public key comes from `openssl pkey -pubout`.
+//!
 //! `--observe` also prints every HTTP attempt (method, path, status, time, request id,
 //! Idempotency-Key): `cargo run --release --example onboarding -- --observe`.
 
@@ -28,6 +32,45 @@ use offblocks_sandbox::{Sandbox, SandboxConfig, TlsMode};
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Runs `openssl ARGS`, with `input` on its stdin; returns its stdout.
+fn openssl(args: &[&str], input: &[u8]) -> offblocks::Result<Vec<u8>> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let failed = |e: std::io::Error| offblocks::Error::Signer(format!("openssl: {e}"));
+    let mut child = Command::new("openssl")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(failed)?;
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(input)
+        .map_err(failed)?;
+    let out = child.wait_with_output().map_err(failed)?;
+    if !out.status.success() {
+        return Err(offblocks::Error::Signer(format!(
+            "openssl {}: {}",
+            args[0], out.status
+        )));
+    }
+    Ok(out.stdout)
+}
+
+/// The key at `path`, used only by child `openssl` processes (a stand-in for a KMS).
+fn openssl_signer(path: &str) -> Result<SigningKey, String> {
+    let public = openssl(&["pkey", "-in", path, "-pubout"], b"").map_err(|e| e.to_string())?;
+    let public = String::from_utf8(public).map_err(|e| e.to_string())?;
+    let path = path.to_owned();
+    SigningKey::external(&public, move |base: &[u8]| {
+        openssl(&["dgst", "-sha384", "-sign", &path], base)
+    })
+    .map_err(|e| format!("{e}"))
 }
 
 fn main() -> ExitCode {
@@ -69,13 +112,17 @@ fn run() -> Result<(), String> {
         Some(url) => {
             let need = |name: &str| env(name).ok_or_else(|| format!("{name} is not set"));
             let key_path = need("OFFBLOCKS_SIGNING_KEY")?;
-            let pem = std::fs::read_to_string(&key_path)
-                .map_err(|e| format!("cannot read {key_path}: {e}"))?;
+            let key = if std::env::args().any(|a| a == "--external-signer") {
+                openssl_signer(&key_path)?
+            } else {
+                let pem = std::fs::read_to_string(&key_path)
+                    .map_err(|e| format!("cannot read {key_path}: {e}"))?;
+                SigningKey::from_pem(&pem).map_err(|e| format!("{key_path}: {e}"))?
+            };
             let mut builder = Client::builder()
                 .base_url(url)
                 .credentials(need("OFFBLOCKS_API_KEY")?, need("OFFBLOCKS_API_SECRET")?)
-                .signing_key_pem(&pem)
-                .map_err(|e| format!("{key_path}: {e}"))?;
+                .signing_key(key);
             if let Some(id) = env("OFFBLOCKS_KEY_ID") {
                 builder = builder.key_id(id);
             }

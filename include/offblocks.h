@@ -79,6 +79,12 @@
 
 
 /**
+ * The room `offblocks_request_sign_fn` gets for its answer: a DER ECDSA P-384
+ * signature is at most 104 bytes (the raw `r‖s` form, 96).
+ */
+#define OFFBLOCKS_REQUEST_SIGNATURE_MAX 104
+
+/**
  * What kind of failure the last call on this thread had (`offblocks_last_error_kind()`):
  * the same list as the Rust `ErrorKind`, the Python exception classes and the Kotlin
  * `OffblocksException` subclasses. Where `offblocks_result` says which part of the SDK
@@ -227,8 +233,9 @@ typedef enum {
      */
     OFFBLOCKS_SIGNING = 7,
     /**
-     * An external signer (an `offblocks_sign_fn` callback) failed or returned a
-     * signature that does not match its address.
+     * An external signer (an `offblocks_sign_fn` or `offblocks_request_sign_fn`
+     * callback) failed or returned a signature that does not match its address or
+     * public key.
      */
     OFFBLOCKS_SIGNER = 8,
     /**
@@ -365,6 +372,14 @@ typedef enum {
 typedef struct offblocks_client offblocks_client;
 
 /**
+ * A P-384 request-signing key held outside the process (opaque), made by
+ * `offblocks_request_signer_new`, released by `offblocks_request_signer_free`. Clients
+ * made with it (`offblocks_client_new_with_request_signer`) keep what they need: the
+ * handle may be freed first.
+ */
+typedef struct offblocks_request_signer offblocks_request_signer;
+
+/**
  * Someone who signs challenges (opaque): a wallet of this library
  * (`offblocks_signer_from_wallet`) or the host's own signing function
  * (`offblocks_signer_new`). Released by `offblocks_signer_free`.
@@ -465,6 +480,36 @@ typedef int32_t (*offblocks_sign_fn)(void *user_data,
                                      const uint8_t *message,
                                      size_t message_len,
                                      uint8_t *out_signature);
+
+/**
+ * The host's request-signing function, for a P-384 key this library never sees. It must
+ * sign the `base_len` bytes at `base` (the RFC 9421 signature base, not a hash) with
+ * ECDSA P-384 over SHA-384 — what `openssl dgst -sha384 -sign` and KMS `ECDSA_SHA_384`
+ * do — write the signature to `out_signature` (room for `out_capacity` bytes,
+ * `OFFBLOCKS_REQUEST_SIGNATURE_MAX`), either raw `r‖s` (96 bytes) or DER, store its
+ * length in `*out_len`, and return 0. Any other return value means "failed": the call
+ * being signed fails with `OFFBLOCKS_SIGNER` and nothing is sent.
+ *
+ * Every answer is verified against the signer's public key before the request is
+ * sent: a signature by another key, over other bytes, or of a bad length fails the call
+ * with `OFFBLOCKS_SIGNER`. `base` and `out_signature` are valid only during the call;
+ * `user_data` is the pointer given to `offblocks_request_signer_new`. The function is
+ * called on the thread of the `offblocks_` call that sends the request, under no lock
+ * of the library, possibly from many threads at once: it must be thread-safe. It may
+ * block (a network call to the KMS); the call's deadline keeps running.
+ */
+typedef int32_t (*offblocks_request_sign_fn)(void *user_data,
+                                             const uint8_t *base,
+                                             size_t base_len,
+                                             uint8_t *out_signature,
+                                             size_t out_capacity,
+                                             size_t *out_len);
+
+/**
+ * Releases the `user_data` of a request signer, called once, when neither the signer
+ * handle nor any client made with it uses it any more.
+ */
+typedef void (*offblocks_free_fn)(void *user_data);
 
 /**
  * Called by `offblocks_onboard` after each step, on the calling thread: `step` is a
@@ -1361,6 +1406,91 @@ offblocks_result offblocks_signer_address(const offblocks_signer *signer, char *
  * freed and since given to a new handle of the same type cannot be told from it.
  */
 offblocks_result offblocks_signer_free(offblocks_signer *signer);
+
+/**
+ * Makes a request signer that calls the host's `sign` with `user_data` for every
+ * request, for the P-384 public key `public_key_pem` (SPKI PEM, `BEGIN PUBLIC KEY`, the
+ * one registered with OffBlocks; every signature is checked against it), and stores its
+ * handle in `*out_signer`. `free_user_data` (may be NULL) is called with `user_data`
+ * once nothing uses it any more: after `offblocks_request_signer_free` and the freeing
+ * of every client made with it. `OFFBLOCKS_KEY` when the PEM is not a P-384 public key
+ * (then `free_user_data` is not called).
+ *
+ * # Safety
+ * `public_key_pem` is NULL or NUL-terminated; `sign` is NULL or a function as
+ * documented at `offblocks_request_sign_fn`; `free_user_data` is NULL or a function
+ * as documented at `offblocks_free_fn`; `out_signer` is NULL or writable.
+ */
+offblocks_result offblocks_request_signer_new(const char *public_key_pem,
+                                              offblocks_request_sign_fn sign,
+                                              void *user_data,
+                                              offblocks_free_fn free_user_data,
+                                              offblocks_request_signer **out_signer);
+
+/**
+ * Releases a request signer. `offblocks_request_signer_free(NULL)` does nothing and
+ * returns `OFFBLOCKS_OK`. Clients made with it keep working.
+ *
+ * Refused, the handle left as it was: `OFFBLOCKS_HANDLE_IN_USE` while a call using it
+ * is in progress; `OFFBLOCKS_INVALID_HANDLE` for a handle freed already or of another
+ * type.
+ *
+ * # Safety
+ * Any value is checked before use (see "Handles" in the preamble).
+ */
+offblocks_result offblocks_request_signer_free(offblocks_request_signer *signer);
+
+/**
+ * Stores the request signer's public key (SPKI PEM) in `*out_pem`.
+ *
+ * # Safety
+ * `signer` is a live handle or NULL; `out_pem` is NULL or writable.
+ */
+offblocks_result offblocks_request_signer_public_pem(const offblocks_request_signer *signer,
+                                                     char **out_pem);
+
+/**
+ * As `offblocks_client_new_with_observer`, with every request signed by
+ * `request_signer` instead of a key in memory: the configuration then holds neither
+ * `signingKeyPem` nor `generateSigningKey` (`OFFBLOCKS_CONFIG` otherwise). `keyId`
+ * names the key if it is registered already; else `offblocks_signing_key_register`
+ * registers its public key. `observer` may be NULL.
+ *
+ * # Safety
+ * As `offblocks_client_new_with_observer`; `request_signer` is a live handle or NULL.
+ */
+offblocks_result offblocks_client_new_with_request_signer(const char *config_json,
+                                                          const offblocks_request_signer *request_signer,
+                                                          offblocks_observer_fn observer,
+                                                          void *user_data,
+                                                          offblocks_client **out_client);
+
+/**
+ * Replaces the client's request-signing key without a failed request, and stores the
+ * new key id in `*out_key_id` (free it with `offblocks_string_free`). The new key is
+ * `new_key_pem` (a P-384 private key, SEC1 or PKCS#8 PEM, e.g. from
+ * `offblocks_signing_key_generate`) or `new_request_signer`: exactly one is non-NULL.
+ *
+ * It registers the new key (`PUT /auth/signing`, signed with the current key), signs
+ * every later request with it, then deletes the old key (`DELETE /auth/signing`, signed
+ * with the old key). Calls on other threads keep working: one signed with the old key
+ * and refused after the switch is signed again, once, with the new key.
+ * `idempotency_key` (a UUID, for the registration) may be NULL.
+ *
+ * `OFFBLOCKS_CONFIG` when the client has no key id yet (register first). A failed
+ * registration leaves the client as it was; a failed deletion is returned too, but the
+ * client then signs with the new key already (`offblocks_client_key_id`) and the old
+ * key stays registered.
+ *
+ * # Safety
+ * `client` and `new_request_signer` are live handles or NULL; the strings are NULL or
+ * NUL-terminated; `out_key_id` is NULL or writable.
+ */
+offblocks_result offblocks_auth_rotate_signing_key(const offblocks_client *client,
+                                                   const char *new_key_pem,
+                                                   const offblocks_request_signer *new_request_signer,
+                                                   const char *idempotency_key,
+                                                   char **out_key_id);
 
 /**
  * Runs the whole onboarding flow with `signer` as the customer's wallet: creates the

@@ -51,7 +51,7 @@ start_sandbox() {
 
 cflags=(-std=c11 -Wall -Wextra -Werror -g -I "$root/include")
 sanitize=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
-sources=("$here/test_offblocks.c" "$here/test_network.c" "$here/test_inbox.c")
+sources=("$here/test_offblocks.c" "$here/test_network.c" "$here/test_inbox.c" "$here/test_request_signer.c")
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 

@@ -454,6 +454,7 @@ int main(void) {
     test_ids_and_messages();
     test_webhook_events();
     if (base_url && api_key && api_secret) {
+        test_request_signer(base_url, api_key, api_secret);
         test_network(base_url, api_key, api_secret);
     } else {
         printf("OFFBLOCKS_BASE_URL etc. not set: skipping the emulator tests\n");

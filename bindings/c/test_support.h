@@ -97,6 +97,9 @@ void test_network(const char *base_url, const char *api_key, const char *api_sec
 
 /* The webhook inbox (test_inbox.c), with a client whose signing key is registered. */
 void test_inbox(offblocks_client *client);
+/* Tests in test_request_signer.c (the request key outside the process, key rotation),
+ * run before test_network (which rotates the emulator's credentials). */
+void test_request_signer(const char *base_url, const char *api_key, const char *api_secret);
 
 /* Shared with test_network.c. */
 extern const char *const HARDHAT_KEY;

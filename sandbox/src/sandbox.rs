@@ -137,6 +137,16 @@ impl Sandbox {
         lock(&self.shared.state).register_key(key.into())
     }
 
+    /// The ids of the request-signing keys registered now, oldest first (a deleted key
+    /// is gone from it).
+    pub fn signing_key_ids(&self) -> Vec<String> {
+        lock(&self.shared.state)
+            .signing_keys
+            .iter()
+            .map(|k| k.id.clone())
+            .collect()
+    }
+
     /// A snapshot of all customers, as `GET /v1/customers/{id}` shows them (taking it
     /// does not count as a client read).
     pub fn customers(&self) -> Vec<Value> {

@@ -213,7 +213,10 @@ fn control_api_drives_clock_faults_and_state() {
         &format!("GET /_sandbox/state HTTP/1.1\r\nHost: {host}\r\n\r\n"),
     )
     .unwrap();
-    assert_eq!(state.json(), json!({"customers": [], "accounts": []}));
+    assert_eq!(
+        state.json(),
+        json!({"customers": [], "accounts": [], "signingKeys": []})
+    );
     let log = raw_exchange(
         &sandbox,
         &format!("GET /_sandbox/requests HTTP/1.1\r\nHost: {host}\r\n\r\n"),

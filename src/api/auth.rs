@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::resource;
 use crate::error::{Error, Result};
+use crate::httpsig::SigningKey;
 use crate::token::Token;
 use crate::transport::{Authorization, Call};
 
@@ -77,23 +78,60 @@ impl Auth<'_> {
     /// API and transport errors; [`crate::Error::Decode`] when the answer carries no
     /// `keyId` (or `id`).
     pub fn register_signing_key(&self) -> Result<String> {
-        let session = self.h.session;
-        let pem = session.transport().signing_key().public_key_pem();
+        let transport = self.h.session.transport();
+        let key_id = self.register_public_key(&transport.signing_key().public_key_pem())?;
+        transport.set_key_id(Some(key_id.clone()));
+        Ok(key_id)
+    }
+
+    /// `PUT /auth/signing` of `pem`, signed with the current key when it has a key id;
+    /// returns the new key id.
+    fn register_public_key(&self, pem: &str) -> Result<String> {
         let body = serde_json::json!({ "publicKey": B64.encode(pem) });
         let mut call = Call::new("PUT", "/auth/signing".into())
             .idempotent(self.h.idempotency_key.as_deref())?
             .json(&body)?;
         call.authorization = Authorization::BearerSignedIfKeyed;
-        let resp = session.execute(&call)?;
+        let resp = self.h.session.execute(&call)?;
         let json: serde_json::Value = resp.decode()?;
-        let key_id = ["keyId", "id", "keyid"]
+        Ok(["keyId", "id", "keyid"]
             .iter()
             .find_map(|k| json.get(*k).and_then(|v| v.as_str()))
             .filter(|k| !k.is_empty())
             .ok_or_else(|| Error::decode("$.keyId", "missing key id"))?
-            .to_owned();
-        session.transport().set_key_id(Some(key_id.clone()));
-        Ok(key_id)
+            .to_owned())
+    }
+
+    /// Replaces the request-signing key without a failed request: registers `new_key`
+    /// (`PUT /auth/signing`, signed with the current key), signs every request from then
+    /// on with it, then deletes the old key (`DELETE /auth/signing`, signed with the old
+    /// key). Returns the new key id, which is the client's from then on.
+    ///
+    /// Calls in progress on other threads keep working: one signed with the old key and
+    /// refused (400 or 401) after the key changed is signed again, once, with the new
+    /// key and the same Idempotency-Key. Rotations on one client run one at a time.
+    /// `idempotency_key(..)` applies to the registration; the deletion gets its own.
+    ///
+    /// # Errors
+    /// [`crate::Error::Config`] when the client has no key id yet (register first).
+    /// A failed registration leaves the client as it was. A failed deletion is returned
+    /// too, but the client then already signs with the new key (see
+    /// [`crate::Client::key_id`]) and the old key stays registered.
+    pub fn rotate_signing_key(&self, new_key: SigningKey) -> Result<String> {
+        let transport = self.h.session.transport();
+        let _one_at_a_time = transport.rotation_lock();
+        let old = transport.signing();
+        if old.key_id.is_none() {
+            return Err(Error::Config(
+                "no signing key id to rotate from: register the key first".into(),
+            ));
+        }
+        let new_id = self.register_public_key(&new_key.public_key_pem())?;
+        transport.switch_signing(new_key, new_id.clone());
+        let mut delete = Call::new("DELETE", "/auth/signing".into()).idempotent(None)?;
+        delete.signed_as = Some(old);
+        self.h.session.execute(&delete)?;
+        Ok(new_id)
     }
 
     /// `DELETE /auth/signing`: removes the registered key. Later calls need a new one.

@@ -134,7 +134,11 @@ impl HostObserver {
 
 /// Builds a client from the JSON configuration (see `offblocks_client_new`): the
 /// identity keys, then every other key deserialized into [`Config`] itself.
-fn build_client(json: &str, observer: Option<HostObserver>) -> Result<Client, Failure> {
+fn build_client(
+    json: &str,
+    observer: Option<HostObserver>,
+    external: Option<SigningKey>,
+) -> Result<Client, Failure> {
     let mut object = match serde_json::from_str::<Value>(json) {
         Ok(Value::Object(map)) => map,
         Ok(mut other) => {
@@ -160,6 +164,13 @@ fn build_client(json: &str, observer: Option<HostObserver>) -> Result<Client, Fa
         b = b.credentials(key, secret.as_str());
     }
     let key = match (&identity.signing_key_pem, identity.generate_signing_key) {
+        (None, false) if external.is_some() => external,
+        (_, _) if external.is_some() => {
+            return Err(config_error(
+                "a client with a request signer takes neither signingKeyPem nor \
+                 generateSigningKey",
+            ))
+        }
         (Some(_), true) => {
             return Err(config_error(
                 "give signingKeyPem or generateSigningKey, not both",
@@ -176,6 +187,20 @@ fn build_client(json: &str, observer: Option<HostObserver>) -> Result<Client, Fa
         b = b.observer(move |attempt| observer.tell(attempt));
     }
     Ok(b.build()?)
+}
+
+/// [`build_client`] with the request-signing key `key` and the host's observer.
+pub(crate) fn build_client_with_key(
+    json: &str,
+    key: Option<SigningKey>,
+    observer: offblocks_observer_fn,
+    user_data: *mut c_void,
+) -> Result<Client, Failure> {
+    let observer = observer.map(|callback| HostObserver {
+        callback,
+        user_data,
+    });
+    build_client(json, observer, key)
 }
 
 /// Makes a client from a JSON configuration and stores its handle in `*out_client`.
@@ -250,7 +275,7 @@ pub unsafe extern "C" fn offblocks_client_new_with_observer(
             callback,
             user_data,
         });
-        let client = build_client(json, observer)?;
+        let client = build_client(json, observer, None)?;
         out.write(handle::into_raw(offblocks_client { client }));
         Ok(())
     })

@@ -37,8 +37,9 @@ pub enum offblocks_result {
     OFFBLOCKS_KEY = 6,
     /// Producing a signature failed.
     OFFBLOCKS_SIGNING = 7,
-    /// An external signer (an `offblocks_sign_fn` callback) failed or returned a
-    /// signature that does not match its address.
+    /// An external signer (an `offblocks_sign_fn` or `offblocks_request_sign_fn`
+    /// callback) failed or returned a signature that does not match its address or
+    /// public key.
     OFFBLOCKS_SIGNER = 8,
     /// A Sign-In with Ethereum (EIP-4361) message could not be parsed.
     OFFBLOCKS_SIWE = 9,

@@ -56,12 +56,16 @@ pub(crate) trait Handle: Sized + 'static {
 /// The noun of the handle type tagged `tag`, for a message about a handle of the wrong
 /// type.
 fn noun_of(tag: u64) -> &'static str {
-    use super::{offblocks_client, offblocks_signer, offblocks_wallet, offblocks_webhook_inbox};
+    use super::{
+        offblocks_client, offblocks_request_signer, offblocks_signer, offblocks_wallet,
+        offblocks_webhook_inbox,
+    };
     match tag {
         t if t == offblocks_webhook_inbox::TAG => offblocks_webhook_inbox::NOUN,
         t if t == offblocks_client::TAG => offblocks_client::NOUN,
         t if t == offblocks_wallet::TAG => offblocks_wallet::NOUN,
         t if t == offblocks_signer::TAG => offblocks_signer::NOUN,
+        t if t == offblocks_request_signer::TAG => offblocks_request_signer::NOUN,
         _ => "freed",
     }
 }

@@ -45,6 +45,8 @@ mod siwe;
 
 mod signer;
 
+mod request_signer;
+
 mod onboard;
 
 pub use accounts::*;
@@ -54,6 +56,7 @@ pub use customers::*;
 pub use error::*;
 pub use inbox::*;
 pub use onboard::*;
+pub use request_signer::*;
 pub use signer::*;
 pub use siwe::*;
 pub use strings::*;

@@ -29,6 +29,9 @@ pub(crate) struct Call {
     pub body: Option<Vec<u8>>,
     pub idempotency_key: Option<String>,
     pub authorization: Authorization,
+    /// Signed with this key and key id instead of the client's current ones (deleting
+    /// the key a rotation replaced), and never re-signed with another.
+    pub signed_as: Option<super::Signing>,
 }
 
 impl Call {
@@ -40,6 +43,7 @@ impl Call {
             body: None,
             idempotency_key: None,
             authorization: Authorization::Signed,
+            signed_as: None,
         }
     }
 

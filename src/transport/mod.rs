@@ -9,7 +9,7 @@ mod response;
 mod tls;
 
 use std::io::Read;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 
 use ureq::{http, AsSendBody, SendBody};
@@ -37,13 +37,22 @@ use crate::sync::{read, write};
 /// Responses larger than this are refused rather than buffered.
 const MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// The request-signing key and the key id it is registered under, read and replaced
+/// together so that no request is signed with one key under the other's id.
+#[derive(Debug, Clone)]
+pub(crate) struct Signing {
+    pub key: Arc<SigningKey>,
+    pub key_id: Option<String>,
+}
+
 /// The one road's vehicle: the agent (connection pool), the resolver, the server's clock,
 /// the request-signing key and the retry loop.
 pub(crate) struct Transport {
     config: Config,
     base: BaseUrl,
-    signing_key: SigningKey,
-    key_id: RwLock<Option<String>>,
+    signing: RwLock<Signing>,
+    /// Held through a key rotation: one at a time.
+    rotation: Mutex<()>,
     agent: ureq::Agent,
     resolver: Resolver,
     clock: ServerClock,
@@ -76,11 +85,7 @@ impl Transport {
             remember_proxy_secrets(&redactor, p);
             refuse_clear_text_through(p, &base, config.allow_insecure_http)?;
         }
-        if let Ok(pem) = signing_key.to_pkcs8_pem() {
-            pem.lines()
-                .filter(|l| !l.starts_with("-----"))
-                .for_each(|l| redactor.add(l));
-        }
+        remember_key(&redactor, &signing_key);
         let agent_config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -100,7 +105,11 @@ impl Transport {
         let tls = tls::Tls::new(&config)?;
         let agent = ureq::Agent::with_parts(agent_config, tls.connector(), resolver.clone());
         Ok(Transport {
-            key_id: RwLock::new(config.key_id.clone()),
+            signing: RwLock::new(Signing {
+                key: Arc::new(signing_key),
+                key_id: config.key_id.clone(),
+            }),
+            rotation: Mutex::new(()),
             clock: ServerClock::new(
                 config.clock_skew_secs,
                 config.follow_server_clock,
@@ -108,7 +117,6 @@ impl Transport {
             ),
             config,
             base,
-            signing_key,
             agent,
             resolver,
             observer,
@@ -129,16 +137,37 @@ impl Transport {
         &self.base
     }
 
-    pub fn signing_key(&self) -> &SigningKey {
-        &self.signing_key
+    /// The key requests are signed with now, and its key id.
+    pub fn signing(&self) -> Signing {
+        read(&self.signing).clone()
+    }
+
+    pub fn signing_key(&self) -> Arc<SigningKey> {
+        Arc::clone(&read(&self.signing).key)
     }
 
     pub fn key_id(&self) -> Option<String> {
-        read(&self.key_id).clone()
+        read(&self.signing).key_id.clone()
     }
 
     pub fn set_key_id(&self, key_id: Option<String>) {
-        *write(&self.key_id) = key_id;
+        write(&self.signing).key_id = key_id;
+    }
+
+    /// Signs every request prepared from now on with `key` under `key_id`.
+    pub fn switch_signing(&self, key: SigningKey, key_id: String) {
+        remember_key(&self.redactor, &key);
+        *write(&self.signing) = Signing {
+            key: Arc::new(key),
+            key_id: Some(key_id),
+        };
+    }
+
+    /// Serializes key rotations (held for the length of one).
+    pub fn rotation_lock(&self) -> MutexGuard<'_, ()> {
+        self.rotation
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub fn clock(&self) -> &ServerClock {
@@ -156,12 +185,13 @@ impl Transport {
             .map(|(prepared, _)| prepared)
     }
 
-    /// [`Transport::prepare`], with the signature's `created` when it is signed.
+    /// [`Transport::prepare`], with the signature's `created` and key id when it is
+    /// signed.
     fn prepare_attempt(
         &self,
         call: &Call,
         token: Option<&str>,
-    ) -> Result<(PreparedRequest, Option<i64>)> {
+    ) -> Result<(PreparedRequest, Option<(i64, String)>)> {
         let cfg = &self.config;
         let input = RequestInput {
             method: call.method,
@@ -173,10 +203,14 @@ impl Transport {
             idempotency_key: call.idempotency_key.as_deref(),
             digest: cfg.digest,
         };
+        let Signing { key, key_id } = match &call.signed_as {
+            Some(fixed) => fixed.clone(),
+            None => self.signing(),
+        };
         let key_id = match call.authorization {
             Authorization::None => None,
-            Authorization::BearerSignedIfKeyed => self.key_id(),
-            Authorization::Signed => Some(self.key_id().ok_or_else(|| {
+            Authorization::BearerSignedIfKeyed => key_id,
+            Authorization::Signed => Some(key_id.ok_or_else(|| {
                 Error::Config("no signing key id: set key_id(..) or register the key".into())
             })?),
         };
@@ -194,14 +228,14 @@ impl Transport {
                 .signature_nonce
                 .then(|| ids::random().map(|u| u.simple().to_string()))
                 .transpose()?,
-            key_id,
+            key_id: key_id.clone(),
         };
         let signer = RequestSigner {
-            key: &self.signing_key,
+            key: &key,
             components: &cfg.covered_components,
             params: &params,
         };
-        Ok((prepare(&input, Some(&signer))?, Some(created)))
+        Ok((prepare(&input, Some(&signer))?, Some((created, key_id))))
     }
 
     /// Performs a call with token refresh and retries, ending by `deadline`; non-2xx
@@ -230,14 +264,16 @@ impl Transport {
         let mut number = 0;
         let mut refreshed = false;
         let mut reclocked = false;
+        let mut rekeyed = false;
         loop {
             let token = match call.authorization {
                 Authorization::None => None,
                 _ => Some(bearer.token_by(self, deadline)?),
             };
             let offset_used = self.clock.offset_ms();
-            let (prepared, created) =
+            let (prepared, signed) =
                 self.prepare_attempt(call, token.as_ref().map(|t| t.expose()))?;
+            let (created, signed_key_id) = signed.unzip();
             number += 1;
             let started = Instant::now();
             let sent = local_ms();
@@ -255,6 +291,16 @@ impl Transport {
                 }
                 Ok(resp) => {
                     let mut api = api_error(resp);
+                    if matches!(api.status, 400 | 401) && !rekeyed && call.signed_as.is_none() {
+                        let now = self.key_id();
+                        if signed_key_id.is_some() && now.is_some() && now != signed_key_id {
+                            // Signed with a key rotated away meanwhile (and maybe deleted
+                            // already): sign again, once, with the current key and the
+                            // same Idempotency-Key. The refusal came before any processing.
+                            rekeyed = true;
+                            continue;
+                        }
+                    }
                     if let (Some(created), Some(date), false) = (created, date, reclocked) {
                         if matches!(api.status, 400 | 401)
                             && self.should_resign(created, offset_used, date, (sent, recv))
@@ -424,6 +470,15 @@ impl Transport {
 }
 
 /// Remembers a proxy's password (as given and percent-decoded) as a secret.
+/// Makes the redactor hide the private key held in memory (its PEM lines).
+fn remember_key(redactor: &Redactor, key: &SigningKey) {
+    if let Ok(pem) = key.to_pkcs8_pem() {
+        pem.lines()
+            .filter(|l| !l.starts_with("-----"))
+            .for_each(|l| redactor.add(l));
+    }
+}
+
 fn remember_proxy_secrets(redactor: &Redactor, proxy: &ureq::Proxy) {
     if let Some(password) = proxy.password() {
         redactor.add(password);

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs whole onboardings from Rust and from C through the independent Go verifier
+# Runs whole onboardings from Rust (its request key in memory, and held by a child
+# openssl process behind SigningKey::external) and from C through the independent Go verifier
 # (tools/verifier), which checks every request the way OffBlocks' own verifier does with
 # its defaults, in front of the emulator in its strict modes. Asserts every signed
 # request verified and none was refused, and prints the counts.
@@ -146,6 +147,8 @@ one_run() {
     fi
     run_client rust "$skew" "$scheme" env OFFBLOCKS_SIGNING_KEY="$work/signing-key.pem" \
         cargo run --release --locked -q -p offblocks --example onboarding
+    run_client rkms "$skew" "$scheme" env OFFBLOCKS_SIGNING_KEY="$work/signing-key.pem" \
+        cargo run --release --locked -q -p offblocks --example onboarding -- --external-signer
     run_client c "$skew" "$scheme" "$work/onboarding-c"
     unset OFFBLOCKS_CA_FILE
 

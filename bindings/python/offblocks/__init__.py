@@ -29,6 +29,7 @@ from .accounts import Accounts
 from .auth import Auth, generate_signing_key, signing_key_public_pem
 from .caip import AccountId, ChainId
 from .client import Client
+from .request_signer import RequestSigner
 from .config import Retry, config_defaults
 from .customers import Customers, Simulator
 from .enums import (
@@ -113,6 +114,7 @@ __all__ = [
     "library_version",
     # client
     "Client",
+    "RequestSigner",
     "Retry",
     "config_defaults",
     "Auth",

@@ -47,6 +47,13 @@ SIGN_FN = CFUNCTYPE(c_int32, c_void_p, POINTER(c_uint8), c_size_t, POINTER(c_uin
 PROGRESS_FN = CFUNCTYPE(c_int32, c_void_p, c_char_p, c_char_p, c_uint64, c_char_p)
 #: `void (*offblocks_observer_fn)(void *user_data, const char *attempt_json)`.
 OBSERVER_FN = CFUNCTYPE(None, c_void_p, c_char_p)
+#: `int32_t (*offblocks_request_sign_fn)(void *user_data, const uint8_t *base,
+#: size_t base_len, uint8_t *out_signature, size_t out_capacity, size_t *out_len)`.
+REQUEST_SIGN_FN = CFUNCTYPE(
+    c_int32, c_void_p, POINTER(c_uint8), c_size_t, POINTER(c_uint8), c_size_t, POINTER(c_size_t)
+)
+#: `void (*offblocks_free_fn)(void *user_data)`.
+FREE_FN = CFUNCTYPE(None, c_void_p)
 
 #: The three functions of `offblocks_event_store`: `seen`, `last_handed`, `record`.
 STORE_SEEN_FN = CFUNCTYPE(c_int32, c_void_p, c_char_p, POINTER(c_bool))
@@ -156,6 +163,21 @@ FUNCTIONS: dict[str, tuple[Any, tuple[Any, ...]]] = {
     "offblocks_signer_from_wallet": (RESULT, (HANDLE, HANDLE_OUT)),
     "offblocks_signer_address": (RESULT, (HANDLE, STRING_OUT)),
     "offblocks_signer_free": (RESULT, (HANDLE,)),
+    # request signers, key rotation
+    "offblocks_request_signer_new": (
+        RESULT,
+        (c_char_p, REQUEST_SIGN_FN, c_void_p, FREE_FN, HANDLE_OUT),
+    ),
+    "offblocks_request_signer_free": (RESULT, (HANDLE,)),
+    "offblocks_request_signer_public_pem": (RESULT, (HANDLE, STRING_OUT)),
+    "offblocks_client_new_with_request_signer": (
+        RESULT,
+        (c_char_p, HANDLE, OBSERVER_FN, c_void_p, HANDLE_OUT),
+    ),
+    "offblocks_auth_rotate_signing_key": (
+        RESULT,
+        (HANDLE, c_char_p, HANDLE, c_char_p, STRING_OUT),
+    ),
     # onboarding, challenge signing
     "offblocks_onboard": (
         RESULT,

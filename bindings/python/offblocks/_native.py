@@ -29,6 +29,8 @@ from ._abi import FUNCTIONS as FUNCTIONS
 from ._abi import OBSERVER_FN as OBSERVER_FN
 from ._abi import PROGRESS_FN as PROGRESS_FN
 from ._abi import SIGN_FN as SIGN_FN
+from ._abi import FREE_FN as FREE_FN
+from ._abi import REQUEST_SIGN_FN as REQUEST_SIGN_FN
 from ._version import __version__
 from .errors import LibraryNotFound, OffblocksError, VersionMismatch, error_from_code
 

@@ -4,10 +4,15 @@ which need no client."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from . import _native
 from ._native import opt_text, text
 from ._resource import Resource
 from .models import Token
+
+if TYPE_CHECKING:
+    from .request_signer import RequestSigner
 
 __all__ = ["Auth", "generate_signing_key", "signing_key_public_pem"]
 
@@ -33,6 +38,45 @@ class Auth(Resource):
         with :class:`ConfigError` until one is registered again."""
         self._client._call(
             "offblocks_signing_key_delete", opt_text(idempotency_key, "idempotency_key")
+        )
+
+    def rotate_signing_key(
+        self, new_key: str | RequestSigner, *, idempotency_key: str | None = None
+    ) -> str:
+        """Replaces the request-signing key without a failed request, and returns the new
+        key id (the client's from then on). ``new_key`` is a P-384 private key PEM (e.g.
+        :func:`generate_signing_key`) or a :class:`~offblocks.RequestSigner`.
+
+        Registers the new key (``PUT /auth/signing``, signed with the current key), signs
+        every later request with it, then deletes the old key (``DELETE /auth/signing``,
+        signed with the old key). Calls on other threads keep working: one signed with the
+        old key and refused after the switch is signed again, once, with the new key.
+
+        Raises :class:`ConfigError` when no key is registered yet. A failed registration
+        leaves the client as it was; after a failed deletion the client signs with the new
+        key already (``client.key_id``) and the old key stays registered."""
+        from .request_signer import RequestSigner
+
+        client = self._client
+        if isinstance(new_key, RequestSigner):
+            signer_handle = new_key._handle()
+            try:
+                client._signers.append(new_key._keep())
+                return client._call_string(
+                    "offblocks_auth_rotate_signing_key",
+                    None,
+                    signer_handle,
+                    opt_text(idempotency_key, "idempotency_key"),
+                )
+            finally:
+                new_key._release()
+        if not isinstance(new_key, str):
+            raise TypeError("new_key must be a PEM string or an offblocks.RequestSigner")
+        return client._call_string(
+            "offblocks_auth_rotate_signing_key",
+            text(new_key, "new_key"),
+            None,
+            opt_text(idempotency_key, "idempotency_key"),
         )
 
     def rotate_credentials(

@@ -23,6 +23,7 @@ from .customers import Simulator as Simulator
 from .errors import ConfigError, OffblocksError
 from .models import DryRun, Onboarded, OnboardingWaiting, Progress
 from .observer import Attempt, native_observer, raise_pending
+from .request_signer import RequestSigner, raise_signer_error
 from .wallet import NativeSigner, Signer, Wallet
 from .webhooks import Webhooks as Webhooks
 from .webhooks import parse_webhook_event
@@ -45,8 +46,8 @@ class Client:
     with a ``Content-Digest`` (RFC 9530) and an ``Idempotency-Key`` that survives retries.
 
     Keyword arguments mirror the C ABI's JSON configuration (``offblocks_client_new``);
-    durations are in seconds. One of ``signing_key_pem`` and ``generate_signing_key`` is
-    required. A setting left ``None`` takes the library's default:
+    durations are in seconds. One of ``signing_key_pem``, ``generate_signing_key`` and
+    ``request_signer`` is required. A setting left ``None`` takes the library's default:
     :func:`~offblocks.config_defaults` lists them. A client may be shared by many threads;
     :meth:`close` waits for calls in progress.
 
@@ -92,6 +93,9 @@ class Client:
             to the root store: a gateway's private CA, a TLS-inspecting proxy's.
         spki_pins: base64 SHA-256 digests of SubjectPublicKeyInfo; the server's chain
             must carry one of them.
+        request_signer: a :class:`~offblocks.RequestSigner`, the P-384 key held outside
+            the process (a KMS) that signs every request; then neither
+            ``signing_key_pem`` nor ``generate_signing_key``.
         observer: called with an :class:`~offblocks.Attempt` after every attempt of every
             call (retries included), on the thread making the call, possibly several at
             once: keep it quick and thread-safe. It watches and cannot change a call: what
@@ -138,20 +142,32 @@ class Client:
         ca_file: str | os.PathLike[str] | None = None,
         spki_pins: Sequence[str] | None = None,
         observer: Callable[[Attempt], object] | None = None,
+        request_signer: RequestSigner | None = None,
     ) -> None:
         # Every setting, by name and in order: client_config writes them as the C ABI's
         # JSON configuration (config.SETTINGS lists them).
         settings = dict(locals())
-        del settings["self"], settings["observer"]
-        self._init(client_config(settings), observer)
+        del settings["self"], settings["observer"], settings["request_signer"]
+        self._init(client_config(settings), observer, request_signer)
 
-    def _init(self, config: dict[str, Any], observer: Callable[[Attempt], object] | None) -> None:
-        # The library may call the observer until offblocks_client_free returns: the
-        # handle keeps the ctypes callback alive until then.
+    def _init(
+        self,
+        config: dict[str, Any],
+        observer: Callable[[Attempt], object] | None,
+        request_signer: RequestSigner | None = None,
+    ) -> None:
+        # The library may call the observer and the request signers until
+        # offblocks_client_free returns: the handle keeps their ctypes callbacks alive
+        # until then (every signer it was given, rotated away or not).
         callback = native_observer(observer)
-        handle = _new_handle(config, callback)
+        if request_signer is not None and not isinstance(request_signer, RequestSigner):
+            raise TypeError("request_signer must be an offblocks.RequestSigner")
+        self._signers: list[object] = []
+        handle = _new_handle(config, callback, request_signer)
+        if request_signer is not None:
+            self._signers.append(request_signer._keep())
         free = _native.free_function("offblocks_client_free")
-        self._owned = OwnedHandle(handle, free, "client", keep=callback)
+        self._owned = OwnedHandle(handle, free, "client", keep=(callback, self._signers))
         self.customers = Customers(self)
         self.accounts = Accounts(self)
         self.webhooks = Webhooks(self)
@@ -160,16 +176,20 @@ class Client:
 
     @classmethod
     def from_config(
-        cls, config: Mapping[str, Any], *, observer: Callable[[Attempt], object] | None = None
+        cls,
+        config: Mapping[str, Any],
+        *,
+        observer: Callable[[Attempt], object] | None = None,
+        request_signer: RequestSigner | None = None,
     ) -> Client:
         """A client from the C ABI's JSON configuration as a mapping (camelCase keys), and
-        optionally an ``observer`` as :class:`Client` takes it.
+        optionally an ``observer`` and a ``request_signer`` as :class:`Client` takes them.
 
         >>> Client.from_config({"baseUrl": "http://127.0.0.1:1/v1", "apiKey": "k",
         ...                     "apiSecret": "s", "generateSigningKey": True}).close()
         """
         self = cls.__new__(cls)
-        self._init(dict(config), observer)
+        self._init(dict(config), observer, request_signer)
         return self
 
     @classmethod
@@ -246,6 +266,7 @@ class Client:
     def _leave(self) -> None:
         self._owned.leave()
         raise_pending()  # a Ctrl-C that landed in the observer during the call
+        raise_signer_error()  # what a request signer raised during the call
 
     def _call(self, name: str, *args: Any) -> None:
         handle = self._enter()
@@ -432,12 +453,24 @@ class Client:
         return f"<offblocks.Client {state}>"
 
 
-def _new_handle(config: dict[str, Any], observer: Any) -> int:
+def _new_handle(config: dict[str, Any], observer: Any, signer: RequestSigner | None) -> int:
     raw = json.dumps(config)
     try:
-        return _native.call_handle(
-            "offblocks_client_new_with_observer", text(raw, "config"), observer, None
-        )
+        if signer is None:
+            return _native.call_handle(
+                "offblocks_client_new_with_observer", text(raw, "config"), observer, None
+            )
+        signer_handle = signer._handle()
+        try:
+            return _native.call_handle(
+                "offblocks_client_new_with_request_signer",
+                text(raw, "config"),
+                signer_handle,
+                observer,
+                None,
+            )
+        finally:
+            signer._release()
     except OffblocksError as e:
         # A configuration that is not valid JSON for the call is a configuration error.
         if e.code in (3,) and not isinstance(e, ConfigError):

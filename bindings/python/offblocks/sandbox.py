@@ -249,7 +249,8 @@ class LocalSandbox:
         return self._control("DELETE", "faults")
 
     def state(self) -> Any:
-        """The emulator's state (``{"customers": [..], "accounts": [..]}``)."""
+        """The emulator's state (``{"customers": [..], "accounts": [..], "signingKeys":
+        [..]}``, the last the ids of the request-signing keys registered now)."""
         return self._control("GET", "state")
 
     def requests(self) -> Any:

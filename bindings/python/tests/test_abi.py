@@ -194,6 +194,8 @@ def test_callback_typedefs_match(header: Header) -> None:
         "offblocks_sign_fn": "SIGN_FN",
         "offblocks_progress_fn": "PROGRESS_FN",
         "offblocks_observer_fn": "OBSERVER_FN",
+        "offblocks_request_sign_fn": "REQUEST_SIGN_FN",
+        "offblocks_free_fn": "FREE_FN",
     }
     assert set(header.callbacks) == set(known)
     for name, attr in known.items():

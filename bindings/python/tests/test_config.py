@@ -13,7 +13,8 @@ from offblocks.config import SETTINGS, client_config
 
 def test_every_keyword_of_the_client_is_a_setting() -> None:
     keywords = [name for name in inspect.signature(Client.__init__).parameters if name != "self"]
-    assert keywords == [*SETTINGS, "observer"]  # the observer is a callback, not a setting
+    # The observer and the request signer are callbacks, not settings.
+    assert keywords == [*SETTINGS, "observer", "request_signer"]
 
 
 def test_keywords_become_camel_case_keys_and_milliseconds() -> None:

@@ -5,7 +5,7 @@
 //! - `POST /_sandbox/clock/offset {"seconds": N}` (sets the offset from system time)
 //! - `GET /_sandbox/clock` → `{"now", "offset"}`
 //! - `POST /_sandbox/faults` (a fault rule as JSON) → 201, `DELETE /_sandbox/faults` → 204
-//! - `GET /_sandbox/state` → `{"customers": [..], "accounts": [..]}`
+//! - `GET /_sandbox/state` → `{"customers": [..], "accounts": [..], "signingKeys": [ids]}`
 //! - `GET /_sandbox/webhooks` → every webhook delivery (event id, type, entity id,
 //!   status, callback URL, duplicate, attempts, last status, acknowledged, discarded, body,
 //!   and the last attempt's `rawBody` and `headers`)
@@ -73,10 +73,18 @@ fn run(shared: &Shared, req: &Request) -> Result<Response, ApiError> {
             lock(&shared.faults).clear();
             Ok(Response::empty(204))
         }
-        ("GET", "/_sandbox/state") => Ok(Response::json(
-            200,
-            &json!({"customers": shared.customers_json(), "accounts": shared.accounts_json()}),
-        )),
+        ("GET", "/_sandbox/state") => {
+            let keys: Vec<String> = lock(&shared.state)
+                .signing_keys
+                .iter()
+                .map(|k| k.id.clone())
+                .collect();
+            Ok(Response::json(
+                200,
+                &json!({"customers": shared.customers_json(), "accounts": shared.accounts_json(),
+                        "signingKeys": keys}),
+            ))
+        }
         ("GET", "/_sandbox/webhooks") => {
             let all: Vec<Value> = shared
                 .outbox

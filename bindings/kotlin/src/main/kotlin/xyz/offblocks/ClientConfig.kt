@@ -98,6 +98,12 @@ data class ClientConfig @JvmOverloads constructor(
     /** Base64 SHA-256 digests of SubjectPublicKeyInfo; the server's chain must carry one.
      * Defaults to none (no pinning). */
     val spkiPins: List<String>? = null,
+    /** The P-384 request-signing key held outside the process (a KMS): it signs every
+     * request, checked against [signingPublicKeyPem]. Then neither [signingKeyPem] nor
+     * [generateSigningKey]. Not part of the JSON configuration. */
+    val requestSigner: RequestSigner? = null,
+    /** The public key (SPKI PEM, `BEGIN PUBLIC KEY`) of [requestSigner]; required with it. */
+    val signingPublicKeyPem: String? = null,
 ) {
     /** The configuration as the C ABI's JSON object (camelCase keys). */
     fun toJson(): Map<String, Any?> = buildMap {
@@ -137,7 +143,8 @@ data class ClientConfig @JvmOverloads constructor(
     override fun toString(): String =
         "ClientConfig(baseUrl=${baseUrl?.let(::redactUserinfo)}, environment=$environment, apiKey=$apiKey, " +
             "apiSecret=${apiSecret?.let { "[redacted]" }}, signingKeyPem=${signingKeyPem?.let { "[redacted]" }}, " +
-            "generateSigningKey=$generateSigningKey, keyId=$keyId, proxy=${proxy?.let(::redactUserinfo)}, …)"
+            "generateSigningKey=$generateSigningKey, keyId=$keyId, proxy=${proxy?.let(::redactUserinfo)}, " +
+            "requestSigner=${requestSigner?.let { "[external]" }}, …)"
 
     /** A builder starting from these settings. */
     fun toBuilder(): ClientConfigBuilder = ClientConfigBuilder(this)

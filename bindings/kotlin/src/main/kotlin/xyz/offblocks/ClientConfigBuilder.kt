@@ -53,6 +53,8 @@ class ClientConfigBuilder internal constructor(private var config: ClientConfig)
     fun caPem(value: String?) = set { copy(caPem = value) }
     fun caFile(value: String?) = set { copy(caFile = value) }
     fun spkiPins(value: List<String>?) = set { copy(spkiPins = value) }
+    fun requestSigner(value: RequestSigner?) = set { copy(requestSigner = value) }
+    fun signingPublicKeyPem(value: String?) = set { copy(signingPublicKeyPem = value) }
 
     /** The configuration, as set so far. */
     fun build(): ClientConfig = config

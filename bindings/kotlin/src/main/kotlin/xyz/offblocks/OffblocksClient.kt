@@ -8,6 +8,7 @@ import xyz.offblocks.internal.NativeHandle
 import xyz.offblocks.internal.offblocks_client_free
 import xyz.offblocks.internal.offblocks_client_key_id
 import xyz.offblocks.internal.offblocks_client_new_with_observer
+import xyz.offblocks.internal.offblocks_client_new_with_request_signer
 import xyz.offblocks.internal.offblocks_config_defaults
 import xyz.offblocks.internal.offblocks_client_set_key_id
 import xyz.offblocks.internal.offblocks_dry_run
@@ -47,19 +48,34 @@ class OffblocksClient @JvmOverloads constructor(
     observer: Observer? = null,
 ) : AutoCloseable {
     private val handle: NativeHandle
+    /** The callbacks of every request signer this client was given (at construction or by
+     * a rotation): the library may call them until the client is freed. */
+    internal val signers: MutableList<Any> = java.util.Collections.synchronizedList(ArrayList())
 
     init {
         val arg = Ffi.cString(Json.write(config.toJson()), "config")
         // The library calls it until the client is freed: the handle keeps it until then.
         val callback = observer?.let { observerCallback(it::onAttempt) }
         try {
+            val external = config.requestSigner?.let { signer ->
+                val pem = config.signingPublicKeyPem
+                    ?: throw OffblocksException.Config("a requestSigner needs its signingPublicKeyPem")
+                NativeRequestSigner(pem, signer)
+            }
             val pointer = try {
-                Ffi.handle("offblocks_client_new_with_observer") { offblocks_client_new_with_observer(arg, callback, null, it) }
+                if (external == null) {
+                    Ffi.handle("offblocks_client_new_with_observer") { offblocks_client_new_with_observer(arg, callback, null, it) }
+                } else {
+                    external.use { s ->
+                        Ffi.handle("offblocks_client_new_with_request_signer") { offblocks_client_new_with_request_signer(arg, s, callback, null, it) }
+                    }
+                }
             } catch (e: OffblocksException.InvalidInput) {
                 // Configuration that does not fit the library's JSON shape is a configuration error.
                 throw OffblocksException.Config(e.message ?: "invalid configuration", e.rawCode, e.detail)
             }
-            handle = NativeHandle(this, pointer, "client", { p -> offblocks_client_free(p) }, keepAlive = callback)
+            external?.let { signers.add(it.callback) }
+            handle = NativeHandle(this, pointer, "client", { p -> offblocks_client_free(p) }, keepAlive = Pair(callback, signers))
         } finally {
             arg.fill(0) // it held the secret and the key
         }
@@ -76,12 +92,12 @@ class OffblocksClient @JvmOverloads constructor(
     /** Sandbox only: `/simulator`. */
     val simulator = Simulator(this)
 
-    internal fun call(block: (Pointer) -> Int) = handle.use { h -> Ffi.call { block(h) } }
+    internal fun call(block: (Pointer) -> Int) = rethrowingSignerErrors { handle.use { h -> Ffi.call { block(h) } } }
 
     internal fun <T> withHandle(block: (Pointer) -> T): T = handle.use(block)
 
     internal fun string(block: (Pointer, com.sun.jna.ptr.PointerByReference) -> Int): String =
-        handle.use { h -> Ffi.string { block(h, it) } }
+        rethrowingSignerErrors { handle.use { h -> Ffi.string { block(h, it) } } }
 
     /**
      * Runs [block] with a native signer for [signer]; what a Kotlin signer threw comes back
@@ -91,7 +107,7 @@ class OffblocksClient @JvmOverloads constructor(
         val native = NativeSigner(signer)
         try {
             val result = try {
-                handle.use { h -> native.use { s -> block(h, s) } }
+                rethrowingSignerErrors { handle.use { h -> native.use { s -> block(h, s) } } }
             } catch (e: OffblocksException) {
                 native.rethrow(e)
                 throw e

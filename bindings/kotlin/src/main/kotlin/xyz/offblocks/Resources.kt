@@ -25,6 +25,7 @@ import xyz.offblocks.internal.offblocks_customer_sign_challenge
 import xyz.offblocks.internal.offblocks_customer_submit_challenge
 import xyz.offblocks.internal.offblocks_signing_key_delete
 import xyz.offblocks.internal.offblocks_signing_key_register
+import xyz.offblocks.internal.offblocks_auth_rotate_signing_key
 import xyz.offblocks.internal.offblocks_simulator_reject_customer
 import xyz.offblocks.internal.offblocks_simulator_verify_customer
 import xyz.offblocks.internal.offblocks_webhook_delete
@@ -51,6 +52,41 @@ class Auth internal constructor(private val client: OffblocksClient) {
     fun registerSigningKey(idempotencyKey: String? = null): String {
         val k = key(idempotencyKey)
         return client.string { h, out -> offblocks_signing_key_register(h, k, out) }
+    }
+
+    /**
+     * Replaces the request-signing key with the P-384 private key [newKeyPem] (SEC1 or
+     * PKCS#8 PEM, e.g. from [Offblocks.generateSigningKey]) without a failed request, and
+     * returns the new key id (the client's from then on).
+     *
+     * Registers the new key (`PUT /auth/signing`, signed with the current key), signs every
+     * later request with it, then deletes the old key (`DELETE /auth/signing`, signed with
+     * the old key). Calls on other threads keep working: one signed with the old key and
+     * refused after the switch is signed again, once, with the new key.
+     *
+     * @throws OffblocksException.Config when no key is registered yet. A failed
+     * registration leaves the client as it was; after a failed deletion the client signs
+     * with the new key already ([OffblocksClient.keyId]) and the old key stays registered.
+     */
+    @JvmOverloads
+    fun rotateSigningKey(newKeyPem: String, idempotencyKey: String? = null): String {
+        val pem = Ffi.cString(newKeyPem, "new key PEM")
+        val k = key(idempotencyKey)
+        try {
+            return client.string { h, out -> offblocks_auth_rotate_signing_key(h, pem, null, k, out) }
+        } finally {
+            pem.fill(0)
+        }
+    }
+
+    /** As [rotateSigningKey], to a key held outside the process: [signer], whose public key
+     * is [publicKeyPem] (SPKI PEM). */
+    @JvmOverloads
+    fun rotateSigningKey(publicKeyPem: String, signer: RequestSigner, idempotencyKey: String? = null): String {
+        val k = key(idempotencyKey)
+        val native = NativeRequestSigner(publicKeyPem, signer)
+        client.signers.add(native.callback)
+        return native.use { s -> client.string { h, out -> offblocks_auth_rotate_signing_key(h, null, s, k, out) } }
     }
 
     /** `DELETE /auth/signing`: signed calls then fail with [OffblocksException.Config]

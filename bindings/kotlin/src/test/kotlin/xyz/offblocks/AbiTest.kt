@@ -6,7 +6,9 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import xyz.offblocks.internal.Library
+import xyz.offblocks.internal.FreeFn
 import xyz.offblocks.internal.ObserverFn
+import xyz.offblocks.internal.RequestSignFn
 import xyz.offblocks.internal.ProgressFn
 import xyz.offblocks.internal.SignFn
 import xyz.offblocks.internal.SizeT
@@ -83,6 +85,8 @@ class Header(source: String) {
                 base == "offblocks_sign_fn" -> setOf(SignFn::class.java)
                 base == "offblocks_progress_fn" -> setOf(ProgressFn::class.java)
                 base == "offblocks_observer_fn" -> setOf(ObserverFn::class.java)
+                base == "offblocks_request_sign_fn" -> setOf(RequestSignFn::class.java)
+                base == "offblocks_free_fn" -> setOf(FreeFn::class.java)
                 else -> error("unmapped C type '$cType'")
             }
             1 -> when {
@@ -173,6 +177,8 @@ class AbiTest {
             "offblocks_sign_fn" to SignFn::class.java,
             "offblocks_progress_fn" to ProgressFn::class.java,
             "offblocks_observer_fn" to ObserverFn::class.java,
+            "offblocks_request_sign_fn" to RequestSignFn::class.java,
+            "offblocks_free_fn" to FreeFn::class.java,
         )
         for ((name, iface) in interfaces) {
             val fn = header.callbacks.getValue(name)

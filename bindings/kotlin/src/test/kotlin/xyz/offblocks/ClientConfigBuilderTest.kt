@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Test
 import java.time.Duration
 
+private val SAMPLE_SIGNER = RequestSigner { it }
+
 /** The builder has a setter for every setting of [ClientConfig], and each writes its own. */
 class ClientConfigBuilderTest {
     private fun sample(type: Class<*>): Any = when (type) {
@@ -12,6 +14,7 @@ class ClientConfigBuilderTest {
         Duration::class.java -> Duration.ofSeconds(3)
         List::class.java -> listOf("@method")
         Retry::class.java -> Retry(maxAttempts = 2)
+        RequestSigner::class.java -> SAMPLE_SIGNER
         else -> error("no sample for $type")
     }
 

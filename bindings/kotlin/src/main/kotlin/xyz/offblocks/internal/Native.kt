@@ -14,7 +14,8 @@
 //   char * (to free), handles       -> Pointer?
 //   char **, offblocks_<noun> **    -> PointerByReference
 //   const offblocks_event_store *   -> Pointer? (a Structure's memory, written first)
-//   const uint8_t *                 -> ByteArray?     callbacks -> SignFn, ProgressFn, ObserverFn
+//   const uint8_t *                 -> ByteArray?     callbacks -> SignFn, ProgressFn, ObserverFn,
+//                                                                  RequestSignFn, FreeFn
 
 package xyz.offblocks.internal
 
@@ -45,6 +46,17 @@ fun interface ProgressFn : Callback {
 /** `offblocks_observer_fn`: `void (*)(void *user_data, const char *attempt_json)`. */
 fun interface ObserverFn : Callback {
     fun invoke(userData: Pointer?, attemptJson: Pointer?)
+}
+
+/** `offblocks_request_sign_fn`: `int32_t (*)(void *user_data, const uint8_t *base, size_t
+ * base_len, uint8_t *out_signature, size_t out_capacity, size_t *out_len)`. */
+fun interface RequestSignFn : Callback {
+    fun invoke(userData: Pointer?, base: Pointer?, baseLen: SizeT?, outSignature: Pointer?, outCapacity: SizeT?, outLen: Pointer?): Int
+}
+
+/** `offblocks_free_fn`: `void (*)(void *user_data)`. */
+fun interface FreeFn : Callback {
+    fun invoke(userData: Pointer?)
 }
 
 // -- errors and strings --------------------------------------------------------------------
@@ -102,6 +114,31 @@ external fun offblocks_signing_key_register(
     out_key_id: PointerByReference?,
 ): Int
 external fun offblocks_signing_key_delete(client: Pointer?, idempotency_key: ByteArray?): Int
+
+// -- request signers, key rotation ---------------------------------------------------------
+external fun offblocks_request_signer_new(
+    public_key_pem: ByteArray?,
+    sign: RequestSignFn?,
+    user_data: Pointer?,
+    free_user_data: FreeFn?,
+    out_signer: PointerByReference?,
+): Int
+external fun offblocks_request_signer_free(signer: Pointer?): Int
+external fun offblocks_request_signer_public_pem(signer: Pointer?, out_pem: PointerByReference?): Int
+external fun offblocks_client_new_with_request_signer(
+    config_json: ByteArray?,
+    request_signer: Pointer?,
+    observer: ObserverFn?,
+    user_data: Pointer?,
+    out_client: PointerByReference?,
+): Int
+external fun offblocks_auth_rotate_signing_key(
+    client: Pointer?,
+    new_key_pem: ByteArray?,
+    new_request_signer: Pointer?,
+    idempotency_key: ByteArray?,
+    out_key_id: PointerByReference?,
+): Int
 
 // -- customers -----------------------------------------------------------------------------
 external fun offblocks_customer_create(
