@@ -1241,18 +1241,31 @@ offblocks_result offblocks_signer_address(const offblocks_signer *signer, char *
 offblocks_result offblocks_signer_free(offblocks_signer *signer);
 
 /**
+ * Stores in `*out_json` every optional key of `offblocks_onboard`'s `request_json` with
+ * its default (`null` where there is none): `{"simulateVerification": null, "account":
+ * {"type": "card_account", "currencies": ["EUR"]}, "timeoutMs": 120000,
+ * "pollIntervalMs": 100, "maxPollIntervalMs": 30000, "wait": "finish"}`. The required
+ * `externalId` and `chain` are not listed. Free the string with `offblocks_string_free`.
+ *
+ * # Safety
+ * `out_json` is NULL or writable.
+ */
+offblocks_result offblocks_onboarding_defaults(char **out_json);
+
+/**
  * Runs the whole onboarding flow with `signer` as the customer's wallet: creates the
  * customer (or picks it up if it exists), checks and signs its challenge, has the
  * sandbox verify it when asked, waits until it is `active`, opens the account (or
  * picks up an open one), signs its challenge, and waits until the account is `active`.
  * Stores `{"customer": {…}, "account": {…}}` in `*out_json`.
  *
- * `request_json`: `{"externalId": "…", "chain": "eip155:300"}` and optionally
+ * `request_json`: `{"externalId": "…", "chain": "eip155:300"}` and optionally, each
+ * with the default `offblocks_onboarding_defaults` lists (`null` stands for it):
  * `"simulateVerification"` (unset: on against the sandbox and a loopback emulator, off
  * elsewhere; `true` against production is `OFFBLOCKS_INVALID_INPUT`), `"account"`
- * (`{"type": "card_account", "currencies": ["EUR"]}`), `"timeoutMs"` (120000),
- * `"pollIntervalMs"` (100), `"maxPollIntervalMs"` (30000), `"wait"` (`"finish"`, the
- * default, or `"returnWhenWaiting"`: instead of polling while OffBlocks has the next
+ * (`{"type": "card_account", "currencies": ["EUR"]}`), `"timeoutMs"`,
+ * `"pollIntervalMs"`, `"maxPollIntervalMs"`, `"wait"` (`"finish"`, or
+ * `"returnWhenWaiting"`: instead of polling while OffBlocks has the next
  * move, return at once with `{"state": "waiting", "step": "wait_customer" |
  * "wait_account", "customer": {…}, "account": {…} | null}`, or `{"state": "done",
  * "customer": {…}, "account": {…}}` at the end; call again with the same request and

@@ -481,3 +481,36 @@ fn one_client_serves_many_threads() {
     // SAFETY: live handle, freed once, after every thread ended.
     unsafe { offblocks_client_free(c) };
 }
+
+/// The defaults `offblocks_onboarding_defaults` lists are `OnboardingRequest::new`'s, and
+/// a request that writes every one of them back is taken as given.
+#[test]
+fn onboarding_defaults_are_the_requests() {
+    let mut out = ptr::null_mut();
+    // SAFETY: a valid out-pointer; the string is the library's.
+    let defaults = unsafe {
+        assert_eq!(offblocks_onboarding_defaults(&mut out), OFFBLOCKS_OK);
+        take_json(out)
+    };
+    let rust = offblocks::OnboardingRequest::new("u", offblocks::wallet::ChainId::eip155(300));
+    let mut expected = serde_json::to_value(&rust).unwrap();
+    let object = expected.as_object_mut().unwrap();
+    object.remove("externalId");
+    object.remove("chain");
+    object.insert("wait".into(), "finish".into());
+    assert_eq!(defaults, expected);
+    assert_eq!(defaults["timeoutMs"], 120_000);
+
+    let mut request = defaults.as_object().unwrap().clone();
+    request.insert("externalId".into(), "u".into());
+    request.insert("chain".into(), "eip155:300".into());
+    request.remove("wait");
+    let parsed: offblocks::OnboardingRequest =
+        serde_json::from_value(serde_json::Value::Object(request)).unwrap();
+    assert_eq!(parsed, rust);
+    // SAFETY: NULL is refused, not written.
+    expect_err(
+        unsafe { offblocks_onboarding_defaults(ptr::null_mut()) },
+        OFFBLOCKS_NULL_ARGUMENT,
+    );
+}

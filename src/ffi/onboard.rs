@@ -2,9 +2,9 @@
 
 use std::ffi::{c_char, c_void, CString};
 use std::ops::ControlFlow;
-use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::client::offblocks_client;
 use super::error::{offblocks_result, Failure};
@@ -12,7 +12,8 @@ use super::signer::offblocks_signer;
 use super::strings::{parse_strict, to_json};
 use super::{arg_handle, arg_opt_str, arg_out, arg_str, boundary, put_string};
 use crate::api::ChallengeOptions;
-use crate::models::{Account, Customer, NewAccount};
+use crate::config::json::INVALID_SETTING;
+use crate::models::{Account, Customer};
 use crate::onboarding::{OnboardingRequest, Progress};
 use crate::wallet::{AccountId, ChainId};
 
@@ -38,47 +39,61 @@ pub type offblocks_progress_fn = Option<
     ) -> i32,
 >;
 
-/// The JSON request of `offblocks_onboard`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct Request {
-    external_id: String,
-    chain: String,
-    simulate_verification: Option<bool>,
-    account: Option<NewAccount>,
-    timeout_ms: Option<u64>,
-    poll_interval_ms: Option<u64>,
-    max_poll_interval_ms: Option<u64>,
-    wait: Option<Wait>,
-}
-
 /// `"wait"`: poll until done (the default), or return as soon as the flow waits on
-/// OffBlocks.
-#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+/// OffBlocks. Not a field of [`OnboardingRequest`]: in Rust it is the choice between
+/// `onboard` and `onboard_or_wait`.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 enum Wait {
     Finish,
     ReturnWhenWaiting,
 }
 
-impl Request {
-    fn into_request(self) -> Result<OnboardingRequest, Failure> {
-        let mut req = OnboardingRequest::new(self.external_id, ChainId::parse(&self.chain)?);
-        req.simulate_verification = self.simulate_verification;
-        if let Some(ms) = self.max_poll_interval_ms {
-            req.max_poll_interval = Duration::from_millis(ms);
+/// The JSON key of [`Wait`] in `request_json`.
+const WAIT_KEY: &str = "wait";
+
+/// Reads `request_json`: a JSON object that is an [`OnboardingRequest`] plus `"wait"`.
+/// A `null` value stands for the key's default.
+fn parse_request(text: &str) -> Result<(OnboardingRequest, Wait), Failure> {
+    let value: Value = serde_json::from_str(text).map_err(|e| Failure::json("request_json", e))?;
+    let Value::Object(mut object) = value else {
+        return Err(Failure::json("request_json", "expected a JSON object"));
+    };
+    object.retain(|_, v| !v.is_null());
+    let wait = match object.remove(WAIT_KEY) {
+        Some(w) => serde_json::from_value(w).map_err(|e| Failure::json("request_json", e))?,
+        None => Wait::Finish,
+    };
+    let request = serde_json::from_value(Value::Object(object)).map_err(|e| {
+        match e.to_string().strip_prefix(INVALID_SETTING) {
+            Some(why) => Failure::invalid(format!("request_json: {why}")),
+            None => Failure::json("request_json", e),
         }
-        if let Some(account) = self.account {
-            req.account = account;
-        }
-        if let Some(ms) = self.timeout_ms {
-            req.timeout = Duration::from_millis(ms);
-        }
-        if let Some(ms) = self.poll_interval_ms {
-            req.poll_interval = Duration::from_millis(ms);
-        }
-        Ok(req)
-    }
+    })?;
+    Ok((request, wait))
+}
+
+/// Stores in `*out_json` every optional key of `offblocks_onboard`'s `request_json` with
+/// its default (`null` where there is none): `{"simulateVerification": null, "account":
+/// {"type": "card_account", "currencies": ["EUR"]}, "timeoutMs": 120000,
+/// "pollIntervalMs": 100, "maxPollIntervalMs": 30000, "wait": "finish"}`. The required
+/// `externalId` and `chain` are not listed. Free the string with `offblocks_string_free`.
+///
+/// # Safety
+/// `out_json` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn offblocks_onboarding_defaults(
+    out_json: *mut *mut c_char,
+) -> offblocks_result {
+    boundary(|| {
+        // SAFETY: the caller's guarantee above.
+        let out = unsafe { arg_out(out_json, "out_json")? };
+        let mut defaults = OnboardingRequest::defaults_json();
+        let wait = serde_json::to_value(Wait::Finish)
+            .map_err(|_| Failure::decode("cannot encode the defaults as JSON"))?;
+        defaults.insert(WAIT_KEY.to_owned(), wait);
+        put_string(out, to_json(&defaults)?)
+    })
 }
 
 /// A C string for a callback; a NUL byte (never expected) becomes U+FFFD.
@@ -92,12 +107,13 @@ fn c_text(text: &str) -> CString {
 /// picks up an open one), signs its challenge, and waits until the account is `active`.
 /// Stores `{"customer": {…}, "account": {…}}` in `*out_json`.
 ///
-/// `request_json`: `{"externalId": "…", "chain": "eip155:300"}` and optionally
+/// `request_json`: `{"externalId": "…", "chain": "eip155:300"}` and optionally, each
+/// with the default `offblocks_onboarding_defaults` lists (`null` stands for it):
 /// `"simulateVerification"` (unset: on against the sandbox and a loopback emulator, off
 /// elsewhere; `true` against production is `OFFBLOCKS_INVALID_INPUT`), `"account"`
-/// (`{"type": "card_account", "currencies": ["EUR"]}`), `"timeoutMs"` (120000),
-/// `"pollIntervalMs"` (100), `"maxPollIntervalMs"` (30000), `"wait"` (`"finish"`, the
-/// default, or `"returnWhenWaiting"`: instead of polling while OffBlocks has the next
+/// (`{"type": "card_account", "currencies": ["EUR"]}`), `"timeoutMs"`,
+/// `"pollIntervalMs"`, `"maxPollIntervalMs"`, `"wait"` (`"finish"`, or
+/// `"returnWhenWaiting"`: instead of polling while OffBlocks has the next
 /// move, return at once with `{"state": "waiting", "step": "wait_customer" |
 /// "wait_account", "customer": {…}, "account": {…} | null}`, or `{"state": "done",
 /// "customer": {…}, "account": {…}}` at the end; call again with the same request and
@@ -133,10 +149,7 @@ pub unsafe extern "C" fn offblocks_onboard(
                 arg_out(out_json, "out_json")?,
             )
         };
-        let request: Request =
-            serde_json::from_str(request).map_err(|e| Failure::json("request_json", e))?;
-        let wait = request.wait.unwrap_or(Wait::Finish);
-        let request = request.into_request()?;
+        let (request, wait) = parse_request(request)?;
         let mut report = |p: &Progress| {
             let Some(callback) = progress else {
                 return ControlFlow::Continue(());

@@ -30,6 +30,7 @@ from .auth import Auth, generate_signing_key, signing_key_public_pem
 from .caip import AccountId, ChainId
 from .client import Client
 from .config import Retry, config_defaults
+from .onboarding import onboarding_defaults
 from .customers import Customers, Simulator
 from .enums import (
     AccountStatus,
@@ -85,6 +86,7 @@ from .models import (
     Customer,
     DryRun,
     Onboarded,
+    Waiting,
     Progress,
     Token,
     Webhook,
@@ -113,6 +115,7 @@ __all__ = [
     "Client",
     "Retry",
     "config_defaults",
+    "onboarding_defaults",
     "Auth",
     "Customers",
     "Accounts",
@@ -142,6 +145,7 @@ __all__ = [
     "CustomerStatus",
     "DryRun",
     "Onboarded",
+    "Waiting",
     "OpenEnum",
     "Progress",
     "SignatureEncoding",

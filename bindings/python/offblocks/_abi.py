@@ -69,6 +69,7 @@ FUNCTIONS: dict[str, tuple[Any, tuple[Any, ...]]] = {
     "offblocks_client_new": (RESULT, (c_char_p, HANDLE_OUT)),
     "offblocks_client_new_with_observer": (RESULT, (c_char_p, OBSERVER_FN, c_void_p, HANDLE_OUT)),
     "offblocks_config_defaults": (RESULT, (STRING_OUT,)),
+    "offblocks_onboarding_defaults": (RESULT, (STRING_OUT,)),
     "offblocks_client_free": (RESULT, (HANDLE,)),
     "offblocks_client_key_id": (RESULT, (HANDLE, STRING_OUT)),
     "offblocks_client_set_key_id": (RESULT, (HANDLE, c_char_p)),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Literal, Mapping, Sequence, overload
 
 from . import _native, onboarding
 from ._handle import OwnedHandle
@@ -17,11 +17,11 @@ from ._resource import SIGNER
 from .accounts import Accounts as Accounts
 from .auth import Auth as Auth
 from .auth import generate_signing_key, signing_key_public_pem
-from .config import Retry, client_config, millis
+from .config import Retry, client_config
 from .customers import Customers as Customers
 from .customers import Simulator as Simulator
 from .errors import ConfigError, OffblocksError
-from .models import DryRun, Onboarded, Progress
+from .models import DryRun, Onboarded, Progress, Waiting
 from .observer import Attempt, native_observer, raise_pending
 from .wallet import NativeSigner, Signer, Wallet
 from .webhooks import Webhooks as Webhooks
@@ -316,6 +316,40 @@ class Client:
         """Shortcut for :meth:`Auth.register_signing_key`."""
         return self.auth.register_signing_key(idempotency_key=idempotency_key)
 
+    @overload
+    def onboard(
+        self,
+        external_id: str,
+        *,
+        signer: Signer | Wallet,
+        chain: str = ...,
+        progress: Callable[[Progress], object] | None = ...,
+        simulate_verification: bool | None = ...,
+        account_type: str | None = ...,
+        currencies: Iterable[str] | None = ...,
+        timeout: float | None = ...,
+        poll_interval: float | None = ...,
+        max_poll_interval: float | None = ...,
+        wait: Literal["finish"] | None = ...,
+    ) -> Onboarded: ...
+
+    @overload
+    def onboard(
+        self,
+        external_id: str,
+        *,
+        signer: Signer | Wallet,
+        chain: str = ...,
+        progress: Callable[[Progress], object] | None = ...,
+        simulate_verification: bool | None = ...,
+        account_type: str | None = ...,
+        currencies: Iterable[str] | None = ...,
+        timeout: float | None = ...,
+        poll_interval: float | None = ...,
+        max_poll_interval: float | None = ...,
+        wait: Literal["return_when_waiting"],
+    ) -> Onboarded | Waiting: ...
+
     def onboard(
         self,
         external_id: str,
@@ -323,17 +357,26 @@ class Client:
         signer: Signer | Wallet,
         chain: str = "eip155:300",
         progress: Callable[[Progress], object] | None = None,
-        simulate_verification: bool = True,
-        account_type: str = "card_account",
-        currencies: Iterable[str] = ("EUR",),
-        timeout: float = 120.0,
-        poll_interval: float = 0.1,
-    ) -> Onboarded:
+        simulate_verification: bool | None = None,
+        account_type: str | None = None,
+        currencies: Iterable[str] | None = None,
+        timeout: float | None = None,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
+        wait: onboarding.Wait | None = None,
+    ) -> Onboarded | Waiting:
         """Runs the whole onboarding flow: creates the customer ``external_id`` with
-        ``signer``'s address on ``chain`` (or picks it up if it exists), checks and signs
-        its challenge, has the sandbox's simulator verify it (``simulate_verification``),
-        waits until it is ``active``, opens the account (or picks up an open one), signs
-        its challenge, and waits until the account is ``active``.
+        ``signer``'s address on the CAIP-2 ``chain`` (or picks it up if it exists), checks
+        and signs its challenge, has the sandbox's simulator verify it
+        (``simulate_verification``), waits until it is ``active``, opens the account
+        (``account_type`` in ``currencies``; or picks up an open one), signs its
+        challenge, and waits until the account is ``active``. ``timeout`` (seconds)
+        bounds the whole flow; statuses are polled from ``poll_interval`` doubling up to
+        ``max_poll_interval``.
+
+        A keyword left ``None`` takes the library's default
+        (:func:`~offblocks.onboarding.onboarding_defaults` lists them); ``chain`` is the
+        sandbox's chain unless given.
 
         ``signer`` is a :class:`Wallet` (the library signs by itself) or any
         :class:`Signer` (``address`` + ``sign_personal(bytes) -> bytes``), called back
@@ -341,8 +384,13 @@ class Client:
         after each step and at each poll while the flow waits; it stops the flow by
         returning ``False`` (any other value, ``None`` included, goes on) or by raising.
 
+        ``wait="return_when_waiting"`` returns a :class:`Waiting` instead of polling as
+        soon as OffBlocks has the next move (KYC, the account's deployment), and the
+        :class:`Onboarded` result once everything is ``active``; ``"finish"`` polls.
+
         Every step is resumable: calling again with the same ``external_id`` and signer
-        after a crash or a stop continues where the flow stopped, creating nothing twice.
+        after a crash, a stop or a :class:`Waiting` continues where the flow stopped,
+        creating nothing twice.
 
         >>> done = client.onboard("user-42", signer=Wallet.random(),       # doctest: +SKIP
         ...                       progress=lambda p: print(p.step, p.status))
@@ -358,16 +406,20 @@ class Client:
             SignerError: the signer failed (a Python signer's exception is ``__cause__``).
             OffblocksTimeoutError: statuses did not change within ``timeout`` seconds.
             StateError: the customer was rejected, or the account failed or was closed.
+            ConfigError: a keyword of the wrong type or a negative duration.
             ApiError, TransportError…: as the underlying calls.
         """
-        request = {
-            "externalId": external_id,
-            "chain": chain,
-            "simulateVerification": bool(simulate_verification),
-            "account": {"type": str(account_type), "currencies": list(currencies)},
-            "timeoutMs": millis(timeout, "timeout"),
-            "pollIntervalMs": millis(poll_interval, "poll_interval"),
-        }
+        request = onboarding.request_json(
+            external_id,
+            chain,
+            simulate_verification=simulate_verification,
+            account_type=account_type,
+            currencies=currencies,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            wait=wait,
+        )
         return onboarding.run(self, request, signer, progress)
 
     def _with_signer(self, signer: Signer | Wallet, name: str, *args: Any) -> None:

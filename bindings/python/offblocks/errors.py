@@ -477,8 +477,6 @@ def error_from_code(
     cls = _BY_CODE.get(code, OffblocksError)
     if cls is ApiError and kind is not None:
         cls = _API_BY_KIND.get(kind, ApiError)
-    if cls is ApiError:
-        cls = _BY_STATUS.get(status, ApiError)
     if cls is TlsError:
         cls = _BY_TLS_FAILURE.get(tls_failure, TlsError)
     kw: dict[str, Any] = {

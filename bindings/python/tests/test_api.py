@@ -537,7 +537,7 @@ def _binary() -> str:
 def test_customer_sign_refuses_an_owner_other_than_the_one_stated(
     client: Client, wallet: Wallet, external_id: str
 ) -> None:
-    customer = client.customers.create(wallet.account_id(CHAIN), external_id)
+    customer = client.customers.create(chain_id=wallet.account_id(CHAIN), external_id=external_id)
     other = Wallet.random().account_id(CHAIN)
     # The caller states the owner or chain it expects: the server's customer disagrees.
     with pytest.raises(offblocks.ChallengeRefused, match="not the one asked for"):

@@ -194,7 +194,7 @@ def test_a_signer_whose_address_fails(client: Client, external_id: str) -> None:
         client.onboard(external_id, signer=NoAddress())
     assert isinstance(caught.value.__cause__, OSError)
     with pytest.raises(TypeError):
-        client.onboard(external_id, signer=object())  # type: ignore[arg-type]
+        client.onboard(external_id, signer=object())  # type: ignore[call-overload]
     with pytest.raises(offblocks.InvalidInput):
         client.onboard(external_id, signer=CallbackSigner("0xnot-an-address", lambda m: m))
 

@@ -286,13 +286,15 @@ def test_each_status_raises_its_class(sandbox: LocalSandbox, wallet: Wallet, ext
         # The emulator's own answers: a customer that exists (409), then an
         # Idempotency-Key reused for another body (422).
         key = "6c4a2d8e-3b1f-4e5a-9c7d-0f2e4b6a8c1d"
-        c.customers.create(wallet.account_id(CHAIN), external_id, idempotency_key=key)
+        c.customers.create(chain_id=wallet.account_id(CHAIN), external_id=external_id, idempotency_key=key)
         with pytest.raises(ConflictError) as exists:
-            c.customers.create(wallet.account_id(CHAIN), external_id)
+            c.customers.create(chain_id=wallet.account_id(CHAIN), external_id=external_id)
         assert exists.value.kind is ErrorKind.CONFLICT and exists.value.retry_after is None
         other = Wallet.random()
         with pytest.raises(IdempotencyConflictError) as reused:
-            c.customers.create(other.account_id(CHAIN), external_id + "-other", idempotency_key=key)
+            c.customers.create(
+                chain_id=other.account_id(CHAIN), external_id=external_id + "-other", idempotency_key=key
+            )
         assert reused.value.status == 422 and reused.value.kind is ErrorKind.IDEMPOTENCY_CONFLICT
         assert not reused.value.retryable
         with pytest.raises(NotFoundError) as missing:
