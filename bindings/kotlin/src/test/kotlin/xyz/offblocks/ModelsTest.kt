@@ -96,9 +96,6 @@ class ModelsTest {
         assertEquals(defaults.keys + identity, full.keys)
         @Suppress("UNCHECKED_CAST")
         assertEquals((defaults["retry"] as Map<String, Any?>).keys, (full["retry"] as Map<String, Any?>).keys)
-        // The defaults the ClientConfig docs quote.
-        assertEquals(30_000L, defaults["timeoutMs"])
-        assertEquals(false, defaults["proxyFromEnv"])
         assertTrue("proxy" in defaults && defaults["proxy"] == null)
     }
 }

@@ -71,6 +71,7 @@ external fun offblocks_client_new_with_observer(
     out_client: PointerByReference?,
 ): Int
 external fun offblocks_config_defaults(out_json: PointerByReference?): Int
+external fun offblocks_onboarding_defaults(out_json: PointerByReference?): Int
 external fun offblocks_client_free(client: Pointer?): Int
 external fun offblocks_client_key_id(client: Pointer?, out_key_id: PointerByReference?): Int
 external fun offblocks_client_set_key_id(client: Pointer?, key_id: ByteArray?): Int
