@@ -169,6 +169,7 @@ fn every_status_has_its_kind_in_rust() {
             max_attempts: 1,
             base_backoff: Duration::from_millis(1),
             max_backoff: Duration::from_millis(1),
+            ..RetryPolicy::default()
         })
         .build()
         .unwrap();

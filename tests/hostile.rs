@@ -223,6 +223,7 @@ fn builder(server: &Server) -> ClientBuilder {
             max_attempts: 2,
             base_backoff: Duration::from_millis(5),
             max_backoff: Duration::from_millis(20),
+            ..RetryPolicy::default()
         })
 }
 
@@ -684,6 +685,31 @@ fn retry_after_beyond_the_call_deadline_is_not_waited_out() {
     let err = client.customers().list().unwrap_err();
     assert_eq!(err.status(), Some(503));
     assert!(err.to_string().contains("call deadline"), "{err}");
+    assert_eq!(server.count("GET", "/v1/customers"), 1);
+}
+
+#[test]
+fn retry_after_beyond_max_retry_after_ends_the_retries() {
+    let server = Server::start(|seen, server| match seen.path_and_query.as_str() {
+        "/v1/auth/token" => token_reply(server),
+        _ => Reply::Full {
+            status: 503,
+            headers: vec![("retry-after", "2".into())],
+            body: b"busy".to_vec(),
+        },
+    });
+    // Within the deadline, but longer than the policy waits out.
+    let client = builder(&server)
+        .retry(RetryPolicy {
+            max_retry_after: Duration::from_secs(1),
+            ..RetryPolicy::default()
+        })
+        .call_deadline(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let err = client.customers().list().unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert!(err.is_retryable(), "{err}");
     assert_eq!(server.count("GET", "/v1/customers"), 1);
 }
 

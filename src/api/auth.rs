@@ -31,7 +31,7 @@ impl Auth<'_> {
         let session = self.h.session;
         let token = session
             .tokens()
-            .fetch_by(session.transport(), session.deadline())?;
+            .fetch_new(session.transport(), session.deadline())?;
         session.tokens().store(token.clone());
         Ok(token)
     }

@@ -3,17 +3,20 @@ package xyz.offblocks
 import java.time.Duration
 
 /** How calls are retried (connection failures, 429, 5xx), with the same Idempotency-Key:
- * [maxAttempts] in all, the first pause [baseBackoff] doubling up to [maxBackoff]. Null
- * keeps the library's default ([OffblocksClient.configDefaults] lists them). */
+ * [maxAttempts] in all, the first pause [baseBackoff] doubling up to [maxBackoff]; a
+ * `Retry-After` longer than [maxRetryAfter] (whole seconds) ends the retries. Null keeps
+ * the library's default ([OffblocksClient.configDefaults] lists them). */
 data class Retry @JvmOverloads constructor(
     val maxAttempts: Int? = null,
     val baseBackoff: Duration? = null,
     val maxBackoff: Duration? = null,
+    val maxRetryAfter: Duration? = null,
 ) {
     internal fun toJson(): Map<String, Any?> = buildMap {
         maxAttempts?.let { put("maxAttempts", it) }
         baseBackoff?.let { put("baseBackoffMs", it.toMillis()) }
         maxBackoff?.let { put("maxBackoffMs", it.toMillis()) }
+        maxRetryAfter?.let { put("maxRetryAfterSecs", it.seconds) }
     }
 }
 

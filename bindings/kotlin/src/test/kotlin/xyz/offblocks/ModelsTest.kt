@@ -85,7 +85,7 @@ class ModelsTest {
         val full = ClientConfig(
             baseUrl = "u", environment = "e", apiKey = "k", apiSecret = "s", signingKeyPem = "p", generateSigningKey = true, keyId = "i",
             connectTimeout = Duration.ofSeconds(1), timeout = Duration.ofSeconds(1),
-            retry = Retry(1, Duration.ofMillis(1), Duration.ofMillis(1)), userAgent = "a", coveredComponents = listOf("@method"),
+            retry = Retry(1, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(1)), userAgent = "a", coveredComponents = listOf("@method"),
             digest = "sha-256", clockSkew = Duration.ZERO, followServerClock = true, allowInsecureHttp = false, challengeDomain = "d",
             challengeClockTolerance = Duration.ofSeconds(60),
             signatureValidity = Duration.ofSeconds(1), signatureNonce = true, signatureLabel = "sig", tokenRefreshMargin = Duration.ofSeconds(1),
