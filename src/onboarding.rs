@@ -67,7 +67,11 @@ pub struct OnboardingRequest {
     /// and the waits for statuses to change. A call cut short by it returns its own
     /// error (the last answer, or a transport error) saying so; a status that does not
     /// change in time is [`Error::Timeout`]. Defaults to 120 s.
-    #[serde(rename = "timeoutMs", with = "json::millis", default = "defaults::timeout")]
+    #[serde(
+        rename = "timeoutMs",
+        with = "json::millis",
+        default = "defaults::timeout"
+    )]
     pub timeout: Duration,
     /// The first pause between polls; it doubles up to `max_poll_interval`. At least
     /// [`MIN_POLL_INTERVAL`] (a shorter one is raised to it). Defaults to 100 ms.

@@ -28,7 +28,7 @@ impl Auth<'_> {
     /// # Errors
     /// [`crate::Error::Api`] with status 401 for wrong credentials.
     pub fn token(&self) -> Result<Token> {
-        let session = self.h.session;
+        let session = self.scope.session;
         let token = session
             .tokens()
             .fetch_new(session.transport(), session.deadline())?;
@@ -44,18 +44,21 @@ impl Auth<'_> {
     pub fn rotate_credentials(&self, api_key: &str, api_secret: &str) -> Result<()> {
         // Known before it is sent: an error that echoes it must not show it. The old
         // secret stays known too.
-        self.h.session.transport().redactor().add(api_secret);
+        self.scope.session.transport().redactor().add(api_secret);
         let body = CredentialsBody {
             api_key,
             api_secret,
         };
         let mut call = Call::new("PUT", "/auth/credentials".into())
-            .idempotent(self.h.idempotency_key.as_deref())?
+            .idempotent(self.scope.idempotency_key.as_deref())?
             .json(&body)?;
-        let result = self.h.session.execute(&call);
+        let result = self.scope.session.execute(&call);
         zeroize::Zeroize::zeroize(&mut call.body);
         result?;
-        self.h.session.tokens().set_credentials(api_key, api_secret);
+        self.scope
+            .session
+            .tokens()
+            .set_credentials(api_key, api_secret);
         Ok(())
     }
 
@@ -64,9 +67,9 @@ impl Auth<'_> {
     /// # Errors
     /// API and transport errors.
     pub fn revoke_credentials(&self) -> Result<()> {
-        self.h
+        self.scope
             .mutate::<()>("DELETE", "/auth/credentials".into(), None)?;
-        self.h.session.tokens().clear();
+        self.scope.session.tokens().clear();
         Ok(())
     }
 
@@ -77,11 +80,11 @@ impl Auth<'_> {
     /// API and transport errors; [`crate::Error::Decode`] when the answer carries no
     /// `keyId` (or `id`).
     pub fn register_signing_key(&self) -> Result<String> {
-        let session = self.h.session;
+        let session = self.scope.session;
         let pem = session.transport().signing_key().public_key_pem();
         let body = serde_json::json!({ "publicKey": B64.encode(pem) });
         let mut call = Call::new("PUT", "/auth/signing".into())
-            .idempotent(self.h.idempotency_key.as_deref())?
+            .idempotent(self.scope.idempotency_key.as_deref())?
             .json(&body)?;
         call.authorization = Authorization::BearerSignedIfKeyed;
         let resp = session.execute(&call)?;
@@ -101,9 +104,9 @@ impl Auth<'_> {
     /// # Errors
     /// API and transport errors.
     pub fn delete_signing_key(&self) -> Result<()> {
-        self.h
+        self.scope
             .mutate::<()>("DELETE", "/auth/signing".into(), None)?;
-        self.h.session.transport().set_key_id(None);
+        self.scope.session.transport().set_key_id(None);
         Ok(())
     }
 }

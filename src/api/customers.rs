@@ -1,7 +1,7 @@
 //! `/customers`.
 
 use super::challenge::{check_stated_owner, sign_and_submit, Challenged};
-use super::Handle;
+use super::CallScope;
 use super::{resource, seg, ChallengeOptions};
 use crate::error::Result;
 use crate::models::{Challenge, ChallengeSignature, Customer, NewCustomer};
@@ -20,7 +20,7 @@ impl Customers<'_> {
     /// [`crate::Error::Conflict`] when the customer already exists (the body is kept);
     /// [`crate::Error::Api`] for other refusals; transport and decoding errors.
     pub fn create(&self, customer: &NewCustomer) -> Result<Customer> {
-        self.h
+        self.scope
             .mutate("POST", "/customers".into(), Some(customer))?
             .decode()
     }
@@ -30,7 +30,7 @@ impl Customers<'_> {
     /// # Errors
     /// [`crate::Error::Api`] with status 404 when there is no such customer.
     pub fn get(&self, id: &str) -> Result<Customer> {
-        self.h.get(format!("/customers/{}", seg(id)?))
+        self.scope.get(format!("/customers/{}", seg(id)?))
     }
 
     /// `GET /customers`.
@@ -38,7 +38,7 @@ impl Customers<'_> {
     /// # Errors
     /// API, transport and decoding errors.
     pub fn list(&self) -> Result<Vec<Customer>> {
-        self.h.list("/customers".into())
+        self.scope.list("/customers".into())
     }
 
     /// `GET /customers/{id}/challenge`: the current challenge (base64 EIP-4361).
@@ -46,7 +46,9 @@ impl Customers<'_> {
     /// # Errors
     /// API, transport and decoding errors.
     pub fn challenge(&self, id: &str) -> Result<String> {
-        let c: Challenge = self.h.get(format!("/customers/{}/challenge", seg(id)?))?;
+        let c: Challenge = self
+            .scope
+            .get(format!("/customers/{}/challenge", seg(id)?))?;
         Ok(c.challenge)
     }
 
@@ -57,7 +59,7 @@ impl Customers<'_> {
     /// then issues a new challenge).
     pub fn submit_challenge(&self, id: &str, signed: &ChallengeSignature) -> Result<()> {
         let path = format!("/customers/{}/challenge/sign", seg(id)?);
-        self.h.mutate("POST", path, Some(signed)).map(drop)
+        self.scope.mutate("POST", path, Some(signed)).map(drop)
     }
 
     /// Signs the customer's EIP-4361 challenge with `signer` and submits it.
@@ -92,7 +94,7 @@ impl Customers<'_> {
             Some(owner) => owner.clone(),
             None => AccountId::parse(&customer.chain_id)?,
         };
-        let session = self.h.session;
+        let session = self.scope.session;
         let tolerance = session.config().challenge_clock_tolerance.as_secs();
         let guard = ChallengeGuard::new()
             .expected_domain(session.challenge_domain())
@@ -111,17 +113,17 @@ impl Customers<'_> {
     /// API and transport errors.
     pub fn deactivate(&self, id: &str) -> Result<()> {
         let path = format!("/customers/{}/deactivate", seg(id)?);
-        self.h.mutate::<()>("PATCH", path, None).map(drop)
+        self.scope.mutate::<()>("PATCH", path, None).map(drop)
     }
 }
 
 impl<'a> Challenged<'a> for Customers<'a> {
-    fn handle(&self) -> &Handle<'a> {
-        &self.h
+    fn scope(&self) -> &CallScope<'a> {
+        &self.scope
     }
 
-    fn with_handle(&self, h: Handle<'a>) -> Self {
-        Customers { h }
+    fn with_scope(&self, scope: CallScope<'a>) -> Self {
+        Customers { scope }
     }
 
     fn current(&self, id: &str) -> Result<String> {

@@ -15,7 +15,7 @@ impl Webhooks<'_> {
     /// # Errors
     /// API, transport and decoding errors.
     pub fn put(&self, webhook: &NewWebhook) -> Result<Webhook> {
-        self.h
+        self.scope
             .mutate("PUT", "/webhooks".into(), Some(webhook))?
             .decode()
     }
@@ -25,7 +25,7 @@ impl Webhooks<'_> {
     /// # Errors
     /// [`crate::Error::Api`] with status 404 when there is no such subscription.
     pub fn get(&self, id: &str) -> Result<Webhook> {
-        self.h.get(format!("/webhooks/{}", seg(id)?))
+        self.scope.get(format!("/webhooks/{}", seg(id)?))
     }
 
     /// `GET /webhooks`.
@@ -33,7 +33,7 @@ impl Webhooks<'_> {
     /// # Errors
     /// API, transport and decoding errors.
     pub fn list(&self) -> Result<Vec<Webhook>> {
-        self.h.list("/webhooks".into())
+        self.scope.list("/webhooks".into())
     }
 
     /// `DELETE /webhooks/{id}`.
@@ -42,6 +42,6 @@ impl Webhooks<'_> {
     /// API and transport errors.
     pub fn delete(&self, id: &str) -> Result<()> {
         let path = format!("/webhooks/{}", seg(id)?);
-        self.h.mutate::<()>("DELETE", path, None).map(drop)
+        self.scope.mutate::<()>("DELETE", path, None).map(drop)
     }
 }

@@ -16,10 +16,10 @@ use std::time::{Duration, Instant};
 use ureq::{http, AsSendBody, SendBody};
 
 pub(crate) use call::{Authorization, Bearer, Call, Deadline, Response};
-#[cfg(any(test, feature = "fuzzing"))]
-pub(crate) use response::decode_list;
 use response::transport_error;
-pub(crate) use response::{api_error, classify, decode_json, RawResponse};
+pub(crate) use response::{api_error, decode_json, RawResponse};
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) use response::{classify, decode_list};
 use retry::{AttemptClock, Next, Outcome, Retries};
 pub(crate) use tls::parse_pin;
 pub use tls::TlsFailure;
