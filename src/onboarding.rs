@@ -40,7 +40,7 @@ pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(10);
 
 /// What to onboard, declared once with its defaults.
 ///
-/// The C ABI's JSON request (`offblocks_onboard`) deserializes into this type: camelCase
+/// The C ABI's JSON request (`offblocks_client_onboard`) deserializes into this type: camelCase
 /// keys, durations in milliseconds (`timeoutMs`, `pollIntervalMs`, `maxPollIntervalMs`),
 /// unknown keys refused. `externalId` and `chain` are required; every other field takes
 /// the default [`OnboardingRequest::new`] gives, which the other languages read from

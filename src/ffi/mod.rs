@@ -31,7 +31,11 @@ mod client;
 
 mod auth;
 
+mod signing_key;
+
 mod customers;
+
+mod simulator;
 
 mod accounts;
 
@@ -41,17 +45,22 @@ mod wallet;
 
 mod siwe;
 
+mod caip;
+
 mod signer;
 
 mod onboard;
 
 pub use accounts::*;
 pub use auth::*;
+pub use caip::*;
 pub use client::*;
 pub use customers::*;
 pub use error::*;
 pub use onboard::*;
 pub use signer::*;
+pub use signing_key::*;
+pub use simulator::*;
 pub use siwe::*;
 pub use strings::*;
 pub use wallet::*;

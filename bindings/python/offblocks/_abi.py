@@ -73,7 +73,7 @@ FUNCTIONS: dict[str, tuple[Any, tuple[Any, ...]]] = {
     "offblocks_client_free": (RESULT, (HANDLE,)),
     "offblocks_client_key_id": (RESULT, (HANDLE, STRING_OUT)),
     "offblocks_client_set_key_id": (RESULT, (HANDLE, c_char_p)),
-    "offblocks_dry_run": (
+    "offblocks_client_dry_run": (
         RESULT,
         (HANDLE, c_char_p, c_char_p, c_char_p, c_char_p, c_char_p, STRING_OUT),
     ),
@@ -83,32 +83,32 @@ FUNCTIONS: dict[str, tuple[Any, tuple[Any, ...]]] = {
     "offblocks_auth_token": (RESULT, (HANDLE, STRING_OUT)),
     "offblocks_auth_rotate_credentials": (RESULT, (HANDLE, c_char_p, c_char_p, c_char_p)),
     "offblocks_auth_revoke_credentials": (RESULT, (HANDLE, c_char_p)),
-    "offblocks_signing_key_register": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
-    "offblocks_signing_key_delete": (RESULT, (HANDLE, c_char_p)),
+    "offblocks_auth_register_signing_key": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
+    "offblocks_auth_delete_signing_key": (RESULT, (HANDLE, c_char_p)),
     # customers
-    "offblocks_customer_create": (RESULT, (HANDLE, c_char_p, c_char_p, STRING_OUT)),
-    "offblocks_customer_get": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
-    "offblocks_customer_list": (RESULT, (HANDLE, STRING_OUT)),
-    "offblocks_customer_challenge": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
-    "offblocks_customer_submit_challenge": (RESULT, (HANDLE, c_char_p, c_char_p, c_char_p)),
-    "offblocks_customer_deactivate": (RESULT, (HANDLE, c_char_p, c_char_p)),
+    "offblocks_customers_create": (RESULT, (HANDLE, c_char_p, c_char_p, STRING_OUT)),
+    "offblocks_customers_get": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
+    "offblocks_customers_list": (RESULT, (HANDLE, STRING_OUT)),
+    "offblocks_customers_challenge": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
+    "offblocks_customers_submit_challenge": (RESULT, (HANDLE, c_char_p, c_char_p, c_char_p)),
+    "offblocks_customers_deactivate": (RESULT, (HANDLE, c_char_p, c_char_p)),
     "offblocks_simulator_verify_customer": (RESULT, (HANDLE, c_char_p, c_char_p)),
     "offblocks_simulator_reject_customer": (RESULT, (HANDLE, c_char_p, c_char_p)),
     # accounts
-    "offblocks_account_create": (RESULT, (HANDLE, c_char_p, c_char_p, c_char_p, STRING_OUT)),
-    "offblocks_account_get": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
-    "offblocks_account_list": (RESULT, (HANDLE, STRING_OUT)),
-    "offblocks_account_list_for_customer": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
-    "offblocks_account_challenge": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
-    "offblocks_account_submit_challenge": (RESULT, (HANDLE, c_char_p, c_char_p, c_char_p)),
-    "offblocks_account_activate": (RESULT, (HANDLE, c_char_p, c_char_p)),
-    "offblocks_account_deactivate": (RESULT, (HANDLE, c_char_p, c_char_p)),
-    "offblocks_account_close": (RESULT, (HANDLE, c_char_p, c_char_p)),
+    "offblocks_accounts_create": (RESULT, (HANDLE, c_char_p, c_char_p, c_char_p, STRING_OUT)),
+    "offblocks_accounts_get": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
+    "offblocks_accounts_list": (RESULT, (HANDLE, STRING_OUT)),
+    "offblocks_accounts_list_for_customer": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
+    "offblocks_accounts_challenge": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
+    "offblocks_accounts_submit_challenge": (RESULT, (HANDLE, c_char_p, c_char_p, c_char_p)),
+    "offblocks_accounts_activate": (RESULT, (HANDLE, c_char_p, c_char_p)),
+    "offblocks_accounts_deactivate": (RESULT, (HANDLE, c_char_p, c_char_p)),
+    "offblocks_accounts_close": (RESULT, (HANDLE, c_char_p, c_char_p)),
     # webhooks
-    "offblocks_webhook_put": (RESULT, (HANDLE, c_char_p, c_char_p, STRING_OUT)),
-    "offblocks_webhook_get": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
-    "offblocks_webhook_list": (RESULT, (HANDLE, STRING_OUT)),
-    "offblocks_webhook_delete": (RESULT, (HANDLE, c_char_p, c_char_p)),
+    "offblocks_webhooks_put": (RESULT, (HANDLE, c_char_p, c_char_p, STRING_OUT)),
+    "offblocks_webhooks_get": (RESULT, (HANDLE, c_char_p, STRING_OUT)),
+    "offblocks_webhooks_list": (RESULT, (HANDLE, STRING_OUT)),
+    "offblocks_webhooks_delete": (RESULT, (HANDLE, c_char_p, c_char_p)),
     "offblocks_webhook_event_parse": (RESULT, (c_char_p, STRING_OUT)),
     # wallet
     "offblocks_wallet_new_random": (RESULT, (HANDLE_OUT,)),
@@ -133,15 +133,15 @@ FUNCTIONS: dict[str, tuple[Any, tuple[Any, ...]]] = {
     "offblocks_signer_address": (RESULT, (HANDLE, STRING_OUT)),
     "offblocks_signer_free": (RESULT, (HANDLE,)),
     # onboarding, challenge signing
-    "offblocks_onboard": (
+    "offblocks_client_onboard": (
         RESULT,
         (HANDLE, c_char_p, HANDLE, PROGRESS_FN, c_void_p, STRING_OUT),
     ),
-    "offblocks_customer_sign_challenge": (
+    "offblocks_customers_sign_challenge": (
         RESULT,
         (HANDLE, c_char_p, c_char_p, c_char_p, HANDLE, c_char_p),
     ),
-    "offblocks_account_sign_challenge": (
+    "offblocks_accounts_sign_challenge": (
         RESULT,
         (HANDLE, c_char_p, c_char_p, c_char_p, HANDLE, c_char_p),
     ),

@@ -303,7 +303,7 @@ class Client:
         if body is not None:
             body_text = body if isinstance(body, str) else json.dumps(body, separators=(",", ":"))
         raw = self._call_json(
-            "offblocks_dry_run",
+            "offblocks_client_dry_run",
             text(method, "method"),
             text(path, "path"),
             opt_text(body_text, "body"),

@@ -1,4 +1,4 @@
-"""Running the onboarding flow (``offblocks_onboard``) for :meth:`Client.onboard
+"""Running the onboarding flow (``offblocks_client_onboard``) for :meth:`Client.onboard
 <offblocks.Client.onboard>`: its progress callback, which may stop the flow, and which
 failure the caller sees when the callback, the signer and the flow all have something
 to say."""
@@ -56,7 +56,7 @@ def request_json(
     max_poll_interval: float | None = None,
     wait: Wait | None = None,
 ) -> dict[str, Any]:
-    """The JSON request of ``offblocks_onboard``: only what the caller set, so that the
+    """The JSON request of ``offblocks_client_onboard``: only what the caller set, so that the
     library's defaults apply to the rest. An account of which only one part is set takes
     the other from the library's default account."""
     request: dict[str, Any] = {"externalId": text(external_id, "external_id"), "chain": text(chain, "chain")}
@@ -97,7 +97,7 @@ def run(
     signer: Signer | Wallet,
     progress: Callable[[Progress], object] | None,
 ) -> Onboarded | Waiting:
-    """Runs ``offblocks_onboard`` with ``request`` (its JSON object), on ``client``, signing
+    """Runs ``offblocks_client_onboard`` with ``request`` (its JSON object), on ``client``, signing
     with ``signer``; ``progress`` is told about each step and each poll, and stops the flow
     by answering ``False`` or by raising.
 
@@ -129,7 +129,7 @@ def run(
             signer_handle = native_signer.handle()
             try:
                 raw, failure = _native.try_call_string(
-                    "offblocks_onboard", handle, request_arg, signer_handle, callback, None
+                    "offblocks_client_onboard", handle, request_arg, signer_handle, callback, None
                 )
             finally:
                 native_signer.release()

@@ -35,7 +35,7 @@ public struct Auth: Sendable {
     public func registerSigningKey(idempotencyKey: String? = nil) throws -> String {
         let k = try CString.optional(idempotencyKey, "idempotency key")
         defer { k?.free() }
-        return try client.string { h, out in offblocks_signing_key_register(h, k?.pointer, out) }
+        return try client.string { h, out in offblocks_auth_register_signing_key(h, k?.pointer, out) }
     }
 
     /// `DELETE /auth/signing`: signed calls then fail with `.config` until a key is
@@ -43,7 +43,7 @@ public struct Auth: Sendable {
     public func deleteSigningKey(idempotencyKey: String? = nil) throws {
         let k = try CString.optional(idempotencyKey, "idempotency key")
         defer { k?.free() }
-        try client.call { offblocks_signing_key_delete($0, k?.pointer) }
+        try client.call { offblocks_auth_delete_signing_key($0, k?.pointer) }
     }
 
     /// `PUT /auth/credentials`: replaces the API key and secret; the client switches to them
@@ -74,26 +74,26 @@ public struct Customers: Sendable {
         let b = try body(["chainId": chainId, "externalId": externalId])
         let k = try CString.optional(idempotencyKey, "idempotency key")
         defer { b.free(); k?.free() }
-        return try JSON.decode(Customer.self, client.string { h, out in offblocks_customer_create(h, b.pointer, k?.pointer, out) }, "customer")
+        return try JSON.decode(Customer.self, client.string { h, out in offblocks_customers_create(h, b.pointer, k?.pointer, out) }, "customer")
     }
 
     /// `GET /customers/{id}`. Throws `.notFound` when unknown.
     public func get(_ customerId: String) throws -> Customer {
         let id = try CString(customerId, "customer id")
         defer { id.free() }
-        return try JSON.decode(Customer.self, client.string { h, out in offblocks_customer_get(h, id.pointer, out) }, "customer")
+        return try JSON.decode(Customer.self, client.string { h, out in offblocks_customers_get(h, id.pointer, out) }, "customer")
     }
 
     /// `GET /customers`.
     public func list() throws -> [Customer] {
-        try JSON.decode([Customer].self, client.string { h, out in offblocks_customer_list(h, out) }, "customers")
+        try JSON.decode([Customer].self, client.string { h, out in offblocks_customers_list(h, out) }, "customers")
     }
 
     /// `GET /customers/{id}/challenge`: the customer's current challenge.
     public func challenge(_ customerId: String) throws -> Challenge {
         let id = try CString(customerId, "customer id")
         defer { id.free() }
-        return Challenge(base64: try client.string { h, out in offblocks_customer_challenge(h, id.pointer, out) })
+        return Challenge(base64: try client.string { h, out in offblocks_customers_challenge(h, id.pointer, out) })
     }
 
     /// `POST /customers/{id}/challenge/sign` with a signature made elsewhere: `ownerId` is
@@ -105,7 +105,7 @@ public struct Customers: Sendable {
         let b = try body(["ownerId": ownerId, "challenge": challenge.base64, "signature": signature])
         let k = try CString.optional(idempotencyKey, "idempotency key")
         defer { id.free(); b.free(); k?.free() }
-        try client.call { offblocks_customer_submit_challenge($0, id.pointer, b.pointer, k?.pointer) }
+        try client.call { offblocks_customers_submit_challenge($0, id.pointer, b.pointer, k?.pointer) }
     }
 
     /// Checks the customer's challenge, signs it with `signer` and submits it (its
@@ -118,12 +118,12 @@ public struct Customers: Sendable {
         let c = try CString(JSON.encode(customer), "customer")
         let k = try CString.optional(idempotencyKey, "idempotency key")
         defer { c.free(); k?.free() }
-        try client.withSigner(signer) { h, s in try Native.check(offblocks_customer_sign_challenge(h, c.pointer, s, k?.pointer)) }
+        try client.withSigner(signer) { h, s in try Native.check(offblocks_customers_sign_challenge(h, c.pointer, s, k?.pointer)) }
     }
 
     /// `PATCH /customers/{id}/deactivate`.
     public func deactivate(_ customerId: String, idempotencyKey: String? = nil) throws {
-        try patch(customerId, idempotencyKey, offblocks_customer_deactivate)
+        try patch(customerId, idempotencyKey, offblocks_customers_deactivate)
     }
 
     func patch(_ customerId: String, _ idempotencyKey: String?,
@@ -162,33 +162,33 @@ public struct Accounts: Sendable {
         let b = try body(["type": type.rawValue, "currencies": currencies])
         let k = try CString.optional(idempotencyKey, "idempotency key")
         defer { id.free(); b.free(); k?.free() }
-        return try JSON.decode(Account.self, client.string { h, out in offblocks_account_create(h, id.pointer, b.pointer, k?.pointer, out) }, "account")
+        return try JSON.decode(Account.self, client.string { h, out in offblocks_accounts_create(h, id.pointer, b.pointer, k?.pointer, out) }, "account")
     }
 
     /// `GET /accounts/{id}`. Throws `.notFound` when unknown.
     public func get(_ accountId: String) throws -> Account {
         let id = try CString(accountId, "account id")
         defer { id.free() }
-        return try JSON.decode(Account.self, client.string { h, out in offblocks_account_get(h, id.pointer, out) }, "account")
+        return try JSON.decode(Account.self, client.string { h, out in offblocks_accounts_get(h, id.pointer, out) }, "account")
     }
 
     /// `GET /accounts`: every account.
     public func list() throws -> [Account] {
-        try JSON.decode([Account].self, client.string { h, out in offblocks_account_list(h, out) }, "accounts")
+        try JSON.decode([Account].self, client.string { h, out in offblocks_accounts_list(h, out) }, "accounts")
     }
 
     /// `GET /customers/{id}/accounts`.
     public func list(customerId: String) throws -> [Account] {
         let id = try CString(customerId, "customer id")
         defer { id.free() }
-        return try JSON.decode([Account].self, client.string { h, out in offblocks_account_list_for_customer(h, id.pointer, out) }, "accounts")
+        return try JSON.decode([Account].self, client.string { h, out in offblocks_accounts_list_for_customer(h, id.pointer, out) }, "accounts")
     }
 
     /// `GET /accounts/{id}/challenge`: a new challenge (earlier ones stop working).
     public func challenge(_ accountId: String) throws -> Challenge {
         let id = try CString(accountId, "account id")
         defer { id.free() }
-        return Challenge(base64: try client.string { h, out in offblocks_account_challenge(h, id.pointer, out) })
+        return Challenge(base64: try client.string { h, out in offblocks_accounts_challenge(h, id.pointer, out) })
     }
 
     /// `POST /accounts/{id}/challenge/sign` with a signature made elsewhere (base64 of the
@@ -199,7 +199,7 @@ public struct Accounts: Sendable {
         let b = try body(["ownerId": ownerId, "challenge": challenge.base64, "signature": signature])
         let k = try CString.optional(idempotencyKey, "idempotency key")
         defer { id.free(); b.free(); k?.free() }
-        try client.call { offblocks_account_submit_challenge($0, id.pointer, b.pointer, k?.pointer) }
+        try client.call { offblocks_accounts_submit_challenge($0, id.pointer, b.pointer, k?.pointer) }
     }
 
     /// Signs the account's challenge with `signer` and submits it. `ownerId` is the
@@ -212,23 +212,23 @@ public struct Accounts: Sendable {
         let k = try CString.optional(idempotencyKey, "idempotency key")
         defer { owner.free(); a.free(); k?.free() }
         try client.withSigner(signer) { h, s in
-            try Native.check(offblocks_account_sign_challenge(h, a.pointer, owner.pointer, s, k?.pointer))
+            try Native.check(offblocks_accounts_sign_challenge(h, a.pointer, owner.pointer, s, k?.pointer))
         }
     }
 
     /// `PATCH /accounts/{id}/activate`.
     public func activate(_ accountId: String, idempotencyKey: String? = nil) throws {
-        try patch(accountId, idempotencyKey, offblocks_account_activate)
+        try patch(accountId, idempotencyKey, offblocks_accounts_activate)
     }
 
     /// `PATCH /accounts/{id}/deactivate`.
     public func deactivate(_ accountId: String, idempotencyKey: String? = nil) throws {
-        try patch(accountId, idempotencyKey, offblocks_account_deactivate)
+        try patch(accountId, idempotencyKey, offblocks_accounts_deactivate)
     }
 
     /// `DELETE /accounts/{id}`: closes the account (final).
     public func close(_ accountId: String, idempotencyKey: String? = nil) throws {
-        try patch(accountId, idempotencyKey, offblocks_account_close)
+        try patch(accountId, idempotencyKey, offblocks_accounts_close)
     }
 
     private func patch(_ accountId: String, _ idempotencyKey: String?,
@@ -250,19 +250,19 @@ public struct Webhooks: Sendable {
         let b = try body(["id": id, "callbackUrl": callbackUrl, "types": types.map(\.rawValue)])
         let k = try CString.optional(idempotencyKey, "idempotency key")
         defer { b.free(); k?.free() }
-        return try JSON.decode(Webhook.self, client.string { h, out in offblocks_webhook_put(h, b.pointer, k?.pointer, out) }, "webhook")
+        return try JSON.decode(Webhook.self, client.string { h, out in offblocks_webhooks_put(h, b.pointer, k?.pointer, out) }, "webhook")
     }
 
     /// `GET /webhooks/{id}`.
     public func get(_ webhookId: String) throws -> Webhook {
         let id = try CString(webhookId, "webhook id")
         defer { id.free() }
-        return try JSON.decode(Webhook.self, client.string { h, out in offblocks_webhook_get(h, id.pointer, out) }, "webhook")
+        return try JSON.decode(Webhook.self, client.string { h, out in offblocks_webhooks_get(h, id.pointer, out) }, "webhook")
     }
 
     /// `GET /webhooks`.
     public func list() throws -> [Webhook] {
-        try JSON.decode([Webhook].self, client.string { h, out in offblocks_webhook_list(h, out) }, "webhooks")
+        try JSON.decode([Webhook].self, client.string { h, out in offblocks_webhooks_list(h, out) }, "webhooks")
     }
 
     /// `DELETE /webhooks/{id}`.
@@ -270,7 +270,7 @@ public struct Webhooks: Sendable {
         let id = try CString(webhookId, "webhook id")
         let k = try CString.optional(idempotencyKey, "idempotency key")
         defer { id.free(); k?.free() }
-        try client.call { offblocks_webhook_delete($0, id.pointer, k?.pointer) }
+        try client.call { offblocks_webhooks_delete($0, id.pointer, k?.pointer) }
     }
 
     /// Same as `OffBlocks.parseWebhookEvent`.

@@ -402,7 +402,7 @@ data class OnboardingRequest @JvmOverloads constructor(
     val pollInterval: Duration? = null,
     val maxPollInterval: Duration? = null,
 ) {
-    /** The JSON request of `offblocks_onboard`: only what is set; an account of which one
+    /** The JSON request of `offblocks_client_onboard`: only what is set; an account of which one
      * part is set takes the other from the library's default account. */
     internal fun toJson(): Map<String, Any?> = buildMap {
         put("externalId", externalId)

@@ -10,8 +10,8 @@ import xyz.offblocks.internal.offblocks_client_key_id
 import xyz.offblocks.internal.offblocks_client_new_with_observer
 import xyz.offblocks.internal.offblocks_config_defaults
 import xyz.offblocks.internal.offblocks_client_set_key_id
-import xyz.offblocks.internal.offblocks_dry_run
-import xyz.offblocks.internal.offblocks_onboard
+import xyz.offblocks.internal.offblocks_client_dry_run
+import xyz.offblocks.internal.offblocks_client_onboard
 import xyz.offblocks.internal.offblocks_onboarding_defaults
 
 /**
@@ -124,7 +124,7 @@ class OffblocksClient @JvmOverloads constructor(
         val b = Ffi.optCString(body, "body")
         val k = Ffi.optCString(idempotencyKey, "idempotency key")
         val t = Ffi.optCString(token, "token")
-        return DryRun.from(JsonObject.parse(string { h, out -> offblocks_dry_run(h, m, p, b, k, t, out) }, "dry run"))
+        return DryRun.from(JsonObject.parse(string { h, out -> offblocks_client_dry_run(h, m, p, b, k, t, out) }, "dry run"))
     }
 
     /**
@@ -173,7 +173,7 @@ class OffblocksClient @JvmOverloads constructor(
         val requestArg = Ffi.cString(Json.write(request), "request")
         val callback = progress?.let { NativeProgress(it::onProgress) }
         val outcome = runCatching {
-            withSigner(signer) { h, s -> Ffi.string { offblocks_onboard(h, requestArg, s, callback?.native, null, it) } }
+            withSigner(signer) { h, s -> Ffi.string { offblocks_client_onboard(h, requestArg, s, callback?.native, null, it) } }
         }
         callback?.rethrow(outcome.exceptionOrNull())
         return JsonObject.parse(outcome.getOrThrow(), what)

@@ -3,34 +3,34 @@ package xyz.offblocks
 import xyz.offblocks.internal.Ffi
 import xyz.offblocks.internal.Json
 import xyz.offblocks.internal.JsonObject
-import xyz.offblocks.internal.offblocks_account_activate
-import xyz.offblocks.internal.offblocks_account_challenge
-import xyz.offblocks.internal.offblocks_account_close
-import xyz.offblocks.internal.offblocks_account_create
-import xyz.offblocks.internal.offblocks_account_deactivate
-import xyz.offblocks.internal.offblocks_account_get
-import xyz.offblocks.internal.offblocks_account_list
-import xyz.offblocks.internal.offblocks_account_list_for_customer
-import xyz.offblocks.internal.offblocks_account_sign_challenge
-import xyz.offblocks.internal.offblocks_account_submit_challenge
+import xyz.offblocks.internal.offblocks_accounts_activate
+import xyz.offblocks.internal.offblocks_accounts_challenge
+import xyz.offblocks.internal.offblocks_accounts_close
+import xyz.offblocks.internal.offblocks_accounts_create
+import xyz.offblocks.internal.offblocks_accounts_deactivate
+import xyz.offblocks.internal.offblocks_accounts_get
+import xyz.offblocks.internal.offblocks_accounts_list
+import xyz.offblocks.internal.offblocks_accounts_list_for_customer
+import xyz.offblocks.internal.offblocks_accounts_sign_challenge
+import xyz.offblocks.internal.offblocks_accounts_submit_challenge
 import xyz.offblocks.internal.offblocks_auth_revoke_credentials
 import xyz.offblocks.internal.offblocks_auth_rotate_credentials
 import xyz.offblocks.internal.offblocks_auth_token
-import xyz.offblocks.internal.offblocks_customer_challenge
-import xyz.offblocks.internal.offblocks_customer_create
-import xyz.offblocks.internal.offblocks_customer_deactivate
-import xyz.offblocks.internal.offblocks_customer_get
-import xyz.offblocks.internal.offblocks_customer_list
-import xyz.offblocks.internal.offblocks_customer_sign_challenge
-import xyz.offblocks.internal.offblocks_customer_submit_challenge
-import xyz.offblocks.internal.offblocks_signing_key_delete
-import xyz.offblocks.internal.offblocks_signing_key_register
+import xyz.offblocks.internal.offblocks_customers_challenge
+import xyz.offblocks.internal.offblocks_customers_create
+import xyz.offblocks.internal.offblocks_customers_deactivate
+import xyz.offblocks.internal.offblocks_customers_get
+import xyz.offblocks.internal.offblocks_customers_list
+import xyz.offblocks.internal.offblocks_customers_sign_challenge
+import xyz.offblocks.internal.offblocks_customers_submit_challenge
+import xyz.offblocks.internal.offblocks_auth_delete_signing_key
+import xyz.offblocks.internal.offblocks_auth_register_signing_key
 import xyz.offblocks.internal.offblocks_simulator_reject_customer
 import xyz.offblocks.internal.offblocks_simulator_verify_customer
-import xyz.offblocks.internal.offblocks_webhook_delete
-import xyz.offblocks.internal.offblocks_webhook_get
-import xyz.offblocks.internal.offblocks_webhook_list
-import xyz.offblocks.internal.offblocks_webhook_put
+import xyz.offblocks.internal.offblocks_webhooks_delete
+import xyz.offblocks.internal.offblocks_webhooks_get
+import xyz.offblocks.internal.offblocks_webhooks_list
+import xyz.offblocks.internal.offblocks_webhooks_put
 
 // The API's resources, handed out by OffblocksClient (`client.customers.create(..)`).
 // Every mutation takes an optional `idempotencyKey` (a UUID): give your own to resume safely
@@ -50,7 +50,7 @@ class Auth internal constructor(private val client: OffblocksClient) {
     @JvmOverloads
     fun registerSigningKey(idempotencyKey: String? = null): String {
         val k = key(idempotencyKey)
-        return client.string { h, out -> offblocks_signing_key_register(h, k, out) }
+        return client.string { h, out -> offblocks_auth_register_signing_key(h, k, out) }
     }
 
     /** `DELETE /auth/signing`: signed calls then fail with [OffblocksException.Config]
@@ -58,7 +58,7 @@ class Auth internal constructor(private val client: OffblocksClient) {
     @JvmOverloads
     fun deleteSigningKey(idempotencyKey: String? = null) {
         val k = key(idempotencyKey)
-        client.call { offblocks_signing_key_delete(it, k) }
+        client.call { offblocks_auth_delete_signing_key(it, k) }
     }
 
     /** `PUT /auth/credentials`: replaces the API key and secret; the client switches to
@@ -92,23 +92,23 @@ class Customers internal constructor(private val client: OffblocksClient) {
     fun create(chainId: String, externalId: String, idempotencyKey: String? = null): Customer {
         val body = json(mapOf("chainId" to chainId, "externalId" to externalId))
         val k = key(idempotencyKey)
-        return Customer.from(JsonObject.parse(client.string { h, out -> offblocks_customer_create(h, body, k, out) }, "customer"))
+        return Customer.from(JsonObject.parse(client.string { h, out -> offblocks_customers_create(h, body, k, out) }, "customer"))
     }
 
     /** `GET /customers/{id}`. @throws OffblocksException.NotFound when unknown. */
     fun get(customerId: String): Customer {
         val id = Ffi.cString(customerId, "customer id")
-        return Customer.from(JsonObject.parse(client.string { h, out -> offblocks_customer_get(h, id, out) }, "customer"))
+        return Customer.from(JsonObject.parse(client.string { h, out -> offblocks_customers_get(h, id, out) }, "customer"))
     }
 
     /** `GET /customers`. */
     fun list(): List<Customer> =
-        JsonObject.parseList(client.string { h, out -> offblocks_customer_list(h, out) }, "customers").map(Customer::from)
+        JsonObject.parseList(client.string { h, out -> offblocks_customers_list(h, out) }, "customers").map(Customer::from)
 
     /** `GET /customers/{id}/challenge`: the customer's current challenge. */
     fun challenge(customerId: String): Challenge {
         val id = Ffi.cString(customerId, "customer id")
-        return Challenge(client.string { h, out -> offblocks_customer_challenge(h, id, out) })
+        return Challenge(client.string { h, out -> offblocks_customers_challenge(h, id, out) })
     }
 
     /** `POST /customers/{id}/challenge/sign` with a signature made elsewhere: [ownerId] is
@@ -120,7 +120,7 @@ class Customers internal constructor(private val client: OffblocksClient) {
         val id = Ffi.cString(customerId, "customer id")
         val body = json(mapOf("ownerId" to ownerId, "challenge" to challenge.base64, "signature" to signature))
         val k = key(idempotencyKey)
-        client.call { offblocks_customer_submit_challenge(it, id, body, k) }
+        client.call { offblocks_customers_submit_challenge(it, id, body, k) }
     }
 
     /**
@@ -150,7 +150,7 @@ class Customers internal constructor(private val client: OffblocksClient) {
         val k = key(idempotencyKey)
         val owner = ownerId?.let { Ffi.cString(it, "owner id") }
         val onChain = chain?.let { Ffi.cString(it, "chain") }
-        client.withSigner(signer) { h, s -> Ffi.check(offblocks_customer_sign_challenge(h, c, owner, onChain, s, k)) }
+        client.withSigner(signer) { h, s -> Ffi.check(offblocks_customers_sign_challenge(h, c, owner, onChain, s, k)) }
     }
 
     /** `PATCH /customers/{id}/deactivate`. */
@@ -158,7 +158,7 @@ class Customers internal constructor(private val client: OffblocksClient) {
     fun deactivate(customerId: String, idempotencyKey: String? = null) {
         val id = Ffi.cString(customerId, "customer id")
         val k = key(idempotencyKey)
-        client.call { offblocks_customer_deactivate(it, id, k) }
+        client.call { offblocks_customers_deactivate(it, id, k) }
     }
 }
 
@@ -195,30 +195,30 @@ class Accounts internal constructor(private val client: OffblocksClient) {
         val id = Ffi.cString(customerId, "customer id")
         val body = json(mapOf("type" to type.value, "currencies" to currencies))
         val k = key(idempotencyKey)
-        return Account.from(JsonObject.parse(client.string { h, out -> offblocks_account_create(h, id, body, k, out) }, "account"))
+        return Account.from(JsonObject.parse(client.string { h, out -> offblocks_accounts_create(h, id, body, k, out) }, "account"))
     }
 
     /** `GET /accounts/{id}`. @throws OffblocksException.NotFound when unknown. */
     fun get(accountId: String): Account {
         val id = Ffi.cString(accountId, "account id")
-        return Account.from(JsonObject.parse(client.string { h, out -> offblocks_account_get(h, id, out) }, "account"))
+        return Account.from(JsonObject.parse(client.string { h, out -> offblocks_accounts_get(h, id, out) }, "account"))
     }
 
     /** `GET /accounts`: every account. */
     fun list(): List<Account> =
-        JsonObject.parseList(client.string { h, out -> offblocks_account_list(h, out) }, "accounts").map(Account::from)
+        JsonObject.parseList(client.string { h, out -> offblocks_accounts_list(h, out) }, "accounts").map(Account::from)
 
     /** `GET /customers/{id}/accounts`. */
     fun listForCustomer(customerId: String): List<Account> {
         val id = Ffi.cString(customerId, "customer id")
-        return JsonObject.parseList(client.string { h, out -> offblocks_account_list_for_customer(h, id, out) }, "accounts")
+        return JsonObject.parseList(client.string { h, out -> offblocks_accounts_list_for_customer(h, id, out) }, "accounts")
             .map(Account::from)
     }
 
     /** `GET /accounts/{id}/challenge`: a new challenge (earlier ones stop working). */
     fun challenge(accountId: String): Challenge {
         val id = Ffi.cString(accountId, "account id")
-        return Challenge(client.string { h, out -> offblocks_account_challenge(h, id, out) })
+        return Challenge(client.string { h, out -> offblocks_accounts_challenge(h, id, out) })
     }
 
     /** `POST /accounts/{id}/challenge/sign` with a signature made elsewhere (base64 of the
@@ -228,7 +228,7 @@ class Accounts internal constructor(private val client: OffblocksClient) {
         val id = Ffi.cString(accountId, "account id")
         val body = json(mapOf("ownerId" to ownerId, "challenge" to challenge.base64, "signature" to signature))
         val k = key(idempotencyKey)
-        client.call { offblocks_account_submit_challenge(it, id, body, k) }
+        client.call { offblocks_accounts_submit_challenge(it, id, body, k) }
     }
 
     /** Signs the account's challenge with [signer] and submits it. [ownerId] is the
@@ -248,20 +248,20 @@ class Accounts internal constructor(private val client: OffblocksClient) {
         val onChain = chain?.let { Ffi.cString(it, "chain") }
         val a = json(account.toJson())
         val k = key(idempotencyKey)
-        client.withSigner(signer) { h, s -> Ffi.check(offblocks_account_sign_challenge(h, a, owner, onChain, s, k)) }
+        client.withSigner(signer) { h, s -> Ffi.check(offblocks_accounts_sign_challenge(h, a, owner, onChain, s, k)) }
     }
 
     /** `PATCH /accounts/{id}/activate`. */
     @JvmOverloads
-    fun activate(accountId: String, idempotencyKey: String? = null) = patch(accountId, idempotencyKey, ::offblocks_account_activate)
+    fun activate(accountId: String, idempotencyKey: String? = null) = patch(accountId, idempotencyKey, ::offblocks_accounts_activate)
 
     /** `PATCH /accounts/{id}/deactivate`. */
     @JvmOverloads
-    fun deactivate(accountId: String, idempotencyKey: String? = null) = patch(accountId, idempotencyKey, ::offblocks_account_deactivate)
+    fun deactivate(accountId: String, idempotencyKey: String? = null) = patch(accountId, idempotencyKey, ::offblocks_accounts_deactivate)
 
     /** `DELETE /accounts/{id}`: closes the account (final). */
     @JvmOverloads
-    fun close(accountId: String, idempotencyKey: String? = null) = patch(accountId, idempotencyKey, ::offblocks_account_close)
+    fun close(accountId: String, idempotencyKey: String? = null) = patch(accountId, idempotencyKey, ::offblocks_accounts_close)
 
     private fun patch(accountId: String, idempotencyKey: String?, fn: (com.sun.jna.Pointer?, ByteArray?, ByteArray?) -> Int) {
         val id = Ffi.cString(accountId, "account id")
@@ -286,25 +286,25 @@ class Webhooks internal constructor(private val client: OffblocksClient) {
             put("types", types.map { it.value })
         })
         val k = key(idempotencyKey)
-        return Webhook.from(JsonObject.parse(client.string { h, out -> offblocks_webhook_put(h, body, k, out) }, "webhook"))
+        return Webhook.from(JsonObject.parse(client.string { h, out -> offblocks_webhooks_put(h, body, k, out) }, "webhook"))
     }
 
     /** `GET /webhooks/{id}`. */
     fun get(webhookId: String): Webhook {
         val id = Ffi.cString(webhookId, "webhook id")
-        return Webhook.from(JsonObject.parse(client.string { h, out -> offblocks_webhook_get(h, id, out) }, "webhook"))
+        return Webhook.from(JsonObject.parse(client.string { h, out -> offblocks_webhooks_get(h, id, out) }, "webhook"))
     }
 
     /** `GET /webhooks`. */
     fun list(): List<Webhook> =
-        JsonObject.parseList(client.string { h, out -> offblocks_webhook_list(h, out) }, "webhooks").map(Webhook::from)
+        JsonObject.parseList(client.string { h, out -> offblocks_webhooks_list(h, out) }, "webhooks").map(Webhook::from)
 
     /** `DELETE /webhooks/{id}`. */
     @JvmOverloads
     fun delete(webhookId: String, idempotencyKey: String? = null) {
         val id = Ffi.cString(webhookId, "webhook id")
         val k = key(idempotencyKey)
-        client.call { offblocks_webhook_delete(it, id, k) }
+        client.call { offblocks_webhooks_delete(it, id, k) }
     }
 
     /** Same as [Offblocks.parseWebhookEvent]. */

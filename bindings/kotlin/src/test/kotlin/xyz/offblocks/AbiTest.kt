@@ -153,9 +153,9 @@ class AbiTest {
         val source = TestEnv.header.readText()
         val added = Header(source.replace("#endif  /* OFFBLOCKS_H */", "offblocks_result offblocks_thing_new(const char *x);\n#endif"))
         assertTrue(added.problems(bound).any { it.startsWith("offblocks_thing_new: declared in the header but not bound") })
-        val changed = Header(source.replace("offblocks_result offblocks_customer_list(const offblocks_client *client, char **out_json);",
-            "offblocks_result offblocks_customer_list(const offblocks_client *client, int64_t limit, char **out_json);"))
-        assertTrue(changed.problems(bound).any { it.startsWith("offblocks_customer_list: 2 parameters bound, C has 3") }, changed.problems(bound).toString())
+        val changed = Header(source.replace("offblocks_result offblocks_customers_list(const offblocks_client *client, char **out_json);",
+            "offblocks_result offblocks_customers_list(const offblocks_client *client, int64_t limit, char **out_json);"))
+        assertTrue(changed.problems(bound).any { it.startsWith("offblocks_customers_list: 2 parameters bound, C has 3") }, changed.problems(bound).toString())
         val retyped = Header(source.replace("offblocks_result offblocks_wallet_sign_personal(const offblocks_wallet *wallet,\n" +
             "                                                const uint8_t *message,\n                                                size_t message_len,\n" +
             "                                                int encoding,", "offblocks_result offblocks_wallet_sign_personal(const offblocks_wallet *wallet,\n" +
