@@ -90,7 +90,7 @@ static void test_result_names(void) {
         CHECK(name != NULL && strcmp(name, codes[i].name) == 0);
     }
     CHECK_RC(offblocks_signing_key_generate(NULL), OFFBLOCKS_NULL_ARGUMENT);
-    const int32_t unknown[] = {-1, 20, 1000, INT32_MIN, INT32_MAX};
+    const int32_t unknown[] = {-1, 99, 1000, INT32_MIN, INT32_MAX};
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         const char *name = offblocks_result_name(unknown[i]);
         CHECK(name != NULL && strcmp(name, "OFFBLOCKS_UNKNOWN") == 0);
@@ -160,6 +160,14 @@ static void test_client_config(const char *pem_json) {
         offblocks_client_free(from_defaults);
     }
     offblocks_string_free(defaults);
+    /* The onboarding request's optional keys with their defaults; the required ones absent. */
+    char *onboarding = NULL;
+    CHECK_RC(offblocks_onboarding_defaults(NULL), OFFBLOCKS_NULL_ARGUMENT);
+    CHECK_RC(offblocks_onboarding_defaults(&onboarding), OFFBLOCKS_OK);
+    CHECK(onboarding != NULL && has(onboarding, "\"timeoutMs\":") &&
+          has(onboarding, "\"wait\":\"finish\"") && !has(onboarding, "externalId") &&
+          !has(onboarding, "\"chain\""));
+    offblocks_string_free(onboarding);
     snprintf(config, sizeof config,
              "{\"baseUrl\":\"http://api.example.com/v1\",\"apiKey\":\"k\",\"apiSecret\":\"s\","
              "\"signingKeyPem\":%s}", pem_json);
