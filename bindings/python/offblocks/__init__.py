@@ -31,7 +31,8 @@ from .caip import AccountId, ChainId
 from .client import Client
 from .config import Retry, config_defaults
 from .onboarding import onboarding_defaults
-from .customers import Customers, Simulator
+from .customers import Customers
+from .simulator import Simulator
 from .enums import (
     AccountStatus,
     AccountType,

@@ -1,7 +1,7 @@
 """The OffBlocks API client, :class:`Client`: it holds the library's client and hands out
-the resources (``client.auth``: :mod:`offblocks.auth`; ``client.customers``,
-``client.simulator``: :mod:`offblocks.customers`; ``client.accounts``,
-``client.webhooks``). Its keywords become the JSON configuration in
+the resources (``client.auth``: :mod:`offblocks.auth`; ``client.customers``:
+:mod:`offblocks.customers`; ``client.simulator``: :mod:`offblocks.simulator`;
+``client.accounts``, ``client.webhooks``). Its keywords become the JSON configuration in
 :func:`offblocks.config.client_config`."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from .auth import Auth as Auth
 from .auth import generate_signing_key, signing_key_public_pem
 from .config import Retry, client_config
 from .customers import Customers as Customers
-from .customers import Simulator as Simulator
+from .simulator import Simulator as Simulator
 from .errors import ConfigError, OffblocksError
 from .models import DryRun, Onboarded, Progress, Waiting
 from .observer import Attempt, native_observer, raise_pending

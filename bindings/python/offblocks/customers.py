@@ -1,5 +1,4 @@
-"""``client.customers`` (``/customers``) and, sandbox only, ``client.simulator``
-(``/simulator``), which moves customers through verification."""
+"""``client.customers`` (``/customers``): customers and their challenges."""
 
 from __future__ import annotations
 
@@ -8,7 +7,7 @@ from ._resource import SIGNER, Resource
 from .models import Challenge, Customer
 from .wallet import Signer, Wallet
 
-__all__ = ["Customers", "Simulator"]
+__all__ = ["Customers"]
 
 
 class Customers(Resource):
@@ -114,27 +113,6 @@ class Customers(Resource):
         """``PATCH /customers/{id}/deactivate``."""
         self._client._call(
             "offblocks_customers_deactivate",
-            text(customer_id, "customer_id"),
-            opt_text(idempotency_key, "idempotency_key"),
-        )
-
-
-class Simulator(Resource):
-    """Sandbox only: ``/simulator`` (``client.simulator``). A live environment answers
-    404."""
-
-    def verify_customer(self, customer_id: str, *, idempotency_key: str | None = None) -> None:
-        """``PATCH /simulator/customers/{id}/verify``: the customer becomes ``active``."""
-        self._client._call(
-            "offblocks_simulator_verify_customer",
-            text(customer_id, "customer_id"),
-            opt_text(idempotency_key, "idempotency_key"),
-        )
-
-    def reject_customer(self, customer_id: str, *, idempotency_key: str | None = None) -> None:
-        """``PATCH /simulator/customers/{id}/reject``: the customer becomes ``rejected``."""
-        self._client._call(
-            "offblocks_simulator_reject_customer",
             text(customer_id, "customer_id"),
             opt_text(idempotency_key, "idempotency_key"),
         )
