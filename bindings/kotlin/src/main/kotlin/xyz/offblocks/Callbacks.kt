@@ -26,7 +26,7 @@ fun interface Observer {
 }
 
 // Kotlin lambdas the library calls back (the signer's trampoline is NativeSigner, in
-// Wallet.kt). Nothing may unwind into the library: each trampoline catches everything.
+// Signer.kt). Nothing may unwind into the library: each trampoline catches everything.
 
 /**
  * Onboarding's progress callback for one `offblocks_client_onboard` call, on the calling thread.
