@@ -99,7 +99,7 @@ impl Customers<'_> {
         let guard = ChallengeGuard::new()
             .expected_domain(session.challenge_domain())
             .leeway_secs(u32::try_from(tolerance).unwrap_or(u32::MAX));
-        let encoding = options.encoding.unwrap_or(SignatureEncoding::Base64HexText);
+        let encoding = options.encoding.unwrap_or(SignatureEncoding::Base64Hex);
         let on_hand = customer.challenge.as_deref();
         sign_and_submit(self, &customer.id, on_hand, &owner, options, |challenge| {
             let signed = sign_challenge(signer, &guard, challenge, &owner, Timestamp::now())?;

@@ -58,7 +58,7 @@ from .errors import (
     InternalError,
     InvalidInput,
     InvalidKey,
-    LibraryNotFound,
+    LibraryNotLoaded,
     NotFoundError,
     OffblocksError,
     OffblocksTimeoutError,
@@ -79,7 +79,7 @@ from .errors import (
     PinMismatchError,
     TlsHandshakeError,
     TlsFailure,
-    VersionMismatch,
+    LibraryMismatch,
 )
 from .models import (
     Account,
@@ -191,6 +191,6 @@ __all__ = [
     "CancelledError",
     "CloseInCallbackError",
     "InternalError",
-    "LibraryNotFound",
-    "VersionMismatch",
+    "LibraryNotLoaded",
+    "LibraryMismatch",
 ]

@@ -107,19 +107,19 @@ class Accounts(Resource):
             opt_text(idempotency_key, "idempotency_key"),
         )
 
-    def _patch(self, name: str, account_id: str, idempotency_key: str | None) -> None:
+    def _action(self, name: str, account_id: str, idempotency_key: str | None) -> None:
         self._client._call(
             name, text(account_id, "account_id"), opt_text(idempotency_key, "idempotency_key")
         )
 
     def activate(self, account_id: str, *, idempotency_key: str | None = None) -> None:
         """``PATCH /accounts/{id}/activate``."""
-        self._patch("offblocks_accounts_activate", account_id, idempotency_key)
+        self._action("offblocks_accounts_activate", account_id, idempotency_key)
 
     def deactivate(self, account_id: str, *, idempotency_key: str | None = None) -> None:
         """``PATCH /accounts/{id}/deactivate``."""
-        self._patch("offblocks_accounts_deactivate", account_id, idempotency_key)
+        self._action("offblocks_accounts_deactivate", account_id, idempotency_key)
 
     def close(self, account_id: str, *, idempotency_key: str | None = None) -> None:
         """``DELETE /accounts/{id}``: closes the account (final)."""
-        self._patch("offblocks_accounts_close", account_id, idempotency_key)
+        self._action("offblocks_accounts_close", account_id, idempotency_key)

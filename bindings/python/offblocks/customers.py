@@ -61,7 +61,7 @@ class Customers(Resource):
         """``POST /customers/{id}/challenge/sign`` with a signature made elsewhere:
         ``owner_id`` is the CAIP-10 id, ``challenge`` the base64 challenge as issued,
         ``signature`` base64 of the ``0x…`` hex signature
-        (:attr:`SignatureEncoding.BASE64_HEX_TEXT`). Raises :class:`ApiError` (400) when
+        (:attr:`SignatureEncoding.BASE64_HEX`). Raises :class:`ApiError` (400) when
         the server rejects it (it then issues a new challenge)."""
         body = {"ownerId": owner_id, "challenge": str(challenge), "signature": signature}
         self._client._call(

@@ -273,8 +273,8 @@ def test_signature_encodings_match_the_header(header: Header) -> None:
     values = header.enums["offblocks_signature_encoding"]
     assert sorted(values.values()) == sorted(_ENCODING_NUMBER.values())
     names = {
-        SignatureEncoding.HEX_TEXT: "OFFBLOCKS_SIGNATURE_HEX",
-        SignatureEncoding.BASE64_HEX_TEXT: "OFFBLOCKS_SIGNATURE_BASE64_HEX",
+        SignatureEncoding.HEX: "OFFBLOCKS_SIGNATURE_HEX",
+        SignatureEncoding.BASE64_HEX: "OFFBLOCKS_SIGNATURE_BASE64_HEX",
         SignatureEncoding.BASE64_RAW: "OFFBLOCKS_SIGNATURE_BASE64_RAW",
     }
     for encoding, cname in names.items():

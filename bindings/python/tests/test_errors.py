@@ -238,7 +238,7 @@ def test_missing_library_lists_the_paths_tried(tmp_path: Path) -> None:
         [sys.executable, "-c", "import offblocks"], env=env, capture_output=True, text=True
     )
     assert proc.returncode != 0
-    assert "LibraryNotFound" in proc.stderr
+    assert "LibraryNotLoaded" in proc.stderr
     assert str(tmp_path / "liboffblocks.so") in proc.stderr
     assert "OFFBLOCKS_LIB" in proc.stderr
 
@@ -247,7 +247,7 @@ def test_a_library_of_another_version_is_refused(monkeypatch: pytest.MonkeyPatch
     from offblocks import _native
 
     monkeypatch.setattr(_native, "__version__", "9.9.9")
-    with pytest.raises(offblocks.VersionMismatch, match="9.9.9"):
+    with pytest.raises(offblocks.LibraryMismatch, match="9.9.9"):
         _native._check_version(_native.lib())
 
 

@@ -123,10 +123,10 @@ public struct Customers: Sendable {
 
     /// `PATCH /customers/{id}/deactivate`.
     public func deactivate(_ customerId: String, idempotencyKey: String? = nil) throws {
-        try patch(customerId, idempotencyKey, offblocks_customers_deactivate)
+        try action(customerId, idempotencyKey, offblocks_customers_deactivate)
     }
 
-    func patch(_ customerId: String, _ idempotencyKey: String?,
+    func action(_ customerId: String, _ idempotencyKey: String?,
                _ fn: (OpaquePointer?, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> offblocks_result) throws {
         let id = try CString(customerId, "customer id")
         let k = try CString.optional(idempotencyKey, "idempotency key")
@@ -141,12 +141,12 @@ public struct Simulator: Sendable {
 
     /// `PATCH /simulator/customers/{id}/verify`: the customer becomes `active`.
     public func verifyCustomer(_ customerId: String, idempotencyKey: String? = nil) throws {
-        try Customers(client: client).patch(customerId, idempotencyKey, offblocks_simulator_verify_customer)
+        try Customers(client: client).action(customerId, idempotencyKey, offblocks_simulator_verify_customer)
     }
 
     /// `PATCH /simulator/customers/{id}/reject`: the customer becomes `rejected`.
     public func rejectCustomer(_ customerId: String, idempotencyKey: String? = nil) throws {
-        try Customers(client: client).patch(customerId, idempotencyKey, offblocks_simulator_reject_customer)
+        try Customers(client: client).action(customerId, idempotencyKey, offblocks_simulator_reject_customer)
     }
 }
 
@@ -218,20 +218,20 @@ public struct Accounts: Sendable {
 
     /// `PATCH /accounts/{id}/activate`.
     public func activate(_ accountId: String, idempotencyKey: String? = nil) throws {
-        try patch(accountId, idempotencyKey, offblocks_accounts_activate)
+        try action(accountId, idempotencyKey, offblocks_accounts_activate)
     }
 
     /// `PATCH /accounts/{id}/deactivate`.
     public func deactivate(_ accountId: String, idempotencyKey: String? = nil) throws {
-        try patch(accountId, idempotencyKey, offblocks_accounts_deactivate)
+        try action(accountId, idempotencyKey, offblocks_accounts_deactivate)
     }
 
     /// `DELETE /accounts/{id}`: closes the account (final).
     public func close(_ accountId: String, idempotencyKey: String? = nil) throws {
-        try patch(accountId, idempotencyKey, offblocks_accounts_close)
+        try action(accountId, idempotencyKey, offblocks_accounts_close)
     }
 
-    private func patch(_ accountId: String, _ idempotencyKey: String?,
+    private func action(_ accountId: String, _ idempotencyKey: String?,
                        _ fn: (OpaquePointer?, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> offblocks_result) throws {
         let id = try CString(accountId, "account id")
         let k = try CString.optional(idempotencyKey, "idempotency key")

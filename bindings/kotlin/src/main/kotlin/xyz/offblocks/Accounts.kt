@@ -85,17 +85,17 @@ class Accounts internal constructor(private val client: OffblocksClient) {
 
     /** `PATCH /accounts/{id}/activate`. */
     @JvmOverloads
-    fun activate(accountId: String, idempotencyKey: String? = null) = patch(accountId, idempotencyKey, ::offblocks_accounts_activate)
+    fun activate(accountId: String, idempotencyKey: String? = null) = action(accountId, idempotencyKey, ::offblocks_accounts_activate)
 
     /** `PATCH /accounts/{id}/deactivate`. */
     @JvmOverloads
-    fun deactivate(accountId: String, idempotencyKey: String? = null) = patch(accountId, idempotencyKey, ::offblocks_accounts_deactivate)
+    fun deactivate(accountId: String, idempotencyKey: String? = null) = action(accountId, idempotencyKey, ::offblocks_accounts_deactivate)
 
     /** `DELETE /accounts/{id}`: closes the account (final). */
     @JvmOverloads
-    fun close(accountId: String, idempotencyKey: String? = null) = patch(accountId, idempotencyKey, ::offblocks_accounts_close)
+    fun close(accountId: String, idempotencyKey: String? = null) = action(accountId, idempotencyKey, ::offblocks_accounts_close)
 
-    private fun patch(accountId: String, idempotencyKey: String?, fn: (com.sun.jna.Pointer?, ByteArray?, ByteArray?) -> Int) {
+    private fun action(accountId: String, idempotencyKey: String?, fn: (com.sun.jna.Pointer?, ByteArray?, ByteArray?) -> Int) {
         val id = Ffi.cString(accountId, "account id")
         val k = idempotencyKeyArg(idempotencyKey)
         client.call { fn(it, id, k) }

@@ -20,7 +20,7 @@ import java.lang.reflect.Modifier
 /**
  * What include/offblocks.h declares (opaque types, enums, callback typedefs, functions),
  * parsed from its text, so that a function added to the header fails this test until it is
- * bound in Native.kt with the right types.
+ * bound in Abi.kt with the right types.
  */
 class Header(source: String) {
     data class Fn(val returns: String, val params: List<String>)
@@ -62,7 +62,7 @@ class Header(source: String) {
         return norm(if (m != null && m.groupValues[1].trim() !in listOf("", "const")) m.groupValues[1] else param)
     }
 
-    /** The Java types a C type may be bound as (see the mapping at the top of Native.kt). */
+    /** The Java types a C type may be bound as (see the mapping at the top of Abi.kt). */
     fun javaTypesFor(cType: String, inCallback: Boolean = false): Set<Class<*>> {
         val t = norm(cType)
         val stars = t.count { it == '*' }
@@ -107,7 +107,7 @@ class Header(source: String) {
         for ((name, fn) in functions.toSortedMap()) {
             val m = bound[name]
             if (m == null) {
-                out += "$name: declared in the header but not bound in Native.kt"
+                out += "$name: declared in the header but not bound in Abi.kt"
                 continue
             }
             if (m.returnType !in javaReturnTypesFor(fn.returns)) out += "$name: returns ${m.returnType.simpleName}, C returns '${fn.returns}'"
@@ -120,7 +120,7 @@ class Header(source: String) {
                 if (m.parameterTypes[i] !in allowed) out += "$name: parameter $i ('$p') bound as ${m.parameterTypes[i].simpleName}, want ${allowed.map { it.simpleName }}"
             }
         }
-        for (extra in bound.keys - functions.keys) out += "$extra: bound in Native.kt but not in the header"
+        for (extra in bound.keys - functions.keys) out += "$extra: bound in Abi.kt but not in the header"
         return out
     }
 

@@ -1,4 +1,4 @@
-@file:JvmName("OffblocksNative")
+@file:JvmName("OffblocksAbi")
 @file:Suppress("FunctionName", "LocalVariableName")
 
 // Every function of include/offblocks.h, bound with JNA's direct mapping (static native
