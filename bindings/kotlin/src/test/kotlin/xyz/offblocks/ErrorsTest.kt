@@ -204,7 +204,7 @@ class ErrorsTest {
             ),
             tls,
         )
-        assertEquals("tls", kind(OffblocksException.fromCode(20, "m", OffblocksException.Detail(tlsFailure = 2))))
+        assertEquals("tls", kind(OffblocksException.fromCode(22, "m", OffblocksException.Detail(tlsFailure = 2))))
     }
 
     @Test
