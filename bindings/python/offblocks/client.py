@@ -27,7 +27,7 @@ from .wallet import NativeSigner, Signer, Wallet
 from .webhooks import Webhooks as Webhooks
 from .webhooks import parse_webhook_event
 
-# Imported here before the resources moved out, and importable from here still.
+# The models and resources are importable from here as well as from their own modules.
 from .models import Account, Challenge, Customer, Token  # noqa: F401
 from .models import Webhook, WebhookEvent, WebhookType  # noqa: F401
 
