@@ -1,6 +1,6 @@
 //! Peak heap while a large list body is decoded, against the body's size: the client's
 //! decoding (straight into the target types) and, in the same process as a baseline,
-//! the way it used to decode (a `serde_json::Value` tree first, then each element).
+//! decoding through a `serde_json::Value` tree first, then each element.
 //!
 //!     cargo bench --bench list_memory
 //!

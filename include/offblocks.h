@@ -512,16 +512,16 @@ typedef int32_t (*offblocks_request_sign_fn)(void *user_data,
 typedef void (*offblocks_free_fn)(void *user_data);
 
 /**
- * Called by `offblocks_onboard` after each step, on the calling thread: `step` is a
+ * Called by `offblocks_client_onboard` after each step, on the calling thread: `step` is a
  * stable snake_case name (`create_customer`, `sign_customer_challenge`,
  * `verify_customer`, `wait_customer`, `create_account`, `sign_account_challenge`,
  * `wait_account`, `done`), `status` the resource's status after it, `elapsed_ms` the
  * time since the flow started, `message` a short description. The strings are valid
- * only during the call; `user_data` is the pointer given to `offblocks_onboard`. It is
+ * only during the call; `user_data` is the pointer given to `offblocks_client_onboard`. It is
  * also called at each poll while the flow waits (`wait_customer`, `wait_account`, with
  * the status seen).
  *
- * Return 0 to go on. Any other value stops the flow there: `offblocks_onboard` returns
+ * Return 0 to go on. Any other value stops the flow there: `offblocks_client_onboard` returns
  * `OFFBLOCKS_CANCELLED`, and calling it again later with the same request and signer
  * resumes, creating nothing twice (a screen the user left, a job being shut down).
  */
@@ -664,7 +664,7 @@ uint32_t offblocks_version_num(void);
  * Every other field is a setting, all optional: `offblocks_config_defaults` lists each
  * with its default. `baseUrl` (e.g. `"http://127.0.0.1:8080/v1"`) or `environment`
  * (`"live"`, `"sandbox"`), not both; `keyId` (an already registered signing key, else
- * call `offblocks_signing_key_register`); `connectTimeoutMs`, `timeoutMs`,
+ * call `offblocks_auth_register_signing_key`); `connectTimeoutMs`, `timeoutMs`,
  * `callDeadlineMs` (one call in all, retries and waits included); `retry`
  * (`{"maxAttempts", "baseBackoffMs", "maxBackoffMs"}`); `userAgent`; `proxy`
  * (`"http://[user:password@]host:port"`, HTTPS tunnelled with CONNECT) or
@@ -734,7 +734,7 @@ offblocks_result offblocks_client_free(offblocks_client *client);
 
 /**
  * Stores in `*out_key_id` the key id the client signs with, or NULL when it has none
- * yet (then `offblocks_signing_key_register` gives it one). Free the string with
+ * yet (then `offblocks_auth_register_signing_key` gives it one). Free the string with
  * `offblocks_string_free`.
  *
  * # Safety
@@ -765,31 +765,13 @@ offblocks_result offblocks_client_set_key_id(const offblocks_client *client, con
  * `client` is a live handle or NULL; the strings are NULL or NUL-terminated;
  * `out_json` is NULL or writable.
  */
-offblocks_result offblocks_dry_run(const offblocks_client *client,
-                                   const char *method,
-                                   const char *path,
-                                   const char *body,
-                                   const char *idempotency_key,
-                                   const char *token,
-                                   char **out_json);
-
-/**
- * Makes a new random P-384 request-signing key and stores it in `*out_pem` as PKCS#8
- * PEM. The PEM is a secret: store it safely; `offblocks_string_free` wipes it.
- *
- * # Safety
- * `out_pem` is NULL or writable.
- */
-offblocks_result offblocks_signing_key_generate(char **out_pem);
-
-/**
- * Stores in `*out_pem` the public half (SPKI PEM, `BEGIN PUBLIC KEY`) of the P-384
- * private key `private_pem` (SEC1 or PKCS#8 PEM). `OFFBLOCKS_KEY` when it is not one.
- *
- * # Safety
- * `private_pem` is NULL or NUL-terminated; `out_pem` is NULL or writable.
- */
-offblocks_result offblocks_signing_key_public_pem(const char *private_pem, char **out_pem);
+offblocks_result offblocks_client_dry_run(const offblocks_client *client,
+                                          const char *method,
+                                          const char *path,
+                                          const char *body,
+                                          const char *idempotency_key,
+                                          const char *token,
+                                          char **out_json);
 
 /**
  * `POST /auth/token`: fetches a fresh bearer token now (calls fetch and refresh tokens
@@ -840,9 +822,9 @@ offblocks_result offblocks_auth_revoke_credentials(const offblocks_client *clien
  * `client` is a live handle or NULL; `idempotency_key` is NULL or NUL-terminated;
  * `out_key_id` is NULL or writable.
  */
-offblocks_result offblocks_signing_key_register(const offblocks_client *client,
-                                                const char *idempotency_key,
-                                                char **out_key_id);
+offblocks_result offblocks_auth_register_signing_key(const offblocks_client *client,
+                                                     const char *idempotency_key,
+                                                     char **out_key_id);
 
 /**
  * `DELETE /auth/signing`: removes the registered signing key; the client forgets its
@@ -853,8 +835,26 @@ offblocks_result offblocks_signing_key_register(const offblocks_client *client,
  * # Safety
  * `client` is a live handle or NULL; `idempotency_key` is NULL or NUL-terminated.
  */
-offblocks_result offblocks_signing_key_delete(const offblocks_client *client,
-                                              const char *idempotency_key);
+offblocks_result offblocks_auth_delete_signing_key(const offblocks_client *client,
+                                                   const char *idempotency_key);
+
+/**
+ * Makes a new random P-384 request-signing key and stores it in `*out_pem` as PKCS#8
+ * PEM. The PEM is a secret: store it safely; `offblocks_string_free` wipes it.
+ *
+ * # Safety
+ * `out_pem` is NULL or writable.
+ */
+offblocks_result offblocks_signing_key_generate(char **out_pem);
+
+/**
+ * Stores in `*out_pem` the public half (SPKI PEM, `BEGIN PUBLIC KEY`) of the P-384
+ * private key `private_pem` (SEC1 or PKCS#8 PEM). `OFFBLOCKS_KEY` when it is not one.
+ *
+ * # Safety
+ * `private_pem` is NULL or NUL-terminated; `out_pem` is NULL or writable.
+ */
+offblocks_result offblocks_signing_key_public_pem(const char *private_pem, char **out_pem);
 
 /**
  * `POST /customers`: creates a customer from `json_body`
@@ -868,10 +868,10 @@ offblocks_result offblocks_signing_key_delete(const offblocks_client *client,
  * `client` is a live handle or NULL; the strings are NULL or NUL-terminated; `out_json`
  * is NULL or writable.
  */
-offblocks_result offblocks_customer_create(const offblocks_client *client,
-                                           const char *json_body,
-                                           const char *idempotency_key,
-                                           char **out_json);
+offblocks_result offblocks_customers_create(const offblocks_client *client,
+                                            const char *json_body,
+                                            const char *idempotency_key,
+                                            char **out_json);
 
 /**
  * `GET /customers/{id}`: stores the customer as JSON in `*out_json`. `OFFBLOCKS_API`
@@ -881,9 +881,9 @@ offblocks_result offblocks_customer_create(const offblocks_client *client,
  * `client` is a live handle or NULL; `id` is NULL or NUL-terminated; `out_json` is NULL
  * or writable.
  */
-offblocks_result offblocks_customer_get(const offblocks_client *client,
-                                        const char *id,
-                                        char **out_json);
+offblocks_result offblocks_customers_get(const offblocks_client *client,
+                                         const char *id,
+                                         char **out_json);
 
 /**
  * `GET /customers`: stores a JSON array of customers in `*out_json`.
@@ -891,7 +891,7 @@ offblocks_result offblocks_customer_get(const offblocks_client *client,
  * # Safety
  * `client` is a live handle or NULL; `out_json` is NULL or writable.
  */
-offblocks_result offblocks_customer_list(const offblocks_client *client, char **out_json);
+offblocks_result offblocks_customers_list(const offblocks_client *client, char **out_json);
 
 /**
  * `GET /customers/{id}/challenge`: stores the customer's current challenge (base64 of
@@ -901,9 +901,9 @@ offblocks_result offblocks_customer_list(const offblocks_client *client, char **
  * `client` is a live handle or NULL; `id` is NULL or NUL-terminated; `out_challenge` is
  * NULL or writable.
  */
-offblocks_result offblocks_customer_challenge(const offblocks_client *client,
-                                              const char *id,
-                                              char **out_challenge);
+offblocks_result offblocks_customers_challenge(const offblocks_client *client,
+                                               const char *id,
+                                               char **out_challenge);
 
 /**
  * `POST /customers/{id}/challenge/sign` with a signature made elsewhere: `json_body` is
@@ -916,10 +916,10 @@ offblocks_result offblocks_customer_challenge(const offblocks_client *client,
  * # Safety
  * `client` is a live handle or NULL; the strings are NULL or NUL-terminated.
  */
-offblocks_result offblocks_customer_submit_challenge(const offblocks_client *client,
-                                                     const char *id,
-                                                     const char *json_body,
-                                                     const char *idempotency_key);
+offblocks_result offblocks_customers_submit_challenge(const offblocks_client *client,
+                                                      const char *id,
+                                                      const char *json_body,
+                                                      const char *idempotency_key);
 
 /**
  * `PATCH /customers/{id}/deactivate`.
@@ -929,9 +929,42 @@ offblocks_result offblocks_customer_submit_challenge(const offblocks_client *cli
  * # Safety
  * `client` is a live handle or NULL; the strings are NULL or NUL-terminated.
  */
-offblocks_result offblocks_customer_deactivate(const offblocks_client *client,
-                                               const char *id,
-                                               const char *idempotency_key);
+offblocks_result offblocks_customers_deactivate(const offblocks_client *client,
+                                                const char *id,
+                                                const char *idempotency_key);
+
+/**
+ * Signs the customer's challenge with `signer` and submits it
+ * (`POST /customers/{id}/challenge/sign`). `customer_json` is the customer as
+ * `offblocks_customers_create` or `offblocks_customers_get` returned it; its `challenge`
+ * is used when present, else the current one is fetched.
+ *
+ * Before signing, the challenge is checked as `offblocks_siwe_guard` does (the domain
+ * must be the client's `challengeDomain`, by default the API host):
+ * `OFFBLOCKS_CHALLENGE_REFUSED` and nothing signed when it fails. An expired challenge
+ * is fetched again once. `OFFBLOCKS_CHALLENGE_REJECTED` when the server refuses the
+ * signature; `offblocks_last_error_reissued_challenge()` then gives the new challenge.
+ *
+ * What the caller expects of the customer, so that the server's `customer_json` does
+ * not decide alone who signs: `expected_owner`, a CAIP-10 account id
+ * (`"eip155:300:0x…"`), and `expected_chain`, a CAIP-2 chain id (`"eip155:300"`); either
+ * or both may be NULL (not checked). The customer's `chainId` must be `expected_owner`
+ * and on `expected_chain`, else `OFFBLOCKS_CHALLENGE_REFUSED` (the customer is not the
+ * one asked for) and nothing is signed. The owner's address must be the signer's in any
+ * case, so `expected_chain` with the signer states the whole owner.
+ *
+ * `idempotency_key` (a UUID) may be NULL: a fresh one is used.
+ *
+ * # Safety
+ * `client` and `signer` are live handles or NULL; the strings are NULL or
+ * NUL-terminated.
+ */
+offblocks_result offblocks_customers_sign_challenge(const offblocks_client *client,
+                                                    const char *customer_json,
+                                                    const char *expected_owner,
+                                                    const char *expected_chain,
+                                                    const offblocks_signer *signer,
+                                                    const char *idempotency_key);
 
 /**
  * Sandbox only: `PATCH /simulator/customers/{id}/verify`, the customer becomes
@@ -970,11 +1003,11 @@ offblocks_result offblocks_simulator_reject_customer(const offblocks_client *cli
  * `client` is a live handle or NULL; the strings are NULL or NUL-terminated; `out_json`
  * is NULL or writable.
  */
-offblocks_result offblocks_account_create(const offblocks_client *client,
-                                          const char *customer_id,
-                                          const char *json_body,
-                                          const char *idempotency_key,
-                                          char **out_json);
+offblocks_result offblocks_accounts_create(const offblocks_client *client,
+                                           const char *customer_id,
+                                           const char *json_body,
+                                           const char *idempotency_key,
+                                           char **out_json);
 
 /**
  * `GET /accounts/{id}`: stores the account as JSON in `*out_json`.
@@ -983,9 +1016,9 @@ offblocks_result offblocks_account_create(const offblocks_client *client,
  * `client` is a live handle or NULL; `id` is NULL or NUL-terminated; `out_json` is NULL
  * or writable.
  */
-offblocks_result offblocks_account_get(const offblocks_client *client,
-                                       const char *id,
-                                       char **out_json);
+offblocks_result offblocks_accounts_get(const offblocks_client *client,
+                                        const char *id,
+                                        char **out_json);
 
 /**
  * `GET /accounts`: stores a JSON array of every account in `*out_json`.
@@ -993,7 +1026,7 @@ offblocks_result offblocks_account_get(const offblocks_client *client,
  * # Safety
  * `client` is a live handle or NULL; `out_json` is NULL or writable.
  */
-offblocks_result offblocks_account_list(const offblocks_client *client, char **out_json);
+offblocks_result offblocks_accounts_list(const offblocks_client *client, char **out_json);
 
 /**
  * `GET /customers/{customer_id}/accounts`: stores a JSON array of the customer's
@@ -1003,9 +1036,9 @@ offblocks_result offblocks_account_list(const offblocks_client *client, char **o
  * `client` is a live handle or NULL; `customer_id` is NULL or NUL-terminated;
  * `out_json` is NULL or writable.
  */
-offblocks_result offblocks_account_list_for_customer(const offblocks_client *client,
-                                                     const char *customer_id,
-                                                     char **out_json);
+offblocks_result offblocks_accounts_list_for_customer(const offblocks_client *client,
+                                                      const char *customer_id,
+                                                      char **out_json);
 
 /**
  * `GET /accounts/{id}/challenge`: a new challenge for the account (earlier ones stop
@@ -1015,9 +1048,9 @@ offblocks_result offblocks_account_list_for_customer(const offblocks_client *cli
  * `client` is a live handle or NULL; `id` is NULL or NUL-terminated; `out_challenge` is
  * NULL or writable.
  */
-offblocks_result offblocks_account_challenge(const offblocks_client *client,
-                                             const char *id,
-                                             char **out_challenge);
+offblocks_result offblocks_accounts_challenge(const offblocks_client *client,
+                                              const char *id,
+                                              char **out_challenge);
 
 /**
  * `POST /accounts/{id}/challenge/sign` with a signature made elsewhere: `json_body` is
@@ -1028,10 +1061,10 @@ offblocks_result offblocks_account_challenge(const offblocks_client *client,
  * # Safety
  * `client` is a live handle or NULL; the strings are NULL or NUL-terminated.
  */
-offblocks_result offblocks_account_submit_challenge(const offblocks_client *client,
-                                                    const char *id,
-                                                    const char *json_body,
-                                                    const char *idempotency_key);
+offblocks_result offblocks_accounts_submit_challenge(const offblocks_client *client,
+                                                     const char *id,
+                                                     const char *json_body,
+                                                     const char *idempotency_key);
 
 /**
  * `PATCH /accounts/{id}/activate`.
@@ -1041,9 +1074,9 @@ offblocks_result offblocks_account_submit_challenge(const offblocks_client *clie
  * # Safety
  * `client` is a live handle or NULL; the strings are NULL or NUL-terminated.
  */
-offblocks_result offblocks_account_activate(const offblocks_client *client,
-                                            const char *id,
-                                            const char *idempotency_key);
+offblocks_result offblocks_accounts_activate(const offblocks_client *client,
+                                             const char *id,
+                                             const char *idempotency_key);
 
 /**
  * `PATCH /accounts/{id}/deactivate`.
@@ -1053,9 +1086,9 @@ offblocks_result offblocks_account_activate(const offblocks_client *client,
  * # Safety
  * `client` is a live handle or NULL; the strings are NULL or NUL-terminated.
  */
-offblocks_result offblocks_account_deactivate(const offblocks_client *client,
-                                              const char *id,
-                                              const char *idempotency_key);
+offblocks_result offblocks_accounts_deactivate(const offblocks_client *client,
+                                               const char *id,
+                                               const char *idempotency_key);
 
 /**
  * `DELETE /accounts/{id}`: closes the account (final).
@@ -1065,9 +1098,33 @@ offblocks_result offblocks_account_deactivate(const offblocks_client *client,
  * # Safety
  * `client` is a live handle or NULL; the strings are NULL or NUL-terminated.
  */
-offblocks_result offblocks_account_close(const offblocks_client *client,
-                                         const char *id,
-                                         const char *idempotency_key);
+offblocks_result offblocks_accounts_close(const offblocks_client *client,
+                                          const char *id,
+                                          const char *idempotency_key);
+
+/**
+ * Signs the account's challenge with `signer` and submits it
+ * (`POST /accounts/{id}/challenge/sign`). `account_json` is the account as
+ * `offblocks_accounts_create` or `offblocks_accounts_get` returned it (its `challenge` is
+ * used when present, else a new one is fetched); `owner_caip10` is the customer's
+ * `chainId`, whose address must be the signer's (else `OFFBLOCKS_CHALLENGE_REFUSED`).
+ *
+ * `expected_chain` (CAIP-2, `"eip155:300"`) may be NULL; when given, an owner on
+ * another chain is refused (`OFFBLOCKS_CHALLENGE_REFUSED`, nothing signed): for an
+ * owner read from the server's customer object rather than known by the caller.
+ *
+ * `idempotency_key` (a UUID) may be NULL: a fresh one is used.
+ *
+ * # Safety
+ * `client` and `signer` are live handles or NULL; the strings are NULL or
+ * NUL-terminated.
+ */
+offblocks_result offblocks_accounts_sign_challenge(const offblocks_client *client,
+                                                   const char *account_json,
+                                                   const char *owner_caip10,
+                                                   const char *expected_chain,
+                                                   const offblocks_signer *signer,
+                                                   const char *idempotency_key);
 
 /**
  * `PUT /webhooks`: creates a subscription, or replaces the one whose `id` is given.
@@ -1081,10 +1138,10 @@ offblocks_result offblocks_account_close(const offblocks_client *client,
  * `client` is a live handle or NULL; the strings are NULL or NUL-terminated; `out_json`
  * is NULL or writable.
  */
-offblocks_result offblocks_webhook_put(const offblocks_client *client,
-                                       const char *json_body,
-                                       const char *idempotency_key,
-                                       char **out_json);
+offblocks_result offblocks_webhooks_put(const offblocks_client *client,
+                                        const char *json_body,
+                                        const char *idempotency_key,
+                                        char **out_json);
 
 /**
  * `GET /webhooks/{id}`: stores the subscription as JSON in `*out_json`.
@@ -1093,9 +1150,9 @@ offblocks_result offblocks_webhook_put(const offblocks_client *client,
  * `client` is a live handle or NULL; `id` is NULL or NUL-terminated; `out_json` is NULL
  * or writable.
  */
-offblocks_result offblocks_webhook_get(const offblocks_client *client,
-                                       const char *id,
-                                       char **out_json);
+offblocks_result offblocks_webhooks_get(const offblocks_client *client,
+                                        const char *id,
+                                        char **out_json);
 
 /**
  * `GET /webhooks`: stores a JSON array of subscriptions in `*out_json`.
@@ -1103,7 +1160,7 @@ offblocks_result offblocks_webhook_get(const offblocks_client *client,
  * # Safety
  * `client` is a live handle or NULL; `out_json` is NULL or writable.
  */
-offblocks_result offblocks_webhook_list(const offblocks_client *client, char **out_json);
+offblocks_result offblocks_webhooks_list(const offblocks_client *client, char **out_json);
 
 /**
  * `DELETE /webhooks/{id}`.
@@ -1113,15 +1170,15 @@ offblocks_result offblocks_webhook_list(const offblocks_client *client, char **o
  * # Safety
  * `client` is a live handle or NULL; the strings are NULL or NUL-terminated.
  */
-offblocks_result offblocks_webhook_delete(const offblocks_client *client,
-                                          const char *id,
-                                          const char *idempotency_key);
+offblocks_result offblocks_webhooks_delete(const offblocks_client *client,
+                                           const char *id,
+                                           const char *idempotency_key);
 
 /**
  * Parses the body of a webhook delivery (what OffBlocks POSTs to your callback URL) and
  * stores in `*out_json` an object `{"eventId", "webhookType", "entity": "customer" |
  * "account" | "other", "data": {…}}`: `data` is the customer or account as
- * `offblocks_customer_get` / `offblocks_account_get` give it, or the JSON as sent for
+ * `offblocks_customers_get` / `offblocks_accounts_get` give it, or the JSON as sent for
  * an event type this version does not know. Deliveries come at least once and in any
  * order: dedupe by `eventId`, order by `data.updatedAt`.
  *
@@ -1304,28 +1361,6 @@ offblocks_result offblocks_signature_recover(const uint8_t *message,
                                              char **out_address);
 
 /**
- * Parses a CAIP-2 chain id (`"eip155:300"`) and stores in `*out_json` an object
- * `{"chainId", "namespace", "reference", "eip155Chain"}` (`eip155Chain` is the chain
- * number, or null for another namespace). `OFFBLOCKS_INVALID_INPUT` when malformed.
- *
- * # Safety
- * `text` is NULL or NUL-terminated; `out_json` is NULL or writable.
- */
-offblocks_result offblocks_caip_chain_id_parse(const char *text, char **out_json);
-
-/**
- * Parses a CAIP-10 account id (`"eip155:300:0x…"`) and stores in `*out_json` an object
- * `{"accountId", "chainId", "namespace", "reference", "eip155Chain", "address",
- * "evmAddress"}`: `evmAddress` is the address with its EIP-55 checksum on `eip155`
- * chains, else null. `OFFBLOCKS_INVALID_INPUT` when malformed (including an `eip155`
- * address whose mixed case fails the checksum).
- *
- * # Safety
- * `text` is NULL or NUL-terminated; `out_json` is NULL or writable.
- */
-offblocks_result offblocks_caip_account_id_parse(const char *text, char **out_json);
-
-/**
  * Parses the text of an EIP-4361 message and stores its fields in `*out_json`:
  * `{"scheme", "domain", "address", "statement", "uri", "version", "chainId" (a number),
  * "nonce", "issuedAt", "expirationTime", "notBefore", "requestId", "resources"}`, absent
@@ -1358,6 +1393,28 @@ offblocks_result offblocks_siwe_guard(const char *challenge_b64,
                                       const char *expected_domain,
                                       int64_t now_unix,
                                       char **out_json);
+
+/**
+ * Parses a CAIP-2 chain id (`"eip155:300"`) and stores in `*out_json` an object
+ * `{"chainId", "namespace", "reference", "eip155Chain"}` (`eip155Chain` is the chain
+ * number, or null for another namespace). `OFFBLOCKS_INVALID_INPUT` when malformed.
+ *
+ * # Safety
+ * `text` is NULL or NUL-terminated; `out_json` is NULL or writable.
+ */
+offblocks_result offblocks_caip_chain_id_parse(const char *text, char **out_json);
+
+/**
+ * Parses a CAIP-10 account id (`"eip155:300:0x…"`) and stores in `*out_json` an object
+ * `{"accountId", "chainId", "namespace", "reference", "eip155Chain", "address",
+ * "evmAddress"}`: `evmAddress` is the address with its EIP-55 checksum on `eip155`
+ * chains, else null. `OFFBLOCKS_INVALID_INPUT` when malformed (including an `eip155`
+ * address whose mixed case fails the checksum).
+ *
+ * # Safety
+ * `text` is NULL or NUL-terminated; `out_json` is NULL or writable.
+ */
+offblocks_result offblocks_caip_account_id_parse(const char *text, char **out_json);
 
 /**
  * Makes a signer that calls the host's `sign` function with `user_data`, for the
@@ -1453,7 +1510,7 @@ offblocks_result offblocks_request_signer_public_pem(const offblocks_request_sig
  * As `offblocks_client_new_with_observer`, with every request signed by
  * `request_signer` instead of a key in memory: the configuration then holds neither
  * `signingKeyPem` nor `generateSigningKey` (`OFFBLOCKS_CONFIG` otherwise). `keyId`
- * names the key if it is registered already; else `offblocks_signing_key_register`
+ * names the key if it is registered already; else `offblocks_auth_register_signing_key`
  * registers its public key. `observer` may be NULL.
  *
  * # Safety
@@ -1493,18 +1550,31 @@ offblocks_result offblocks_auth_rotate_signing_key(const offblocks_client *clien
                                                    char **out_key_id);
 
 /**
+ * Stores in `*out_json` every optional key of `offblocks_client_onboard`'s `request_json` with
+ * its default (`null` where there is none): `{"simulateVerification": null, "account":
+ * {"type": "card_account", "currencies": ["EUR"]}, "timeoutMs": 120000,
+ * "pollIntervalMs": 100, "maxPollIntervalMs": 30000, "wait": "finish"}`. The required
+ * `externalId` and `chain` are not listed. Free the string with `offblocks_string_free`.
+ *
+ * # Safety
+ * `out_json` is NULL or writable.
+ */
+offblocks_result offblocks_onboarding_defaults(char **out_json);
+
+/**
  * Runs the whole onboarding flow with `signer` as the customer's wallet: creates the
  * customer (or picks it up if it exists), checks and signs its challenge, has the
  * sandbox verify it when asked, waits until it is `active`, opens the account (or
  * picks up an open one), signs its challenge, and waits until the account is `active`.
  * Stores `{"customer": {…}, "account": {…}}` in `*out_json`.
  *
- * `request_json`: `{"externalId": "…", "chain": "eip155:300"}` and optionally
+ * `request_json`: `{"externalId": "…", "chain": "eip155:300"}` and optionally, each
+ * with the default `offblocks_onboarding_defaults` lists (`null` stands for it):
  * `"simulateVerification"` (unset: on against the sandbox and a loopback emulator, off
  * elsewhere; `true` against production is `OFFBLOCKS_INVALID_INPUT`), `"account"`
- * (`{"type": "card_account", "currencies": ["EUR"]}`), `"timeoutMs"` (120000),
- * `"pollIntervalMs"` (100), `"maxPollIntervalMs"` (30000), `"wait"` (`"finish"`, the
- * default, or `"returnWhenWaiting"`: instead of polling while OffBlocks has the next
+ * (`{"type": "card_account", "currencies": ["EUR"]}`), `"timeoutMs"`,
+ * `"pollIntervalMs"`, `"maxPollIntervalMs"`, `"wait"` (`"finish"`, or
+ * `"returnWhenWaiting"`: instead of polling while OffBlocks has the next
  * move, return at once with `{"state": "waiting", "step": "wait_customer" |
  * "wait_account", "customer": {…}, "account": {…} | null}`, or `{"state": "done",
  * "customer": {…}, "account": {…}}` at the end; call again with the same request and
@@ -1522,69 +1592,12 @@ offblocks_result offblocks_auth_rotate_signing_key(const offblocks_client *clien
  * NUL-terminated; `progress` is NULL or a function as documented at
  * `offblocks_progress_fn`; `out_json` is NULL or writable.
  */
-offblocks_result offblocks_onboard(const offblocks_client *client,
-                                   const char *request_json,
-                                   const offblocks_signer *signer,
-                                   offblocks_progress_fn progress,
-                                   void *user_data,
-                                   char **out_json);
-
-/**
- * Signs the customer's challenge with `signer` and submits it
- * (`POST /customers/{id}/challenge/sign`). `customer_json` is the customer as
- * `offblocks_customer_create` or `offblocks_customer_get` returned it; its `challenge`
- * is used when present, else the current one is fetched.
- *
- * Before signing, the challenge is checked as `offblocks_siwe_guard` does (the domain
- * must be the client's `challengeDomain`, by default the API host):
- * `OFFBLOCKS_CHALLENGE_REFUSED` and nothing signed when it fails. An expired challenge
- * is fetched again once. `OFFBLOCKS_CHALLENGE_REJECTED` when the server refuses the
- * signature; `offblocks_last_error_reissued_challenge()` then gives the new challenge.
- *
- * What the caller expects of the customer, so that the server's `customer_json` does
- * not decide alone who signs: `expected_owner`, a CAIP-10 account id
- * (`"eip155:300:0x…"`), and `expected_chain`, a CAIP-2 chain id (`"eip155:300"`); either
- * or both may be NULL (not checked). The customer's `chainId` must be `expected_owner`
- * and on `expected_chain`, else `OFFBLOCKS_CHALLENGE_REFUSED` (the customer is not the
- * one asked for) and nothing is signed. The owner's address must be the signer's in any
- * case, so `expected_chain` with the signer states the whole owner.
- *
- * `idempotency_key` (a UUID) may be NULL: a fresh one is used.
- *
- * # Safety
- * `client` and `signer` are live handles or NULL; the strings are NULL or
- * NUL-terminated.
- */
-offblocks_result offblocks_customer_sign_challenge(const offblocks_client *client,
-                                                   const char *customer_json,
-                                                   const char *expected_owner,
-                                                   const char *expected_chain,
-                                                   const offblocks_signer *signer,
-                                                   const char *idempotency_key);
-
-/**
- * Signs the account's challenge with `signer` and submits it
- * (`POST /accounts/{id}/challenge/sign`). `account_json` is the account as
- * `offblocks_account_create` or `offblocks_account_get` returned it (its `challenge` is
- * used when present, else a new one is fetched); `owner_caip10` is the customer's
- * `chainId`, whose address must be the signer's (else `OFFBLOCKS_CHALLENGE_REFUSED`).
- *
- * `expected_chain` (CAIP-2, `"eip155:300"`) may be NULL; when given, an owner on
- * another chain is refused (`OFFBLOCKS_CHALLENGE_REFUSED`, nothing signed): for an
- * owner read from the server's customer object rather than known by the caller.
- *
- * `idempotency_key` (a UUID) may be NULL: a fresh one is used.
- *
- * # Safety
- * `client` and `signer` are live handles or NULL; the strings are NULL or
- * NUL-terminated.
- */
-offblocks_result offblocks_account_sign_challenge(const offblocks_client *client,
-                                                  const char *account_json,
-                                                  const char *owner_caip10,
-                                                  const char *expected_chain,
-                                                  const offblocks_signer *signer,
-                                                  const char *idempotency_key);
+offblocks_result offblocks_client_onboard(const offblocks_client *client,
+                                          const char *request_json,
+                                          const offblocks_signer *signer,
+                                          offblocks_progress_fn progress,
+                                          void *user_data,
+                                          char **out_json);
 
 #ifdef __cplusplus
 }  // extern "C"

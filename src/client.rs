@@ -171,7 +171,7 @@ impl Client {
                 let t = self
                     .inner
                     .tokens()
-                    .token_by(transport, self.inner.deadline())?;
+                    .valid_token(transport, self.inner.deadline())?;
                 transport.prepare(&call, Some(t.expose()))
             }
         }

@@ -24,7 +24,10 @@
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
+use serde::{Deserialize, Serialize};
+
 use crate::api::{Accounts, ChallengeOptions, Customers, Simulator};
+use crate::config::json;
 use crate::error::{Error, Result};
 use crate::ids;
 use crate::models::{Account, AccountStatus, Customer, CustomerStatus, NewAccount, NewCustomer};
@@ -35,32 +38,92 @@ use crate::wallet::{AccountId, ChainId, Refusal, Signer};
 /// The shortest pause between two polls, whatever the request says.
 pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(10);
 
-/// What to onboard.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What to onboard, declared once with its defaults.
+///
+/// The C ABI's JSON request (`offblocks_client_onboard`) deserializes into this type: camelCase
+/// keys, durations in milliseconds (`timeoutMs`, `pollIntervalMs`, `maxPollIntervalMs`),
+/// unknown keys refused. `externalId` and `chain` are required; every other field takes
+/// the default [`OnboardingRequest::new`] gives, which the other languages read from
+/// `offblocks_onboarding_defaults` rather than writing it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct OnboardingRequest {
     /// Your id for the customer.
     pub external_id: String,
     /// The chain the customer's wallet lives on (CAIP-2, e.g. `eip155:300`).
+    #[serde(with = "chain_text")]
     pub chain: ChainId,
     /// Call the sandbox simulator's verify when the customer waits for verification.
     /// `None` follows the environment: on against OffBlocks' sandboxes
     /// (`api.sandbox.offblocks.xyz`) and a loopback emulator, off elsewhere. `Some(true)`
     /// against production (`api.offblocks.xyz`) is an error: it has no simulator, and
-    /// KYC there is done by people.
+    /// KYC there is done by people. Defaults to `None`.
+    #[serde(default)]
     pub simulate_verification: Option<bool>,
-    /// The account to open.
+    /// The account to open. Defaults to a EUR card account ([`NewAccount::default`]).
+    #[serde(default)]
     pub account: NewAccount,
     /// How long the whole flow may take: every call, retry and `Retry-After` wait in it,
     /// and the waits for statuses to change. A call cut short by it returns its own
     /// error (the last answer, or a transport error) saying so; a status that does not
-    /// change in time is [`Error::Timeout`].
+    /// change in time is [`Error::Timeout`]. Defaults to 120 s.
+    #[serde(
+        rename = "timeoutMs",
+        with = "json::millis",
+        default = "defaults::timeout"
+    )]
     pub timeout: Duration,
     /// The first pause between polls; it doubles up to `max_poll_interval`. At least
-    /// [`MIN_POLL_INTERVAL`] (a shorter one is raised to it).
+    /// [`MIN_POLL_INTERVAL`] (a shorter one is raised to it). Defaults to 100 ms.
+    #[serde(
+        rename = "pollIntervalMs",
+        with = "json::millis",
+        default = "defaults::poll_interval"
+    )]
     pub poll_interval: Duration,
     /// The longest pause between two polls, fit for KYC that takes hours (at least
-    /// `poll_interval`).
+    /// `poll_interval`). Defaults to 30 s.
+    #[serde(
+        rename = "maxPollIntervalMs",
+        with = "json::millis",
+        default = "defaults::max_poll_interval"
+    )]
     pub max_poll_interval: Duration,
+}
+
+/// The defaults of [`OnboardingRequest`]'s optional fields, which both
+/// [`OnboardingRequest::new`] and the JSON request take.
+mod defaults {
+    use std::time::Duration;
+
+    pub(super) fn timeout() -> Duration {
+        Duration::from_secs(120)
+    }
+
+    pub(super) fn poll_interval() -> Duration {
+        Duration::from_millis(100)
+    }
+
+    pub(super) fn max_poll_interval() -> Duration {
+        Duration::from_secs(30)
+    }
+}
+
+/// A [`ChainId`] as its CAIP-2 text; a malformed one is an invalid setting.
+mod chain_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::config::json::invalid;
+    use crate::wallet::ChainId;
+
+    pub(super) fn serialize<S: Serializer>(c: &ChainId, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(c)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<ChainId, D::Error> {
+        let text = String::deserialize(d)?;
+        ChainId::parse(&text).map_err(invalid)
+    }
 }
 
 impl OnboardingRequest {
@@ -72,10 +135,24 @@ impl OnboardingRequest {
             chain,
             simulate_verification: None,
             account: NewAccount::default(),
-            timeout: Duration::from_secs(120),
-            poll_interval: Duration::from_millis(100),
-            max_poll_interval: Duration::from_secs(30),
+            timeout: defaults::timeout(),
+            poll_interval: defaults::poll_interval(),
+            max_poll_interval: defaults::max_poll_interval(),
         }
+    }
+
+    /// The defaults of the optional fields as the JSON request writes them
+    /// (`{"simulateVerification": null, "account": {…}, "timeoutMs": 120000, …}`),
+    /// without the required `externalId` and `chain`.
+    pub(crate) fn defaults_json() -> serde_json::Map<String, serde_json::Value> {
+        let any = OnboardingRequest::new(String::new(), ChainId::eip155(1));
+        let mut map = match serde_json::to_value(any) {
+            Ok(serde_json::Value::Object(map)) => map,
+            _ => serde_json::Map::new(),
+        };
+        map.remove("externalId");
+        map.remove("chain");
+        map
     }
 }
 

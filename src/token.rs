@@ -139,7 +139,7 @@ impl TokenSource {
     }
 
     /// `POST /auth/token`: unsigned, no Idempotency-Key, ending by `deadline`.
-    pub fn fetch_by(&self, transport: &Transport, deadline: Deadline) -> Result<Token> {
+    pub fn fetch_new(&self, transport: &Transport, deadline: Deadline) -> Result<Token> {
         let creds = read(&self.credentials).clone();
         let body = serde_json::json!({
             "apiKey": creds.api_key,
@@ -183,7 +183,7 @@ impl TokenSource {
         let epoch = slot.epoch;
         drop(slot);
         let _wake = WakeWaiters(self);
-        let fetched = self.fetch_by(transport, deadline)?;
+        let fetched = self.fetch_new(transport, deadline)?;
         let mut slot = self.slot();
         if slot.epoch == epoch {
             slot.token = Some(fetched.clone());
@@ -233,7 +233,7 @@ impl Bearer for TokenSource {
     /// The fetch's errors; [`Error::Transport`] (retryable) when `deadline` passes while
     /// waiting for another thread's fetch; [`Error::InvalidInput`] at once for a call
     /// from inside this thread's own fetch (its observer).
-    fn token_by(&self, transport: &Transport, deadline: Deadline) -> Result<Secret> {
+    fn valid_token(&self, transport: &Transport, deadline: Deadline) -> Result<Secret> {
         let margin = i64::try_from(self.refresh_margin.as_secs()).unwrap_or(i64::MAX);
         let me = thread::current().id();
         let mut slot = self.slot();

@@ -26,6 +26,7 @@ fn client_for(sandbox: &Sandbox, skew: i64) -> Client {
             max_attempts: 5,
             base_backoff: Duration::from_millis(10),
             max_backoff: Duration::from_millis(100),
+            ..RetryPolicy::default()
         })
         .build()
         .unwrap();

@@ -169,6 +169,7 @@ fn every_status_has_its_kind_in_rust() {
             max_attempts: 1,
             base_backoff: Duration::from_millis(1),
             max_backoff: Duration::from_millis(1),
+            ..RetryPolicy::default()
         })
         .build()
         .unwrap();
@@ -196,7 +197,7 @@ fn every_status_has_its_kind_in_c() {
     for case in CASES {
         let mut out: *mut c_char = SENTINEL;
         // SAFETY: a live handle, a valid string and out-pointer.
-        let rc = unsafe { offblocks_customer_get(client, cs(case.id).as_ptr(), &mut out) };
+        let rc = unsafe { offblocks_customers_get(client, cs(case.id).as_ptr(), &mut out) };
         assert_ne!(rc, offblocks_result::OFFBLOCKS_OK, "{}", case.id);
         assert_eq!(out, SENTINEL, "{}", case.id);
         assert_eq!(offblocks_last_error_kind(), case.c_kind, "{}", case.id);
@@ -210,7 +211,7 @@ fn every_status_has_its_kind_in_c() {
     // Failures raised before any request have their kind too, and a success clears it.
     let mut out: *mut c_char = SENTINEL;
     // SAFETY: as above; the id is NULL on purpose.
-    let rc = unsafe { offblocks_customer_get(client, std::ptr::null(), &mut out) };
+    let rc = unsafe { offblocks_customers_get(client, std::ptr::null(), &mut out) };
     assert_eq!(rc, offblocks_result::OFFBLOCKS_NULL_ARGUMENT);
     assert_eq!(
         offblocks_last_error_kind(),

@@ -114,23 +114,23 @@ fn every_pointer_argument_is_checked() {
             offblocks_client_key_id(null_c, &mut out),
             offblocks_client_key_id(c, ptr::null_mut()),
             offblocks_client_set_key_id(null_c, id.as_ptr()),
-            offblocks_customer_get(c, null_s, &mut out),
-            offblocks_customer_get(null_c, id.as_ptr(), &mut out),
-            offblocks_customer_get(c, id.as_ptr(), ptr::null_mut()),
-            offblocks_customer_create(c, null_s, null_s, &mut out),
-            offblocks_customer_list(null_c, &mut out),
-            offblocks_customer_submit_challenge(c, id.as_ptr(), null_s, null_s),
-            offblocks_account_create(c, null_s, null_s, null_s, &mut out),
-            offblocks_account_list_for_customer(c, null_s, &mut out),
-            offblocks_account_close(c, null_s, null_s),
-            offblocks_webhook_put(c, null_s, null_s, &mut out),
+            offblocks_customers_get(c, null_s, &mut out),
+            offblocks_customers_get(null_c, id.as_ptr(), &mut out),
+            offblocks_customers_get(c, id.as_ptr(), ptr::null_mut()),
+            offblocks_customers_create(c, null_s, null_s, &mut out),
+            offblocks_customers_list(null_c, &mut out),
+            offblocks_customers_submit_challenge(c, id.as_ptr(), null_s, null_s),
+            offblocks_accounts_create(c, null_s, null_s, null_s, &mut out),
+            offblocks_accounts_list_for_customer(c, null_s, &mut out),
+            offblocks_accounts_close(c, null_s, null_s),
+            offblocks_webhooks_put(c, null_s, null_s, &mut out),
             offblocks_webhook_event_parse(null_s, &mut out),
             offblocks_auth_rotate_credentials(c, id.as_ptr(), null_s, null_s),
-            offblocks_signing_key_register(c, null_s, ptr::null_mut()),
+            offblocks_auth_register_signing_key(c, null_s, ptr::null_mut()),
             offblocks_signing_key_generate(ptr::null_mut()),
             offblocks_signing_key_public_pem(null_s, &mut out),
-            offblocks_dry_run(c, null_s, id.as_ptr(), null_s, null_s, null_s, &mut out),
-            offblocks_dry_run(c, id.as_ptr(), null_s, null_s, null_s, null_s, &mut out),
+            offblocks_client_dry_run(c, null_s, id.as_ptr(), null_s, null_s, null_s, &mut out),
+            offblocks_client_dry_run(c, id.as_ptr(), null_s, null_s, null_s, null_s, &mut out),
         ]
     };
     for (i, rc) in results.iter().enumerate() {
@@ -180,7 +180,7 @@ fn huge_inputs_are_handled() {
     let mut json = ptr::null_mut();
     // SAFETY: valid strings and out-pointer; `c` is live.
     let rc = unsafe {
-        offblocks_dry_run(
+        offblocks_client_dry_run(
             c,
             m.as_ptr(),
             p.as_ptr(),
@@ -229,7 +229,7 @@ fn dry_run_shows_the_signed_request_and_refuses_nonsense() {
         let kp = k.as_ref().map_or(ptr::null(), |k| k.as_ptr());
         // SAFETY: valid strings and out-pointer; `c` is live.
         let rc = unsafe {
-            offblocks_dry_run(
+            offblocks_client_dry_run(
                 c,
                 m.as_ptr(),
                 p.as_ptr(),
@@ -317,7 +317,7 @@ fn connection_refused_is_a_retryable_transport_error() {
     let c = client(&cfg).unwrap();
     let mut out: *mut c_char = SENTINEL;
     // SAFETY: live handle, valid out-pointer.
-    let rc = unsafe { offblocks_customer_list(c, &mut out) };
+    let rc = unsafe { offblocks_customers_list(c, &mut out) };
     expect_err(rc, OFFBLOCKS_TRANSPORT);
     assert_eq!(out, SENTINEL);
     assert_eq!(last_error().2, 0, "no HTTP status");

@@ -115,17 +115,17 @@ fn customer_functions_send_signed_requests() {
         "/v1/customers",
         CUSTOMER,
         Some(body),
-        |c, o| unsafe { offblocks_customer_create(c, b.as_ptr(), k.as_ptr(), o) },
+        |c, o| unsafe { offblocks_customers_create(c, b.as_ptr(), k.as_ptr(), o) },
     );
     let json: serde_json::Value = serde_json::from_str(&out.unwrap()).unwrap();
     assert_eq!(json["id"], "c-1");
     assert_eq!(json["challenge"], "Y2g=");
     check("GET", "/v1/customers/c-1", CUSTOMER, None, |c, o| unsafe {
-        offblocks_customer_get(c, id.as_ptr(), o)
+        offblocks_customers_get(c, id.as_ptr(), o)
     });
     let list = format!("[{CUSTOMER}]");
     let out = check("GET", "/v1/customers", &list, None, |c, o| unsafe {
-        offblocks_customer_list(c, o)
+        offblocks_customers_list(c, o)
     });
     assert!(out.unwrap().starts_with("[{"));
     let out = check(
@@ -133,7 +133,7 @@ fn customer_functions_send_signed_requests() {
         "/v1/customers/c-1/challenge",
         r#"{"challenge":"Y2g="}"#,
         None,
-        |c, o| unsafe { offblocks_customer_challenge(c, id.as_ptr(), o) },
+        |c, o| unsafe { offblocks_customers_challenge(c, id.as_ptr(), o) },
     );
     assert_eq!(out.unwrap(), "Y2g=");
     let signed = cs(SIGNED);
@@ -143,7 +143,7 @@ fn customer_functions_send_signed_requests() {
         "",
         Some(SIGNED),
         |c, _| unsafe {
-            offblocks_customer_submit_challenge(c, id.as_ptr(), signed.as_ptr(), ptr::null())
+            offblocks_customers_submit_challenge(c, id.as_ptr(), signed.as_ptr(), ptr::null())
         },
     );
     check(
@@ -151,7 +151,7 @@ fn customer_functions_send_signed_requests() {
         "/v1/customers/c-1/deactivate",
         "",
         None,
-        |c, _| unsafe { offblocks_customer_deactivate(c, id.as_ptr(), ptr::null()) },
+        |c, _| unsafe { offblocks_customers_deactivate(c, id.as_ptr(), ptr::null()) },
     );
     check(
         "PATCH",
@@ -179,29 +179,29 @@ fn account_functions_send_signed_requests() {
         "/v1/customers/c-1/accounts",
         ACCOUNT,
         Some(default_body),
-        |c, o| unsafe { offblocks_account_create(c, cid.as_ptr(), ptr::null(), ptr::null(), o) },
+        |c, o| unsafe { offblocks_accounts_create(c, cid.as_ptr(), ptr::null(), ptr::null(), o) },
     );
     assert!(out.unwrap().contains("\"customerId\":\"c-1\""));
     check("GET", "/v1/accounts/a-1", ACCOUNT, None, |c, o| unsafe {
-        offblocks_account_get(c, id.as_ptr(), o)
+        offblocks_accounts_get(c, id.as_ptr(), o)
     });
     let list = format!(r#"{{"data":[{ACCOUNT}]}}"#);
     check("GET", "/v1/accounts", &list, None, |c, o| unsafe {
-        offblocks_account_list(c, o)
+        offblocks_accounts_list(c, o)
     });
     check(
         "GET",
         "/v1/customers/c-1/accounts",
         &list,
         None,
-        |c, o| unsafe { offblocks_account_list_for_customer(c, cid.as_ptr(), o) },
+        |c, o| unsafe { offblocks_accounts_list_for_customer(c, cid.as_ptr(), o) },
     );
     check(
         "GET",
         "/v1/accounts/a-1/challenge",
         r#"{"challenge":"NWRm"}"#,
         None,
-        |c, o| unsafe { offblocks_account_challenge(c, id.as_ptr(), o) },
+        |c, o| unsafe { offblocks_accounts_challenge(c, id.as_ptr(), o) },
     );
     let signed = cs(SIGNED);
     check(
@@ -210,22 +210,22 @@ fn account_functions_send_signed_requests() {
         "",
         Some(SIGNED),
         |c, _| unsafe {
-            offblocks_account_submit_challenge(c, id.as_ptr(), signed.as_ptr(), ptr::null())
+            offblocks_accounts_submit_challenge(c, id.as_ptr(), signed.as_ptr(), ptr::null())
         },
     );
     for (path, f) in [
         (
             "/v1/accounts/a-1/activate",
-            offblocks_account_activate as unsafe extern "C" fn(_, _, _) -> _,
+            offblocks_accounts_activate as unsafe extern "C" fn(_, _, _) -> _,
         ),
-        ("/v1/accounts/a-1/deactivate", offblocks_account_deactivate),
+        ("/v1/accounts/a-1/deactivate", offblocks_accounts_deactivate),
     ] {
         check("PATCH", path, "", None, |c, _| unsafe {
             f(c, id.as_ptr(), ptr::null())
         });
     }
     check("DELETE", "/v1/accounts/a-1", "", None, |c, _| unsafe {
-        offblocks_account_close(c, id.as_ptr(), ptr::null())
+        offblocks_accounts_close(c, id.as_ptr(), ptr::null())
     });
 }
 
@@ -235,17 +235,17 @@ fn webhook_and_auth_functions_send_signed_requests() {
     let (b, id) = (cs(body), cs("wh-1"));
     // SAFETY (all closures): live handle from `check`, valid strings and out-pointers.
     check("PUT", "/v1/webhooks", WEBHOOK, Some(body), |c, o| unsafe {
-        offblocks_webhook_put(c, b.as_ptr(), ptr::null(), o)
+        offblocks_webhooks_put(c, b.as_ptr(), ptr::null(), o)
     });
     check("GET", "/v1/webhooks/wh-1", WEBHOOK, None, |c, o| unsafe {
-        offblocks_webhook_get(c, id.as_ptr(), o)
+        offblocks_webhooks_get(c, id.as_ptr(), o)
     });
     let list = format!("[{WEBHOOK}]");
     check("GET", "/v1/webhooks", &list, None, |c, o| unsafe {
-        offblocks_webhook_list(c, o)
+        offblocks_webhooks_list(c, o)
     });
     check("DELETE", "/v1/webhooks/wh-1", "", None, |c, _| unsafe {
-        offblocks_webhook_delete(c, id.as_ptr(), ptr::null())
+        offblocks_webhooks_delete(c, id.as_ptr(), ptr::null())
     });
     let creds = r#"{"apiKey":"new-key","apiSecret":"new-secret"}"#;
     let (key, secret) = (cs("new-key"), cs("new-secret"));
@@ -267,7 +267,7 @@ fn webhook_and_auth_functions_send_signed_requests() {
         r#"{"keyId":"test-key"}"#,
         Some("?"),
         |c, o| unsafe {
-            let rc = offblocks_signing_key_register(c, ptr::null(), o);
+            let rc = offblocks_auth_register_signing_key(c, ptr::null(), o);
             assert_eq!(
                 offblocks_client_key_id(c, &mut ptr::null_mut()),
                 OFFBLOCKS_OK
@@ -294,7 +294,7 @@ fn signing_key_delete_forgets_the_key_id_and_token_is_json() {
         assert_eq!(token["token"], "tok-1");
         assert_eq!(token["tokenType"], "Bearer");
         assert_eq!(
-            offblocks_signing_key_delete(s.client, ptr::null()),
+            offblocks_auth_delete_signing_key(s.client, ptr::null()),
             OFFBLOCKS_OK
         );
         assert_eq!(offblocks_client_key_id(s.client, &mut out), OFFBLOCKS_OK);
@@ -334,14 +334,14 @@ fn server_errors_carry_status_body_and_request_id() {
     let mut out: *mut c_char = SENTINEL;
     // SAFETY: live handle, valid strings and out-pointers.
     unsafe {
-        let rc = offblocks_customer_create(s.client, body.as_ptr(), ptr::null(), &mut out);
+        let rc = offblocks_customers_create(s.client, body.as_ptr(), ptr::null(), &mut out);
         let message = expect_err(rc, OFFBLOCKS_CONFLICT);
         assert!(message.contains("customer exists"), "{message}");
         let (_, _, status, request_id, sent) = last_error();
         assert_eq!((status, request_id.as_deref()), (409, Some("req-409")));
         assert_eq!(sent.as_deref(), Some(r#"{"message":"customer exists"}"#));
 
-        let rc = offblocks_customer_get(s.client, cs("nope").as_ptr(), &mut out);
+        let rc = offblocks_customers_get(s.client, cs("nope").as_ptr(), &mut out);
         expect_err(rc, OFFBLOCKS_API);
         assert_eq!(last_error().2, 404);
         assert_eq!(
@@ -351,10 +351,10 @@ fn server_errors_carry_status_body_and_request_id() {
         );
         assert!(!offblocks_last_error_retryable());
 
-        let rc = offblocks_customer_get(s.client, cs("bad").as_ptr(), &mut out);
+        let rc = offblocks_customers_get(s.client, cs("bad").as_ptr(), &mut out);
         expect_err(rc, OFFBLOCKS_DECODE);
 
-        let rc = offblocks_account_list(s.client, &mut out);
+        let rc = offblocks_accounts_list(s.client, &mut out);
         expect_err(rc, OFFBLOCKS_API);
         assert!(offblocks_last_error_retryable());
         flaky.assert();
@@ -365,12 +365,12 @@ fn server_errors_carry_status_body_and_request_id() {
             ("{\"chainId\":", "EOF"),
         ];
         for (json, needle) in bad {
-            let rc = offblocks_customer_create(s.client, cs(json).as_ptr(), ptr::null(), &mut out);
+            let rc = offblocks_customers_create(s.client, cs(json).as_ptr(), ptr::null(), &mut out);
             assert!(expect_err(rc, OFFBLOCKS_INVALID_JSON).contains(needle));
         }
-        let rc = offblocks_customer_create(s.client, body.as_ptr(), cs("nope").as_ptr(), &mut out);
+        let rc = offblocks_customers_create(s.client, body.as_ptr(), cs("nope").as_ptr(), &mut out);
         expect_err(rc, OFFBLOCKS_INVALID_INPUT);
-        let rc = offblocks_customer_get(s.client, cs("").as_ptr(), &mut out);
+        let rc = offblocks_customers_get(s.client, cs("").as_ptr(), &mut out);
         expect_err(rc, OFFBLOCKS_INVALID_INPUT);
     }
     assert_eq!(out, SENTINEL);

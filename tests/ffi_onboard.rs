@@ -31,7 +31,7 @@ fn emulator(extra: &str) -> (Sandbox, *mut offblocks_client) {
     let c = client(&format!("{cfg}{extra}}}")).unwrap();
     let mut key_id = ptr::null_mut();
     // SAFETY: live handle and valid out-pointer.
-    let rc = unsafe { offblocks_signing_key_register(c, ptr::null(), &mut key_id) };
+    let rc = unsafe { offblocks_auth_register_signing_key(c, ptr::null(), &mut key_id) };
     assert_eq!(rc, OFFBLOCKS_OK, "{}", last_error().1);
     // SAFETY: returned by the library.
     unsafe { take(key_id) };
@@ -59,7 +59,7 @@ unsafe extern "C-unwind" fn collect(
     _elapsed_ms: u64,
     message: *const c_char,
 ) -> i32 {
-    // SAFETY: `user_data` is the `Vec` passed to offblocks_onboard below; the strings
+    // SAFETY: `user_data` is the `Vec` passed to offblocks_client_onboard below; the strings
     // are valid during the call.
     let (steps, step, status, message) = unsafe {
         (
@@ -99,7 +99,7 @@ fn a_cancelled_onboarding_resumes_creating_nothing_twice() {
     let mut out: *mut c_char = SENTINEL;
     // SAFETY: live handles, valid strings, callback and out-pointer.
     let rc = unsafe {
-        offblocks_onboard(
+        offblocks_client_onboard(
             c,
             cs(request).as_ptr(),
             signer,
@@ -132,8 +132,9 @@ fn onboard(
         None => (None, ptr::null_mut()),
     };
     // SAFETY: live handles, valid strings, callback and out-pointer.
-    let rc =
-        unsafe { offblocks_onboard(c, cs(request).as_ptr(), signer, progress, data, &mut out) };
+    let rc = unsafe {
+        offblocks_client_onboard(c, cs(request).as_ptr(), signer, progress, data, &mut out)
+    };
     if rc != OFFBLOCKS_OK {
         assert_eq!(out, SENTINEL);
         return (rc, None);
@@ -267,7 +268,7 @@ fn challenges_are_signed_step_by_step() {
     // SAFETY: live handles, valid strings and out-pointers throughout.
     unsafe {
         assert_eq!(
-            offblocks_customer_create(c, cs(&body).as_ptr(), ptr::null(), &mut out),
+            offblocks_customers_create(c, cs(&body).as_ptr(), ptr::null(), &mut out),
             OFFBLOCKS_OK
         );
         let customer = take(out);
@@ -277,7 +278,7 @@ fn challenges_are_signed_step_by_step() {
         let other = "eip155:300:0x5ce9454909639D2D17A3F753ce7d93fa0b9aB12E";
         for (owner, chain) in [(Some(other), None), (None, Some("eip155:1"))] {
             let (owner, chain) = (owner.map(cs), chain.map(cs));
-            let rc = offblocks_customer_sign_challenge(
+            let rc = offblocks_customers_sign_challenge(
                 c,
                 cs(&customer).as_ptr(),
                 owner.as_ref().map_or(ptr::null(), |o| o.as_ptr()),
@@ -288,7 +289,7 @@ fn challenges_are_signed_step_by_step() {
             let message = expect_err(rc, OFFBLOCKS_CHALLENGE_REFUSED);
             assert!(message.contains("not the one asked for"), "{message}");
         }
-        let rc = offblocks_customer_sign_challenge(
+        let rc = offblocks_customers_sign_challenge(
             c,
             cs(&customer).as_ptr(),
             cs(&owner).as_ptr(),
@@ -302,12 +303,12 @@ fn challenges_are_signed_step_by_step() {
             OFFBLOCKS_OK
         );
         assert_eq!(
-            offblocks_customer_get(c, id.as_ptr(), &mut out),
+            offblocks_customers_get(c, id.as_ptr(), &mut out),
             OFFBLOCKS_OK
         );
         assert_eq!(take_json(out)["status"], "active");
         assert_eq!(
-            offblocks_account_create(c, id.as_ptr(), ptr::null(), ptr::null(), &mut out),
+            offblocks_accounts_create(c, id.as_ptr(), ptr::null(), ptr::null(), &mut out),
             OFFBLOCKS_OK
         );
         let account = take(out);
@@ -315,7 +316,7 @@ fn challenges_are_signed_step_by_step() {
             "eip155:300:{}",
             "0x5ce9454909639D2D17A3F753ce7d93fa0b9aB12E"
         );
-        let rc = offblocks_account_sign_challenge(
+        let rc = offblocks_accounts_sign_challenge(
             c,
             cs(&account).as_ptr(),
             cs(&other).as_ptr(),
@@ -324,7 +325,7 @@ fn challenges_are_signed_step_by_step() {
             ptr::null(),
         );
         expect_err(rc, OFFBLOCKS_CHALLENGE_REFUSED);
-        let rc = offblocks_account_sign_challenge(
+        let rc = offblocks_accounts_sign_challenge(
             c,
             cs(&account).as_ptr(),
             cs(&owner).as_ptr(),
@@ -334,7 +335,7 @@ fn challenges_are_signed_step_by_step() {
         );
         let message = expect_err(rc, OFFBLOCKS_CHALLENGE_REFUSED);
         assert!(message.contains("not the one asked for"), "{message}");
-        let rc = offblocks_account_sign_challenge(
+        let rc = offblocks_accounts_sign_challenge(
             c,
             cs(&account).as_ptr(),
             cs(&owner).as_ptr(),
@@ -343,7 +344,7 @@ fn challenges_are_signed_step_by_step() {
             ptr::null(),
         );
         assert_eq!(rc, OFFBLOCKS_OK, "{}", last_error().1);
-        let rc = offblocks_customer_sign_challenge(
+        let rc = offblocks_customers_sign_challenge(
             c,
             cs("{}").as_ptr(),
             ptr::null(),
@@ -352,7 +353,7 @@ fn challenges_are_signed_step_by_step() {
             ptr::null(),
         );
         expect_err(rc, OFFBLOCKS_INVALID_JSON);
-        let rc = offblocks_account_sign_challenge(
+        let rc = offblocks_accounts_sign_challenge(
             c,
             cs(&account).as_ptr(),
             cs("x").as_ptr(),
@@ -424,7 +425,7 @@ fn a_rejected_signature_reports_the_reissued_challenge() {
     // SAFETY: live handles, valid strings; the reissued challenge is read before the
     // next call.
     unsafe {
-        let rc = offblocks_customer_sign_challenge(
+        let rc = offblocks_customers_sign_challenge(
             c,
             cs(&customer.to_string()).as_ptr(),
             ptr::null(),
@@ -450,7 +451,7 @@ fn one_client_serves_many_threads() {
     ));
     let mut out = ptr::null_mut();
     // SAFETY: live handle, valid strings and out-pointer.
-    let rc = unsafe { offblocks_customer_create(c, body.as_ptr(), ptr::null(), &mut out) };
+    let rc = unsafe { offblocks_customers_create(c, body.as_ptr(), ptr::null(), &mut out) };
     assert_eq!(rc, OFFBLOCKS_OK, "{}", last_error().1);
     // SAFETY: returned by the library.
     let id = unsafe { take_json(out) }["id"].as_str().unwrap().to_owned();
@@ -470,7 +471,8 @@ fn one_client_serves_many_threads() {
                 for _ in 0..8 {
                     let mut out = ptr::null_mut();
                     // SAFETY: live, shareable handle; valid strings and out-pointer.
-                    let rc = unsafe { offblocks_customer_get(shared.get(), id.as_ptr(), &mut out) };
+                    let rc =
+                        unsafe { offblocks_customers_get(shared.get(), id.as_ptr(), &mut out) };
                     assert_eq!(rc, OFFBLOCKS_OK, "{}", last_error().1);
                     // SAFETY: returned by the library.
                     assert_eq!(unsafe { take_json(out) }["externalId"], "threads");
@@ -480,4 +482,37 @@ fn one_client_serves_many_threads() {
     });
     // SAFETY: live handle, freed once, after every thread ended.
     unsafe { offblocks_client_free(c) };
+}
+
+/// The defaults `offblocks_onboarding_defaults` lists are `OnboardingRequest::new`'s, and
+/// a request that writes every one of them back is taken as given.
+#[test]
+fn onboarding_defaults_are_the_requests() {
+    let mut out = ptr::null_mut();
+    // SAFETY: a valid out-pointer; the string is the library's.
+    let defaults = unsafe {
+        assert_eq!(offblocks_onboarding_defaults(&mut out), OFFBLOCKS_OK);
+        take_json(out)
+    };
+    let rust = offblocks::OnboardingRequest::new("u", offblocks::wallet::ChainId::eip155(300));
+    let mut expected = serde_json::to_value(&rust).unwrap();
+    let object = expected.as_object_mut().unwrap();
+    object.remove("externalId");
+    object.remove("chain");
+    object.insert("wait".into(), "finish".into());
+    assert_eq!(defaults, expected);
+    assert_eq!(defaults["timeoutMs"], 120_000);
+
+    let mut request = defaults.as_object().unwrap().clone();
+    request.insert("externalId".into(), "u".into());
+    request.insert("chain".into(), "eip155:300".into());
+    request.remove("wait");
+    let parsed: offblocks::OnboardingRequest =
+        serde_json::from_value(serde_json::Value::Object(request)).unwrap();
+    assert_eq!(parsed, rust);
+    // SAFETY: NULL is refused, not written.
+    expect_err(
+        unsafe { offblocks_onboarding_defaults(ptr::null_mut()) },
+        OFFBLOCKS_NULL_ARGUMENT,
+    );
 }

@@ -136,7 +136,7 @@ fn dry_run(client: *const offblocks_client) -> offblocks_result {
     let mut out = ptr::null_mut();
     // SAFETY: live handle, valid strings, writable out-parameter.
     let rc = unsafe {
-        offblocks_dry_run(
+        offblocks_client_dry_run(
             client,
             method.as_ptr(),
             path.as_ptr(),

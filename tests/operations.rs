@@ -19,6 +19,7 @@ fn builder(sandbox: &Sandbox) -> ClientBuilder {
             max_attempts: 3,
             base_backoff: Duration::from_millis(5),
             max_backoff: Duration::from_millis(20),
+            ..RetryPolicy::default()
         })
 }
 
@@ -149,6 +150,7 @@ fn the_observer_sees_transport_failures() {
             max_attempts: 2,
             base_backoff: Duration::from_millis(1),
             max_backoff: Duration::from_millis(2),
+            ..RetryPolicy::default()
         })
         .observer(move |a| sink.lock().unwrap().push(a.clone()))
         .build()

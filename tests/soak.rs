@@ -58,6 +58,7 @@ fn client(sb: &Sandbox) -> Client {
             max_attempts: 3,
             base_backoff: Duration::from_millis(5),
             max_backoff: Duration::from_millis(200),
+            ..RetryPolicy::default()
         })
         .build()
         .unwrap();

@@ -27,6 +27,7 @@ fn builder(sandbox: &Sandbox) -> ClientBuilder {
             max_attempts: 3,
             base_backoff: Duration::from_millis(5),
             max_backoff: Duration::from_millis(20),
+            ..RetryPolicy::default()
         })
 }
 

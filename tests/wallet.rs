@@ -200,8 +200,8 @@ fn signature_encodings_round_trip() {
     assert_eq!(sig.to_base64_hex(), b64(&hex_text));
     assert_eq!(sig.to_base64_raw(), b64(sig.as_bytes()));
     for encoding in [
-        SignatureEncoding::HexText,
-        SignatureEncoding::Base64HexText,
+        SignatureEncoding::Hex,
+        SignatureEncoding::Base64Hex,
         SignatureEncoding::Base64Raw,
     ] {
         assert_eq!(
@@ -530,7 +530,7 @@ fn sign_challenge_signs_the_exact_bytes() {
         signed.signature,
         wallet.sign_personal(text.as_bytes()).unwrap()
     );
-    let field = signed.encoded_signature(SignatureEncoding::Base64HexText);
+    let field = signed.encoded_signature(SignatureEncoding::Base64Hex);
     assert_eq!(
         PersonalSignature::parse(&field)
             .unwrap()

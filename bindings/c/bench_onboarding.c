@@ -49,7 +49,7 @@ static int onboard_once(offblocks_client *client, const char *tag, int i, double
              "{\"externalId\":\"c-%s-%d\",\"chain\":\"eip155:300\",\"pollIntervalMs\":0}", tag,
              i);
     double start = now_ms();
-    if (offblocks_onboard(client, request, signer, NULL, NULL, &result) != OFFBLOCKS_OK) {
+    if (offblocks_client_onboard(client, request, signer, NULL, NULL, &result) != OFFBLOCKS_OK) {
         rc = fail("onboarding");
         goto done;
     }
@@ -95,7 +95,7 @@ int main(int argc, char **argv) {
         status = fail("configuring the client");
         goto done;
     }
-    if (offblocks_signing_key_register(client, NULL, &key_id) != OFFBLOCKS_OK) {
+    if (offblocks_auth_register_signing_key(client, NULL, &key_id) != OFFBLOCKS_OK) {
         status = fail("registering the signing key");
         goto done;
     }

@@ -117,7 +117,7 @@ int main(void) {
         goto done;
     }
     /* 3. Register the key's public half; the client signs with the returned key id. */
-    if (offblocks_signing_key_register(client, NULL, &key_id) != OFFBLOCKS_OK) {
+    if (offblocks_auth_register_signing_key(client, NULL, &key_id) != OFFBLOCKS_OK) {
         status = fail("registering the signing key");
         goto done;
     }
@@ -141,7 +141,7 @@ int main(void) {
     strcat(request, ",\"chain\":");
     append_json_string(request, sizeof request, chain);
     strcat(request, "}");
-    if (offblocks_onboard(client, request, signer, print_step, NULL, &result) != OFFBLOCKS_OK) {
+    if (offblocks_client_onboard(client, request, signer, print_step, NULL, &result) != OFFBLOCKS_OK) {
         status = fail("onboarding");
         goto done;
     }

@@ -282,7 +282,7 @@ void test_inbox(offblocks_client *client) {
     char hook[200], *json = NULL, hook_id[64] = "", customer_id[64] = "";
     snprintf(hook, sizeof hook,
              "{\"callbackUrl\":\"http://127.0.0.1:%d/hooks\",\"types\":[\"customer.updated\"]}", port);
-    CHECK_RC(offblocks_webhook_put(client, hook, NULL, &json), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_webhooks_put(client, hook, NULL, &json), OFFBLOCKS_OK);
     CHECK(json_string(json, "id", hook_id, sizeof hook_id));
     offblocks_string_free(json);
     offblocks_wallet *wallet = NULL;
@@ -290,7 +290,7 @@ void test_inbox(offblocks_client *client) {
     CHECK_RC(offblocks_wallet_new_random(&wallet), OFFBLOCKS_OK);
     CHECK_RC(offblocks_wallet_account_id(wallet, "eip155:300", &account_id), OFFBLOCKS_OK);
     snprintf(body, sizeof body, "{\"chainId\":\"%s\",\"externalId\":\"c-inbox-%d\"}", account_id, port);
-    CHECK_RC(offblocks_customer_create(client, body, NULL, &json), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_customers_create(client, body, NULL, &json), OFFBLOCKS_OK);
     CHECK(json_string(json, "id", customer_id, sizeof customer_id));
     offblocks_string_free(json);
     offblocks_string_free(account_id);
@@ -353,6 +353,6 @@ void test_inbox(offblocks_client *client) {
     }
     close(listener);
     if (hook_id[0] != '\0') {
-        CHECK_RC(offblocks_webhook_delete(client, hook_id, NULL), OFFBLOCKS_OK);
+        CHECK_RC(offblocks_webhooks_delete(client, hook_id, NULL), OFFBLOCKS_OK);
     }
 }

@@ -37,7 +37,7 @@ static void sleep_ms(long ms) {
 static int wait_active(offblocks_client *client, const char *account_id) {
     for (int i = 0; i < 50; i++) {
         char *json = NULL;
-        if (CHECK_RC(offblocks_account_get(client, account_id, &json), OFFBLOCKS_OK) != OFFBLOCKS_OK) {
+        if (CHECK_RC(offblocks_accounts_get(client, account_id, &json), OFFBLOCKS_OK) != OFFBLOCKS_OK) {
             return 0;
         }
         int active = has(json, "\"status\":\"active\"");
@@ -79,8 +79,8 @@ static void *reader(void *arg) {
     struct shared *shared = arg;
     for (int i = 0; i < 5; i++) {
         char *json = NULL;
-        if (offblocks_customer_get(shared->client, shared->customer_id, &json) != OFFBLOCKS_OK ||
-            offblocks_customer_get(shared->client, "missing", &json) != OFFBLOCKS_API ||
+        if (offblocks_customers_get(shared->client, shared->customer_id, &json) != OFFBLOCKS_OK ||
+            offblocks_customers_get(shared->client, "missing", &json) != OFFBLOCKS_API ||
             offblocks_last_error_status() != 404) {
             __atomic_add_fetch(&shared->failures, 1, __ATOMIC_SEQ_CST);
         }
@@ -103,75 +103,75 @@ static void customers_and_accounts(offblocks_client *client) {
     CHECK_RC(offblocks_signer_new(address, host_sign, &bad, &failing), OFFBLOCKS_OK);
 
     snprintf(body, sizeof body, "{\"chainId\":\"%s\",\"externalId\":\"c-%s\"}", owner, address);
-    CHECK_RC(offblocks_customer_create(client, body, NULL, &json), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_customers_create(client, body, NULL, &json), OFFBLOCKS_OK);
     CHECK(json_string(json, "id", customer_id, sizeof customer_id));
     offblocks_string_free(json);
-    CHECK_RC(offblocks_customer_create(client, body, NULL, &json), OFFBLOCKS_CONFLICT);
+    CHECK_RC(offblocks_customers_create(client, body, NULL, &json), OFFBLOCKS_CONFLICT);
     CHECK(offblocks_last_error_status() == 409);
     CHECK(offblocks_last_error_kind() == OFFBLOCKS_ERROR_KIND_CONFLICT);
     CHECK(offblocks_last_error_retry_after() == -1);
     CHECK(offblocks_last_error_body() != NULL && offblocks_last_error_request_id() != NULL);
-    CHECK_RC(offblocks_customer_create(client, "{\"chainId\":\"x\"}", NULL, &json), OFFBLOCKS_INVALID_JSON);
+    CHECK_RC(offblocks_customers_create(client, "{\"chainId\":\"x\"}", NULL, &json), OFFBLOCKS_INVALID_JSON);
     CHECK(offblocks_last_error_kind() == OFFBLOCKS_ERROR_KIND_INVALID_INPUT);
-    CHECK_RC(offblocks_customer_create(client, body, "not-a-uuid", &json), OFFBLOCKS_INVALID_INPUT);
-    CHECK_RC(offblocks_customer_get(client, "no-such-customer", &json), OFFBLOCKS_API);
+    CHECK_RC(offblocks_customers_create(client, body, "not-a-uuid", &json), OFFBLOCKS_INVALID_INPUT);
+    CHECK_RC(offblocks_customers_get(client, "no-such-customer", &json), OFFBLOCKS_API);
     CHECK(offblocks_last_error_status() == 404);
     CHECK(offblocks_last_error_kind() == OFFBLOCKS_ERROR_KIND_NOT_FOUND);
-    CHECK_RC(offblocks_customer_list(client, &json), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_customers_list(client, &json), OFFBLOCKS_OK);
     CHECK(offblocks_last_error_kind() == OFFBLOCKS_ERROR_KIND_NONE);
     CHECK(has(json, customer_id));
     offblocks_string_free(json);
-    CHECK_RC(offblocks_customer_challenge(client, customer_id, &out), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_customers_challenge(client, customer_id, &out), OFFBLOCKS_OK);
     snprintf(body, sizeof body, "{\"ownerId\":\"%s\",\"challenge\":\"%s\",\"signature\":\"c2ln\"}", owner, out);
     offblocks_string_free(out);
-    CHECK_RC(offblocks_customer_submit_challenge(client, customer_id, body, NULL), OFFBLOCKS_API);
+    CHECK_RC(offblocks_customers_submit_challenge(client, customer_id, body, NULL), OFFBLOCKS_API);
     CHECK(offblocks_last_error_status() == 400);
-    CHECK_RC(offblocks_customer_get(client, customer_id, &json), OFFBLOCKS_OK);
-    CHECK_RC(offblocks_customer_sign_challenge(client, json, NULL, NULL, failing, NULL), OFFBLOCKS_SIGNER);
+    CHECK_RC(offblocks_customers_get(client, customer_id, &json), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_customers_sign_challenge(client, json, NULL, NULL, failing, NULL), OFFBLOCKS_SIGNER);
     /* The owner or chain this program expects decides, not the server's customer. */
-    CHECK_RC(offblocks_customer_sign_challenge(
+    CHECK_RC(offblocks_customers_sign_challenge(
                  client, json, "eip155:300:0x5ce9454909639D2D17A3F753ce7d93fa0b9aB12E", NULL, signer, NULL),
              OFFBLOCKS_CHALLENGE_REFUSED);
     CHECK(has(offblocks_last_error_message(), "not the one asked for"));
-    CHECK_RC(offblocks_customer_sign_challenge(client, json, NULL, "eip155:1", signer, NULL),
+    CHECK_RC(offblocks_customers_sign_challenge(client, json, NULL, "eip155:1", signer, NULL),
              OFFBLOCKS_CHALLENGE_REFUSED);
-    CHECK_RC(offblocks_customer_sign_challenge(client, json, owner, "eip155:300", signer, NULL), OFFBLOCKS_OK);
-    CHECK_RC(offblocks_customer_sign_challenge(client, "{}", NULL, NULL, signer, NULL), OFFBLOCKS_INVALID_JSON);
+    CHECK_RC(offblocks_customers_sign_challenge(client, json, owner, "eip155:300", signer, NULL), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_customers_sign_challenge(client, "{}", NULL, NULL, signer, NULL), OFFBLOCKS_INVALID_JSON);
     offblocks_string_free(json);
     CHECK_RC(offblocks_simulator_verify_customer(client, customer_id, NULL), OFFBLOCKS_OK);
     CHECK_RC(offblocks_simulator_verify_customer(client, customer_id, NULL), OFFBLOCKS_CONFLICT);
 
-    CHECK_RC(offblocks_account_create(client, customer_id, "{\"type\":\"card_account\"}", NULL, &json),
+    CHECK_RC(offblocks_accounts_create(client, customer_id, "{\"type\":\"card_account\"}", NULL, &json),
              OFFBLOCKS_INVALID_JSON);
-    CHECK_RC(offblocks_account_create(client, customer_id, NULL, NULL, &json), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_accounts_create(client, customer_id, NULL, NULL, &json), OFFBLOCKS_OK);
     CHECK(json_string(json, "id", account_id, sizeof account_id));
     offblocks_string_free(json);
-    CHECK_RC(offblocks_account_challenge(client, account_id, &out), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_accounts_challenge(client, account_id, &out), OFFBLOCKS_OK);
     snprintf(body, sizeof body, "{\"ownerId\":\"%s\",\"challenge\":\"%s\",\"signature\":\"c2ln\"}", owner, out);
     offblocks_string_free(out);
-    CHECK_RC(offblocks_account_submit_challenge(client, account_id, body, NULL), OFFBLOCKS_API);
-    CHECK_RC(offblocks_account_get(client, account_id, &json), OFFBLOCKS_OK);
-    CHECK_RC(offblocks_account_sign_challenge(client, json, "eip155:300:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+    CHECK_RC(offblocks_accounts_submit_challenge(client, account_id, body, NULL), OFFBLOCKS_API);
+    CHECK_RC(offblocks_accounts_get(client, account_id, &json), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_accounts_sign_challenge(client, json, "eip155:300:0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
                                               NULL, signer, NULL),
              OFFBLOCKS_CHALLENGE_REFUSED);
     CHECK(offblocks_last_error_kind() == OFFBLOCKS_ERROR_KIND_REFUSED);
-    CHECK_RC(offblocks_account_sign_challenge(client, json, owner, "eip155:1", signer, NULL),
+    CHECK_RC(offblocks_accounts_sign_challenge(client, json, owner, "eip155:1", signer, NULL),
              OFFBLOCKS_CHALLENGE_REFUSED);
     CHECK(has(offblocks_last_error_message(), "not the one asked for"));
-    CHECK_RC(offblocks_account_sign_challenge(client, json, owner, "eip155:300", signer, NULL), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_accounts_sign_challenge(client, json, owner, "eip155:300", signer, NULL), OFFBLOCKS_OK);
     offblocks_string_free(json);
     CHECK(wait_active(client, account_id));
-    CHECK_RC(offblocks_account_list(client, &json), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_accounts_list(client, &json), OFFBLOCKS_OK);
     CHECK(has(json, account_id));
     offblocks_string_free(json);
-    CHECK_RC(offblocks_account_list_for_customer(client, customer_id, &json), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_accounts_list_for_customer(client, customer_id, &json), OFFBLOCKS_OK);
     CHECK(has(json, account_id));
     offblocks_string_free(json);
-    CHECK_RC(offblocks_account_activate(client, account_id, NULL), OFFBLOCKS_CONFLICT); /* already */
-    CHECK_RC(offblocks_account_deactivate(client, account_id, NULL), OFFBLOCKS_OK);
-    CHECK_RC(offblocks_account_activate(client, account_id, NULL), OFFBLOCKS_OK);
-    CHECK_RC(offblocks_account_close(client, account_id, NULL), OFFBLOCKS_OK);
-    CHECK_RC(offblocks_account_close(client, account_id, NULL), OFFBLOCKS_CONFLICT);
+    CHECK_RC(offblocks_accounts_activate(client, account_id, NULL), OFFBLOCKS_CONFLICT); /* already */
+    CHECK_RC(offblocks_accounts_deactivate(client, account_id, NULL), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_accounts_activate(client, account_id, NULL), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_accounts_close(client, account_id, NULL), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_accounts_close(client, account_id, NULL), OFFBLOCKS_CONFLICT);
 
     struct shared shared = {client, customer_id, 0};
     pthread_t threads[4];
@@ -183,8 +183,8 @@ static void customers_and_accounts(offblocks_client *client) {
     }
     CHECK(shared.failures == 0);
 
-    CHECK_RC(offblocks_customer_deactivate(client, customer_id, NULL), OFFBLOCKS_OK);
-    CHECK_RC(offblocks_customer_deactivate(client, customer_id, NULL), OFFBLOCKS_CONFLICT);
+    CHECK_RC(offblocks_customers_deactivate(client, customer_id, NULL), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_customers_deactivate(client, customer_id, NULL), OFFBLOCKS_CONFLICT);
     offblocks_signer_free(failing);
     offblocks_signer_free(signer);
     offblocks_string_free(owner);
@@ -199,19 +199,19 @@ static void cancellation(offblocks_client *client) {
     const char *request = "{\"externalId\":\"c-stop\",\"chain\":\"eip155:300\",\"pollIntervalMs\":20}";
     CHECK_RC(offblocks_wallet_new_random(&wallet), OFFBLOCKS_OK);
     CHECK_RC(offblocks_signer_from_wallet(wallet, &signer), OFFBLOCKS_OK);
-    CHECK_RC(offblocks_onboard(client, request, signer, stop_after_customer, NULL, &json),
+    CHECK_RC(offblocks_client_onboard(client, request, signer, stop_after_customer, NULL, &json),
              OFFBLOCKS_CANCELLED);
     CHECK(json == NULL);
     CHECK(strstr(offblocks_last_error_message(), "create_customer") != NULL);
-    CHECK_RC(offblocks_customer_list(client, &json), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_customers_list(client, &json), OFFBLOCKS_OK);
     CHECK(has(json, "\"externalId\":\"c-stop\""));
     offblocks_string_free(json);
     json = NULL;
-    CHECK_RC(offblocks_onboard(client, request, signer, NULL, NULL, &json), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_client_onboard(client, request, signer, NULL, NULL, &json), OFFBLOCKS_OK);
     CHECK(json != NULL && has(json, "\"externalId\":\"c-stop\"") && has(json, "\"status\":\"active\""));
     offblocks_string_free(json);
     json = NULL;
-    CHECK_RC(offblocks_customer_list(client, &json), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_customers_list(client, &json), OFFBLOCKS_OK);
     const char *first = json == NULL ? NULL : strstr(json, "\"externalId\":\"c-stop\"");
     CHECK(first != NULL && strstr(first + 1, "\"externalId\":\"c-stop\"") == NULL); /* one */
     offblocks_string_free(json);
@@ -229,13 +229,13 @@ static void onboarding(offblocks_client *client) {
     CHECK_RC(offblocks_wallet_address(wallet, &address), OFFBLOCKS_OK);
     snprintf(request, sizeof request,
              "{\"externalId\":\"o-%s\",\"chain\":\"eip155:300\",\"pollIntervalMs\":20}", address);
-    CHECK_RC(offblocks_onboard(client, request, signer, on_progress, &steps, &json), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_client_onboard(client, request, signer, on_progress, &steps, &json), OFFBLOCKS_OK);
     CHECK(steps >= 5);
     CHECK(has(json, "\"account\":{") && has(json, "\"status\":\"active\""));
     offblocks_string_free(json);
-    CHECK_RC(offblocks_onboard(client, request, signer, NULL, NULL, &json), OFFBLOCKS_OK); /* resumes */
+    CHECK_RC(offblocks_client_onboard(client, request, signer, NULL, NULL, &json), OFFBLOCKS_OK); /* resumes */
     offblocks_string_free(json);
-    CHECK_RC(offblocks_onboard(client, "{\"externalId\":\"x\"}", signer, NULL, NULL, &json),
+    CHECK_RC(offblocks_client_onboard(client, "{\"externalId\":\"x\"}", signer, NULL, NULL, &json),
              OFFBLOCKS_INVALID_JSON);
 
     /* A rejected customer cannot be onboarded: OFFBLOCKS_STATE. */
@@ -246,12 +246,12 @@ static void onboarding(offblocks_client *client) {
     CHECK_RC(offblocks_signer_from_wallet(rejected_wallet, &rejected_signer), OFFBLOCKS_OK);
     CHECK_RC(offblocks_wallet_account_id(rejected_wallet, "eip155:300", &owner), OFFBLOCKS_OK);
     snprintf(body, sizeof body, "{\"chainId\":\"%s\",\"externalId\":\"r-%s\"}", owner, address);
-    CHECK_RC(offblocks_customer_create(client, body, NULL, &json), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_customers_create(client, body, NULL, &json), OFFBLOCKS_OK);
     CHECK(json_string(json, "id", id, sizeof id));
     offblocks_string_free(json);
     CHECK_RC(offblocks_simulator_reject_customer(client, id, NULL), OFFBLOCKS_OK);
     snprintf(request, sizeof request, "{\"externalId\":\"r-%s\",\"chain\":\"eip155:300\"}", address);
-    CHECK_RC(offblocks_onboard(client, request, rejected_signer, NULL, NULL, &json), OFFBLOCKS_STATE);
+    CHECK_RC(offblocks_client_onboard(client, request, rejected_signer, NULL, NULL, &json), OFFBLOCKS_STATE);
     offblocks_string_free(owner);
     offblocks_signer_free(rejected_signer);
     offblocks_wallet_free(rejected_wallet);
@@ -263,18 +263,18 @@ static void onboarding(offblocks_client *client) {
 static void webhooks(offblocks_client *client) {
     char *json = NULL, id[128];
     const char *hook = "{\"callbackUrl\":\"https://example.com/hook\",\"types\":[\"customer.updated\"]}";
-    CHECK_RC(offblocks_webhook_put(client, hook, NULL, &json), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_webhooks_put(client, hook, NULL, &json), OFFBLOCKS_OK);
     CHECK(json_string(json, "id", id, sizeof id));
     offblocks_string_free(json);
-    CHECK_RC(offblocks_webhook_put(client, "{\"callbackUrl\":\"x\",\"typo\":1,\"types\":[]}", NULL, &json),
+    CHECK_RC(offblocks_webhooks_put(client, "{\"callbackUrl\":\"x\",\"typo\":1,\"types\":[]}", NULL, &json),
              OFFBLOCKS_INVALID_JSON);
-    CHECK_RC(offblocks_webhook_get(client, id, &json), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_webhooks_get(client, id, &json), OFFBLOCKS_OK);
     offblocks_string_free(json);
-    CHECK_RC(offblocks_webhook_list(client, &json), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_webhooks_list(client, &json), OFFBLOCKS_OK);
     CHECK(has(json, id));
     offblocks_string_free(json);
-    CHECK_RC(offblocks_webhook_delete(client, id, NULL), OFFBLOCKS_OK);
-    CHECK_RC(offblocks_webhook_get(client, id, &json), OFFBLOCKS_API);
+    CHECK_RC(offblocks_webhooks_delete(client, id, NULL), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_webhooks_get(client, id, &json), OFFBLOCKS_API);
 }
 
 /* Wrong keys and wrong credentials, then rotating and revoking the credentials. */
@@ -283,7 +283,7 @@ static void keys_and_credentials(offblocks_client *client) {
     CHECK_RC(offblocks_client_key_id(client, &key_id), OFFBLOCKS_OK);
     snprintf(extra, sizeof extra, ",\"keyId\":\"%s\"", key_id);
     offblocks_client *impostor = new_client(secret, extra); /* another key, same key id */
-    CHECK_RC(offblocks_customer_list(impostor, &json), OFFBLOCKS_API);
+    CHECK_RC(offblocks_customers_list(impostor, &json), OFFBLOCKS_API);
     CHECK(offblocks_last_error_status() == 401);
     offblocks_client_free(impostor);
     offblocks_client *wrong = new_client("wrong-secret", extra);
@@ -293,16 +293,16 @@ static void keys_and_credentials(offblocks_client *client) {
     offblocks_client_free(wrong);
     offblocks_string_free(key_id);
 
-    CHECK_RC(offblocks_signing_key_delete(client, NULL), OFFBLOCKS_OK);
-    CHECK_RC(offblocks_customer_list(client, &json), OFFBLOCKS_CONFIG); /* no key id now */
-    CHECK_RC(offblocks_signing_key_register(client, NULL, &key_id), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_auth_delete_signing_key(client, NULL), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_customers_list(client, &json), OFFBLOCKS_CONFIG); /* no key id now */
+    CHECK_RC(offblocks_auth_register_signing_key(client, NULL, &key_id), OFFBLOCKS_OK);
     offblocks_string_free(key_id);
     CHECK_RC(offblocks_auth_rotate_credentials(client, key, "a-new-secret-of-32-characters!!", NULL),
              OFFBLOCKS_OK);
     CHECK_RC(offblocks_auth_token(client, &json), OFFBLOCKS_OK);
     offblocks_string_free(json);
     CHECK_RC(offblocks_auth_revoke_credentials(client, NULL), OFFBLOCKS_OK);
-    CHECK_RC(offblocks_customer_list(client, &json), OFFBLOCKS_API);
+    CHECK_RC(offblocks_customers_list(client, &json), OFFBLOCKS_API);
     CHECK(offblocks_last_error_status() == 401);
 }
 
@@ -333,7 +333,7 @@ static void operations(void) {
     char *json = NULL;
     CHECK_RC(offblocks_auth_token(client, &json), OFFBLOCKS_OK);
     offblocks_string_free(json);
-    CHECK_RC(offblocks_customer_get(client, "no-such-customer", &json), OFFBLOCKS_CONFIG);
+    CHECK_RC(offblocks_customers_get(client, "no-such-customer", &json), OFFBLOCKS_CONFIG);
     CHECK(seen.attempts == 1 && seen.with_request_id == 1 && seen.ok == 1 && seen.leaked == 0);
     offblocks_client_free(client);
 
@@ -395,14 +395,14 @@ void test_network(const char *base_url, const char *api_key, const char *api_sec
     if (client == NULL) {
         return;
     }
-    CHECK_RC(offblocks_customer_list(client, &json), OFFBLOCKS_CONFIG); /* not registered */
-    CHECK_RC(offblocks_signing_key_register(client, NULL, &key_id), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_customers_list(client, &json), OFFBLOCKS_CONFIG); /* not registered */
+    CHECK_RC(offblocks_auth_register_signing_key(client, NULL, &key_id), OFFBLOCKS_OK);
     CHECK(key_id != NULL && key_id[0] != '\0');
     offblocks_string_free(key_id);
     CHECK_RC(offblocks_auth_token(client, &json), OFFBLOCKS_OK);
     CHECK(has(json, "\"token\":\"") && has(json, "\"tokenType\""));
     offblocks_string_free(json);
-    CHECK_RC(offblocks_dry_run(client, "GET", "/customers", NULL, NULL, NULL, &json), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_client_dry_run(client, "GET", "/customers", NULL, NULL, NULL, &json), OFFBLOCKS_OK);
     CHECK(has(json, "\"Authorization\",\"Bearer "));
     offblocks_string_free(json);
 

@@ -160,6 +160,14 @@ static void test_client_config(const char *pem_json) {
         offblocks_client_free(from_defaults);
     }
     offblocks_string_free(defaults);
+    /* The onboarding request's optional keys with their defaults; the required ones absent. */
+    char *onboarding = NULL;
+    CHECK_RC(offblocks_onboarding_defaults(NULL), OFFBLOCKS_NULL_ARGUMENT);
+    CHECK_RC(offblocks_onboarding_defaults(&onboarding), OFFBLOCKS_OK);
+    CHECK(onboarding != NULL && has(onboarding, "\"timeoutMs\":") &&
+          has(onboarding, "\"wait\":\"finish\"") && !has(onboarding, "externalId") &&
+          !has(onboarding, "\"chain\""));
+    offblocks_string_free(onboarding);
     snprintf(config, sizeof config,
              "{\"baseUrl\":\"http://api.example.com/v1\",\"apiKey\":\"k\",\"apiSecret\":\"s\","
              "\"signingKeyPem\":%s}", pem_json);
@@ -178,25 +186,25 @@ static void test_client_config(const char *pem_json) {
     CHECK_RC(offblocks_client_key_id(client, &out), OFFBLOCKS_OK);
     CHECK(out != NULL && strcmp(out, "kid") == 0);
     offblocks_string_free(out);
-    CHECK_RC(offblocks_customer_list(client, &out), OFFBLOCKS_TRANSPORT);
+    CHECK_RC(offblocks_customers_list(client, &out), OFFBLOCKS_TRANSPORT);
     CHECK(offblocks_last_error_retryable());
     CHECK(offblocks_last_error_status() == 0);
 
     /* A dry run signs without sending. */
-    CHECK_RC(offblocks_dry_run(client, "POST", "/customers", "{\"a\":1}",
+    CHECK_RC(offblocks_client_dry_run(client, "POST", "/customers", "{\"a\":1}",
                                "0b6f1f3e-8d4c-4b7a-9f55-2f8a7c1d9e01", "tok", &out),
              OFFBLOCKS_OK);
     CHECK(has(out, "\"Idempotency-Key\",\"0b6f1f3e-8d4c-4b7a-9f55-2f8a7c1d9e01\""));
     CHECK(has(out, "sha-512="));
     CHECK(has(out, "\"signatureBase\":\"\\\"@method\\\": POST"));
     offblocks_string_free(out);
-    CHECK_RC(offblocks_dry_run(client, "BREW", "/x", NULL, NULL, "t", &out), OFFBLOCKS_INVALID_INPUT);
-    CHECK_RC(offblocks_dry_run(client, "POST", "/x", NULL, "nope", "t", &out), OFFBLOCKS_INVALID_INPUT);
-    CHECK_RC(offblocks_dry_run(client, "GET", "/x", NULL, NULL, "t", NULL), OFFBLOCKS_NULL_ARGUMENT);
+    CHECK_RC(offblocks_client_dry_run(client, "BREW", "/x", NULL, NULL, "t", &out), OFFBLOCKS_INVALID_INPUT);
+    CHECK_RC(offblocks_client_dry_run(client, "POST", "/x", NULL, "nope", "t", &out), OFFBLOCKS_INVALID_INPUT);
+    CHECK_RC(offblocks_client_dry_run(client, "GET", "/x", NULL, NULL, "t", NULL), OFFBLOCKS_NULL_ARGUMENT);
     CHECK_RC(offblocks_client_set_key_id(client, NULL), OFFBLOCKS_OK);
     CHECK_RC(offblocks_client_key_id(client, &out), OFFBLOCKS_OK);
     CHECK(out == NULL);
-    CHECK_RC(offblocks_dry_run(client, "GET", "/x", NULL, NULL, "t", &out), OFFBLOCKS_CONFIG);
+    CHECK_RC(offblocks_client_dry_run(client, "GET", "/x", NULL, NULL, "t", &out), OFFBLOCKS_CONFIG);
     CHECK_RC(offblocks_client_set_key_id(client, "kid-2"), OFFBLOCKS_OK);
     CHECK_RC(offblocks_client_set_key_id(NULL, "kid-2"), OFFBLOCKS_NULL_ARGUMENT);
     offblocks_client_free(client);
@@ -331,7 +339,7 @@ static void test_handles(const char *pem_json) {
              pem_json);
     CHECK_RC(offblocks_client_new_with_observer(config, freeing_observer, &f, &client), OFFBLOCKS_OK);
     f.client = client;
-    CHECK_RC(offblocks_customer_get(client, "c-1", &out), OFFBLOCKS_TRANSPORT);
+    CHECK_RC(offblocks_customers_get(client, "c-1", &out), OFFBLOCKS_TRANSPORT);
     CHECK(f.calls == 1 && f.client_free == OFFBLOCKS_HANDLE_IN_USE);
     CHECK_RC(offblocks_client_free(client), OFFBLOCKS_OK); /* after the call: freed */
 
@@ -362,7 +370,7 @@ static void test_handles(const char *pem_json) {
              "\"status\":\"initiating\",\"createdAt\":\"2024-01-17T18:21:53Z\","
              "\"updatedAt\":\"2024-01-17T18:21:53Z\",\"challenge\":\"%s\"}",
              HARDHAT_ADDRESS, challenge);
-    CHECK_RC(offblocks_customer_sign_challenge(client, customer, NULL, NULL, freeing_signer, NULL),
+    CHECK_RC(offblocks_customers_sign_challenge(client, customer, NULL, NULL, freeing_signer, NULL),
              OFFBLOCKS_TRANSPORT);
     CHECK(g.calls == 1);
     CHECK(g.signer_free == OFFBLOCKS_HANDLE_IN_USE && g.client_free == OFFBLOCKS_HANDLE_IN_USE);

@@ -161,7 +161,7 @@ void test_request_signer(const char *base_url, const char *api_key, const char *
     client = client_with(config, signer, NULL);
     CHECK_RC(offblocks_request_signer_free(signer), OFFBLOCKS_OK); /* the client keeps it */
     CHECK(kms.freed == 0);
-    CHECK_RC(offblocks_signing_key_register(client, NULL, &key_id), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_auth_register_signing_key(client, NULL, &key_id), OFFBLOCKS_OK);
     offblocks_wallet *wallet = NULL;
     offblocks_signer *wallet_signer = NULL;
     char *address = NULL, request[512];
@@ -171,7 +171,7 @@ void test_request_signer(const char *base_url, const char *api_key, const char *
     snprintf(request, sizeof request,
              "{\"externalId\":\"kms-%s\",\"chain\":\"eip155:300\",\"pollIntervalMs\":20}", address);
     int before = kms.calls;
-    CHECK_RC(offblocks_onboard(client, request, wallet_signer, NULL, NULL, &json), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_client_onboard(client, request, wallet_signer, NULL, NULL, &json), OFFBLOCKS_OK);
     CHECK(has(json, "\"account\":{") && has(json, "\"status\":\"active\""));
     offblocks_string_free(json);
     CHECK(kms.calls - before >= 6);
@@ -187,7 +187,7 @@ void test_request_signer(const char *base_url, const char *api_key, const char *
     CHECK(current != NULL && rotated != NULL && strcmp(current, rotated) == 0);
     offblocks_string_free(current);
     before = kms.calls;
-    CHECK_RC(offblocks_customer_list(client, &json), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_customers_list(client, &json), OFFBLOCKS_OK);
     offblocks_string_free(json);
     CHECK(kms.calls == before); /* signed in memory now */
     offblocks_request_signer *next_signer = NULL;
@@ -197,7 +197,7 @@ void test_request_signer(const char *base_url, const char *api_key, const char *
     CHECK_RC(offblocks_auth_rotate_signing_key(client, NULL, next_signer, NULL, &rotated), OFFBLOCKS_OK);
     CHECK_RC(offblocks_auth_rotate_signing_key(client, pem, next_signer, NULL, &current),
              OFFBLOCKS_INVALID_INPUT);
-    CHECK_RC(offblocks_customer_list(client, &json), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_customers_list(client, &json), OFFBLOCKS_OK);
     offblocks_string_free(json);
     CHECK(next.calls >= 1); /* the list; the deletion was signed with the key in memory */
     CHECK_RC(offblocks_request_signer_free(next_signer), OFFBLOCKS_OK);
@@ -215,9 +215,9 @@ void test_request_signer(const char *base_url, const char *api_key, const char *
              OFFBLOCKS_OK);
     int seen = 0;
     client = client_with(config, wrong, &seen);
-    CHECK_RC(offblocks_signing_key_register(client, NULL, &key_id), OFFBLOCKS_OK);
+    CHECK_RC(offblocks_auth_register_signing_key(client, NULL, &key_id), OFFBLOCKS_OK);
     offblocks_string_free(key_id);
-    CHECK_RC(offblocks_customer_list(client, &json), OFFBLOCKS_SIGNER);
+    CHECK_RC(offblocks_customers_list(client, &json), OFFBLOCKS_SIGNER);
     CHECK(has(offblocks_last_error_message(), "does not verify"));
     CHECK(seen == 0);
     CHECK_RC(offblocks_client_free(client), OFFBLOCKS_OK);
@@ -232,11 +232,11 @@ void test_request_signer(const char *base_url, const char *api_key, const char *
     char keyed[2700];
     snprintf(keyed, sizeof keyed, "%.*s,\"keyId\":\"k-any\"}", (int)strlen(config) - 1, config);
     client = client_with(keyed, failing, &seen);
-    CHECK_RC(offblocks_customer_list(client, &json), OFFBLOCKS_SIGNER);
+    CHECK_RC(offblocks_customers_list(client, &json), OFFBLOCKS_SIGNER);
     CHECK(has(offblocks_last_error_message(), "returned 42"));
     CHECK_RC(offblocks_client_free(client), OFFBLOCKS_OK);
     client = client_with(keyed, overflowing, &seen);
-    CHECK_RC(offblocks_customer_list(client, &json), OFFBLOCKS_SIGNER);
+    CHECK_RC(offblocks_customers_list(client, &json), OFFBLOCKS_SIGNER);
     CHECK(has(offblocks_last_error_message(), "length"));
     CHECK_RC(offblocks_client_free(client), OFFBLOCKS_OK);
     CHECK(seen == 0);

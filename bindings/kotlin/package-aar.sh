@@ -108,9 +108,9 @@ XML
 : > "$stage/R.txt"
 mkdir -p "$stage/res"
 cat > "$stage/proguard.txt" <<'PRO'
-# offblocks: JNA registers the native functions of xyz.offblocks.internal.OffblocksNative and
+# offblocks: JNA registers the native functions of xyz.offblocks.internal.OffblocksAbi and
 # calls back through the single method of each Callback interface, all by name.
--keep class xyz.offblocks.internal.OffblocksNative { native <methods>; }
+-keep class xyz.offblocks.internal.OffblocksAbi { native <methods>; }
 -keep class xyz.offblocks.internal.SizeT { *; }
 -keep interface xyz.offblocks.internal.SignFn { *; }
 -keep interface xyz.offblocks.internal.ProgressFn { *; }

@@ -146,8 +146,8 @@ fn signature(text: &str) {
     };
     assert!(matches!(sig.v(), 27 | 28));
     for encoding in [
-        SignatureEncoding::HexText,
-        SignatureEncoding::Base64HexText,
+        SignatureEncoding::Hex,
+        SignatureEncoding::Base64Hex,
         SignatureEncoding::Base64Raw,
     ] {
         let written = encoding.encode(&sig);

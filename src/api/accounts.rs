@@ -1,7 +1,7 @@
 //! `/accounts` and `/customers/{id}/accounts`.
 
 use super::challenge::{check_stated_owner, sign_and_submit, Challenged};
-use super::Handle;
+use super::CallScope;
 use super::{resource, seg, ChallengeOptions, ListPages};
 use crate::error::{Error, Result};
 use crate::models::{Account, Challenge, ChallengeSignature, NewAccount};
@@ -20,7 +20,7 @@ impl<'a> Accounts<'a> {
     /// [`crate::Error::Api`] with 404 for an unknown customer, 400 when it is not active.
     pub fn create(&self, customer_id: &str, account: &NewAccount) -> Result<Account> {
         let path = format!("/customers/{}/accounts", seg(customer_id)?);
-        self.h.mutate("POST", path, Some(account))?.decode()
+        self.scope.mutate("POST", path, Some(account))?.decode()
     }
 
     /// `GET /accounts/{id}`.
@@ -28,7 +28,7 @@ impl<'a> Accounts<'a> {
     /// # Errors
     /// [`crate::Error::Api`] with status 404 when there is no such account.
     pub fn get(&self, id: &str) -> Result<Account> {
-        self.h.get(format!("/accounts/{}", seg(id)?))
+        self.scope.get(format!("/accounts/{}", seg(id)?))
     }
 
     /// `GET /accounts`: every account.
@@ -36,12 +36,12 @@ impl<'a> Accounts<'a> {
     /// # Errors
     /// API, transport and decoding errors.
     pub fn list(&self) -> Result<Vec<Account>> {
-        self.h.list("/accounts".into())
+        self.scope.list("/accounts".into())
     }
 
     /// `GET /accounts`, one page at a time ([`ListPages`]).
     pub fn list_pages(&self) -> ListPages<'a, Account> {
-        self.h.pages("/accounts".into(), None)
+        self.scope.pages("/accounts".into(), None)
     }
 
     /// `GET /customers/{customer_id}/accounts`.
@@ -49,7 +49,7 @@ impl<'a> Accounts<'a> {
     /// # Errors
     /// API, transport and decoding errors.
     pub fn list_for_customer(&self, customer_id: &str) -> Result<Vec<Account>> {
-        self.h
+        self.scope
             .list(format!("/customers/{}/accounts", seg(customer_id)?))
     }
 
@@ -58,7 +58,9 @@ impl<'a> Accounts<'a> {
     /// # Errors
     /// API, transport and decoding errors.
     pub fn challenge(&self, id: &str) -> Result<String> {
-        let c: Challenge = self.h.get(format!("/accounts/{}/challenge", seg(id)?))?;
+        let c: Challenge = self
+            .scope
+            .get(format!("/accounts/{}/challenge", seg(id)?))?;
         Ok(c.challenge)
     }
 
@@ -68,7 +70,7 @@ impl<'a> Accounts<'a> {
     /// [`crate::Error::Api`] with status 400 when the server rejects it.
     pub fn submit_challenge(&self, id: &str, signed: &ChallengeSignature) -> Result<()> {
         let path = format!("/accounts/{}/challenge/sign", seg(id)?);
-        self.h.mutate("POST", path, Some(signed)).map(drop)
+        self.scope.mutate("POST", path, Some(signed)).map(drop)
     }
 
     /// Signs the account's challenge with `signer` (EIP-191 `personal_sign` over the
@@ -112,7 +114,7 @@ impl<'a> Accounts<'a> {
                 }))
             }
         }
-        let policy = self.h.session.config().account_challenge_policy;
+        let policy = self.scope.session.config().account_challenge_policy;
         let encoding = options.encoding.unwrap_or(SignatureEncoding::Base64Raw);
         let on_hand = account.challenge.as_deref();
         sign_and_submit(self, &account.id, on_hand, owner, options, |challenge| {
@@ -133,7 +135,7 @@ impl<'a> Accounts<'a> {
     /// API and transport errors.
     pub fn activate(&self, id: &str) -> Result<()> {
         let path = format!("/accounts/{}/activate", seg(id)?);
-        self.h.mutate::<()>("PATCH", path, None).map(drop)
+        self.scope.mutate::<()>("PATCH", path, None).map(drop)
     }
 
     /// `PATCH /accounts/{id}/deactivate`.
@@ -142,7 +144,7 @@ impl<'a> Accounts<'a> {
     /// API and transport errors.
     pub fn deactivate(&self, id: &str) -> Result<()> {
         let path = format!("/accounts/{}/deactivate", seg(id)?);
-        self.h.mutate::<()>("PATCH", path, None).map(drop)
+        self.scope.mutate::<()>("PATCH", path, None).map(drop)
     }
 
     /// `DELETE /accounts/{id}`: closes the account (final).
@@ -151,17 +153,17 @@ impl<'a> Accounts<'a> {
     /// API and transport errors.
     pub fn close(&self, id: &str) -> Result<()> {
         let path = format!("/accounts/{}", seg(id)?);
-        self.h.mutate::<()>("DELETE", path, None).map(drop)
+        self.scope.mutate::<()>("DELETE", path, None).map(drop)
     }
 }
 
 impl<'a> Challenged<'a> for Accounts<'a> {
-    fn handle(&self) -> &Handle<'a> {
-        &self.h
+    fn scope(&self) -> &CallScope<'a> {
+        &self.scope
     }
 
-    fn with_handle(&self, h: Handle<'a>) -> Self {
-        Accounts { h }
+    fn with_scope(&self, scope: CallScope<'a>) -> Self {
+        Accounts { scope }
     }
 
     fn current(&self, id: &str) -> Result<String> {

@@ -29,10 +29,10 @@ impl Auth<'_> {
     /// # Errors
     /// [`crate::Error::Api`] with status 401 for wrong credentials.
     pub fn token(&self) -> Result<Token> {
-        let session = self.h.session;
+        let session = self.scope.session;
         let token = session
             .tokens()
-            .fetch_by(session.transport(), session.deadline())?;
+            .fetch_new(session.transport(), session.deadline())?;
         session.tokens().store(token.clone());
         Ok(token)
     }
@@ -45,18 +45,21 @@ impl Auth<'_> {
     pub fn rotate_credentials(&self, api_key: &str, api_secret: &str) -> Result<()> {
         // Known before it is sent: an error that echoes it must not show it. The old
         // secret stays known too.
-        self.h.session.transport().redactor().add(api_secret);
+        self.scope.session.transport().redactor().add(api_secret);
         let body = CredentialsBody {
             api_key,
             api_secret,
         };
         let mut call = Call::new("PUT", "/auth/credentials".into())
-            .idempotent(self.h.idempotency_key.as_deref())?
+            .idempotent(self.scope.idempotency_key.as_deref())?
             .json(&body)?;
-        let result = self.h.session.execute(&call);
+        let result = self.scope.session.execute(&call);
         zeroize::Zeroize::zeroize(&mut call.body);
         result?;
-        self.h.session.tokens().set_credentials(api_key, api_secret);
+        self.scope
+            .session
+            .tokens()
+            .set_credentials(api_key, api_secret);
         Ok(())
     }
 
@@ -65,9 +68,9 @@ impl Auth<'_> {
     /// # Errors
     /// API and transport errors.
     pub fn revoke_credentials(&self) -> Result<()> {
-        self.h
+        self.scope
             .mutate::<()>("DELETE", "/auth/credentials".into(), None)?;
-        self.h.session.tokens().clear();
+        self.scope.session.tokens().clear();
         Ok(())
     }
 
@@ -78,7 +81,7 @@ impl Auth<'_> {
     /// API and transport errors; [`crate::Error::Decode`] when the answer carries no
     /// `keyId` (or `id`).
     pub fn register_signing_key(&self) -> Result<String> {
-        let transport = self.h.session.transport();
+        let transport = self.scope.session.transport();
         let key_id = self.register_public_key(&transport.signing_key().public_key_pem())?;
         transport.set_key_id(Some(key_id.clone()));
         Ok(key_id)
@@ -89,10 +92,10 @@ impl Auth<'_> {
     fn register_public_key(&self, pem: &str) -> Result<String> {
         let body = serde_json::json!({ "publicKey": B64.encode(pem) });
         let mut call = Call::new("PUT", "/auth/signing".into())
-            .idempotent(self.h.idempotency_key.as_deref())?
+            .idempotent(self.scope.idempotency_key.as_deref())?
             .json(&body)?;
         call.authorization = Authorization::BearerSignedIfKeyed;
-        let resp = self.h.session.execute(&call)?;
+        let resp = self.scope.session.execute(&call)?;
         let json: serde_json::Value = resp.decode()?;
         Ok(["keyId", "id", "keyid"]
             .iter()
@@ -118,7 +121,7 @@ impl Auth<'_> {
     /// too, but the client then already signs with the new key (see
     /// [`crate::Client::key_id`]) and the old key stays registered.
     pub fn rotate_signing_key(&self, new_key: SigningKey) -> Result<String> {
-        let transport = self.h.session.transport();
+        let transport = self.scope.session.transport();
         let _one_at_a_time = transport.rotation_lock();
         let old = transport.signing();
         if old.key_id.is_none() {
@@ -130,7 +133,7 @@ impl Auth<'_> {
         transport.switch_signing(new_key, new_id.clone());
         let mut delete = Call::new("DELETE", "/auth/signing".into()).idempotent(None)?;
         delete.signed_as = Some(old);
-        self.h.session.execute(&delete)?;
+        self.scope.session.execute(&delete)?;
         Ok(new_id)
     }
 
@@ -139,9 +142,9 @@ impl Auth<'_> {
     /// # Errors
     /// API and transport errors.
     pub fn delete_signing_key(&self) -> Result<()> {
-        self.h
+        self.scope
             .mutate::<()>("DELETE", "/auth/signing".into(), None)?;
-        self.h.session.transport().set_key_id(None);
+        self.scope.session.transport().set_key_id(None);
         Ok(())
     }
 }

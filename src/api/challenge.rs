@@ -1,7 +1,7 @@
 //! What challenge signing shares between the customers and the accounts resources: its
 //! options, the one re-fetch of a stale challenge, and the reading of a rejection.
 
-use super::Handle;
+use super::CallScope;
 use crate::error::{Error, Result};
 use crate::models::ChallengeSignature;
 use crate::wallet::{AccountId, ChainId, Refusal, SignatureEncoding};
@@ -122,8 +122,8 @@ pub(crate) fn check_stated_owner(
 
 /// A resource whose items carry a challenge to sign: customers and accounts.
 pub(crate) trait Challenged<'a>: Sized {
-    fn handle(&self) -> &Handle<'a>;
-    fn with_handle(&self, h: Handle<'a>) -> Self;
+    fn scope(&self) -> &CallScope<'a>;
+    fn with_scope(&self, scope: CallScope<'a>) -> Self;
     /// `GET …/{id}/challenge`.
     fn current(&self, id: &str) -> Result<String>;
     /// `POST …/{id}/challenge/sign`.
@@ -155,7 +155,7 @@ pub(crate) fn sign_and_submit<'a, R: Challenged<'a>>(
         };
         let submitted = match fetched {
             true => resource
-                .with_handle(resource.handle().for_fetched_challenge(challenge))
+                .with_scope(resource.scope().for_fetched_challenge(challenge))
                 .submit(id, &body),
             false => resource.submit(id, &body),
         };

@@ -1,7 +1,7 @@
 //! `/customers`.
 
 use super::challenge::{check_stated_owner, sign_and_submit, Challenged};
-use super::Handle;
+use super::CallScope;
 use super::{resource, seg, ChallengeOptions, ListPages};
 use crate::error::Result;
 use crate::models::{Challenge, ChallengeSignature, Customer, NewCustomer};
@@ -20,7 +20,7 @@ impl<'a> Customers<'a> {
     /// [`crate::Error::Conflict`] when the customer already exists (the body is kept);
     /// [`crate::Error::Api`] for other refusals; transport and decoding errors.
     pub fn create(&self, customer: &NewCustomer) -> Result<Customer> {
-        self.h
+        self.scope
             .mutate("POST", "/customers".into(), Some(customer))?
             .decode()
     }
@@ -30,7 +30,7 @@ impl<'a> Customers<'a> {
     /// # Errors
     /// [`crate::Error::Api`] with status 404 when there is no such customer.
     pub fn get(&self, id: &str) -> Result<Customer> {
-        self.h.get(format!("/customers/{}", seg(id)?))
+        self.scope.get(format!("/customers/{}", seg(id)?))
     }
 
     /// `GET /customers`: every customer, each page followed ([`ListPages`]).
@@ -39,12 +39,12 @@ impl<'a> Customers<'a> {
     /// API, transport and decoding errors; [`crate::Error::State`] when the list cannot
     /// be had whole (a loop, a total beyond what the pages hold, a link elsewhere).
     pub fn list(&self) -> Result<Vec<Customer>> {
-        self.h.list("/customers".into())
+        self.scope.list("/customers".into())
     }
 
     /// `GET /customers`, one page at a time.
     pub fn list_pages(&self) -> ListPages<'a, Customer> {
-        self.h.pages("/customers".into(), None)
+        self.scope.pages("/customers".into(), None)
     }
 
     /// `GET /customers?externalId={id}`: the customers the server lists for that
@@ -56,7 +56,7 @@ impl<'a> Customers<'a> {
     /// As [`Customers::list`].
     pub fn find_by_external_id(&self, external_id: &str) -> Result<Vec<Customer>> {
         let filter = format!("externalId={}", super::pages::encode(external_id));
-        self.h
+        self.scope
             .pages("/customers".into(), Some(filter))
             .collect_all()
     }
@@ -66,7 +66,9 @@ impl<'a> Customers<'a> {
     /// # Errors
     /// API, transport and decoding errors.
     pub fn challenge(&self, id: &str) -> Result<String> {
-        let c: Challenge = self.h.get(format!("/customers/{}/challenge", seg(id)?))?;
+        let c: Challenge = self
+            .scope
+            .get(format!("/customers/{}/challenge", seg(id)?))?;
         Ok(c.challenge)
     }
 
@@ -77,7 +79,7 @@ impl<'a> Customers<'a> {
     /// then issues a new challenge).
     pub fn submit_challenge(&self, id: &str, signed: &ChallengeSignature) -> Result<()> {
         let path = format!("/customers/{}/challenge/sign", seg(id)?);
-        self.h.mutate("POST", path, Some(signed)).map(drop)
+        self.scope.mutate("POST", path, Some(signed)).map(drop)
     }
 
     /// Signs the customer's EIP-4361 challenge with `signer` and submits it.
@@ -112,12 +114,12 @@ impl<'a> Customers<'a> {
             Some(owner) => owner.clone(),
             None => AccountId::parse(&customer.chain_id)?,
         };
-        let session = self.h.session;
+        let session = self.scope.session;
         let tolerance = session.config().challenge_clock_tolerance.as_secs();
         let guard = ChallengeGuard::new()
             .expected_domain(session.challenge_domain())
             .leeway_secs(u32::try_from(tolerance).unwrap_or(u32::MAX));
-        let encoding = options.encoding.unwrap_or(SignatureEncoding::Base64HexText);
+        let encoding = options.encoding.unwrap_or(SignatureEncoding::Base64Hex);
         let on_hand = customer.challenge.as_deref();
         sign_and_submit(self, &customer.id, on_hand, &owner, options, |challenge| {
             let signed = sign_challenge(signer, &guard, challenge, &owner, Timestamp::now())?;
@@ -131,17 +133,17 @@ impl<'a> Customers<'a> {
     /// API and transport errors.
     pub fn deactivate(&self, id: &str) -> Result<()> {
         let path = format!("/customers/{}/deactivate", seg(id)?);
-        self.h.mutate::<()>("PATCH", path, None).map(drop)
+        self.scope.mutate::<()>("PATCH", path, None).map(drop)
     }
 }
 
 impl<'a> Challenged<'a> for Customers<'a> {
-    fn handle(&self) -> &Handle<'a> {
-        &self.h
+    fn scope(&self) -> &CallScope<'a> {
+        &self.scope
     }
 
-    fn with_handle(&self, h: Handle<'a>) -> Self {
-        Customers { h }
+    fn with_scope(&self, scope: CallScope<'a>) -> Self {
+        Customers { scope }
     }
 
     fn current(&self, id: &str) -> Result<String> {

@@ -27,19 +27,19 @@ use crate::error::{Error, Result};
 use crate::session::Session;
 use crate::transport::{Call, Deadline, Response};
 
-/// What every resource handle holds: the client, an optional Idempotency-Key and an
-/// optional deadline of its own for every call it makes.
+/// The scope every call of a resource handle is made in: the session, an optional
+/// Idempotency-Key and an optional deadline of its own for every call it makes.
 #[derive(Debug, Clone)]
-pub(crate) struct Handle<'a> {
+pub(crate) struct CallScope<'a> {
     pub session: &'a Session,
     pub idempotency_key: Option<String>,
     /// Ends each call by then too, when nearer than the call deadline.
     pub deadline: Option<Deadline>,
 }
 
-impl<'a> Handle<'a> {
-    pub fn new(session: &'a Session) -> Handle<'a> {
-        Handle {
+impl<'a> CallScope<'a> {
+    pub fn new(session: &'a Session) -> CallScope<'a> {
+        CallScope {
             session,
             idempotency_key: None,
             deadline: None,
@@ -53,12 +53,12 @@ impl<'a> Handle<'a> {
     /// This handle for signing `challenge`, fetched in place of a stale one: its own
     /// Idempotency-Key, derived from this handle's (so a resumed run replays it), or
     /// fresh when this handle has none.
-    pub fn for_fetched_challenge(&self, challenge: &str) -> Handle<'a> {
+    pub fn for_fetched_challenge(&self, challenge: &str) -> CallScope<'a> {
         let key = self.idempotency_key.as_ref().map(|k| {
             let name = format!("{k}\n{challenge}");
             crate::ids::derived(b"offblocks-fetched-challenge", name.as_bytes()).to_string()
         });
-        Handle {
+        CallScope {
             session: self.session,
             idempotency_key: key,
             deadline: self.deadline,
@@ -104,19 +104,19 @@ macro_rules! resource {
         $(#[$meta])*
         #[derive(Debug, Clone)]
         pub struct $name<'a> {
-            pub(super) h: crate::api::Handle<'a>,
+            pub(super) scope: crate::api::CallScope<'a>,
         }
 
         impl<'a> $name<'a> {
             pub(crate) fn new(session: &'a crate::session::Session) -> Self {
-                $name { h: crate::api::Handle::new(session) }
+                $name { scope: crate::api::CallScope::new(session) }
             }
 
             /// Uses `key` (a UUID) as the Idempotency-Key of this handle's mutations
             /// instead of a fresh one per call: to resume an operation after a crash.
             /// Defaults to a fresh UUIDv4 per call.
             pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-                self.h.idempotency_key = Some(key.into());
+                self.scope.idempotency_key = Some(key.into());
                 self
             }
 
@@ -124,14 +124,14 @@ macro_rules! resource {
             /// the call deadline. (Only the resources the onboarding flow uses need it.)
             #[allow(dead_code)]
             pub(crate) fn until(mut self, deadline: crate::transport::Deadline) -> Self {
-                self.h.deadline = Some(deadline);
+                self.scope.deadline = Some(deadline);
                 self
             }
 
             /// [`Self::idempotency_key`] when a key is given; else a fresh one per call.
             pub(crate) fn with_idempotency_key(mut self, key: Option<&str>) -> Self {
                 if let Some(key) = key {
-                    self.h.idempotency_key = Some(key.to_owned());
+                    self.scope.idempotency_key = Some(key.to_owned());
                 }
                 self
             }

@@ -5,10 +5,10 @@ use std::marker::PhantomData;
 
 use serde::de::DeserializeOwned;
 
-use super::Handle;
+use super::CallScope;
 use crate::config::BaseUrl;
 use crate::error::{Error, Result};
-use crate::transport::{Call, Next, Page};
+use crate::transport::{Call, Page, PageNext as Next};
 
 /// The most pages one list is followed through; past it the list fails.
 pub const MAX_LIST_PAGES: usize = 1000;
@@ -30,7 +30,7 @@ pub const MAX_LIST_PAGES: usize = 1000;
 /// list of more than [`MAX_LIST_PAGES`] pages.
 #[derive(Debug)]
 pub struct ListPages<'a, T> {
-    h: Handle<'a>,
+    scope: CallScope<'a>,
     /// The next request's path (relative to the base URL) and query; `None` when done.
     next: Option<(String, Option<String>)>,
     /// The query every page repeats (a filter), to which a cursor is added.
@@ -43,9 +43,13 @@ pub struct ListPages<'a, T> {
 }
 
 impl<'a, T: DeserializeOwned> ListPages<'a, T> {
-    pub(crate) fn new(h: Handle<'a>, path: String, filter: Option<String>) -> ListPages<'a, T> {
+    pub(crate) fn new(
+        scope: CallScope<'a>,
+        path: String,
+        filter: Option<String>,
+    ) -> ListPages<'a, T> {
         ListPages {
-            h,
+            scope,
             next: Some((path.clone(), filter.clone())),
             filter,
             seen: HashSet::new(),
@@ -71,7 +75,7 @@ impl<'a, T: DeserializeOwned> ListPages<'a, T> {
     fn fetch(&mut self, path: String, query: Option<String>) -> Result<Vec<T>> {
         let mut call = Call::new("GET", path.clone());
         call.query = query;
-        let page: Page<T> = self.h.execute(&call)?.decode_page()?;
+        let page: Page<T> = self.scope.execute(&call)?.decode_page()?;
         self.pages += 1;
         self.items += page.items.len() as u64;
         let Some(next) = page.next else {
@@ -96,7 +100,7 @@ impl<'a, T: DeserializeOwned> ListPages<'a, T> {
                 (format!("cursor {cursor}"), (path, Some(query)))
             }
             Next::Link(link) => {
-                let request = same_origin(self.h.session.transport().base(), &link)?;
+                let request = same_origin(self.scope.session.transport().base(), &link)?;
                 (format!("link {link}"), request)
             }
         };

@@ -15,7 +15,7 @@ impl Simulator<'_> {
     /// API and transport errors (a live environment answers 404).
     pub fn verify_customer(&self, id: &str) -> Result<()> {
         let path = format!("/simulator/customers/{}/verify", seg(id)?);
-        self.h.mutate::<()>("PATCH", path, None).map(drop)
+        self.scope.mutate::<()>("PATCH", path, None).map(drop)
     }
 
     /// `PATCH /simulator/customers/{id}/reject`: the customer becomes `rejected`.
@@ -24,6 +24,6 @@ impl Simulator<'_> {
     /// API and transport errors.
     pub fn reject_customer(&self, id: &str) -> Result<()> {
         let path = format!("/simulator/customers/{}/reject", seg(id)?);
-        self.h.mutate::<()>("PATCH", path, None).map(drop)
+        self.scope.mutate::<()>("PATCH", path, None).map(drop)
     }
 }

@@ -15,7 +15,7 @@ impl<'a> Webhooks<'a> {
     /// # Errors
     /// API, transport and decoding errors.
     pub fn put(&self, webhook: &NewWebhook) -> Result<Webhook> {
-        self.h
+        self.scope
             .mutate("PUT", "/webhooks".into(), Some(webhook))?
             .decode()
     }
@@ -25,7 +25,7 @@ impl<'a> Webhooks<'a> {
     /// # Errors
     /// [`crate::Error::Api`] with status 404 when there is no such subscription.
     pub fn get(&self, id: &str) -> Result<Webhook> {
-        self.h.get(format!("/webhooks/{}", seg(id)?))
+        self.scope.get(format!("/webhooks/{}", seg(id)?))
     }
 
     /// `GET /webhooks`.
@@ -33,12 +33,12 @@ impl<'a> Webhooks<'a> {
     /// # Errors
     /// API, transport and decoding errors.
     pub fn list(&self) -> Result<Vec<Webhook>> {
-        self.h.list("/webhooks".into())
+        self.scope.list("/webhooks".into())
     }
 
     /// `GET /webhooks`, one page at a time ([`ListPages`]).
     pub fn list_pages(&self) -> ListPages<'a, Webhook> {
-        self.h.pages("/webhooks".into(), None)
+        self.scope.pages("/webhooks".into(), None)
     }
 
     /// `DELETE /webhooks/{id}`.
@@ -47,6 +47,6 @@ impl<'a> Webhooks<'a> {
     /// API and transport errors.
     pub fn delete(&self, id: &str) -> Result<()> {
         let path = format!("/webhooks/{}", seg(id)?);
-        self.h.mutate::<()>("DELETE", path, None).map(drop)
+        self.scope.mutate::<()>("DELETE", path, None).map(drop)
     }
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 /// How failed calls are retried: capped exponential backoff with jitter.
 ///
 /// In the JSON configuration: `{"maxAttempts": 4, "baseBackoffMs": 200, "maxBackoffMs":
-/// 5000}`, each key optional.
+/// 5000, "maxRetryAfterSecs": 60}`, each key optional.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub struct RetryPolicy {
@@ -17,15 +17,16 @@ pub struct RetryPolicy {
     #[serde(rename = "baseBackoffMs", with = "super::json::millis")]
     pub base_backoff: Duration,
     /// The ceiling of one computed backoff. A server's `Retry-After` is honoured as
-    /// given, up to [`RetryPolicy::MAX_RETRY_AFTER`]; a longer one ends the retries.
+    /// given, up to [`RetryPolicy::max_retry_after`]; a longer one ends the retries.
     #[serde(rename = "maxBackoffMs", with = "super::json::millis")]
     pub max_backoff: Duration,
+    /// The longest `Retry-After` the client waits out (whole seconds); beyond it the
+    /// error is returned at once.
+    #[serde(rename = "maxRetryAfterSecs", with = "super::json::secs")]
+    pub max_retry_after: Duration,
 }
 
 impl RetryPolicy {
-    /// The longest `Retry-After` the client waits out; beyond it the error is returned.
-    pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
-
     /// No retries at all.
     pub fn none() -> RetryPolicy {
         RetryPolicy {
@@ -51,12 +52,14 @@ impl RetryPolicy {
 }
 
 impl Default for RetryPolicy {
-    /// 4 attempts, 200 ms doubling, at most 5 s per wait.
+    /// 4 attempts, 200 ms doubling, at most 5 s per computed wait, a `Retry-After` of
+    /// at most 60 s waited out.
     fn default() -> Self {
         RetryPolicy {
             max_attempts: 4,
             base_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(5),
+            max_retry_after: Duration::from_secs(60),
         }
     }
 }

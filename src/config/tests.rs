@@ -209,7 +209,7 @@ fn every_setting_round_trips_through_json() {
     assert_eq!(keys, expected);
     assert_eq!(
         defaults["retry"],
-        serde_json::json!({"maxAttempts": 4, "baseBackoffMs": 200, "maxBackoffMs": 5000})
+        serde_json::json!({"maxAttempts": 4, "baseBackoffMs": 200, "maxBackoffMs": 5000, "maxRetryAfterSecs": 60})
     );
 }
 

@@ -5,9 +5,11 @@ use std::ffi::c_char;
 use super::calls;
 use super::client::offblocks_client;
 use super::error::offblocks_result;
+use super::signer::offblocks_signer;
 use super::strings::{parse_strict, to_json};
 use super::{arg_handle, arg_opt_str, arg_out, arg_str, boundary, put_string};
-use crate::models::{ChallengeSignature, NewAccount};
+use crate::models::{Account, ChallengeSignature, NewAccount};
+use crate::wallet::AccountId;
 
 /// `POST /customers/{customer_id}/accounts`: opens an account for an `active` customer
 /// and stores it as JSON in `*out_json` (with its `challenge`). `json_body` is
@@ -19,7 +21,7 @@ use crate::models::{ChallengeSignature, NewAccount};
 /// `client` is a live handle or NULL; the strings are NULL or NUL-terminated; `out_json`
 /// is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_account_create(
+pub unsafe extern "C" fn offblocks_accounts_create(
     client: *const offblocks_client,
     customer_id: *const c_char,
     json_body: *const c_char,
@@ -56,7 +58,7 @@ pub unsafe extern "C" fn offblocks_account_create(
 /// `client` is a live handle or NULL; `id` is NULL or NUL-terminated; `out_json` is NULL
 /// or writable.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_account_get(
+pub unsafe extern "C" fn offblocks_accounts_get(
     client: *const offblocks_client,
     id: *const c_char,
     out_json: *mut *mut c_char,
@@ -74,7 +76,7 @@ pub unsafe extern "C" fn offblocks_account_get(
 /// # Safety
 /// `client` is a live handle or NULL; `out_json` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_account_list(
+pub unsafe extern "C" fn offblocks_accounts_list(
     client: *const offblocks_client,
     out_json: *mut *mut c_char,
 ) -> offblocks_result {
@@ -89,7 +91,7 @@ pub unsafe extern "C" fn offblocks_account_list(
 /// `client` is a live handle or NULL; `customer_id` is NULL or NUL-terminated;
 /// `out_json` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_account_list_for_customer(
+pub unsafe extern "C" fn offblocks_accounts_list_for_customer(
     client: *const offblocks_client,
     customer_id: *const c_char,
     out_json: *mut *mut c_char,
@@ -112,7 +114,7 @@ pub unsafe extern "C" fn offblocks_account_list_for_customer(
 /// `client` is a live handle or NULL; `id` is NULL or NUL-terminated; `out_challenge` is
 /// NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_account_challenge(
+pub unsafe extern "C" fn offblocks_accounts_challenge(
     client: *const offblocks_client,
     id: *const c_char,
     out_challenge: *mut *mut c_char,
@@ -136,7 +138,7 @@ pub unsafe extern "C" fn offblocks_account_challenge(
 /// # Safety
 /// `client` is a live handle or NULL; the strings are NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_account_submit_challenge(
+pub unsafe extern "C" fn offblocks_accounts_submit_challenge(
     client: *const offblocks_client,
     id: *const c_char,
     json_body: *const c_char,
@@ -165,7 +167,7 @@ pub unsafe extern "C" fn offblocks_account_submit_challenge(
 /// # Safety
 /// `client` is a live handle or NULL; the strings are NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_account_activate(
+pub unsafe extern "C" fn offblocks_accounts_activate(
     client: *const offblocks_client,
     id: *const c_char,
     idempotency_key: *const c_char,
@@ -185,7 +187,7 @@ pub unsafe extern "C" fn offblocks_account_activate(
 /// # Safety
 /// `client` is a live handle or NULL; the strings are NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_account_deactivate(
+pub unsafe extern "C" fn offblocks_accounts_deactivate(
     client: *const offblocks_client,
     id: *const c_char,
     idempotency_key: *const c_char,
@@ -205,7 +207,7 @@ pub unsafe extern "C" fn offblocks_account_deactivate(
 /// # Safety
 /// `client` is a live handle or NULL; the strings are NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_account_close(
+pub unsafe extern "C" fn offblocks_accounts_close(
     client: *const offblocks_client,
     id: *const c_char,
     idempotency_key: *const c_char,
@@ -216,4 +218,52 @@ pub unsafe extern "C" fn offblocks_account_close(
             c.accounts().with_idempotency_key(key).close(id)
         })
     }
+}
+
+/// Signs the account's challenge with `signer` and submits it
+/// (`POST /accounts/{id}/challenge/sign`). `account_json` is the account as
+/// `offblocks_accounts_create` or `offblocks_accounts_get` returned it (its `challenge` is
+/// used when present, else a new one is fetched); `owner_caip10` is the customer's
+/// `chainId`, whose address must be the signer's (else `OFFBLOCKS_CHALLENGE_REFUSED`).
+///
+/// `expected_chain` (CAIP-2, `"eip155:300"`) may be NULL; when given, an owner on
+/// another chain is refused (`OFFBLOCKS_CHALLENGE_REFUSED`, nothing signed): for an
+/// owner read from the server's customer object rather than known by the caller.
+///
+/// `idempotency_key` (a UUID) may be NULL: a fresh one is used.
+///
+/// # Safety
+/// `client` and `signer` are live handles or NULL; the strings are NULL or
+/// NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn offblocks_accounts_sign_challenge(
+    client: *const offblocks_client,
+    account_json: *const c_char,
+    owner_caip10: *const c_char,
+    expected_chain: *const c_char,
+    signer: *const offblocks_signer,
+    idempotency_key: *const c_char,
+) -> offblocks_result {
+    boundary(|| {
+        // SAFETY: the caller's guarantees above.
+        let (client, account, owner, chain, signer, key) = unsafe {
+            (
+                arg_handle(client, "client")?,
+                arg_str(account_json, "account_json")?,
+                arg_str(owner_caip10, "owner_caip10")?,
+                arg_opt_str(expected_chain, "expected_chain")?,
+                arg_handle(signer, "signer")?,
+                arg_opt_str(idempotency_key, "idempotency_key")?,
+            )
+        };
+        let account: Account = parse_strict(account, "account_json")?;
+        let owner = AccountId::parse(owner)?;
+        let options = calls::expected(None, chain)?;
+        client
+            .client
+            .accounts()
+            .with_idempotency_key(key)
+            .sign_challenge(&account, &owner, signer.signer.as_ref(), &options)?;
+        Ok(())
+    })
 }

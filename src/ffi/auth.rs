@@ -112,7 +112,7 @@ pub unsafe extern "C" fn offblocks_auth_revoke_credentials(
 /// `client` is a live handle or NULL; `idempotency_key` is NULL or NUL-terminated;
 /// `out_key_id` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_signing_key_register(
+pub unsafe extern "C" fn offblocks_auth_register_signing_key(
     client: *const offblocks_client,
     idempotency_key: *const c_char,
     out_key_id: *mut *mut c_char,
@@ -143,7 +143,7 @@ pub unsafe extern "C" fn offblocks_signing_key_register(
 /// # Safety
 /// `client` is a live handle or NULL; `idempotency_key` is NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_signing_key_delete(
+pub unsafe extern "C" fn offblocks_auth_delete_signing_key(
     client: *const offblocks_client,
     idempotency_key: *const c_char,
 ) -> offblocks_result {

@@ -12,6 +12,8 @@ use super::client::offblocks_client;
 use super::error::{offblocks_result, Failure};
 use super::strings::{parse_strict, to_json};
 use super::{arg_handle, arg_opt_str, arg_out, arg_str, boundary, put_string};
+use crate::api::ChallengeOptions;
+use crate::wallet::{AccountId, ChainId};
 use crate::Client;
 
 /// `(client, out)`: a query of the whole collection, stored as JSON in `*out`.
@@ -132,4 +134,19 @@ pub(crate) unsafe fn create<B: DeserializeOwned + Serialize, T: Serialize>(
         let body: B = parse_strict(body, "json_body")?;
         put_string(out, to_json(&call(&client.client, &body, key)?)?)
     })
+}
+
+/// The options stating the owner and the chain a challenge-signing caller expects.
+pub(super) fn expected(
+    owner: Option<&str>,
+    chain: Option<&str>,
+) -> Result<ChallengeOptions, Failure> {
+    let mut options = ChallengeOptions::new();
+    if let Some(owner) = owner {
+        options = options.owner(AccountId::parse(owner)?);
+    }
+    if let Some(chain) = chain {
+        options = options.chain(ChainId::parse(chain)?);
+    }
+    Ok(options)
 }

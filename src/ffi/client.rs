@@ -9,7 +9,7 @@ use zeroize::{Zeroize, Zeroizing};
 use super::error::{offblocks_result, Failure};
 use super::handle::{self, Handle};
 use super::strings::{redacted, to_json};
-use super::{arg_handle, arg_opt_str, arg_out, arg_str, boundary, put_secret, put_string};
+use super::{arg_handle, arg_opt_str, arg_out, arg_str, boundary, put_string};
 use crate::config::json::INVALID_SETTING;
 use crate::{Attempt, Client, Config, SigningKey};
 
@@ -217,7 +217,7 @@ pub(crate) fn build_client_with_key(
 /// Every other field is a setting, all optional: `offblocks_config_defaults` lists each
 /// with its default. `baseUrl` (e.g. `"http://127.0.0.1:8080/v1"`) or `environment`
 /// (`"live"`, `"sandbox"`), not both; `keyId` (an already registered signing key, else
-/// call `offblocks_signing_key_register`); `connectTimeoutMs`, `timeoutMs`,
+/// call `offblocks_auth_register_signing_key`); `connectTimeoutMs`, `timeoutMs`,
 /// `callDeadlineMs` (one call in all, retries and waits included); `retry`
 /// (`{"maxAttempts", "baseBackoffMs", "maxBackoffMs"}`); `userAgent`; `proxy`
 /// (`"http://[user:password@]host:port"`, HTTPS tunnelled with CONNECT) or
@@ -315,7 +315,7 @@ pub unsafe extern "C" fn offblocks_client_free(client: *mut offblocks_client) ->
 }
 
 /// Stores in `*out_key_id` the key id the client signs with, or NULL when it has none
-/// yet (then `offblocks_signing_key_register` gives it one). Free the string with
+/// yet (then `offblocks_auth_register_signing_key` gives it one). Free the string with
 /// `offblocks_string_free`.
 ///
 /// # Safety
@@ -379,7 +379,7 @@ pub unsafe extern "C" fn offblocks_client_set_key_id(
 /// `client` is a live handle or NULL; the strings are NULL or NUL-terminated;
 /// `out_json` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_dry_run(
+pub unsafe extern "C" fn offblocks_client_dry_run(
     client: *const offblocks_client,
     method: *const c_char,
     path: *const c_char,
@@ -410,46 +410,5 @@ pub unsafe extern "C" fn offblocks_dry_run(
             "signatureBase": prepared.signature_base,
         });
         put_string(out, to_json(&json)?)
-    })
-}
-
-/// Makes a new random P-384 request-signing key and stores it in `*out_pem` as PKCS#8
-/// PEM. The PEM is a secret: store it safely; `offblocks_string_free` wipes it.
-///
-/// # Safety
-/// `out_pem` is NULL or writable.
-#[no_mangle]
-pub unsafe extern "C" fn offblocks_signing_key_generate(
-    out_pem: *mut *mut c_char,
-) -> offblocks_result {
-    boundary(|| {
-        // SAFETY: the caller's guarantee above.
-        let out = unsafe { arg_out(out_pem, "out_pem")? };
-        let key = SigningKey::generate()?;
-        let pem = key.to_pkcs8_pem()?;
-        put_secret(out, &pem)
-    })
-}
-
-/// Stores in `*out_pem` the public half (SPKI PEM, `BEGIN PUBLIC KEY`) of the P-384
-/// private key `private_pem` (SEC1 or PKCS#8 PEM). `OFFBLOCKS_KEY` when it is not one.
-///
-/// # Safety
-/// `private_pem` is NULL or NUL-terminated; `out_pem` is NULL or writable.
-#[no_mangle]
-pub unsafe extern "C" fn offblocks_signing_key_public_pem(
-    private_pem: *const c_char,
-    out_pem: *mut *mut c_char,
-) -> offblocks_result {
-    boundary(|| {
-        // SAFETY: the caller's guarantees above.
-        let (pem, out) = unsafe {
-            (
-                arg_str(private_pem, "private_pem")?,
-                arg_out(out_pem, "out_pem")?,
-            )
-        };
-        let key = SigningKey::from_pem(pem)?;
-        put_string(out, key.public_key_pem())
     })
 }

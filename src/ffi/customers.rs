@@ -1,12 +1,14 @@
-//! `/customers` and the sandbox's `/simulator`.
+//! `/customers`: customers and their challenges.
 
 use std::ffi::c_char;
 
 use super::calls;
 use super::client::offblocks_client;
 use super::error::offblocks_result;
-use super::strings::to_json;
-use crate::models::{ChallengeSignature, NewCustomer};
+use super::signer::offblocks_signer;
+use super::strings::{parse_strict, to_json};
+use super::{arg_handle, arg_opt_str, arg_str, boundary};
+use crate::models::{ChallengeSignature, Customer, NewCustomer};
 
 /// `POST /customers`: creates a customer from `json_body`
 /// (`{"chainId": "eip155:300:0x…", "externalId": "…"}`) and stores the customer as
@@ -19,7 +21,7 @@ use crate::models::{ChallengeSignature, NewCustomer};
 /// `client` is a live handle or NULL; the strings are NULL or NUL-terminated; `out_json`
 /// is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_customer_create(
+pub unsafe extern "C" fn offblocks_customers_create(
     client: *const offblocks_client,
     json_body: *const c_char,
     idempotency_key: *const c_char,
@@ -44,7 +46,7 @@ pub unsafe extern "C" fn offblocks_customer_create(
 /// `client` is a live handle or NULL; `id` is NULL or NUL-terminated; `out_json` is NULL
 /// or writable.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_customer_get(
+pub unsafe extern "C" fn offblocks_customers_get(
     client: *const offblocks_client,
     id: *const c_char,
     out_json: *mut *mut c_char,
@@ -62,7 +64,7 @@ pub unsafe extern "C" fn offblocks_customer_get(
 /// # Safety
 /// `client` is a live handle or NULL; `out_json` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_customer_list(
+pub unsafe extern "C" fn offblocks_customers_list(
     client: *const offblocks_client,
     out_json: *mut *mut c_char,
 ) -> offblocks_result {
@@ -77,7 +79,7 @@ pub unsafe extern "C" fn offblocks_customer_list(
 /// `client` is a live handle or NULL; `id` is NULL or NUL-terminated; `out_challenge` is
 /// NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_customer_challenge(
+pub unsafe extern "C" fn offblocks_customers_challenge(
     client: *const offblocks_client,
     id: *const c_char,
     out_challenge: *mut *mut c_char,
@@ -103,7 +105,7 @@ pub unsafe extern "C" fn offblocks_customer_challenge(
 /// # Safety
 /// `client` is a live handle or NULL; the strings are NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_customer_submit_challenge(
+pub unsafe extern "C" fn offblocks_customers_submit_challenge(
     client: *const offblocks_client,
     id: *const c_char,
     json_body: *const c_char,
@@ -132,7 +134,7 @@ pub unsafe extern "C" fn offblocks_customer_submit_challenge(
 /// # Safety
 /// `client` is a live handle or NULL; the strings are NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_customer_deactivate(
+pub unsafe extern "C" fn offblocks_customers_deactivate(
     client: *const offblocks_client,
     id: *const c_char,
     idempotency_key: *const c_char,
@@ -145,44 +147,58 @@ pub unsafe extern "C" fn offblocks_customer_deactivate(
     }
 }
 
-/// Sandbox only: `PATCH /simulator/customers/{id}/verify`, the customer becomes
-/// `active`. A live environment answers 404 (`OFFBLOCKS_API`).
+/// Signs the customer's challenge with `signer` and submits it
+/// (`POST /customers/{id}/challenge/sign`). `customer_json` is the customer as
+/// `offblocks_customers_create` or `offblocks_customers_get` returned it; its `challenge`
+/// is used when present, else the current one is fetched.
+///
+/// Before signing, the challenge is checked as `offblocks_siwe_guard` does (the domain
+/// must be the client's `challengeDomain`, by default the API host):
+/// `OFFBLOCKS_CHALLENGE_REFUSED` and nothing signed when it fails. An expired challenge
+/// is fetched again once. `OFFBLOCKS_CHALLENGE_REJECTED` when the server refuses the
+/// signature; `offblocks_last_error_reissued_challenge()` then gives the new challenge.
+///
+/// What the caller expects of the customer, so that the server's `customer_json` does
+/// not decide alone who signs: `expected_owner`, a CAIP-10 account id
+/// (`"eip155:300:0x…"`), and `expected_chain`, a CAIP-2 chain id (`"eip155:300"`); either
+/// or both may be NULL (not checked). The customer's `chainId` must be `expected_owner`
+/// and on `expected_chain`, else `OFFBLOCKS_CHALLENGE_REFUSED` (the customer is not the
+/// one asked for) and nothing is signed. The owner's address must be the signer's in any
+/// case, so `expected_chain` with the signer states the whole owner.
 ///
 /// `idempotency_key` (a UUID) may be NULL: a fresh one is used.
 ///
 /// # Safety
-/// `client` is a live handle or NULL; the strings are NULL or NUL-terminated.
+/// `client` and `signer` are live handles or NULL; the strings are NULL or
+/// NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_simulator_verify_customer(
+pub unsafe extern "C" fn offblocks_customers_sign_challenge(
     client: *const offblocks_client,
-    id: *const c_char,
+    customer_json: *const c_char,
+    expected_owner: *const c_char,
+    expected_chain: *const c_char,
+    signer: *const offblocks_signer,
     idempotency_key: *const c_char,
 ) -> offblocks_result {
-    // SAFETY: same contract as this function's.
-    unsafe {
-        calls::action(client, id, idempotency_key, |c, id, key| {
-            c.simulator().with_idempotency_key(key).verify_customer(id)
-        })
-    }
-}
-
-/// Sandbox only: `PATCH /simulator/customers/{id}/reject`, the customer becomes
-/// `rejected`.
-///
-/// `idempotency_key` (a UUID) may be NULL: a fresh one is used.
-///
-/// # Safety
-/// `client` is a live handle or NULL; the strings are NULL or NUL-terminated.
-#[no_mangle]
-pub unsafe extern "C" fn offblocks_simulator_reject_customer(
-    client: *const offblocks_client,
-    id: *const c_char,
-    idempotency_key: *const c_char,
-) -> offblocks_result {
-    // SAFETY: same contract as this function's.
-    unsafe {
-        calls::action(client, id, idempotency_key, |c, id, key| {
-            c.simulator().with_idempotency_key(key).reject_customer(id)
-        })
-    }
+    boundary(|| {
+        // SAFETY: the caller's guarantees above.
+        let (client, customer, owner, chain, signer, key) = unsafe {
+            (
+                arg_handle(client, "client")?,
+                arg_str(customer_json, "customer_json")?,
+                arg_opt_str(expected_owner, "expected_owner")?,
+                arg_opt_str(expected_chain, "expected_chain")?,
+                arg_handle(signer, "signer")?,
+                arg_opt_str(idempotency_key, "idempotency_key")?,
+            )
+        };
+        let customer: Customer = parse_strict(customer, "customer_json")?;
+        let options = calls::expected(owner, chain)?;
+        client
+            .client
+            .customers()
+            .with_idempotency_key(key)
+            .sign_challenge(&customer, signer.signer.as_ref(), &options)?;
+        Ok(())
+    })
 }

@@ -31,7 +31,11 @@ mod client;
 
 mod auth;
 
+mod signing_key;
+
 mod customers;
+
+mod simulator;
 
 mod accounts;
 
@@ -43,6 +47,8 @@ mod wallet;
 
 mod siwe;
 
+mod caip;
+
 mod signer;
 
 mod request_signer;
@@ -51,6 +57,7 @@ mod onboard;
 
 pub use accounts::*;
 pub use auth::*;
+pub use caip::*;
 pub use client::*;
 pub use customers::*;
 pub use error::*;
@@ -58,6 +65,8 @@ pub use inbox::*;
 pub use onboard::*;
 pub use request_signer::*;
 pub use signer::*;
+pub use signing_key::*;
+pub use simulator::*;
 pub use siwe::*;
 pub use strings::*;
 pub use wallet::*;

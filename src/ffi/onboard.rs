@@ -1,31 +1,29 @@
-//! Signing challenges with a signer, and the whole onboarding flow in one call.
+//! The whole onboarding flow in one call, and the defaults of its request.
 
 use std::ffi::{c_char, c_void, CString};
 use std::ops::ControlFlow;
-use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::client::offblocks_client;
 use super::error::{offblocks_result, Failure};
 use super::signer::offblocks_signer;
-use super::strings::{parse_strict, to_json};
-use super::{arg_handle, arg_opt_str, arg_out, arg_str, boundary, put_string};
-use crate::api::ChallengeOptions;
-use crate::models::{Account, Customer, NewAccount};
+use super::strings::to_json;
+use super::{arg_handle, arg_out, arg_str, boundary, put_string};
+use crate::config::json::INVALID_SETTING;
 use crate::onboarding::{OnboardingRequest, Progress};
-use crate::wallet::{AccountId, ChainId};
 
-/// Called by `offblocks_onboard` after each step, on the calling thread: `step` is a
+/// Called by `offblocks_client_onboard` after each step, on the calling thread: `step` is a
 /// stable snake_case name (`create_customer`, `sign_customer_challenge`,
 /// `verify_customer`, `wait_customer`, `create_account`, `sign_account_challenge`,
 /// `wait_account`, `done`), `status` the resource's status after it, `elapsed_ms` the
 /// time since the flow started, `message` a short description. The strings are valid
-/// only during the call; `user_data` is the pointer given to `offblocks_onboard`. It is
+/// only during the call; `user_data` is the pointer given to `offblocks_client_onboard`. It is
 /// also called at each poll while the flow waits (`wait_customer`, `wait_account`, with
 /// the status seen).
 ///
-/// Return 0 to go on. Any other value stops the flow there: `offblocks_onboard` returns
+/// Return 0 to go on. Any other value stops the flow there: `offblocks_client_onboard` returns
 /// `OFFBLOCKS_CANCELLED`, and calling it again later with the same request and signer
 /// resumes, creating nothing twice (a screen the user left, a job being shut down).
 pub type offblocks_progress_fn = Option<
@@ -38,47 +36,61 @@ pub type offblocks_progress_fn = Option<
     ) -> i32,
 >;
 
-/// The JSON request of `offblocks_onboard`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct Request {
-    external_id: String,
-    chain: String,
-    simulate_verification: Option<bool>,
-    account: Option<NewAccount>,
-    timeout_ms: Option<u64>,
-    poll_interval_ms: Option<u64>,
-    max_poll_interval_ms: Option<u64>,
-    wait: Option<Wait>,
-}
-
 /// `"wait"`: poll until done (the default), or return as soon as the flow waits on
-/// OffBlocks.
-#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+/// OffBlocks. Not a field of [`OnboardingRequest`]: in Rust it is the choice between
+/// `onboard` and `onboard_or_wait`.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 enum Wait {
     Finish,
     ReturnWhenWaiting,
 }
 
-impl Request {
-    fn into_request(self) -> Result<OnboardingRequest, Failure> {
-        let mut req = OnboardingRequest::new(self.external_id, ChainId::parse(&self.chain)?);
-        req.simulate_verification = self.simulate_verification;
-        if let Some(ms) = self.max_poll_interval_ms {
-            req.max_poll_interval = Duration::from_millis(ms);
+/// The JSON key of [`Wait`] in `request_json`.
+const WAIT_KEY: &str = "wait";
+
+/// Reads `request_json`: a JSON object that is an [`OnboardingRequest`] plus `"wait"`.
+/// A `null` value stands for the key's default.
+fn parse_request(text: &str) -> Result<(OnboardingRequest, Wait), Failure> {
+    let value: Value = serde_json::from_str(text).map_err(|e| Failure::json("request_json", e))?;
+    let Value::Object(mut object) = value else {
+        return Err(Failure::json("request_json", "expected a JSON object"));
+    };
+    object.retain(|_, v| !v.is_null());
+    let wait = match object.remove(WAIT_KEY) {
+        Some(w) => serde_json::from_value(w).map_err(|e| Failure::json("request_json", e))?,
+        None => Wait::Finish,
+    };
+    let request = serde_json::from_value(Value::Object(object)).map_err(|e| {
+        match e.to_string().strip_prefix(INVALID_SETTING) {
+            Some(why) => Failure::invalid(format!("request_json: {why}")),
+            None => Failure::json("request_json", e),
         }
-        if let Some(account) = self.account {
-            req.account = account;
-        }
-        if let Some(ms) = self.timeout_ms {
-            req.timeout = Duration::from_millis(ms);
-        }
-        if let Some(ms) = self.poll_interval_ms {
-            req.poll_interval = Duration::from_millis(ms);
-        }
-        Ok(req)
-    }
+    })?;
+    Ok((request, wait))
+}
+
+/// Stores in `*out_json` every optional key of `offblocks_client_onboard`'s `request_json` with
+/// its default (`null` where there is none): `{"simulateVerification": null, "account":
+/// {"type": "card_account", "currencies": ["EUR"]}, "timeoutMs": 120000,
+/// "pollIntervalMs": 100, "maxPollIntervalMs": 30000, "wait": "finish"}`. The required
+/// `externalId` and `chain` are not listed. Free the string with `offblocks_string_free`.
+///
+/// # Safety
+/// `out_json` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn offblocks_onboarding_defaults(
+    out_json: *mut *mut c_char,
+) -> offblocks_result {
+    boundary(|| {
+        // SAFETY: the caller's guarantee above.
+        let out = unsafe { arg_out(out_json, "out_json")? };
+        let mut defaults = OnboardingRequest::defaults_json();
+        let wait = serde_json::to_value(Wait::Finish)
+            .map_err(|_| Failure::decode("cannot encode the defaults as JSON"))?;
+        defaults.insert(WAIT_KEY.to_owned(), wait);
+        put_string(out, to_json(&defaults)?)
+    })
 }
 
 /// A C string for a callback; a NUL byte (never expected) becomes U+FFFD.
@@ -92,12 +104,13 @@ fn c_text(text: &str) -> CString {
 /// picks up an open one), signs its challenge, and waits until the account is `active`.
 /// Stores `{"customer": {…}, "account": {…}}` in `*out_json`.
 ///
-/// `request_json`: `{"externalId": "…", "chain": "eip155:300"}` and optionally
+/// `request_json`: `{"externalId": "…", "chain": "eip155:300"}` and optionally, each
+/// with the default `offblocks_onboarding_defaults` lists (`null` stands for it):
 /// `"simulateVerification"` (unset: on against the sandbox and a loopback emulator, off
 /// elsewhere; `true` against production is `OFFBLOCKS_INVALID_INPUT`), `"account"`
-/// (`{"type": "card_account", "currencies": ["EUR"]}`), `"timeoutMs"` (120000),
-/// `"pollIntervalMs"` (100), `"maxPollIntervalMs"` (30000), `"wait"` (`"finish"`, the
-/// default, or `"returnWhenWaiting"`: instead of polling while OffBlocks has the next
+/// (`{"type": "card_account", "currencies": ["EUR"]}`), `"timeoutMs"`,
+/// `"pollIntervalMs"`, `"maxPollIntervalMs"`, `"wait"` (`"finish"`, or
+/// `"returnWhenWaiting"`: instead of polling while OffBlocks has the next
 /// move, return at once with `{"state": "waiting", "step": "wait_customer" |
 /// "wait_account", "customer": {…}, "account": {…} | null}`, or `{"state": "done",
 /// "customer": {…}, "account": {…}}` at the end; call again with the same request and
@@ -115,7 +128,7 @@ fn c_text(text: &str) -> CString {
 /// NUL-terminated; `progress` is NULL or a function as documented at
 /// `offblocks_progress_fn`; `out_json` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_onboard(
+pub unsafe extern "C" fn offblocks_client_onboard(
     client: *const offblocks_client,
     request_json: *const c_char,
     signer: *const offblocks_signer,
@@ -133,10 +146,7 @@ pub unsafe extern "C" fn offblocks_onboard(
                 arg_out(out_json, "out_json")?,
             )
         };
-        let request: Request =
-            serde_json::from_str(request).map_err(|e| Failure::json("request_json", e))?;
-        let wait = request.wait.unwrap_or(Wait::Finish);
-        let request = request.into_request()?;
+        let (request, wait) = parse_request(request)?;
         let mut report = |p: &Progress| {
             let Some(callback) = progress else {
                 return ControlFlow::Continue(());
@@ -175,121 +185,5 @@ pub unsafe extern "C" fn offblocks_onboard(
             .client
             .onboard(&request, signer.signer.as_ref(), &mut report)?;
         put_string(out, to_json(&onboarded)?)
-    })
-}
-
-/// Signs the customer's challenge with `signer` and submits it
-/// (`POST /customers/{id}/challenge/sign`). `customer_json` is the customer as
-/// `offblocks_customer_create` or `offblocks_customer_get` returned it; its `challenge`
-/// is used when present, else the current one is fetched.
-///
-/// Before signing, the challenge is checked as `offblocks_siwe_guard` does (the domain
-/// must be the client's `challengeDomain`, by default the API host):
-/// `OFFBLOCKS_CHALLENGE_REFUSED` and nothing signed when it fails. An expired challenge
-/// is fetched again once. `OFFBLOCKS_CHALLENGE_REJECTED` when the server refuses the
-/// signature; `offblocks_last_error_reissued_challenge()` then gives the new challenge.
-///
-/// What the caller expects of the customer, so that the server's `customer_json` does
-/// not decide alone who signs: `expected_owner`, a CAIP-10 account id
-/// (`"eip155:300:0x…"`), and `expected_chain`, a CAIP-2 chain id (`"eip155:300"`); either
-/// or both may be NULL (not checked). The customer's `chainId` must be `expected_owner`
-/// and on `expected_chain`, else `OFFBLOCKS_CHALLENGE_REFUSED` (the customer is not the
-/// one asked for) and nothing is signed. The owner's address must be the signer's in any
-/// case, so `expected_chain` with the signer states the whole owner.
-///
-/// `idempotency_key` (a UUID) may be NULL: a fresh one is used.
-///
-/// # Safety
-/// `client` and `signer` are live handles or NULL; the strings are NULL or
-/// NUL-terminated.
-#[no_mangle]
-pub unsafe extern "C" fn offblocks_customer_sign_challenge(
-    client: *const offblocks_client,
-    customer_json: *const c_char,
-    expected_owner: *const c_char,
-    expected_chain: *const c_char,
-    signer: *const offblocks_signer,
-    idempotency_key: *const c_char,
-) -> offblocks_result {
-    boundary(|| {
-        // SAFETY: the caller's guarantees above.
-        let (client, customer, owner, chain, signer, key) = unsafe {
-            (
-                arg_handle(client, "client")?,
-                arg_str(customer_json, "customer_json")?,
-                arg_opt_str(expected_owner, "expected_owner")?,
-                arg_opt_str(expected_chain, "expected_chain")?,
-                arg_handle(signer, "signer")?,
-                arg_opt_str(idempotency_key, "idempotency_key")?,
-            )
-        };
-        let customer: Customer = parse_strict(customer, "customer_json")?;
-        let options = expected(owner, chain)?;
-        client
-            .client
-            .customers()
-            .with_idempotency_key(key)
-            .sign_challenge(&customer, signer.signer.as_ref(), &options)?;
-        Ok(())
-    })
-}
-
-/// The options stating the owner and the chain a challenge-signing caller expects.
-fn expected(owner: Option<&str>, chain: Option<&str>) -> Result<ChallengeOptions, Failure> {
-    let mut options = ChallengeOptions::new();
-    if let Some(owner) = owner {
-        options = options.owner(AccountId::parse(owner)?);
-    }
-    if let Some(chain) = chain {
-        options = options.chain(ChainId::parse(chain)?);
-    }
-    Ok(options)
-}
-
-/// Signs the account's challenge with `signer` and submits it
-/// (`POST /accounts/{id}/challenge/sign`). `account_json` is the account as
-/// `offblocks_account_create` or `offblocks_account_get` returned it (its `challenge` is
-/// used when present, else a new one is fetched); `owner_caip10` is the customer's
-/// `chainId`, whose address must be the signer's (else `OFFBLOCKS_CHALLENGE_REFUSED`).
-///
-/// `expected_chain` (CAIP-2, `"eip155:300"`) may be NULL; when given, an owner on
-/// another chain is refused (`OFFBLOCKS_CHALLENGE_REFUSED`, nothing signed): for an
-/// owner read from the server's customer object rather than known by the caller.
-///
-/// `idempotency_key` (a UUID) may be NULL: a fresh one is used.
-///
-/// # Safety
-/// `client` and `signer` are live handles or NULL; the strings are NULL or
-/// NUL-terminated.
-#[no_mangle]
-pub unsafe extern "C" fn offblocks_account_sign_challenge(
-    client: *const offblocks_client,
-    account_json: *const c_char,
-    owner_caip10: *const c_char,
-    expected_chain: *const c_char,
-    signer: *const offblocks_signer,
-    idempotency_key: *const c_char,
-) -> offblocks_result {
-    boundary(|| {
-        // SAFETY: the caller's guarantees above.
-        let (client, account, owner, chain, signer, key) = unsafe {
-            (
-                arg_handle(client, "client")?,
-                arg_str(account_json, "account_json")?,
-                arg_str(owner_caip10, "owner_caip10")?,
-                arg_opt_str(expected_chain, "expected_chain")?,
-                arg_handle(signer, "signer")?,
-                arg_opt_str(idempotency_key, "idempotency_key")?,
-            )
-        };
-        let account: Account = parse_strict(account, "account_json")?;
-        let owner = AccountId::parse(owner)?;
-        let options = expected(None, chain)?;
-        client
-            .client
-            .accounts()
-            .with_idempotency_key(key)
-            .sign_challenge(&account, &owner, signer.signer.as_ref(), &options)?;
-        Ok(())
     })
 }

@@ -207,7 +207,7 @@ pub unsafe extern "C" fn offblocks_request_signer_public_pem(
 /// As `offblocks_client_new_with_observer`, with every request signed by
 /// `request_signer` instead of a key in memory: the configuration then holds neither
 /// `signingKeyPem` nor `generateSigningKey` (`OFFBLOCKS_CONFIG` otherwise). `keyId`
-/// names the key if it is registered already; else `offblocks_signing_key_register`
+/// names the key if it is registered already; else `offblocks_auth_register_signing_key`
 /// registers its public key. `observer` may be NULL.
 ///
 /// # Safety

@@ -42,8 +42,8 @@ pub enum offblocks_signature_encoding {
 fn encoding(value: c_int) -> Result<SignatureEncoding, Failure> {
     use offblocks_signature_encoding::*;
     match value {
-        v if v == OFFBLOCKS_SIGNATURE_HEX as c_int => Ok(SignatureEncoding::HexText),
-        v if v == OFFBLOCKS_SIGNATURE_BASE64_HEX as c_int => Ok(SignatureEncoding::Base64HexText),
+        v if v == OFFBLOCKS_SIGNATURE_HEX as c_int => Ok(SignatureEncoding::Hex),
+        v if v == OFFBLOCKS_SIGNATURE_BASE64_HEX as c_int => Ok(SignatureEncoding::Base64Hex),
         v if v == OFFBLOCKS_SIGNATURE_BASE64_RAW as c_int => Ok(SignatureEncoding::Base64Raw),
         other => Err(Failure::invalid(format!(
             "encoding {other} is not an offblocks_signature_encoding"

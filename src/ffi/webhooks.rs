@@ -20,7 +20,7 @@ use crate::models::{NewWebhook, WebhookEvent, WebhookEventData};
 /// `client` is a live handle or NULL; the strings are NULL or NUL-terminated; `out_json`
 /// is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_webhook_put(
+pub unsafe extern "C" fn offblocks_webhooks_put(
     client: *const offblocks_client,
     json_body: *const c_char,
     idempotency_key: *const c_char,
@@ -44,7 +44,7 @@ pub unsafe extern "C" fn offblocks_webhook_put(
 /// `client` is a live handle or NULL; `id` is NULL or NUL-terminated; `out_json` is NULL
 /// or writable.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_webhook_get(
+pub unsafe extern "C" fn offblocks_webhooks_get(
     client: *const offblocks_client,
     id: *const c_char,
     out_json: *mut *mut c_char,
@@ -62,7 +62,7 @@ pub unsafe extern "C" fn offblocks_webhook_get(
 /// # Safety
 /// `client` is a live handle or NULL; `out_json` is NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_webhook_list(
+pub unsafe extern "C" fn offblocks_webhooks_list(
     client: *const offblocks_client,
     out_json: *mut *mut c_char,
 ) -> offblocks_result {
@@ -77,7 +77,7 @@ pub unsafe extern "C" fn offblocks_webhook_list(
 /// # Safety
 /// `client` is a live handle or NULL; the strings are NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn offblocks_webhook_delete(
+pub unsafe extern "C" fn offblocks_webhooks_delete(
     client: *const offblocks_client,
     id: *const c_char,
     idempotency_key: *const c_char,
@@ -93,7 +93,7 @@ pub unsafe extern "C" fn offblocks_webhook_delete(
 /// Parses the body of a webhook delivery (what OffBlocks POSTs to your callback URL) and
 /// stores in `*out_json` an object `{"eventId", "webhookType", "entity": "customer" |
 /// "account" | "other", "data": {…}}`: `data` is the customer or account as
-/// `offblocks_customer_get` / `offblocks_account_get` give it, or the JSON as sent for
+/// `offblocks_customers_get` / `offblocks_accounts_get` give it, or the JSON as sent for
 /// an event type this version does not know. Deliveries come at least once and in any
 /// order: dedupe by `eventId`, order by `data.updatedAt`.
 ///

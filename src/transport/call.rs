@@ -135,7 +135,7 @@ impl fmt::Display for Deadline {
 /// the transport: hence a trait here rather than an import of it).
 pub(crate) trait Bearer {
     /// A valid token, fetched by `deadline` when a new one is needed.
-    fn token_by(&self, transport: &Transport, deadline: Deadline) -> Result<Secret>;
+    fn valid_token(&self, transport: &Transport, deadline: Deadline) -> Result<Secret>;
     /// Forgets `used` after the server refused it.
     fn invalidate(&self, used: &Secret);
 }

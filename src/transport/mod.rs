@@ -6,6 +6,7 @@
 
 mod call;
 mod response;
+mod retry;
 mod tls;
 
 use std::io::Read;
@@ -15,15 +16,18 @@ use std::time::{Duration, Instant};
 use ureq::{http, AsSendBody, SendBody};
 
 pub(crate) use call::{Authorization, Bearer, Call, Deadline, Response};
-#[cfg(any(test, feature = "fuzzing"))]
-pub(crate) use response::decode_list;
 use response::transport_error;
-pub(crate) use response::{api_error, classify, decode_json, Next, Page, RawResponse};
+/// What a list page points on to (`Next` of a call's retries is another thing).
+pub(crate) use response::Next as PageNext;
+pub(crate) use response::{api_error, decode_json, Page, RawResponse};
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) use response::{classify, decode_list};
+use retry::{AttemptClock, Next, Outcome, Retries};
 pub(crate) use tls::parse_pin;
 pub use tls::TlsFailure;
 
 use crate::clock::{local_ms, Seen, ServerClock};
-use crate::config::{BaseUrl, Config, RetryPolicy};
+use crate::config::{BaseUrl, Config};
 use crate::error::{Error, Result};
 use crate::httpsig::{
     prepare, PreparedRequest, RequestInput, RequestSigner, SignatureParams, SigningKey,
@@ -250,25 +254,21 @@ impl Transport {
             .map_err(|e| self.redactor.scrub_error(e))
     }
 
-    /// [`Transport::execute`] before its error is cleaned.
+    /// [`Transport::execute`] before its error is cleaned: sends attempts and follows
+    /// what [`Retries::next`] decides after each.
     fn execute_raw(
         &self,
         call: &Call,
         bearer: &dyn Bearer,
         deadline: Deadline,
     ) -> Result<Response> {
-        let policy = self.config.retry;
-        // `attempt` counts what the retry policy allows; `number` every request sent (a
-        // re-sign or a token refresh is sent without spending a retry).
-        let mut attempt = 1;
+        let mut retries = Retries::new(&self.config.retry);
+        // Every request sent, for the observer (a re-sign or a token refresh included).
         let mut number = 0;
-        let mut refreshed = false;
-        let mut reclocked = false;
-        let mut rekeyed = false;
         loop {
             let token = match call.authorization {
                 Authorization::None => None,
-                _ => Some(bearer.token_by(self, deadline)?),
+                _ => Some(bearer.valid_token(self, deadline)?),
             };
             let offset_used = self.clock.offset_ms();
             let (prepared, signed) =
@@ -281,73 +281,44 @@ impl Transport {
             let recv = local_ms();
             self.tell(call, number, &outcome, started.elapsed());
             let date = outcome.as_ref().ok().and_then(|r| r.server_time);
-            let seen = date.map(|d| self.clock.observe(d, sent, recv));
-            let (error, retry_after) = match outcome {
-                Ok(resp) if (200..300).contains(&resp.status) => {
+            let mut clock = ClockOfAttempt {
+                transport: self,
+                created,
+                offset_used,
+                date,
+                at: (sent, recv),
+                seen: date.map(|d| self.clock.observe(d, sent, recv)),
+            };
+            let outcome = match outcome {
+                Ok(resp) if (200..300).contains(&resp.status) => Outcome::Success(resp.body),
+                Ok(resp) => Outcome::Refused {
+                    api: Box::new(api_error(resp)),
+                    signed: created.is_some(),
+                    rekeyed: call.signed_as.is_none()
+                        && signed_key_id.is_some()
+                        && self.key_id().is_some()
+                        && self.key_id() != signed_key_id,
+                    bearer: token.is_some(),
+                    clock: &mut clock,
+                },
+                Err(e) => Outcome::Failed(e),
+            };
+            match retries.next(outcome, &deadline) {
+                Next::Done(body) => {
                     return Ok(Response {
-                        body: resp.body,
+                        body,
                         redactor: self.redactor.clone(),
                     })
                 }
-                Ok(resp) => {
-                    let mut api = api_error(resp);
-                    if matches!(api.status, 400 | 401) && !rekeyed && call.signed_as.is_none() {
-                        let now = self.key_id();
-                        if signed_key_id.is_some() && now.is_some() && now != signed_key_id {
-                            // Signed with a key rotated away meanwhile (and maybe deleted
-                            // already): sign again, once, with the current key and the
-                            // same Idempotency-Key. The refusal came before any processing.
-                            rekeyed = true;
-                            continue;
-                        }
+                Next::Resign => {}
+                Next::RefreshToken => {
+                    if let Some(t) = &token {
+                        bearer.invalidate(t);
                     }
-                    if let (Some(created), Some(date), false) = (created, date, reclocked) {
-                        if matches!(api.status, 400 | 401)
-                            && self.should_resign(created, offset_used, date, (sent, recv))
-                        {
-                            // Our `created` was in the server's future (it refuses with
-                            // no tolerance) or stale: sign again on its clock, once,
-                            // with the same Idempotency-Key.
-                            reclocked = true;
-                            continue;
-                        }
-                    }
-                    let beyond = match seen {
-                        Some(Seen::Beyond(ms)) => Some(ms),
-                        Some(_) => None,
-                        // No `Date` this time: the last one seen, if it was beyond.
-                        None => self.clock.beyond_bound_ms(),
-                    };
-                    if let (Some(ms), Some(_)) = (beyond, created) {
-                        if matches!(api.status, 400 | 401) {
-                            api.note = Some(clock_note(ms, self.clock.max_ms()));
-                        }
-                    }
-                    if api.status == 401 && call.authorization != Authorization::None && !refreshed
-                    {
-                        // A revoked or expired token: get a new one and try once more,
-                        // without spending a retry (same Idempotency-Key).
-                        refreshed = true;
-                        if let Some(t) = &token {
-                            bearer.invalidate(t);
-                        }
-                        continue;
-                    }
-                    let wait = api.retry_after.map(Duration::from_secs);
-                    (classify(api), wait)
                 }
-                Err(e) => (e, None),
-            };
-            let too_long = retry_after.is_some_and(|w| w > RetryPolicy::MAX_RETRY_AFTER);
-            if !error.is_retryable() || attempt >= policy.max_attempts || too_long {
-                return Err(error);
+                Next::Wait(pause) => std::thread::sleep(pause),
+                Next::Fail(error) => return Err(error),
             }
-            let pause = policy.backoff(attempt, retry_after);
-            if pause >= deadline.left() {
-                return Err(past_deadline(error, &deadline));
-            }
-            std::thread::sleep(pause);
-            attempt += 1;
         }
     }
 
@@ -370,18 +341,6 @@ impl Transport {
             request_id,
             idempotency_key: call.idempotency_key.clone(),
         });
-    }
-
-    /// Whether a refused signature dated `created` (with the clock estimate at
-    /// `offset_used`) deserves one more, re-dated attempt: it was later than the server's
-    /// `date`, or the estimate has since moved by a second or more. A `created` ahead of
-    /// the server resets the estimate to this `date`'s sample.
-    fn should_resign(&self, created: i64, offset_used: i64, date: i64, at: (i64, i64)) -> bool {
-        let clock = &self.clock;
-        if created > date {
-            return clock.reset_to(date, at.0, at.1) == Seen::Within;
-        }
-        clock.offset_ms().abs_diff(offset_used) >= 1000
     }
 
     /// Sends one prepared request; any status is `Ok`, only transport failures are `Err`.
@@ -534,19 +493,44 @@ fn clock_note(offset_ms: i64, max_ms: i64) -> String {
     )
 }
 
-/// The error to return when the deadline leaves no time for another attempt.
-fn past_deadline(error: Error, deadline: &Deadline) -> Error {
-    match error {
-        Error::Transport { message, .. } => Error::Transport {
-            message: format!("{message}; {deadline} ran out"),
-            retryable: true,
-        },
-        Error::Api(mut api) => {
-            api.note = Some(format!(
-                "no time left for another attempt within {deadline}"
-            ));
-            Error::Api(api)
+/// The server's clock as one attempt's answer showed it.
+struct ClockOfAttempt<'t> {
+    transport: &'t Transport,
+    /// The signature's `created`, when the attempt was signed.
+    created: Option<i64>,
+    /// The clock estimate the attempt was signed with.
+    offset_used: i64,
+    /// The answer's `Date`.
+    date: Option<i64>,
+    /// When the attempt was sent and its answer received (local ms).
+    at: (i64, i64),
+    /// What the answer's `Date` did to the estimate.
+    seen: Option<Seen>,
+}
+
+impl AttemptClock for ClockOfAttempt<'_> {
+    /// A `created` ahead of the server resets the estimate to this `date`'s sample.
+    fn signature_stale(&mut self) -> bool {
+        let (Some(created), Some(date)) = (self.created, self.date) else {
+            return false;
+        };
+        let clock = &self.transport.clock;
+        if created > date {
+            return clock.reset_to(date, self.at.0, self.at.1) == Seen::Within;
         }
-        other => other,
+        clock.offset_ms().abs_diff(self.offset_used) >= 1000
+    }
+
+    fn explain(&mut self, api: &mut crate::error::ApiError) {
+        let clock = &self.transport.clock;
+        let beyond = match self.seen {
+            Some(Seen::Beyond(ms)) => Some(ms),
+            Some(_) => None,
+            // No `Date` this time: the last one seen, if it was beyond.
+            None => clock.beyond_bound_ms(),
+        };
+        if let Some(ms) = beyond {
+            api.note = Some(clock_note(ms, clock.max_ms()));
+        }
     }
 }

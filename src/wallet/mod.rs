@@ -18,7 +18,7 @@
 //! // The time to check the challenge at: `Timestamp::now()` for a challenge just fetched.
 //! let now = Timestamp::parse("2024-01-17T18:30:00Z")?;
 //! let signed = sign_challenge(&wallet, &ChallengeGuard::new(), &challenge, &customer, now)?;
-//! let signature_field = signed.encoded_signature(SignatureEncoding::Base64HexText);
+//! let signature_field = signed.encoded_signature(SignatureEncoding::Base64Hex);
 //! # assert!(signed.signature.verify(&signed.message, &wallet.address()));
 //! # let _ = signature_field;
 //! # Ok(())

@@ -39,10 +39,10 @@ pub struct PersonalSignature([u8; 65]);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SignatureEncoding {
     /// `0x` and 130 lowercase hex digits.
-    HexText,
-    /// Base64 of the ASCII text of [`HexText`](Self::HexText): the customer-challenge
+    Hex,
+    /// Base64 of the ASCII text of [`Hex`](Self::Hex): the customer-challenge
     /// format ("encode a HEX signature as Base64").
-    Base64HexText,
+    Base64Hex,
     /// Base64 of the raw 65 bytes: the format of the account-challenge example.
     Base64Raw,
 }
@@ -51,8 +51,8 @@ impl SignatureEncoding {
     /// The signature written in this encoding.
     pub fn encode(&self, sig: &PersonalSignature) -> String {
         match self {
-            SignatureEncoding::HexText => sig.to_hex(),
-            SignatureEncoding::Base64HexText => sig.to_base64_hex(),
+            SignatureEncoding::Hex => sig.to_hex(),
+            SignatureEncoding::Base64Hex => sig.to_base64_hex(),
             SignatureEncoding::Base64Raw => sig.to_base64_raw(),
         }
     }

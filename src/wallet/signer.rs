@@ -89,7 +89,7 @@ pub struct SignedChallenge {
 
 impl SignedChallenge {
     /// The signature written for the request's `signature` field. Customer challenges
-    /// take [`SignatureEncoding::Base64HexText`].
+    /// take [`SignatureEncoding::Base64Hex`].
     pub fn encoded_signature(&self, encoding: SignatureEncoding) -> String {
         encoding.encode(&self.signature)
     }

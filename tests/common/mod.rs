@@ -67,6 +67,7 @@ pub fn fast_retry() -> RetryPolicy {
         max_attempts: 4,
         base_backoff: Duration::from_millis(5),
         max_backoff: Duration::from_millis(20),
+        ..RetryPolicy::default()
     }
 }
 

@@ -1,6 +1,6 @@
 """Onboarding driven by webhooks, against the local emulator.
 
-The flow runs with ``wait="returnWhenWaiting"``: instead of polling while OffBlocks has
+The flow runs with ``wait="return_when_waiting"``: instead of polling while OffBlocks has
 the next move (KYC, account activation) it returns at once. The customer and account
 events arrive on a small HTTP endpoint (``http.server`` on 127.0.0.1), go through a
 :class:`offblocks.WebhookInbox` (duplicates and stale events dropped, each entity
@@ -27,7 +27,7 @@ import time
 import uuid
 
 import offblocks
-from offblocks import Onboarded, OnboardingWaiting, Progress, Received, ReceivedKind
+from offblocks import Onboarded, Waiting, Progress, Received, ReceivedKind
 from offblocks.sandbox import LocalSandbox
 
 #: How long to wait for an event before resuming the flow anyway (a lost webhook must not
@@ -95,9 +95,9 @@ def main() -> int:
         def progress(p: Progress) -> None:
             print(f"  flow: {p.step:<24} {p.status:<10} {p.message}", flush=True)
 
-        def run() -> Onboarded | OnboardingWaiting:
+        def run() -> Onboarded | Waiting:
             return client.onboard(
-                external_id, signer=wallet, progress=progress, wait="returnWhenWaiting"
+                external_id, signer=wallet, progress=progress, wait="return_when_waiting"
             )
 
         def next_event(timeout: float) -> Received | None:
@@ -113,7 +113,7 @@ def main() -> int:
 
         print("starting the flow (returns while OffBlocks has the next move)")
         result = run()
-        while isinstance(result, OnboardingWaiting):
+        while isinstance(result, Waiting):
             waited_for = result.customer.id if result.step == "wait_customer" else (
                 result.account.id if result.account is not None else result.customer.id
             )

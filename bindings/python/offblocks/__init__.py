@@ -31,7 +31,9 @@ from .caip import AccountId, ChainId
 from .client import Client
 from .request_signer import RequestSigner
 from .config import Retry, config_defaults
-from .customers import Customers, Simulator
+from .onboarding import onboarding_defaults
+from .customers import Customers
+from .simulator import Simulator
 from .enums import (
     AccountStatus,
     AccountType,
@@ -57,7 +59,7 @@ from .errors import (
     InternalError,
     InvalidInput,
     InvalidKey,
-    LibraryNotFound,
+    LibraryNotLoaded,
     NotFoundError,
     OffblocksError,
     OffblocksTimeoutError,
@@ -78,7 +80,7 @@ from .errors import (
     PinMismatchError,
     TlsHandshakeError,
     TlsFailure,
-    VersionMismatch,
+    LibraryMismatch,
 )
 from .models import (
     Account,
@@ -86,7 +88,7 @@ from .models import (
     Customer,
     DryRun,
     Onboarded,
-    OnboardingWaiting,
+    Waiting,
     Progress,
     Token,
     Webhook,
@@ -117,6 +119,7 @@ __all__ = [
     "RequestSigner",
     "Retry",
     "config_defaults",
+    "onboarding_defaults",
     "Auth",
     "Customers",
     "Accounts",
@@ -150,7 +153,7 @@ __all__ = [
     "CustomerStatus",
     "DryRun",
     "Onboarded",
-    "OnboardingWaiting",
+    "Waiting",
     "OpenEnum",
     "Progress",
     "SignatureEncoding",
@@ -195,6 +198,6 @@ __all__ = [
     "CancelledError",
     "CloseInCallbackError",
     "InternalError",
-    "LibraryNotFound",
-    "VersionMismatch",
+    "LibraryNotLoaded",
+    "LibraryMismatch",
 ]

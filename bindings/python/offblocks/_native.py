@@ -32,7 +32,7 @@ from ._abi import SIGN_FN as SIGN_FN
 from ._abi import FREE_FN as FREE_FN
 from ._abi import REQUEST_SIGN_FN as REQUEST_SIGN_FN
 from ._version import __version__
-from .errors import LibraryNotFound, OffblocksError, VersionMismatch, error_from_code
+from .errors import LibraryNotLoaded, OffblocksError, LibraryMismatch, error_from_code
 
 if sys.platform == "darwin":
     LIB_FILE = "liboffblocks.dylib"
@@ -78,7 +78,7 @@ def _load() -> ctypes.CDLL:
             return ctypes.CDLL(str(path))
         except OSError as e:
             tried.append(f"{path} ({e})")
-    raise LibraryNotFound(
+    raise LibraryNotLoaded(
         "cannot load the offblocks shared library; tried:\n  "
         + "\n  ".join(tried)
         + "\nReinstall the package (pip install ./bindings/python builds it with cargo) "
@@ -89,7 +89,7 @@ def _load() -> ctypes.CDLL:
 def _declare(lib: ctypes.CDLL) -> None:
     missing = [name for name in FUNCTIONS if not hasattr(lib, name)]
     if missing:
-        raise VersionMismatch(
+        raise LibraryMismatch(
             f"the offblocks library at {lib._name} lacks {', '.join(missing)}: "
             f"it does not match this package (version {__version__})"
         )
@@ -121,7 +121,7 @@ def _check_version(lib: ctypes.CDLL) -> str:
     if not abi_compatible(version, __version__):
         major, minor = (__version__.split(".") + ["", ""])[:2]
         wanted = f"{major}.{minor}.x" if major == "0" else f"{major}.x"
-        raise VersionMismatch(
+        raise LibraryMismatch(
             f"the offblocks library at {lib._name} is version {version}, this Python package "
             f"is {__version__} and needs {wanted}: reinstall the package, or point "
             "OFFBLOCKS_LIB at a matching build"

@@ -28,7 +28,7 @@ class Accounts(Resource):
         The result carries its ``challenge``."""
         body = {"type": str(type), "currencies": list(currencies)}
         raw = self._client._call_json(
-            "offblocks_account_create",
+            "offblocks_accounts_create",
             text(customer_id, "customer_id"),
             json_text(body),
             opt_text(idempotency_key, "idempotency_key"),
@@ -38,24 +38,24 @@ class Accounts(Resource):
     def get(self, account_id: str) -> Account:
         """``GET /accounts/{id}``."""
         return Account.from_json(
-            self._client._call_json("offblocks_account_get", text(account_id, "account_id"))
+            self._client._call_json("offblocks_accounts_get", text(account_id, "account_id"))
         )
 
     def list(self) -> list[Account]:
         """``GET /accounts``: every account."""
-        return [Account.from_json(a) for a in self._client._call_json("offblocks_account_list")]
+        return [Account.from_json(a) for a in self._client._call_json("offblocks_accounts_list")]
 
     def list_for_customer(self, customer_id: str) -> builtins.list[Account]:
         """``GET /customers/{id}/accounts``."""
         raw = self._client._call_json(
-            "offblocks_account_list_for_customer", text(customer_id, "customer_id")
+            "offblocks_accounts_list_for_customer", text(customer_id, "customer_id")
         )
         return [Account.from_json(a) for a in raw]
 
     def challenge(self, account_id: str) -> Challenge:
         """``GET /accounts/{id}/challenge``: a new challenge (earlier ones stop
         working)."""
-        raw = self._client._call_string("offblocks_account_challenge", text(account_id, "account_id"))
+        raw = self._client._call_string("offblocks_accounts_challenge", text(account_id, "account_id"))
         return Challenge(raw)
 
     def submit_challenge(
@@ -71,7 +71,7 @@ class Accounts(Resource):
         (base64 of the raw 65 bytes, :attr:`SignatureEncoding.BASE64_RAW`)."""
         body = {"ownerId": owner_id, "challenge": str(challenge), "signature": signature}
         self._client._call(
-            "offblocks_account_submit_challenge",
+            "offblocks_accounts_submit_challenge",
             text(account_id, "account_id"),
             json_text(body),
             opt_text(idempotency_key, "idempotency_key"),
@@ -99,7 +99,7 @@ class Accounts(Resource):
             owner_id = self._client.customers.get(account.customer_id).chain_id
         self._client._with_signer(
             signer,
-            "offblocks_account_sign_challenge",
+            "offblocks_accounts_sign_challenge",
             json_text(account.to_json()),
             text(owner_id, "owner_id"),
             opt_text(chain, "chain"),
@@ -107,19 +107,19 @@ class Accounts(Resource):
             opt_text(idempotency_key, "idempotency_key"),
         )
 
-    def _patch(self, name: str, account_id: str, idempotency_key: str | None) -> None:
+    def _action(self, name: str, account_id: str, idempotency_key: str | None) -> None:
         self._client._call(
             name, text(account_id, "account_id"), opt_text(idempotency_key, "idempotency_key")
         )
 
     def activate(self, account_id: str, *, idempotency_key: str | None = None) -> None:
         """``PATCH /accounts/{id}/activate``."""
-        self._patch("offblocks_account_activate", account_id, idempotency_key)
+        self._action("offblocks_accounts_activate", account_id, idempotency_key)
 
     def deactivate(self, account_id: str, *, idempotency_key: str | None = None) -> None:
         """``PATCH /accounts/{id}/deactivate``."""
-        self._patch("offblocks_account_deactivate", account_id, idempotency_key)
+        self._action("offblocks_accounts_deactivate", account_id, idempotency_key)
 
     def close(self, account_id: str, *, idempotency_key: str | None = None) -> None:
         """``DELETE /accounts/{id}``: closes the account (final)."""
-        self._patch("offblocks_account_close", account_id, idempotency_key)
+        self._action("offblocks_accounts_close", account_id, idempotency_key)

@@ -30,14 +30,14 @@ class Auth(Resource):
         """``PUT /auth/signing``: registers the public half of the client's signing key and
         makes the returned key id the one the client signs with. Returns the key id."""
         return self._client._call_string(
-            "offblocks_signing_key_register", opt_text(idempotency_key, "idempotency_key")
+            "offblocks_auth_register_signing_key", opt_text(idempotency_key, "idempotency_key")
         )
 
     def delete_signing_key(self, *, idempotency_key: str | None = None) -> None:
         """``DELETE /auth/signing``: removes the registered signing key; signed calls fail
         with :class:`ConfigError` until one is registered again."""
         self._client._call(
-            "offblocks_signing_key_delete", opt_text(idempotency_key, "idempotency_key")
+            "offblocks_auth_delete_signing_key", opt_text(idempotency_key, "idempotency_key")
         )
 
     def rotate_signing_key(

@@ -1,7 +1,7 @@
 """The OffBlocks API client, :class:`Client`: it holds the library's client and hands out
-the resources (``client.auth``: :mod:`offblocks.auth`; ``client.customers``,
-``client.simulator``: :mod:`offblocks.customers`; ``client.accounts``,
-``client.webhooks``). Its keywords become the JSON configuration in
+the resources (``client.auth``: :mod:`offblocks.auth`; ``client.customers``:
+:mod:`offblocks.customers`; ``client.simulator``: :mod:`offblocks.simulator`;
+``client.accounts``, ``client.webhooks``). Its keywords become the JSON configuration in
 :func:`offblocks.config.client_config`."""
 
 from __future__ import annotations
@@ -17,18 +17,18 @@ from ._resource import SIGNER
 from .accounts import Accounts as Accounts
 from .auth import Auth as Auth
 from .auth import generate_signing_key, signing_key_public_pem
-from .config import Retry, client_config, millis
+from .config import Retry, client_config
 from .customers import Customers as Customers
-from .customers import Simulator as Simulator
+from .simulator import Simulator as Simulator
 from .errors import ConfigError, OffblocksError
-from .models import DryRun, Onboarded, OnboardingWaiting, Progress
+from .models import DryRun, Onboarded, Progress, Waiting
 from .observer import Attempt, native_observer, raise_pending
 from .request_signer import RequestSigner, raise_signer_error
 from .wallet import NativeSigner, Signer, Wallet
 from .webhooks import Webhooks as Webhooks
 from .webhooks import parse_webhook_event
 
-# Imported here before the resources moved out, and importable from here still.
+# The models and resources are importable from here as well as from their own modules.
 from .models import Account, Challenge, Customer, Token  # noqa: F401
 from .models import Webhook, WebhookEvent, WebhookType  # noqa: F401
 
@@ -324,7 +324,7 @@ class Client:
         if body is not None:
             body_text = body if isinstance(body, str) else json.dumps(body, separators=(",", ":"))
         raw = self._call_json(
-            "offblocks_dry_run",
+            "offblocks_client_dry_run",
             text(method, "method"),
             text(path, "path"),
             opt_text(body_text, "body"),
@@ -345,12 +345,13 @@ class Client:
         signer: Signer | Wallet,
         chain: str = ...,
         progress: Callable[[Progress], object] | None = ...,
-        simulate_verification: bool = ...,
-        account_type: str = ...,
-        currencies: Iterable[str] = ...,
-        timeout: float = ...,
-        poll_interval: float = ...,
-        wait: Literal["finish"] = ...,
+        simulate_verification: bool | None = ...,
+        account_type: str | None = ...,
+        currencies: Iterable[str] | None = ...,
+        timeout: float | None = ...,
+        poll_interval: float | None = ...,
+        max_poll_interval: float | None = ...,
+        wait: Literal["finish"] | None = ...,
     ) -> Onboarded: ...
 
     @overload
@@ -361,13 +362,14 @@ class Client:
         signer: Signer | Wallet,
         chain: str = ...,
         progress: Callable[[Progress], object] | None = ...,
-        simulate_verification: bool = ...,
-        account_type: str = ...,
-        currencies: Iterable[str] = ...,
-        timeout: float = ...,
-        poll_interval: float = ...,
-        wait: Literal["returnWhenWaiting"],
-    ) -> Onboarded | OnboardingWaiting: ...
+        simulate_verification: bool | None = ...,
+        account_type: str | None = ...,
+        currencies: Iterable[str] | None = ...,
+        timeout: float | None = ...,
+        poll_interval: float | None = ...,
+        max_poll_interval: float | None = ...,
+        wait: Literal["return_when_waiting"],
+    ) -> Onboarded | Waiting: ...
 
     def onboard(
         self,
@@ -376,18 +378,26 @@ class Client:
         signer: Signer | Wallet,
         chain: str = "eip155:300",
         progress: Callable[[Progress], object] | None = None,
-        simulate_verification: bool = True,
-        account_type: str = "card_account",
-        currencies: Iterable[str] = ("EUR",),
-        timeout: float = 120.0,
-        poll_interval: float = 0.1,
-        wait: Literal["finish", "returnWhenWaiting"] = "finish",
-    ) -> Onboarded | OnboardingWaiting:
+        simulate_verification: bool | None = None,
+        account_type: str | None = None,
+        currencies: Iterable[str] | None = None,
+        timeout: float | None = None,
+        poll_interval: float | None = None,
+        max_poll_interval: float | None = None,
+        wait: onboarding.Wait | None = None,
+    ) -> Onboarded | Waiting:
         """Runs the whole onboarding flow: creates the customer ``external_id`` with
-        ``signer``'s address on ``chain`` (or picks it up if it exists), checks and signs
-        its challenge, has the sandbox's simulator verify it (``simulate_verification``),
-        waits until it is ``active``, opens the account (or picks up an open one), signs
-        its challenge, and waits until the account is ``active``.
+        ``signer``'s address on the CAIP-2 ``chain`` (or picks it up if it exists), checks
+        and signs its challenge, has the sandbox's simulator verify it
+        (``simulate_verification``), waits until it is ``active``, opens the account
+        (``account_type`` in ``currencies``; or picks up an open one), signs its
+        challenge, and waits until the account is ``active``. ``timeout`` (seconds)
+        bounds the whole flow; statuses are polled from ``poll_interval`` doubling up to
+        ``max_poll_interval``.
+
+        A keyword left ``None`` takes the library's default
+        (:func:`~offblocks.onboarding.onboarding_defaults` lists them); ``chain`` is the
+        sandbox's chain unless given.
 
         ``signer`` is a :class:`Wallet` (the library signs by itself) or any
         :class:`Signer` (``address`` + ``sign_personal(bytes) -> bytes``), called back
@@ -395,11 +405,13 @@ class Client:
         after each step and at each poll while the flow waits; it stops the flow by
         returning ``False`` (any other value, ``None`` included, goes on) or by raising.
 
+        ``wait="return_when_waiting"`` returns a :class:`Waiting` instead of polling as
+        soon as OffBlocks has the next move (KYC, the account's deployment), and the
+        :class:`Onboarded` result once everything is ``active``; ``"finish"`` polls.
+
         Every step is resumable: calling again with the same ``external_id`` and signer
-        after a crash or a stop continues where the flow stopped, creating nothing twice.
-        With ``wait="returnWhenWaiting"`` it does not poll while OffBlocks has the next
-        move (KYC, activation): it returns an :class:`OnboardingWaiting` at once, to be
-        called again when a webhook says the customer or account changed.
+        after a crash, a stop or a :class:`Waiting` continues where the flow stopped,
+        creating nothing twice.
 
         >>> done = client.onboard("user-42", signer=Wallet.random(),       # doctest: +SKIP
         ...                       progress=lambda p: print(p.step, p.status))
@@ -415,18 +427,20 @@ class Client:
             SignerError: the signer failed (a Python signer's exception is ``__cause__``).
             OffblocksTimeoutError: statuses did not change within ``timeout`` seconds.
             StateError: the customer was rejected, or the account failed or was closed.
+            ConfigError: a keyword of the wrong type or a negative duration.
             ApiError, TransportError…: as the underlying calls.
         """
-        request = {
-            "externalId": external_id,
-            "chain": chain,
-            "simulateVerification": bool(simulate_verification),
-            "account": {"type": str(account_type), "currencies": list(currencies)},
-            "timeoutMs": millis(timeout, "timeout"),
-            "pollIntervalMs": millis(poll_interval, "poll_interval"),
-        }
-        if wait != "finish":
-            request["wait"] = wait
+        request = onboarding.request_json(
+            external_id,
+            chain,
+            simulate_verification=simulate_verification,
+            account_type=account_type,
+            currencies=currencies,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            wait=wait,
+        )
         return onboarding.run(self, request, signer, progress)
 
     def _with_signer(self, signer: Signer | Wallet, name: str, *args: Any) -> None:

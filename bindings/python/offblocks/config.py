@@ -40,12 +40,15 @@ class Retry:
     Attributes:
         max_attempts: attempts in all, the first included.
         base_backoff: the first pause, in seconds; it doubles each time.
-        max_backoff: the longest pause, in seconds.
+        max_backoff: the longest computed pause, in seconds.
+        max_retry_after: the longest ``Retry-After`` waited out, in whole seconds; a
+            longer one ends the retries.
     """
 
     max_attempts: int | None = None
     base_backoff: float | None = None
     max_backoff: float | None = None
+    max_retry_after: int | None = None
 
     def to_json(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -55,6 +58,11 @@ class Retry:
             out["baseBackoffMs"] = millis(self.base_backoff, "retry.base_backoff")
         if self.max_backoff is not None:
             out["maxBackoffMs"] = millis(self.max_backoff, "retry.max_backoff")
+        if self.max_retry_after is not None:
+            seconds = self.max_retry_after
+            if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0:
+                raise ConfigError("retry.max_retry_after must be a whole number of seconds")
+            out["maxRetryAfterSecs"] = self.max_retry_after
         return out
 
     @classmethod
@@ -65,7 +73,12 @@ class Retry:
             ms = value.get(key)
             return None if ms is None else ms / 1000
 
-        return cls(value.get("maxAttempts"), seconds("baseBackoffMs"), seconds("maxBackoffMs"))
+        return cls(
+            value.get("maxAttempts"),
+            seconds("baseBackoffMs"),
+            seconds("maxBackoffMs"),
+            value.get("maxRetryAfterSecs"),
+        )
 
 
 @dataclass(frozen=True)

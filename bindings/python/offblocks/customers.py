@@ -1,5 +1,4 @@
-"""``client.customers`` (``/customers``) and, sandbox only, ``client.simulator``
-(``/simulator``), which moves customers through verification."""
+"""``client.customers`` (``/customers``): customers and their challenges."""
 
 from __future__ import annotations
 
@@ -8,7 +7,7 @@ from ._resource import SIGNER, Resource
 from .models import Challenge, Customer
 from .wallet import Signer, Wallet
 
-__all__ = ["Customers", "Simulator"]
+__all__ = ["Customers"]
 
 
 class Customers(Resource):
@@ -28,7 +27,7 @@ class Customers(Resource):
         Give your own ``idempotency_key`` (a UUID) to resume safely after a crash.
         """
         raw = self._client._call_json(
-            "offblocks_customer_create",
+            "offblocks_customers_create",
             json_text({"chainId": chain_id, "externalId": external_id}),
             opt_text(idempotency_key, "idempotency_key"),
         )
@@ -36,17 +35,17 @@ class Customers(Resource):
 
     def get(self, customer_id: str) -> Customer:
         """``GET /customers/{id}``. Raises :class:`NotFoundError` (404) when unknown."""
-        raw = self._client._call_json("offblocks_customer_get", text(customer_id, "customer_id"))
+        raw = self._client._call_json("offblocks_customers_get", text(customer_id, "customer_id"))
         return Customer.from_json(raw)
 
     def list(self) -> list[Customer]:
         """``GET /customers``."""
-        return [Customer.from_json(c) for c in self._client._call_json("offblocks_customer_list")]
+        return [Customer.from_json(c) for c in self._client._call_json("offblocks_customers_list")]
 
     def challenge(self, customer_id: str) -> Challenge:
         """``GET /customers/{id}/challenge``: the customer's current challenge."""
         raw = self._client._call_string(
-            "offblocks_customer_challenge", text(customer_id, "customer_id")
+            "offblocks_customers_challenge", text(customer_id, "customer_id")
         )
         return Challenge(raw)
 
@@ -62,11 +61,11 @@ class Customers(Resource):
         """``POST /customers/{id}/challenge/sign`` with a signature made elsewhere:
         ``owner_id`` is the CAIP-10 id, ``challenge`` the base64 challenge as issued,
         ``signature`` base64 of the ``0x…`` hex signature
-        (:attr:`SignatureEncoding.BASE64_HEX_TEXT`). Raises :class:`ApiError` (400) when
+        (:attr:`SignatureEncoding.BASE64_HEX`). Raises :class:`ApiError` (400) when
         the server rejects it (it then issues a new challenge)."""
         body = {"ownerId": owner_id, "challenge": str(challenge), "signature": signature}
         self._client._call(
-            "offblocks_customer_submit_challenge",
+            "offblocks_customers_submit_challenge",
             text(customer_id, "customer_id"),
             json_text(body),
             opt_text(idempotency_key, "idempotency_key"),
@@ -102,7 +101,7 @@ class Customers(Resource):
             customer = self.get(customer)
         self._client._with_signer(
             signer,
-            "offblocks_customer_sign_challenge",
+            "offblocks_customers_sign_challenge",
             json_text(customer.to_json()),
             opt_text(owner_id, "owner_id"),
             opt_text(chain, "chain"),
@@ -113,28 +112,7 @@ class Customers(Resource):
     def deactivate(self, customer_id: str, *, idempotency_key: str | None = None) -> None:
         """``PATCH /customers/{id}/deactivate``."""
         self._client._call(
-            "offblocks_customer_deactivate",
-            text(customer_id, "customer_id"),
-            opt_text(idempotency_key, "idempotency_key"),
-        )
-
-
-class Simulator(Resource):
-    """Sandbox only: ``/simulator`` (``client.simulator``). A live environment answers
-    404."""
-
-    def verify_customer(self, customer_id: str, *, idempotency_key: str | None = None) -> None:
-        """``PATCH /simulator/customers/{id}/verify``: the customer becomes ``active``."""
-        self._client._call(
-            "offblocks_simulator_verify_customer",
-            text(customer_id, "customer_id"),
-            opt_text(idempotency_key, "idempotency_key"),
-        )
-
-    def reject_customer(self, customer_id: str, *, idempotency_key: str | None = None) -> None:
-        """``PATCH /simulator/customers/{id}/reject``: the customer becomes ``rejected``."""
-        self._client._call(
-            "offblocks_simulator_reject_customer",
+            "offblocks_customers_deactivate",
             text(customer_id, "customer_id"),
             opt_text(idempotency_key, "idempotency_key"),
         )

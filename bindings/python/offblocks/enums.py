@@ -107,9 +107,9 @@ class WebhookType(OpenEnum):
 class SignatureEncoding(OpenEnum):
     """How a 65-byte EIP-191 signature is written for the API."""
 
-    HEX_TEXT = "hex"
+    HEX = "hex"
     """``0x`` and 130 lowercase hex digits."""
-    BASE64_HEX_TEXT = "base64_hex"
+    BASE64_HEX = "base64_hex"
     """Base64 of the hex text: the customer-challenge format."""
     BASE64_RAW = "base64_raw"
     """Base64 of the raw 65 bytes: the account-challenge format."""

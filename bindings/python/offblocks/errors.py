@@ -35,8 +35,8 @@ for HTTP failures, the status::
     ├── CallbackError                    a Python callback raised (see ``__cause__``)
     ├── CancelledError                   a progress callback stopped onboarding
     ├── InternalError                    a bug in the library (a caught panic)
-    └── LibraryNotFound (ImportError)    the shared library cannot be loaded
-        └── VersionMismatch              …or is not the version of this package
+    └── LibraryNotLoaded (ImportError)   the shared library cannot be loaded
+        └── LibraryMismatch              …or is not the version of this package
 
 Every exception from the library also carries ``kind`` (:class:`ErrorKind`, the C ABI's
 ``offblocks_error_kind``: the same list as Rust's ``ErrorKind`` and Kotlin's
@@ -404,11 +404,11 @@ class InternalError(OffblocksError):
     it."""
 
 
-class LibraryNotFound(OffblocksError, ImportError):
+class LibraryNotLoaded(OffblocksError, ImportError):
     """The shared library could not be loaded. The message lists every path tried."""
 
 
-class VersionMismatch(LibraryNotFound):
+class LibraryMismatch(LibraryNotLoaded):
     """The shared library is not the version this package was built for."""
 
 

@@ -329,25 +329,42 @@ class Onboarded:
 
 
 @dataclass(frozen=True)
-class OnboardingWaiting:
-    """What :meth:`offblocks.Client.onboard` returns with ``wait="returnWhenWaiting"``
-    while OffBlocks has the next move: the step it waits at (``wait_customer`` or
-    ``wait_account``), the customer and the account (``None`` before it is opened). Call
-    ``onboard`` again with the same arguments to continue (after a webhook, say)."""
+class Waiting:
+    """Where :meth:`offblocks.Client.onboard` stopped with
+    ``wait="return_when_waiting"``: OffBlocks has the next move (KYC, the account's
+    deployment). Calling it again with the same request and signer when OffBlocks has made
+    it (a webhook, a timer, a restart) continues from here, creating nothing twice.
+
+    Attributes:
+        step: what it waits for: ``wait_customer`` or ``wait_account``.
+        customer: the customer, as last read.
+        account: the account, as last read, once there is one.
+    """
 
     step: str
     customer: Customer
     account: Account | None
 
     @classmethod
-    def from_json(cls, value: Any) -> OnboardingWaiting:
+    def from_json(cls, value: Any) -> Waiting:
         o = as_object(value, "waiting")
         account = o.get("account")
         return cls(
-            step=str(o.get("step")),
+            step=field_str(o, "step", "waiting"),
             customer=Customer.from_json(o.get("customer")),
             account=None if account is None else Account.from_json(account),
         )
+
+
+def onboarding_from_json(value: Any) -> Onboarded | Waiting:
+    """The ``{"state": "done" | "waiting", …}`` of ``"wait": "returnWhenWaiting"``."""
+    o = as_object(value, "onboarding")
+    state = o.get("state")
+    if state == "done":
+        return Onboarded.from_json(o)
+    if state == "waiting":
+        return Waiting.from_json(o)
+    raise DecodeError(f"onboarding: unknown state {state!r}")
 
 
 @dataclass(frozen=True)

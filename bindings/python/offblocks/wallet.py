@@ -45,8 +45,8 @@ __all__ = [
 ]
 
 _ENCODING_NUMBER = {
-    SignatureEncoding.HEX_TEXT: 0,
-    SignatureEncoding.BASE64_HEX_TEXT: 1,
+    SignatureEncoding.HEX: 0,
+    SignatureEncoding.BASE64_HEX: 1,
     SignatureEncoding.BASE64_RAW: 2,
 }
 
@@ -198,15 +198,15 @@ class Wallet:
         """Signs ``message`` (the bytes themselves) with EIP-191 ``personal_sign``.
 
         Without ``encoding``, returns the 65 bytes ``r‖s‖v``; with one, the signature as
-        text: :attr:`SignatureEncoding.HEX_TEXT` (``0x…``),
-        :attr:`~SignatureEncoding.BASE64_HEX_TEXT` (customer challenges) or
+        text: :attr:`SignatureEncoding.HEX` (``0x…``),
+        :attr:`~SignatureEncoding.BASE64_HEX` (customer challenges) or
         :attr:`~SignatureEncoding.BASE64_RAW` (account challenges).
 
         >>> w = Wallet.random()
-        >>> w.sign_personal(b"hi", SignatureEncoding.HEX_TEXT)[:2]
+        >>> w.sign_personal(b"hi", SignatureEncoding.HEX)[:2]
         '0x'
         """
-        enc = SignatureEncoding(encoding) if encoding is not None else SignatureEncoding.HEX_TEXT
+        enc = SignatureEncoding(encoding) if encoding is not None else SignatureEncoding.HEX
         number = _ENCODING_NUMBER.get(enc)
         if number is None:
             raise InvalidInput(f"unknown signature encoding {enc.value!r}")

@@ -30,24 +30,24 @@ class Webhooks(Resource):
         if id is not None:
             body["id"] = id
         raw = self._client._call_json(
-            "offblocks_webhook_put", json_text(body), opt_text(idempotency_key, "idempotency_key")
+            "offblocks_webhooks_put", json_text(body), opt_text(idempotency_key, "idempotency_key")
         )
         return Webhook.from_json(raw)
 
     def get(self, webhook_id: str) -> Webhook:
         """``GET /webhooks/{id}``."""
         return Webhook.from_json(
-            self._client._call_json("offblocks_webhook_get", text(webhook_id, "webhook_id"))
+            self._client._call_json("offblocks_webhooks_get", text(webhook_id, "webhook_id"))
         )
 
     def list(self) -> list[Webhook]:
         """``GET /webhooks``."""
-        return [Webhook.from_json(w) for w in self._client._call_json("offblocks_webhook_list")]
+        return [Webhook.from_json(w) for w in self._client._call_json("offblocks_webhooks_list")]
 
     def delete(self, webhook_id: str, *, idempotency_key: str | None = None) -> None:
         """``DELETE /webhooks/{id}``."""
         self._client._call(
-            "offblocks_webhook_delete",
+            "offblocks_webhooks_delete",
             text(webhook_id, "webhook_id"),
             opt_text(idempotency_key, "idempotency_key"),
         )

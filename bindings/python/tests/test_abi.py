@@ -261,13 +261,13 @@ def test_package_version_is_the_crate_version() -> None:
 
 def test_the_parser_catches_a_wrong_declaration(header: Header, monkeypatch: pytest.MonkeyPatch) -> None:
     """The checker itself: a changed declaration must be reported."""
-    restype, argtypes = _native.FUNCTIONS["offblocks_customer_get"]
+    restype, argtypes = _native.FUNCTIONS["offblocks_customers_get"]
     wrong = dict(_native.FUNCTIONS)
-    wrong["offblocks_customer_get"] = (restype, (argtypes[0], c_char_p, POINTER(c_char_p), c_int))
+    wrong["offblocks_customers_get"] = (restype, (argtypes[0], c_char_p, POINTER(c_char_p), c_int))
     monkeypatch.setattr(_native, "FUNCTIONS", wrong)
     with pytest.raises(AssertionError):
         test_every_header_function_is_declared_with_its_signature(header)
-    del wrong["offblocks_customer_get"]
+    del wrong["offblocks_customers_get"]
     with pytest.raises(AssertionError):
         test_every_header_function_is_declared_with_its_signature(header)
 
@@ -280,8 +280,8 @@ def test_signature_encodings_match_the_header(header: Header) -> None:
     values = header.enums["offblocks_signature_encoding"]
     assert sorted(values.values()) == sorted(_ENCODING_NUMBER.values())
     names = {
-        SignatureEncoding.HEX_TEXT: "OFFBLOCKS_SIGNATURE_HEX",
-        SignatureEncoding.BASE64_HEX_TEXT: "OFFBLOCKS_SIGNATURE_BASE64_HEX",
+        SignatureEncoding.HEX: "OFFBLOCKS_SIGNATURE_HEX",
+        SignatureEncoding.BASE64_HEX: "OFFBLOCKS_SIGNATURE_BASE64_HEX",
         SignatureEncoding.BASE64_RAW: "OFFBLOCKS_SIGNATURE_BASE64_RAW",
     }
     for encoding, cname in names.items():

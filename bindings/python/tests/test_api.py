@@ -133,7 +133,7 @@ def test_customer_sign_by_id_and_submit_made_elsewhere(
     customer = client.customers.create(external_id=external_id + "-2", chain_id=other.account_id(CHAIN))
     assert customer.challenge
     challenge = offblocks.Challenge(customer.challenge)
-    signature = other.sign_personal(challenge.message, SignatureEncoding.BASE64_HEX_TEXT)
+    signature = other.sign_personal(challenge.message, SignatureEncoding.BASE64_HEX)
     client.customers.submit_challenge(
         customer.id, owner_id=customer.chain_id, challenge=challenge, signature=signature
     )
@@ -302,9 +302,9 @@ def test_wallet() -> None:
     sig = w.sign_personal(b"hello")
     assert isinstance(sig, bytes) and len(sig) == 65 and sig[64] in (27, 28)
     assert w.sign_personal(b"hello") == sig  # RFC 6979: deterministic
-    assert w.sign_personal(b"hello", SignatureEncoding.HEX_TEXT) == "0x" + sig.hex()
+    assert w.sign_personal(b"hello", SignatureEncoding.HEX) == "0x" + sig.hex()
     assert w.sign_personal(b"hello", "base64_raw") == base64.b64encode(sig).decode()
-    assert w.sign_personal(b"hello", SignatureEncoding.BASE64_HEX_TEXT) == base64.b64encode(
+    assert w.sign_personal(b"hello", SignatureEncoding.BASE64_HEX) == base64.b64encode(
         ("0x" + sig.hex()).encode()
     ).decode()
     assert offblocks.recover_address(b"hello", sig) == HARDHAT_ADDRESS

@@ -72,7 +72,7 @@ def test_the_keywords_write_exactly_the_library_settings() -> None:
     # fails this; the identity keys and baseUrl are not among its settings.
     assert set(keys) == set(defaults) | IDENTITY
     assert not IDENTITY & set(defaults)
-    assert set(Retry(1, 1, 1).to_json()) == set(defaults["retry"])
+    assert set(Retry(1, 1, 1, 1).to_json()) == set(defaults["retry"])
 
 
 def test_none_means_the_library_default() -> None:

@@ -238,7 +238,7 @@ def test_missing_library_lists_the_paths_tried(tmp_path: Path) -> None:
         [sys.executable, "-c", "import offblocks"], env=env, capture_output=True, text=True
     )
     assert proc.returncode != 0
-    assert "LibraryNotFound" in proc.stderr
+    assert "LibraryNotLoaded" in proc.stderr
     assert str(tmp_path / "liboffblocks.so") in proc.stderr
     assert "OFFBLOCKS_LIB" in proc.stderr
 
@@ -247,7 +247,7 @@ def test_a_library_of_another_version_is_refused(monkeypatch: pytest.MonkeyPatch
     from offblocks import _native
 
     monkeypatch.setattr(_native, "__version__", "9.9.9")
-    with pytest.raises(offblocks.VersionMismatch, match="9.9.9"):
+    with pytest.raises(offblocks.LibraryMismatch, match="9.9.9"):
         _native._check_version(_native.lib())
 
 
@@ -292,7 +292,9 @@ def test_each_status_raises_its_class(sandbox: LocalSandbox, wallet: Wallet, ext
         assert exists.value.kind is ErrorKind.CONFLICT and exists.value.retry_after is None
         other = Wallet.random()
         with pytest.raises(IdempotencyConflictError) as reused:
-            c.customers.create(chain_id=other.account_id(CHAIN), external_id=external_id + "-other", idempotency_key=key)
+            c.customers.create(
+                chain_id=other.account_id(CHAIN), external_id=external_id + "-other", idempotency_key=key
+            )
         assert reused.value.status == 422 and reused.value.kind is ErrorKind.IDEMPOTENCY_CONFLICT
         assert not reused.value.retryable
         with pytest.raises(NotFoundError) as missing:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import pytest
@@ -85,3 +86,60 @@ def test_keyboard_interrupt_in_progress_stops_and_propagates(
     customers, accounts = records(sandbox, external_id)
     assert [c["status"] for c in customers] == ["initiating"] and accounts == []
     client.customers.list()  # the client is still usable
+
+
+def test_every_request_keyword_defaults_to_the_library() -> None:
+    # The request's defaults live in the library (offblocks_onboarding_defaults): each
+    # keyword that is a key of the request defaults to None, which sends nothing.
+    from offblocks.onboarding import REQUEST_KEYWORDS, onboarding_defaults, request_json
+
+    defaults = onboarding_defaults()
+    assert set(REQUEST_KEYWORDS.values()) | {"account"} == set(defaults)
+    parameters = inspect.signature(Client.onboard).parameters
+    own = {"self", "external_id", "signer", "progress", "chain"}
+    for name, parameter in parameters.items():
+        if name not in own:
+            assert parameter.default is None, name
+    assert set(parameters) - own == set(REQUEST_KEYWORDS) | {"account_type", "currencies"}
+    assert request_json("u", "eip155:300") == {"externalId": "u", "chain": "eip155:300"}
+    # One part of the account set: the other is the library's.
+    assert request_json("u", "eip155:300", currencies=["USD"])["account"] == {
+        "type": defaults["account"]["type"],
+        "currencies": ["USD"],
+    }
+    with pytest.raises(offblocks.ConfigError):
+        request_json("u", "eip155:300", wait="later")  # type: ignore[arg-type]
+    with pytest.raises(offblocks.ConfigError):
+        request_json("u", "eip155:300", currencies="EUR")
+
+
+def test_a_waiting_flow_resumes_to_done_creating_nothing_twice(
+    client: Client, sandbox: LocalSandbox, wallet: Wallet, external_id: str
+) -> None:
+    # Without the simulator the emulator's customer waits for verification.
+    first = client.onboard(
+        external_id, signer=wallet, simulate_verification=False, wait="return_when_waiting"
+    )
+    assert isinstance(first, offblocks.Waiting)
+    assert first.step == "wait_customer" and first.account is None
+    assert first.customer.status is not CustomerStatus.ACTIVE
+    client.simulator.verify_customer(first.customer.id)
+    result: offblocks.Onboarded | offblocks.Waiting = first
+    for _ in range(10):
+        result = client.onboard(
+            external_id, signer=wallet, simulate_verification=False, wait="return_when_waiting"
+        )
+        if isinstance(result, offblocks.Onboarded):
+            break
+        assert result.step == "wait_account" and result.account is not None
+        # The emulator deploys an account after it has been read a few times.
+        client.accounts.get(result.account.id)
+    assert isinstance(result, offblocks.Onboarded)
+    assert result.customer.id == first.customer.id
+    assert result.account.status is AccountStatus.ACTIVE
+    customers, accounts = records(sandbox, external_id)
+    assert [c["id"] for c in customers] == [result.customer.id]
+    assert [a["id"] for a in accounts] == [result.account.id]
+    # "finish" (and no wait at all) gives the Onboarded result, the same account.
+    again = client.onboard(external_id, signer=wallet, wait="finish")
+    assert again.account.id == result.account.id

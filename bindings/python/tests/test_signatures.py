@@ -248,7 +248,7 @@ def test_sign_personal_recovers_with_eth_account(message: bytes) -> None:
 def test_known_key_matches_eth_account() -> None:
     wallet = Wallet.from_hex(HARDHAT_KEY)
     assert Account.from_key(HARDHAT_KEY).address == wallet.address == HARDHAT_ADDRESS
-    sig_text = wallet.sign_personal(b"OffBlocks", SignatureEncoding.HEX_TEXT)
+    sig_text = wallet.sign_personal(b"OffBlocks", SignatureEncoding.HEX)
     signed = Account.sign_message(encode_defunct(text="OffBlocks"), private_key=HARDHAT_KEY)
     assert sig_text == "0x" + bytes(signed.signature).hex()
 
@@ -258,7 +258,7 @@ def test_challenge_signature_recovers_with_eth_account(client: Client) -> None:
     customer = client.customers.create(external_id="eip191-" + wallet.address, chain_id=wallet.account_id(CHAIN))
     assert customer.challenge
     message = offblocks.Challenge(customer.challenge).message
-    field = wallet.sign_personal(message, SignatureEncoding.BASE64_HEX_TEXT)
+    field = wallet.sign_personal(message, SignatureEncoding.BASE64_HEX)
     hex_text = base64.b64decode(field).decode()
     assert re.fullmatch(r"0x[0-9a-f]{130}", hex_text)
     recovered = Account.recover_message(encode_defunct(primitive=message), signature=hex_text)

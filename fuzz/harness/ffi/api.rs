@@ -33,60 +33,60 @@ type ClientText2Out = unsafe extern "C" fn(
 
 /// API calls `(client, out)`.
 const CLIENT_OUT: [ClientOut; 4] = [
-    offblocks_customer_list,
-    offblocks_account_list,
-    offblocks_webhook_list,
+    offblocks_customers_list,
+    offblocks_accounts_list,
+    offblocks_webhooks_list,
     offblocks_auth_token,
 ];
 
 /// API calls `(client, id, out)`.
 const CLIENT_TEXT_OUT: [ClientTextOut; 7] = [
-    offblocks_customer_get,
-    offblocks_customer_challenge,
-    offblocks_account_get,
-    offblocks_account_list_for_customer,
-    offblocks_account_challenge,
-    offblocks_webhook_get,
+    offblocks_customers_get,
+    offblocks_customers_challenge,
+    offblocks_accounts_get,
+    offblocks_accounts_list_for_customer,
+    offblocks_accounts_challenge,
+    offblocks_webhooks_get,
     offblocks_signing_key_register_compat,
 ];
 
 /// API calls `(client, id, idempotency_key)` and `(client, key, secret)`.
 const CLIENT_TEXT2: [ClientText2; 8] = [
-    offblocks_customer_deactivate,
+    offblocks_customers_deactivate,
     offblocks_simulator_verify_customer,
     offblocks_simulator_reject_customer,
-    offblocks_account_activate,
-    offblocks_account_deactivate,
-    offblocks_account_close,
-    offblocks_webhook_delete,
+    offblocks_accounts_activate,
+    offblocks_accounts_deactivate,
+    offblocks_accounts_close,
+    offblocks_webhooks_delete,
     offblocks_auth_revoke_compat,
 ];
 
 /// API calls `(client, id, body, idempotency_key)` and credential rotation.
 const CLIENT_TEXT3: [ClientText3; 3] = [
-    offblocks_customer_submit_challenge,
-    offblocks_account_submit_challenge,
+    offblocks_customers_submit_challenge,
+    offblocks_accounts_submit_challenge,
     offblocks_auth_rotate_credentials,
 ];
 
 /// API calls `(client, body, idempotency_key, out)`.
 const CLIENT_TEXT2_OUT: [ClientText2Out; 3] = [
-    offblocks_customer_create,
-    offblocks_webhook_put,
+    offblocks_customers_create,
+    offblocks_webhooks_put,
     offblocks_account_create_default,
 ];
 
-/// `offblocks_signing_key_register` in the `(client, id, out)` shape.
+/// `offblocks_auth_register_signing_key` in the `(client, id, out)` shape.
 unsafe extern "C" fn offblocks_signing_key_register_compat(
     client: *const offblocks_client,
     idempotency_key: *const c_char,
     out: *mut *mut c_char,
 ) -> offblocks_result {
     // SAFETY: forwarded from the caller.
-    unsafe { offblocks_signing_key_register(client, idempotency_key, out) }
+    unsafe { offblocks_auth_register_signing_key(client, idempotency_key, out) }
 }
 
-/// `offblocks_auth_revoke_credentials` and `offblocks_signing_key_delete` in the
+/// `offblocks_auth_revoke_credentials` and `offblocks_auth_delete_signing_key` in the
 /// `(client, text, text)` shape: the first text chooses which.
 unsafe extern "C" fn offblocks_auth_revoke_compat(
     client: *const offblocks_client,
@@ -98,12 +98,12 @@ unsafe extern "C" fn offblocks_auth_revoke_compat(
         if which.is_null() {
             offblocks_auth_revoke_credentials(client, idempotency_key)
         } else {
-            offblocks_signing_key_delete(client, idempotency_key)
+            offblocks_auth_delete_signing_key(client, idempotency_key)
         }
     }
 }
 
-/// `offblocks_account_create` for a customer id given as `body`, body NULL (the default
+/// `offblocks_accounts_create` for a customer id given as `body`, body NULL (the default
 /// account).
 unsafe extern "C" fn offblocks_account_create_default(
     client: *const offblocks_client,
@@ -112,7 +112,7 @@ unsafe extern "C" fn offblocks_account_create_default(
     out: *mut *mut c_char,
 ) -> offblocks_result {
     // SAFETY: forwarded from the caller; the body may be NULL.
-    unsafe { offblocks_account_create(client, customer_id, ptr::null(), idempotency_key, out) }
+    unsafe { offblocks_accounts_create(client, customer_id, ptr::null(), idempotency_key, out) }
 }
 
 impl super::Ops<'_> {
@@ -178,7 +178,7 @@ impl super::Ops<'_> {
         // SAFETY: NULL or live handles, NULL or NUL-terminated strings.
         let rc = unsafe {
             if customer {
-                offblocks_customer_sign_challenge(
+                offblocks_customers_sign_challenge(
                     client,
                     json.ptr(),
                     owner.ptr(),
@@ -187,7 +187,7 @@ impl super::Ops<'_> {
                     key.ptr(),
                 )
             } else {
-                offblocks_account_sign_challenge(
+                offblocks_accounts_sign_challenge(
                     client,
                     json.ptr(),
                     owner.ptr(),
@@ -211,7 +211,7 @@ impl super::Ops<'_> {
         // SAFETY: NULL or live handles, a NULL or NUL-terminated string, a callback
         // following `offblocks_progress_fn`, a NULL or writable out-pointer.
         let rc = unsafe {
-            offblocks_onboard(
+            offblocks_client_onboard(
                 client,
                 request.ptr(),
                 signer,

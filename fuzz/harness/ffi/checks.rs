@@ -218,7 +218,7 @@ pub(super) unsafe extern "C-unwind" fn sign_callback(
     0
 }
 
-/// The progress function of `offblocks_onboard`: its strings must be valid.
+/// The progress function of `offblocks_client_onboard`: its strings must be valid.
 pub(super) unsafe extern "C-unwind" fn progress_callback(
     _user_data: *mut c_void,
     step: *const c_char,

@@ -208,7 +208,7 @@ impl Ops<'_> {
             out.finish_nullable(rc, false);
             let (method, path) = (Text::word(input::POST), Text::word(input::PATH));
             let mut out = Out::<c_char>::string();
-            let rc = offblocks_dry_run(
+            let rc = offblocks_client_dry_run(
                 client,
                 method.ptr(),
                 path.ptr(),
@@ -254,7 +254,7 @@ impl Ops<'_> {
         let [method, path, body, key, token] = &args;
         // SAFETY: as in `client_key_id`.
         let rc = unsafe {
-            offblocks_dry_run(
+            offblocks_client_dry_run(
                 client,
                 method.ptr(),
                 path.ptr(),

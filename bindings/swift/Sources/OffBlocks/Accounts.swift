@@ -13,33 +13,33 @@ public struct Accounts: Sendable {
         let b = try jsonBody(["type": type.rawValue, "currencies": currencies])
         let k = try CString.optional(idempotencyKey, "idempotency key")
         defer { id.free(); b.free(); k?.free() }
-        return try JSON.decode(Account.self, client.string { h, out in offblocks_account_create(h, id.pointer, b.pointer, k?.pointer, out) }, "account")
+        return try JSON.decode(Account.self, client.string { h, out in offblocks_accounts_create(h, id.pointer, b.pointer, k?.pointer, out) }, "account")
     }
 
     /// `GET /accounts/{id}`. Throws `.notFound` when unknown.
     public func get(_ accountId: String) throws -> Account {
         let id = try CString(accountId, "account id")
         defer { id.free() }
-        return try JSON.decode(Account.self, client.string { h, out in offblocks_account_get(h, id.pointer, out) }, "account")
+        return try JSON.decode(Account.self, client.string { h, out in offblocks_accounts_get(h, id.pointer, out) }, "account")
     }
 
     /// `GET /accounts`: every account.
     public func list() throws -> [Account] {
-        try JSON.decode([Account].self, client.string { h, out in offblocks_account_list(h, out) }, "accounts")
+        try JSON.decode([Account].self, client.string { h, out in offblocks_accounts_list(h, out) }, "accounts")
     }
 
     /// `GET /customers/{id}/accounts`.
     public func list(customerId: String) throws -> [Account] {
         let id = try CString(customerId, "customer id")
         defer { id.free() }
-        return try JSON.decode([Account].self, client.string { h, out in offblocks_account_list_for_customer(h, id.pointer, out) }, "accounts")
+        return try JSON.decode([Account].self, client.string { h, out in offblocks_accounts_list_for_customer(h, id.pointer, out) }, "accounts")
     }
 
     /// `GET /accounts/{id}/challenge`: a new challenge (earlier ones stop working).
     public func challenge(_ accountId: String) throws -> Challenge {
         let id = try CString(accountId, "account id")
         defer { id.free() }
-        return Challenge(base64: try client.string { h, out in offblocks_account_challenge(h, id.pointer, out) })
+        return Challenge(base64: try client.string { h, out in offblocks_accounts_challenge(h, id.pointer, out) })
     }
 
     /// `POST /accounts/{id}/challenge/sign` with a signature made elsewhere (base64 of the
@@ -50,7 +50,7 @@ public struct Accounts: Sendable {
         let b = try jsonBody(["ownerId": ownerId, "challenge": challenge.base64, "signature": signature])
         let k = try CString.optional(idempotencyKey, "idempotency key")
         defer { id.free(); b.free(); k?.free() }
-        try client.call { offblocks_account_submit_challenge($0, id.pointer, b.pointer, k?.pointer) }
+        try client.call { offblocks_accounts_submit_challenge($0, id.pointer, b.pointer, k?.pointer) }
     }
 
     /// Signs the account's challenge with `signer` and submits it. `ownerId` is the
@@ -66,23 +66,23 @@ public struct Accounts: Sendable {
         let k = try CString.optional(idempotencyKey, "idempotency key")
         defer { owner.free(); onChain?.free(); a.free(); k?.free() }
         try client.withSigner(signer) { h, s in
-            try Native.check(offblocks_account_sign_challenge(h, a.pointer, owner.pointer, onChain?.pointer, s, k?.pointer))
+            try Native.check(offblocks_accounts_sign_challenge(h, a.pointer, owner.pointer, onChain?.pointer, s, k?.pointer))
         }
     }
 
     /// `PATCH /accounts/{id}/activate`.
     public func activate(_ accountId: String, idempotencyKey: String? = nil) throws {
-        try patch(accountId, idempotencyKey, offblocks_account_activate)
+        try patch(accountId, idempotencyKey, offblocks_accounts_activate)
     }
 
     /// `PATCH /accounts/{id}/deactivate`.
     public func deactivate(_ accountId: String, idempotencyKey: String? = nil) throws {
-        try patch(accountId, idempotencyKey, offblocks_account_deactivate)
+        try patch(accountId, idempotencyKey, offblocks_accounts_deactivate)
     }
 
     /// `DELETE /accounts/{id}`: closes the account (final).
     public func close(_ accountId: String, idempotencyKey: String? = nil) throws {
-        try patch(accountId, idempotencyKey, offblocks_account_close)
+        try patch(accountId, idempotencyKey, offblocks_accounts_close)
     }
 
     private func patch(_ accountId: String, _ idempotencyKey: String?,

@@ -17,7 +17,7 @@ public struct Auth: Sendable {
     public func registerSigningKey(idempotencyKey: String? = nil) throws -> String {
         let k = try CString.optional(idempotencyKey, "idempotency key")
         defer { k?.free() }
-        return try client.string { h, out in offblocks_signing_key_register(h, k?.pointer, out) }
+        return try client.string { h, out in offblocks_auth_register_signing_key(h, k?.pointer, out) }
     }
 
     /// `DELETE /auth/signing`: signed calls then fail with `.config` until a key is
@@ -25,7 +25,7 @@ public struct Auth: Sendable {
     public func deleteSigningKey(idempotencyKey: String? = nil) throws {
         let k = try CString.optional(idempotencyKey, "idempotency key")
         defer { k?.free() }
-        try client.call { offblocks_signing_key_delete($0, k?.pointer) }
+        try client.call { offblocks_auth_delete_signing_key($0, k?.pointer) }
     }
 
     /// `PUT /auth/credentials`: replaces the API key and secret; the client switches to them

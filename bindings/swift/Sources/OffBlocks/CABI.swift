@@ -9,7 +9,7 @@ import COffBlocks
 
 /// One C function the face binds.
 public struct Bound {
-    /// `offblocks_result offblocks_customer_list(const offblocks_client *, char **)`.
+    /// `offblocks_result offblocks_customers_list(const offblocks_client *, char **)`.
     public let prototype: String
     /// The function as imported (its Swift type is what the C types map to).
     public let function: Any
@@ -53,39 +53,39 @@ public enum CABI {
         Bound("offblocks_result offblocks_client_free(offblocks_client *)", offblocks_client_free),
         Bound("offblocks_result offblocks_client_key_id(const offblocks_client *, char **)", offblocks_client_key_id),
         Bound("offblocks_result offblocks_client_set_key_id(const offblocks_client *, const char *)", offblocks_client_set_key_id),
-        Bound("offblocks_result offblocks_dry_run(const offblocks_client *, const char *, const char *, const char *, const char *, const char *, char **)", offblocks_dry_run),
+        Bound("offblocks_result offblocks_client_dry_run(const offblocks_client *, const char *, const char *, const char *, const char *, const char *, char **)", offblocks_client_dry_run),
         // Signing keys (Wallet.swift: `OffBlocks`), `/auth` (Auth.swift)
         Bound("offblocks_result offblocks_signing_key_generate(char **)", offblocks_signing_key_generate),
         Bound("offblocks_result offblocks_signing_key_public_pem(const char *, char **)", offblocks_signing_key_public_pem),
         Bound("offblocks_result offblocks_auth_token(const offblocks_client *, char **)", offblocks_auth_token),
         Bound("offblocks_result offblocks_auth_rotate_credentials(const offblocks_client *, const char *, const char *, const char *)", offblocks_auth_rotate_credentials),
         Bound("offblocks_result offblocks_auth_revoke_credentials(const offblocks_client *, const char *)", offblocks_auth_revoke_credentials),
-        Bound("offblocks_result offblocks_signing_key_register(const offblocks_client *, const char *, char **)", offblocks_signing_key_register),
-        Bound("offblocks_result offblocks_signing_key_delete(const offblocks_client *, const char *)", offblocks_signing_key_delete),
+        Bound("offblocks_result offblocks_auth_register_signing_key(const offblocks_client *, const char *, char **)", offblocks_auth_register_signing_key),
+        Bound("offblocks_result offblocks_auth_delete_signing_key(const offblocks_client *, const char *)", offblocks_auth_delete_signing_key),
         // `/customers` (Customers.swift), `/simulator` (Simulator.swift)
-        Bound("offblocks_result offblocks_customer_create(const offblocks_client *, const char *, const char *, char **)", offblocks_customer_create),
-        Bound("offblocks_result offblocks_customer_get(const offblocks_client *, const char *, char **)", offblocks_customer_get),
-        Bound("offblocks_result offblocks_customer_list(const offblocks_client *, char **)", offblocks_customer_list),
-        Bound("offblocks_result offblocks_customer_challenge(const offblocks_client *, const char *, char **)", offblocks_customer_challenge),
-        Bound("offblocks_result offblocks_customer_submit_challenge(const offblocks_client *, const char *, const char *, const char *)", offblocks_customer_submit_challenge),
-        Bound("offblocks_result offblocks_customer_deactivate(const offblocks_client *, const char *, const char *)", offblocks_customer_deactivate),
+        Bound("offblocks_result offblocks_customers_create(const offblocks_client *, const char *, const char *, char **)", offblocks_customers_create),
+        Bound("offblocks_result offblocks_customers_get(const offblocks_client *, const char *, char **)", offblocks_customers_get),
+        Bound("offblocks_result offblocks_customers_list(const offblocks_client *, char **)", offblocks_customers_list),
+        Bound("offblocks_result offblocks_customers_challenge(const offblocks_client *, const char *, char **)", offblocks_customers_challenge),
+        Bound("offblocks_result offblocks_customers_submit_challenge(const offblocks_client *, const char *, const char *, const char *)", offblocks_customers_submit_challenge),
+        Bound("offblocks_result offblocks_customers_deactivate(const offblocks_client *, const char *, const char *)", offblocks_customers_deactivate),
         Bound("offblocks_result offblocks_simulator_verify_customer(const offblocks_client *, const char *, const char *)", offblocks_simulator_verify_customer),
         Bound("offblocks_result offblocks_simulator_reject_customer(const offblocks_client *, const char *, const char *)", offblocks_simulator_reject_customer),
         // `/accounts` (Accounts.swift)
-        Bound("offblocks_result offblocks_account_create(const offblocks_client *, const char *, const char *, const char *, char **)", offblocks_account_create),
-        Bound("offblocks_result offblocks_account_get(const offblocks_client *, const char *, char **)", offblocks_account_get),
-        Bound("offblocks_result offblocks_account_list(const offblocks_client *, char **)", offblocks_account_list),
-        Bound("offblocks_result offblocks_account_list_for_customer(const offblocks_client *, const char *, char **)", offblocks_account_list_for_customer),
-        Bound("offblocks_result offblocks_account_challenge(const offblocks_client *, const char *, char **)", offblocks_account_challenge),
-        Bound("offblocks_result offblocks_account_submit_challenge(const offblocks_client *, const char *, const char *, const char *)", offblocks_account_submit_challenge),
-        Bound("offblocks_result offblocks_account_activate(const offblocks_client *, const char *, const char *)", offblocks_account_activate),
-        Bound("offblocks_result offblocks_account_deactivate(const offblocks_client *, const char *, const char *)", offblocks_account_deactivate),
-        Bound("offblocks_result offblocks_account_close(const offblocks_client *, const char *, const char *)", offblocks_account_close),
+        Bound("offblocks_result offblocks_accounts_create(const offblocks_client *, const char *, const char *, const char *, char **)", offblocks_accounts_create),
+        Bound("offblocks_result offblocks_accounts_get(const offblocks_client *, const char *, char **)", offblocks_accounts_get),
+        Bound("offblocks_result offblocks_accounts_list(const offblocks_client *, char **)", offblocks_accounts_list),
+        Bound("offblocks_result offblocks_accounts_list_for_customer(const offblocks_client *, const char *, char **)", offblocks_accounts_list_for_customer),
+        Bound("offblocks_result offblocks_accounts_challenge(const offblocks_client *, const char *, char **)", offblocks_accounts_challenge),
+        Bound("offblocks_result offblocks_accounts_submit_challenge(const offblocks_client *, const char *, const char *, const char *)", offblocks_accounts_submit_challenge),
+        Bound("offblocks_result offblocks_accounts_activate(const offblocks_client *, const char *, const char *)", offblocks_accounts_activate),
+        Bound("offblocks_result offblocks_accounts_deactivate(const offblocks_client *, const char *, const char *)", offblocks_accounts_deactivate),
+        Bound("offblocks_result offblocks_accounts_close(const offblocks_client *, const char *, const char *)", offblocks_accounts_close),
         // `/webhooks` and deliveries (Webhooks.swift, Wallet.swift: `OffBlocks`)
-        Bound("offblocks_result offblocks_webhook_put(const offblocks_client *, const char *, const char *, char **)", offblocks_webhook_put),
-        Bound("offblocks_result offblocks_webhook_get(const offblocks_client *, const char *, char **)", offblocks_webhook_get),
-        Bound("offblocks_result offblocks_webhook_list(const offblocks_client *, char **)", offblocks_webhook_list),
-        Bound("offblocks_result offblocks_webhook_delete(const offblocks_client *, const char *, const char *)", offblocks_webhook_delete),
+        Bound("offblocks_result offblocks_webhooks_put(const offblocks_client *, const char *, const char *, char **)", offblocks_webhooks_put),
+        Bound("offblocks_result offblocks_webhooks_get(const offblocks_client *, const char *, char **)", offblocks_webhooks_get),
+        Bound("offblocks_result offblocks_webhooks_list(const offblocks_client *, char **)", offblocks_webhooks_list),
+        Bound("offblocks_result offblocks_webhooks_delete(const offblocks_client *, const char *, const char *)", offblocks_webhooks_delete),
         Bound("offblocks_result offblocks_webhook_event_parse(const char *, char **)", offblocks_webhook_event_parse),
         // The webhook inbox (Inbox.swift)
         Bound("offblocks_result offblocks_webhook_inbox_new(const offblocks_client *, const char *, const offblocks_event_store *, offblocks_webhook_inbox **)", offblocks_webhook_inbox_new),
@@ -109,9 +109,9 @@ public enum CABI {
         Bound("offblocks_result offblocks_signer_from_wallet(const offblocks_wallet *, offblocks_signer **)", offblocks_signer_from_wallet),
         Bound("offblocks_result offblocks_signer_address(const offblocks_signer *, char **)", offblocks_signer_address),
         Bound("offblocks_result offblocks_signer_free(offblocks_signer *)", offblocks_signer_free),
-        Bound("offblocks_result offblocks_onboard(const offblocks_client *, const char *, const offblocks_signer *, offblocks_progress_fn, void *, char **)", offblocks_onboard),
-        Bound("offblocks_result offblocks_customer_sign_challenge(const offblocks_client *, const char *, const char *, const char *, const offblocks_signer *, const char *)", offblocks_customer_sign_challenge),
-        Bound("offblocks_result offblocks_account_sign_challenge(const offblocks_client *, const char *, const char *, const char *, const offblocks_signer *, const char *)", offblocks_account_sign_challenge),
+        Bound("offblocks_result offblocks_client_onboard(const offblocks_client *, const char *, const offblocks_signer *, offblocks_progress_fn, void *, char **)", offblocks_client_onboard),
+        Bound("offblocks_result offblocks_customers_sign_challenge(const offblocks_client *, const char *, const char *, const char *, const offblocks_signer *, const char *)", offblocks_customers_sign_challenge),
+        Bound("offblocks_result offblocks_accounts_sign_challenge(const offblocks_client *, const char *, const char *, const char *, const offblocks_signer *, const char *)", offblocks_accounts_sign_challenge),
     ]
 
     /// The structs of the header the face fills in, each with its fields as the header

@@ -91,7 +91,7 @@ public final class OffBlocksClient: @unchecked Sendable {
         let b = try CString.optional(body, "body"), k = try CString.optional(idempotencyKey, "idempotency key")
         let t = try CString.optional(token, "token")
         defer { m.free(); p.free(); b?.free(); k?.free(); t?.free() }
-        let raw = try string { h, out in offblocks_dry_run(h, m.pointer, p.pointer, b?.pointer, k?.pointer, t?.pointer, out) }
+        let raw = try string { h, out in offblocks_client_dry_run(h, m.pointer, p.pointer, b?.pointer, k?.pointer, t?.pointer, out) }
         return try JSON.decode(DryRun.self, raw, "dry run")
     }
 
@@ -146,7 +146,7 @@ public final class OffBlocksClient: @unchecked Sendable {
         return try JSON.decode(Onboarded.self, raw, "onboarded")
     }
 
-    /// `offblocks_onboard` with `call`: its JSON answer.
+    /// `offblocks_client_onboard` with `call`: its JSON answer.
     private func runOnboard(_ call: OnboardingCall, _ signer: any Signer, _ progress: ((OnboardingProgress) throws -> Void)?,
                             _ stopRequested: (@Sendable () -> Bool)?) throws -> String {
         let arg = try CString(JSON.encode(call), "request")
@@ -156,7 +156,7 @@ public final class OffBlocksClient: @unchecked Sendable {
         do {
             raw = try withSigner(signer) { h, s in
                 try Native.string { out in
-                    offblocks_onboard(h, arg.pointer, s, box == nil ? nil : progressTrampoline,
+                    offblocks_client_onboard(h, arg.pointer, s, box == nil ? nil : progressTrampoline,
                                       box.map { Unmanaged.passUnretained($0).toOpaque() }, out)
                 }
             }
@@ -215,7 +215,7 @@ private let observerTrampoline: offblocks_observer_fn = { userData, json in
     }
 }
 
-/// Onboarding's progress callback for one `offblocks_onboard` call, on the calling thread.
+/// Onboarding's progress callback for one `offblocks_client_onboard` call, on the calling thread.
 /// What the Swift closure throws is kept and the trampoline answers "stop".
 final class ProgressBox {
     let report: ((OnboardingProgress) throws -> Void)?

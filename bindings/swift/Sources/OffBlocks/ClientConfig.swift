@@ -10,17 +10,24 @@ public struct ClientConfig: Encodable, Sendable, CustomStringConvertible {
         public var maxAttempts: Int?
         public var baseBackoff: TimeInterval?
         public var maxBackoff: TimeInterval?
-        public init(maxAttempts: Int? = nil, baseBackoff: TimeInterval? = nil, maxBackoff: TimeInterval? = nil) {
+        /// The longest `Retry-After` waited out, in whole seconds; a longer one ends the retries.
+        public var maxRetryAfter: Int?
+        public init(
+            maxAttempts: Int? = nil, baseBackoff: TimeInterval? = nil, maxBackoff: TimeInterval? = nil,
+            maxRetryAfter: Int? = nil
+        ) {
             self.maxAttempts = maxAttempts
             self.baseBackoff = baseBackoff
             self.maxBackoff = maxBackoff
+            self.maxRetryAfter = maxRetryAfter
         }
-        enum CodingKeys: String, CodingKey { case maxAttempts, baseBackoffMs, maxBackoffMs }
+        enum CodingKeys: String, CodingKey { case maxAttempts, baseBackoffMs, maxBackoffMs, maxRetryAfterSecs }
         public func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encodeIfPresent(maxAttempts, forKey: .maxAttempts)
             try c.encodeIfPresent(baseBackoff.map(ms), forKey: .baseBackoffMs)
             try c.encodeIfPresent(maxBackoff.map(ms), forKey: .maxBackoffMs)
+            try c.encodeIfPresent(maxRetryAfter, forKey: .maxRetryAfterSecs)
         }
     }
 

@@ -12,26 +12,26 @@ public struct Customers: Sendable {
         let b = try jsonBody(["chainId": chainId, "externalId": externalId])
         let k = try CString.optional(idempotencyKey, "idempotency key")
         defer { b.free(); k?.free() }
-        return try JSON.decode(Customer.self, client.string { h, out in offblocks_customer_create(h, b.pointer, k?.pointer, out) }, "customer")
+        return try JSON.decode(Customer.self, client.string { h, out in offblocks_customers_create(h, b.pointer, k?.pointer, out) }, "customer")
     }
 
     /// `GET /customers/{id}`. Throws `.notFound` when unknown.
     public func get(_ customerId: String) throws -> Customer {
         let id = try CString(customerId, "customer id")
         defer { id.free() }
-        return try JSON.decode(Customer.self, client.string { h, out in offblocks_customer_get(h, id.pointer, out) }, "customer")
+        return try JSON.decode(Customer.self, client.string { h, out in offblocks_customers_get(h, id.pointer, out) }, "customer")
     }
 
     /// `GET /customers`.
     public func list() throws -> [Customer] {
-        try JSON.decode([Customer].self, client.string { h, out in offblocks_customer_list(h, out) }, "customers")
+        try JSON.decode([Customer].self, client.string { h, out in offblocks_customers_list(h, out) }, "customers")
     }
 
     /// `GET /customers/{id}/challenge`: the customer's current challenge.
     public func challenge(_ customerId: String) throws -> Challenge {
         let id = try CString(customerId, "customer id")
         defer { id.free() }
-        return Challenge(base64: try client.string { h, out in offblocks_customer_challenge(h, id.pointer, out) })
+        return Challenge(base64: try client.string { h, out in offblocks_customers_challenge(h, id.pointer, out) })
     }
 
     /// `POST /customers/{id}/challenge/sign` with a signature made elsewhere: `ownerId` is
@@ -43,7 +43,7 @@ public struct Customers: Sendable {
         let b = try jsonBody(["ownerId": ownerId, "challenge": challenge.base64, "signature": signature])
         let k = try CString.optional(idempotencyKey, "idempotency key")
         defer { id.free(); b.free(); k?.free() }
-        try client.call { offblocks_customer_submit_challenge($0, id.pointer, b.pointer, k?.pointer) }
+        try client.call { offblocks_customers_submit_challenge($0, id.pointer, b.pointer, k?.pointer) }
     }
 
     /// Checks the customer's challenge, signs it with `signer` and submits it (its
@@ -66,13 +66,13 @@ public struct Customers: Sendable {
         let k = try CString.optional(idempotencyKey, "idempotency key")
         defer { c.free(); owner?.free(); onChain?.free(); k?.free() }
         try client.withSigner(signer) { h, s in
-            try Native.check(offblocks_customer_sign_challenge(h, c.pointer, owner?.pointer, onChain?.pointer, s, k?.pointer))
+            try Native.check(offblocks_customers_sign_challenge(h, c.pointer, owner?.pointer, onChain?.pointer, s, k?.pointer))
         }
     }
 
     /// `PATCH /customers/{id}/deactivate`.
     public func deactivate(_ customerId: String, idempotencyKey: String? = nil) throws {
-        try patch(customerId, idempotencyKey, offblocks_customer_deactivate)
+        try patch(customerId, idempotencyKey, offblocks_customers_deactivate)
     }
 
     func patch(_ customerId: String, _ idempotencyKey: String?,

@@ -352,7 +352,7 @@ public struct OnboardingRequest: Encodable, Hashable, Sendable {
     }
 }
 
-/// How `offblocks_onboard` treats the waits on OffBlocks (KYC, the account's deployment):
+/// How `offblocks_client_onboard` treats the waits on OffBlocks (KYC, the account's deployment):
 /// its request's `"wait"`.
 enum OnboardingWait: String, Encodable {
     /// Poll until done (what `onboard` does).
@@ -361,7 +361,7 @@ enum OnboardingWait: String, Encodable {
     case returnWhenWaiting
 }
 
-/// A request with its wait policy, as `offblocks_onboard` reads it.
+/// A request with its wait policy, as `offblocks_client_onboard` reads it.
 struct OnboardingCall: Encodable {
     let request: OnboardingRequest
     let wait: OnboardingWait

@@ -11,19 +11,19 @@ public struct Webhooks: Sendable {
         let b = try jsonBody(["id": id, "callbackUrl": callbackUrl, "types": types.map(\.rawValue)])
         let k = try CString.optional(idempotencyKey, "idempotency key")
         defer { b.free(); k?.free() }
-        return try JSON.decode(Webhook.self, client.string { h, out in offblocks_webhook_put(h, b.pointer, k?.pointer, out) }, "webhook")
+        return try JSON.decode(Webhook.self, client.string { h, out in offblocks_webhooks_put(h, b.pointer, k?.pointer, out) }, "webhook")
     }
 
     /// `GET /webhooks/{id}`.
     public func get(_ webhookId: String) throws -> Webhook {
         let id = try CString(webhookId, "webhook id")
         defer { id.free() }
-        return try JSON.decode(Webhook.self, client.string { h, out in offblocks_webhook_get(h, id.pointer, out) }, "webhook")
+        return try JSON.decode(Webhook.self, client.string { h, out in offblocks_webhooks_get(h, id.pointer, out) }, "webhook")
     }
 
     /// `GET /webhooks`.
     public func list() throws -> [Webhook] {
-        try JSON.decode([Webhook].self, client.string { h, out in offblocks_webhook_list(h, out) }, "webhooks")
+        try JSON.decode([Webhook].self, client.string { h, out in offblocks_webhooks_list(h, out) }, "webhooks")
     }
 
     /// `DELETE /webhooks/{id}`.
@@ -31,7 +31,7 @@ public struct Webhooks: Sendable {
         let id = try CString(webhookId, "webhook id")
         let k = try CString.optional(idempotencyKey, "idempotency key")
         defer { id.free(); k?.free() }
-        try client.call { offblocks_webhook_delete($0, id.pointer, k?.pointer) }
+        try client.call { offblocks_webhooks_delete($0, id.pointer, k?.pointer) }
     }
 
     /// Same as `OffBlocks.parseWebhookEvent`.

@@ -9,7 +9,7 @@
 // makes a fresh wallet (outside the timed region) and polls without sleeping. Prints the
 // median and 90th percentile (nearest rank); appends a JSON line to the file given as
 // second argument, if any. Each flow through the face alternates with the same flow made
-// straight through the C ABI from this process (`offblocks_onboard`: JSON in, one call,
+// straight through the C ABI from this process (`offblocks_client_onboard`: JSON in, one call,
 // JSON out), which shows what the face itself adds, free of drift between processes.
 // Not a test: nothing here asserts a timing.
 import COffBlocks
@@ -58,7 +58,7 @@ do {
     var raw: OpaquePointer?
     var keyId: UnsafeMutablePointer<CChar>?
     guard configJSON.withCString({ offblocks_client_new($0, &raw) }) == OFFBLOCKS_OK,
-          offblocks_signing_key_register(raw, nil, &keyId) == OFFBLOCKS_OK else {
+          offblocks_auth_register_signing_key(raw, nil, &keyId) == OFFBLOCKS_OK else {
         throw OffBlocksError.internal(Failure(message: "raw client: \(String(cString: offblocks_last_error_message()))"))
     }
     offblocks_string_free(keyId)
@@ -72,7 +72,7 @@ do {
         let request = "{\"externalId\":\"swraw-\(tag)-\(i)\",\"chain\":\"eip155:300\",\"pollIntervalMs\":0}"
         var out: UnsafeMutablePointer<CChar>?
         let start = now()
-        let rc = request.withCString { offblocks_onboard(raw, $0, signer, nil, nil, &out) }
+        let rc = request.withCString { offblocks_client_onboard(raw, $0, signer, nil, nil, &out) }
         let ms = now() - start
         defer { offblocks_string_free(out) }
         guard rc == OFFBLOCKS_OK, let out, strstr(out, "\"active\"") != nil else {

@@ -281,13 +281,13 @@ final class AbiTests: XCTestCase {
                 + "Sources/OffBlocks/CABI.swift and call it): offblocks_result offblocks_thing_new(const char *, offblocks_client **)",
         ])
         let changed = Header(source.replacingOccurrences(
-            of: "offblocks_result offblocks_customer_list(const offblocks_client *client, char **out_json);",
-            with: "offblocks_result offblocks_customer_list(const offblocks_client *client, int64_t limit, char **out_json);"))
+            of: "offblocks_result offblocks_customers_list(const offblocks_client *client, char **out_json);",
+            with: "offblocks_result offblocks_customers_list(const offblocks_client *client, int64_t limit, char **out_json);"))
         let problems = changed.problems(CABI.bound, sources: sources)
-        XCTAssertTrue(problems.contains("offblocks_customer_list: the Swift face was written for "
-            + "`offblocks_result offblocks_customer_list(const offblocks_client *, char **)`, the header declares "
-            + "`offblocks_result offblocks_customer_list(const offblocks_client *, int64_t, char **)`"), "\(problems)")
-        XCTAssertTrue(problems.contains { $0.hasPrefix("offblocks_customer_list: imported as ") }, "\(problems)")
+        XCTAssertTrue(problems.contains("offblocks_customers_list: the Swift face was written for "
+            + "`offblocks_result offblocks_customers_list(const offblocks_client *, char **)`, the header declares "
+            + "`offblocks_result offblocks_customers_list(const offblocks_client *, int64_t, char **)`"), "\(problems)")
+        XCTAssertTrue(problems.contains { $0.hasPrefix("offblocks_customers_list: imported as ") }, "\(problems)")
         let removed = Header(source.replacingOccurrences(of: "const char *offblocks_version(void);", with: ""))
         XCTAssertEqual(removed.problems(CABI.bound, sources: sources), ["offblocks_version: bound in the Swift face but not in the header"])
         XCTAssertEqual(try Header.load().problems(CABI.bound, sources: sources.replacingOccurrences(of: "offblocks_siwe_guard", with: "x")),

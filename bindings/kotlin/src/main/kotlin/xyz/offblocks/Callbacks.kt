@@ -26,10 +26,10 @@ fun interface Observer {
 }
 
 // Kotlin lambdas the library calls back (the signer's trampoline is NativeSigner, in
-// Wallet.kt). Nothing may unwind into the library: each trampoline catches everything.
+// Signer.kt). Nothing may unwind into the library: each trampoline catches everything.
 
 /**
- * Onboarding's progress callback for one `offblocks_onboard` call, on the calling thread.
+ * Onboarding's progress callback for one `offblocks_client_onboard` call, on the calling thread.
  * What [report] throws is kept and the trampoline answers "stop", so the flow stops at that
  * step (`OFFBLOCKS_CANCELLED`); [rethrow] then throws it from the call, as the exception
  * [OffblocksClient.onboard] documents.

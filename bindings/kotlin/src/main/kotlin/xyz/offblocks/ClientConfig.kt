@@ -3,24 +3,27 @@ package xyz.offblocks
 import java.time.Duration
 
 /** How calls are retried (connection failures, 429, 5xx), with the same Idempotency-Key:
- * [maxAttempts] in all (default 4), the first pause [baseBackoff] (200 ms) doubling up to
- * [maxBackoff] (5 s). Null keeps the library's default. */
+ * [maxAttempts] in all, the first pause [baseBackoff] doubling up to [maxBackoff]; a
+ * `Retry-After` longer than [maxRetryAfter] (whole seconds) ends the retries. Null keeps
+ * the library's default ([OffblocksClient.configDefaults] lists them). */
 data class Retry @JvmOverloads constructor(
     val maxAttempts: Int? = null,
     val baseBackoff: Duration? = null,
     val maxBackoff: Duration? = null,
+    val maxRetryAfter: Duration? = null,
 ) {
     internal fun toJson(): Map<String, Any?> = buildMap {
         maxAttempts?.let { put("maxAttempts", it) }
         baseBackoff?.let { put("baseBackoffMs", it.toMillis()) }
         maxBackoff?.let { put("maxBackoffMs", it.toMillis()) }
+        maxRetryAfter?.let { put("maxRetryAfterSecs", it.seconds) }
     }
 }
 
 /**
  * The settings of an [OffblocksClient]: the C ABI's JSON configuration
  * (`offblocks_client_new`) with Kotlin names and types. Null keeps the library's default
- * (written after each setting; [OffblocksClient.configDefaults] lists the library's).
+ * ([OffblocksClient.configDefaults] lists them; nothing here repeats one).
  * `ModelsTest` checks every key against that list, so a setting is declared once, in Rust.
  *
  * **Holds secrets** ([apiSecret], [signingKeyPem], a password in [proxy]): [toString]
@@ -29,7 +32,7 @@ data class Retry @JvmOverloads constructor(
 data class ClientConfig @JvmOverloads constructor(
     /** The API's base URL, e.g. `http://127.0.0.1:8080/v1`; or give [environment]. */
     val baseUrl: String? = null,
-    /** `"sandbox"` (the default) or `"live"`; not with [baseUrl]. */
+    /** `"sandbox"` or `"live"`; not with [baseUrl]. */
     val environment: String? = null,
     /** Required. */
     val apiKey: String? = null,
@@ -41,53 +44,50 @@ data class ClientConfig @JvmOverloads constructor(
     val generateSigningKey: Boolean = false,
     /** The id of an already registered signing key. */
     val keyId: String? = null,
-    /** Defaults to 10 s. */
+    /** How long connecting may take. */
     val connectTimeout: Duration? = null,
-    /** Defaults to 30 s. */
+    /** How long one HTTP attempt may take in all. */
     val timeout: Duration? = null,
     val retry: Retry? = null,
     val userAgent: String? = null,
     /** RFC 9421 covered components, e.g. `["@method", "@authority", "@path"]`. */
     val coveredComponents: List<String>? = null,
-    /** `"sha-256"` (the default), `"sha-512"` or `"both"`. */
+    /** `"sha-256"`, `"sha-512"` or `"both"`. */
     val digest: String? = null,
-    /** A correction to the local clock, in whole seconds. Defaults to 0. */
+    /** A correction to the local clock, in whole seconds. */
     val clockSkew: Duration? = null,
-    /** Learn the server's time from `Date` headers. Defaults to true. */
+    /** Learn the server's time from `Date` headers. */
     val followServerClock: Boolean? = null,
-    /** Plain http to a non-loopback host. Defaults to false. */
+    /** Plain http to a non-loopback host. */
     val allowInsecureHttp: Boolean? = null,
-    /** The domain a customer challenge must name. Defaults to the API host. */
+    /** The domain a customer challenge must name (null: the API host). */
     val challengeDomain: String? = null,
     /** The clock difference allowed when a customer challenge's times are checked (its
-     * one-hour window without an expiration time included; whole seconds). Defaults to
-     * 60 s. */
+     * one-hour window without an expiration time included; whole seconds). */
     val challengeClockTolerance: Duration? = null,
     /** An `expires` this long after `created` in each signature (whole seconds). */
     val signatureValidity: Duration? = null,
     val signatureNonce: Boolean? = null,
-    /** Defaults to `"sig"`. */
+    /** The signature's label in `Signature-Input`. */
     val signatureLabel: String? = null,
-    /** Refresh the token when less than this remains (whole seconds). Defaults to 60 s. */
+    /** Refresh the token when less than this remains (whole seconds). */
     val tokenRefreshMargin: Duration? = null,
-    /** The largest clock correction taken from the server's `Date` (whole seconds).
-     * Defaults to 10 minutes; beyond it the client keeps its own clock. */
+    /** The largest clock correction taken from the server's `Date` (whole seconds);
+     * beyond it the client keeps its own clock. */
     val maxClockCorrection: Duration? = null,
-    /** How long one call may take in all: attempts, waits, token fetch, re-sign.
-     * Defaults to 90 s. */
+    /** How long one call may take in all: attempts, waits, token fetch, re-sign. */
     val callDeadline: Duration? = null,
-    /** `"recognized"` (the default: sign only a secp256k1 public key in PEM or a UUID as
-     * an account challenge) or `"any"` (sign any bytes). */
+    /** `"recognized"` (sign only a secp256k1 public key in PEM or a UUID as an account
+     * challenge) or `"any"` (sign any bytes). */
     val accountChallengePolicy: String? = null,
     /** An HTTP proxy every call goes through, `http://[user:password@]host:port` (HTTPS is
-     * tunnelled with CONNECT). Its password is a secret: [toString] shows `***`. Defaults
-     * to none. */
+     * tunnelled with CONNECT). Its password is a secret: [toString] shows `***`. */
     val proxy: String? = null,
     /** Without [proxy], take one from `HTTPS_PROXY` / `ALL_PROXY` and skip the hosts
-     * `NO_PROXY` names. Defaults to false: the environment is not read. */
+     * `NO_PROXY` names. */
     val proxyFromEnv: Boolean? = null,
     /** Where the roots a server's certificate must chain to come from: `"webpki"`
-     * (Mozilla's, bundled; the default) or `"platform"` (the operating system's verifier,
+     * (Mozilla's, bundled) or `"platform"` (the operating system's verifier,
      * in builds with that feature). */
     val rootStore: String? = null,
     /** Extra trust anchors, PEM text, added to the root store (a gateway's private CA, a
@@ -95,8 +95,8 @@ data class ClientConfig @JvmOverloads constructor(
     val caPem: String? = null,
     /** Extra trust anchors read from this PEM file when the client is made. */
     val caFile: String? = null,
-    /** Base64 SHA-256 digests of SubjectPublicKeyInfo; the server's chain must carry one.
-     * Defaults to none (no pinning). */
+    /** Base64 SHA-256 digests of SubjectPublicKeyInfo; the server's chain must carry one
+     * (empty: no pinning). */
     val spkiPins: List<String>? = null,
     /** The P-384 request-signing key held outside the process (a KMS): it signs every
      * request, checked against [signingPublicKeyPem]. Then neither [signingKeyPem] nor

@@ -386,24 +386,60 @@ data class Attempt(
     }
 }
 
-/** What to onboard: the customer [externalId] on CAIP-2 [chain], with an account of
- * [accountType] in [currencies]. [timeout] bounds the waits; statuses are polled every
- * [pollInterval]. [simulateVerification] has the sandbox's simulator verify the customer. */
+/** What to onboard: the customer [externalId] on CAIP-2 [chain] (the sandbox's chain unless
+ * given), with an account of [accountType] in [currencies]. [timeout] bounds the whole flow;
+ * statuses are polled from [pollInterval] doubling up to [maxPollInterval].
+ * [simulateVerification] has the sandbox's simulator verify the customer. Null keeps the
+ * library's default ([OffblocksClient.onboardingDefaults] lists them): only what is set is
+ * sent. */
 data class OnboardingRequest @JvmOverloads constructor(
     val externalId: String,
     val chain: String = "eip155:300",
-    val simulateVerification: Boolean = true,
-    val accountType: AccountType = AccountType.CardAccount,
-    val currencies: List<String> = listOf("EUR"),
-    val timeout: Duration = Duration.ofSeconds(120),
-    val pollInterval: Duration = Duration.ofMillis(100),
+    val simulateVerification: Boolean? = null,
+    val accountType: AccountType? = null,
+    val currencies: List<String>? = null,
+    val timeout: Duration? = null,
+    val pollInterval: Duration? = null,
+    val maxPollInterval: Duration? = null,
 ) {
-    internal fun toJson(): Map<String, Any?> = mapOf(
-        "externalId" to externalId,
-        "chain" to chain,
-        "simulateVerification" to simulateVerification,
-        "account" to mapOf("type" to accountType.value, "currencies" to currencies),
-        "timeoutMs" to timeout.toMillis(),
-        "pollIntervalMs" to pollInterval.toMillis(),
-    )
+    /** The JSON request of `offblocks_client_onboard`: only what is set; an account of which one
+     * part is set takes the other from the library's default account. */
+    internal fun toJson(): Map<String, Any?> = buildMap {
+        put("externalId", externalId)
+        put("chain", chain)
+        simulateVerification?.let { put("simulateVerification", it) }
+        if (accountType != null || currencies != null) {
+            @Suppress("UNCHECKED_CAST")
+            val account = OffblocksClient.onboardingDefaults()["account"] as Map<String, Any?>
+            put("account", account + listOfNotNull(accountType?.let { "type" to it.value }, currencies?.let { "currencies" to it }))
+        }
+        timeout?.let { put("timeoutMs", it.toMillis()) }
+        pollInterval?.let { put("pollIntervalMs", it.toMillis()) }
+        maxPollInterval?.let { put("maxPollIntervalMs", it.toMillis()) }
+    }
+}
+
+/** Where [OffblocksClient.onboardOrWait] stopped: [Done], or [Waiting] on OffBlocks. */
+sealed interface Onboarding {
+    /** The customer and the account are `active`. */
+    data class Done(val onboarded: Onboarded) : Onboarding
+
+    /** OffBlocks has the next move (KYC, the account's deployment): [step] is
+     * `wait_customer` or `wait_account`, with the [customer] and, once there is one, the
+     * [account] as last read. Onboard again with the same request and signer when it has
+     * made it (a webhook, a timer, a restart): the flow continues from here and creates
+     * nothing twice. */
+    data class Waiting(val step: String, val customer: Customer, val account: Account?) : Onboarding
+
+    companion object {
+        internal fun from(o: JsonObject): Onboarding = when (val state = o.optString("state")) {
+            "done" -> Done(Onboarded.from(o))
+            "waiting" -> Waiting(
+                step = o.string("step"),
+                customer = Customer.from(o.obj("customer")),
+                account = if (o.map["account"] == null) null else Account.from(o.obj("account")),
+            )
+            else -> throw OffblocksException.Decode("onboarding: unknown state $state")
+        }
+    }
 }

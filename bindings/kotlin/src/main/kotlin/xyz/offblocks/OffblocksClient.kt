@@ -11,8 +11,9 @@ import xyz.offblocks.internal.offblocks_client_new_with_observer
 import xyz.offblocks.internal.offblocks_client_new_with_request_signer
 import xyz.offblocks.internal.offblocks_config_defaults
 import xyz.offblocks.internal.offblocks_client_set_key_id
-import xyz.offblocks.internal.offblocks_dry_run
-import xyz.offblocks.internal.offblocks_onboard
+import xyz.offblocks.internal.offblocks_client_dry_run
+import xyz.offblocks.internal.offblocks_client_onboard
+import xyz.offblocks.internal.offblocks_onboarding_defaults
 
 /**
  * A client of the OffBlocks API: every call signed (RFC 9421, `ecdsa-p384-sha384`) with a
@@ -141,7 +142,7 @@ class OffblocksClient @JvmOverloads constructor(
         val b = Ffi.optCString(body, "body")
         val k = Ffi.optCString(idempotencyKey, "idempotency key")
         val t = Ffi.optCString(token, "token")
-        return DryRun.from(JsonObject.parse(string { h, out -> offblocks_dry_run(h, m, p, b, k, t, out) }, "dry run"))
+        return DryRun.from(JsonObject.parse(string { h, out -> offblocks_client_dry_run(h, m, p, b, k, t, out) }, "dry run"))
     }
 
     /**
@@ -173,14 +174,27 @@ class OffblocksClient @JvmOverloads constructor(
      * @throws OffblocksException.State for a rejected customer, a failed or closed account.
      */
     @JvmOverloads
-    fun onboard(request: OnboardingRequest, signer: Signer, progress: ProgressListener? = null): Onboarded {
-        val requestArg = Ffi.cString(Json.write(request.toJson()), "request")
+    fun onboard(request: OnboardingRequest, signer: Signer, progress: ProgressListener? = null): Onboarded =
+        Onboarded.from(runOnboarding(request.toJson(), signer, progress, "onboarded"))
+
+    /**
+     * As [onboard], but instead of polling while OffBlocks has the next move (KYC, the
+     * account's deployment), returns [Onboarding.Waiting] at once; [Onboarding.Done] when
+     * the customer and the account are `active`. Call again with the same request and
+     * signer to continue (after a webhook, a timer, a restart): nothing is created twice.
+     */
+    @JvmOverloads
+    fun onboardOrWait(request: OnboardingRequest, signer: Signer, progress: ProgressListener? = null): Onboarding =
+        Onboarding.from(runOnboarding(request.toJson() + ("wait" to "returnWhenWaiting"), signer, progress, "onboarding"))
+
+    private fun runOnboarding(request: Map<String, Any?>, signer: Signer, progress: ProgressListener?, what: String): JsonObject {
+        val requestArg = Ffi.cString(Json.write(request), "request")
         val callback = progress?.let { NativeProgress(it::onProgress) }
         val outcome = runCatching {
-            withSigner(signer) { h, s -> Ffi.string { offblocks_onboard(h, requestArg, s, callback?.native, null, it) } }
+            withSigner(signer) { h, s -> Ffi.string { offblocks_client_onboard(h, requestArg, s, callback?.native, null, it) } }
         }
         callback?.rethrow(outcome.exceptionOrNull())
-        return Onboarded.from(JsonObject.parse(outcome.getOrThrow(), "onboarded"))
+        return JsonObject.parse(outcome.getOrThrow(), what)
     }
 
     /** As [onboard], for the customer [externalId] on CAIP-2 [chain] with the defaults of
@@ -198,6 +212,14 @@ class OffblocksClient @JvmOverloads constructor(
         @JvmStatic
         fun configDefaults(): Map<String, Any?> =
             JsonObject.parse(Ffi.string { offblocks_config_defaults(it) }, "config defaults").map
+
+        /**
+         * Every optional key of the onboarding request with the library's default, by JSON
+         * name (`"timeoutMs"`, `"account"`…): what a null in [OnboardingRequest] means.
+         */
+        @JvmStatic
+        fun onboardingDefaults(): Map<String, Any?> =
+            JsonObject.parse(Ffi.string { offblocks_onboarding_defaults(it) }, "onboarding defaults").map
     }
 
     /** Releases the client, after the calls in progress on other threads return. Calls made

@@ -22,7 +22,7 @@ import java.lang.reflect.Modifier
 /**
  * What include/offblocks.h declares (opaque types, enums, callback typedefs, functions),
  * parsed from its text, so that a function added to the header fails this test until it is
- * bound in Native.kt with the right types.
+ * bound in Abi.kt with the right types.
  */
 class Header(source: String) {
     data class Fn(val returns: String, val params: List<String>)
@@ -67,7 +67,7 @@ class Header(source: String) {
         return norm(if (m != null && m.groupValues[1].trim() !in listOf("", "const")) m.groupValues[1] else param)
     }
 
-    /** The Java types a C type may be bound as (see the mapping at the top of Native.kt). */
+    /** The Java types a C type may be bound as (see the mapping at the top of Abi.kt). */
     fun javaTypesFor(cType: String, inCallback: Boolean = false): Set<Class<*>> {
         val t = norm(cType)
         val stars = t.count { it == '*' }
@@ -114,7 +114,7 @@ class Header(source: String) {
         for ((name, fn) in functions.toSortedMap()) {
             val m = bound[name]
             if (m == null) {
-                out += "$name: declared in the header but not bound in Native.kt"
+                out += "$name: declared in the header but not bound in Abi.kt"
                 continue
             }
             if (m.returnType !in javaReturnTypesFor(fn.returns)) out += "$name: returns ${m.returnType.simpleName}, C returns '${fn.returns}'"
@@ -127,7 +127,7 @@ class Header(source: String) {
                 if (m.parameterTypes[i] !in allowed) out += "$name: parameter $i ('$p') bound as ${m.parameterTypes[i].simpleName}, want ${allowed.map { it.simpleName }}"
             }
         }
-        for (extra in bound.keys - functions.keys) out += "$extra: bound in Native.kt but not in the header"
+        for (extra in bound.keys - functions.keys) out += "$extra: bound in Abi.kt but not in the header"
         return out
     }
 
@@ -160,9 +160,9 @@ class AbiTest {
         val source = TestEnv.header.readText()
         val added = Header(source.replace("#endif  /* OFFBLOCKS_H */", "offblocks_result offblocks_thing_new(const char *x);\n#endif"))
         assertTrue(added.problems(bound).any { it.startsWith("offblocks_thing_new: declared in the header but not bound") })
-        val changed = Header(source.replace("offblocks_result offblocks_customer_list(const offblocks_client *client, char **out_json);",
-            "offblocks_result offblocks_customer_list(const offblocks_client *client, int64_t limit, char **out_json);"))
-        assertTrue(changed.problems(bound).any { it.startsWith("offblocks_customer_list: 2 parameters bound, C has 3") }, changed.problems(bound).toString())
+        val changed = Header(source.replace("offblocks_result offblocks_customers_list(const offblocks_client *client, char **out_json);",
+            "offblocks_result offblocks_customers_list(const offblocks_client *client, int64_t limit, char **out_json);"))
+        assertTrue(changed.problems(bound).any { it.startsWith("offblocks_customers_list: 2 parameters bound, C has 3") }, changed.problems(bound).toString())
         val retyped = Header(source.replace("offblocks_result offblocks_wallet_sign_personal(const offblocks_wallet *wallet,\n" +
             "                                                const uint8_t *message,\n                                                size_t message_len,\n" +
             "                                                int encoding,", "offblocks_result offblocks_wallet_sign_personal(const offblocks_wallet *wallet,\n" +

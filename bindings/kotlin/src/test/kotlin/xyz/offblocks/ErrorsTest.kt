@@ -194,7 +194,7 @@ class ErrorsTest {
         }
         assertEquals("api", kind(rejected))
         // TLS: one code, the kind from offblocks_last_error_tls_failure.
-        val tls = (0..6).map { OffblocksException.fromCode(20, "m", OffblocksException.Detail(tlsFailure = it))::class }
+        val tls = (0..6).map { OffblocksException.fromCode(22, "m", OffblocksException.Detail(tlsFailure = it))::class }
         assertEquals(
             listOf(
                 OffblocksException.Tls.Handshake::class, OffblocksException.Tls.UntrustedCertificate::class,
@@ -204,7 +204,7 @@ class ErrorsTest {
             ),
             tls,
         )
-        assertEquals("tls", kind(OffblocksException.fromCode(20, "m", OffblocksException.Detail(tlsFailure = 2))))
+        assertEquals("tls", kind(OffblocksException.fromCode(22, "m", OffblocksException.Detail(tlsFailure = 2))))
     }
 
     @Test

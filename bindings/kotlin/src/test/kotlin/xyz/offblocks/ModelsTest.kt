@@ -85,7 +85,7 @@ class ModelsTest {
         val full = ClientConfig(
             baseUrl = "u", environment = "e", apiKey = "k", apiSecret = "s", signingKeyPem = "p", generateSigningKey = true, keyId = "i",
             connectTimeout = Duration.ofSeconds(1), timeout = Duration.ofSeconds(1),
-            retry = Retry(1, Duration.ofMillis(1), Duration.ofMillis(1)), userAgent = "a", coveredComponents = listOf("@method"),
+            retry = Retry(1, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofSeconds(1)), userAgent = "a", coveredComponents = listOf("@method"),
             digest = "sha-256", clockSkew = Duration.ZERO, followServerClock = true, allowInsecureHttp = false, challengeDomain = "d",
             challengeClockTolerance = Duration.ofSeconds(60),
             signatureValidity = Duration.ofSeconds(1), signatureNonce = true, signatureLabel = "sig", tokenRefreshMargin = Duration.ofSeconds(1),
@@ -96,9 +96,6 @@ class ModelsTest {
         assertEquals(defaults.keys + identity, full.keys)
         @Suppress("UNCHECKED_CAST")
         assertEquals((defaults["retry"] as Map<String, Any?>).keys, (full["retry"] as Map<String, Any?>).keys)
-        // The defaults the ClientConfig docs quote.
-        assertEquals(30_000L, defaults["timeoutMs"])
-        assertEquals(false, defaults["proxyFromEnv"])
         assertTrue("proxy" in defaults && defaults["proxy"] == null)
     }
 }

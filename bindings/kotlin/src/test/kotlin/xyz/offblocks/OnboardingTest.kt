@@ -83,4 +83,58 @@ class OnboardingTest {
             assertEquals(300L, siwe.chainId)
         }
     }
+
+    @Test
+    fun `a request sends only what is set, and nothing defaults by hand`() {
+        // The defaults live in the library (offblocks_onboarding_defaults, offblocks_config_defaults):
+        // a default written here instead would be sent by these.
+        assertEquals(mapOf<String, Any?>("externalId" to "u", "chain" to CHAIN), OnboardingRequest("u").toJson())
+        assertEquals(emptyMap<String, Any?>(), ClientConfig().toJson())
+        assertEquals(emptyMap<String, Any?>(), Retry().toJson())
+        val defaults = OffblocksClient.onboardingDefaults()
+        val full = OnboardingRequest(
+            "u", CHAIN, false, AccountType.CardAccount, listOf("USD"),
+            java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1),
+        ).toJson()
+        assertEquals(defaults.keys - "wait", full.keys - setOf("externalId", "chain"))
+        // One part of the account set: the other is the library's.
+        @Suppress("UNCHECKED_CAST")
+        val account = defaults["account"] as Map<String, Any?>
+        assertEquals(mapOf("type" to account["type"], "currencies" to listOf("USD")), OnboardingRequest("u", currencies = listOf("USD")).toJson()["account"])
+        // Nor do the docs repeat one.
+        for (file in listOf("ClientConfig.kt", "ClientConfigBuilder.kt")) {
+            val text = java.io.File(TestEnv.repo, "bindings/kotlin/src/main/kotlin/xyz/offblocks/$file").readText()
+            val rest = text.replace("configDefaults", "").replace("the library's default", "").replace("its default", "")
+            assertTrue(!Regex("(?i)defaults? (to|is)|\\(the default|\\(default").containsMatchIn(rest), file)
+        }
+    }
+
+    @Test
+    fun `a waiting flow resumes to done, creating nothing twice`() {
+        Wallet.random().use { wallet ->
+            val request = OnboardingRequest(TestEnv.externalId("wait"), simulateVerification = false)
+            // Without the simulator the emulator's customer waits for verification.
+            val first = client.onboardOrWait(request, wallet)
+            assertTrue(first is Onboarding.Waiting, "$first")
+            first as Onboarding.Waiting
+            assertEquals("wait_customer", first.step)
+            assertEquals(null, first.account)
+            client.simulator.verifyCustomer(first.customer.id)
+            var result: Onboarding = first
+            for (i in 0 until 10) {
+                result = client.onboardOrWait(request, wallet)
+                if (result is Onboarding.Done) break
+                result as Onboarding.Waiting
+                assertEquals("wait_account", result.step)
+                // The emulator deploys an account after it has been read a few times.
+                client.accounts.get(result.account!!.id)
+            }
+            assertTrue(result is Onboarding.Done, "$result")
+            val done = (result as Onboarding.Done).onboarded
+            assertEquals(first.customer.id, done.customer.id)
+            assertEquals(AccountStatus.Active, done.account.status)
+            assertEquals(listOf(done.account.id), client.accounts.listForCustomer(done.customer.id).map { it.id })
+            assertEquals(done.account.id, client.onboard(request, wallet).account.id)
+        }
+    }
 }

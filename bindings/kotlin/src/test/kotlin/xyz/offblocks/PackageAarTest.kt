@@ -46,11 +46,11 @@ class PackageAarTest {
                 generateSequence { jar.nextEntry }.map { it.name }.toList()
             }
             assertTrue("xyz/offblocks/OffblocksClient.class" in jarEntries)
-            assertTrue("xyz/offblocks/internal/OffblocksNative.class" in jarEntries)
+            assertTrue("xyz/offblocks/internal/OffblocksAbi.class" in jarEntries)
             assertTrue(jarEntries.none { it.startsWith("com/sun/jna/") }, "JNA is the app's dependency, not bundled")
             assertTrue(jarEntries.none { it.contains("Test") || it.contains("/bench/") }, "test classes in classes.jar")
             val keep = zip.getInputStream(zip.getEntry("proguard.txt")).readBytes().decodeToString()
-            assertTrue("xyz.offblocks.internal.OffblocksNative" in keep)
+            assertTrue("xyz.offblocks.internal.OffblocksAbi" in keep)
         }
     }
 

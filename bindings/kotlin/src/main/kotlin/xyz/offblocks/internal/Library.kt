@@ -31,8 +31,8 @@ internal object Library {
     const val PROPERTY = "offblocks.library.path"
     const val ENVIRONMENT = "OFFBLOCKS_LIBRARY_PATH"
 
-    /** The class whose `external fun`s are the C functions (Native.kt). */
-    val nativeClass: Class<*> = Class.forName("xyz.offblocks.internal.OffblocksNative")
+    /** The class whose `external fun`s are the C functions (Abi.kt). */
+    val nativeClass: Class<*> = Class.forName("xyz.offblocks.internal.OffblocksAbi")
 
     /** The names of the bound C functions. */
     val boundFunctions: List<String> by lazy {

@@ -6,7 +6,7 @@ import xyz.offblocks.OffblocksClient
 import xyz.offblocks.OnboardingRequest
 import xyz.offblocks.Wallet
 import xyz.offblocks.internal.Ffi
-import xyz.offblocks.internal.offblocks_onboard
+import xyz.offblocks.internal.offblocks_client_onboard
 import xyz.offblocks.internal.offblocks_signer_free
 import java.io.File
 import java.time.Duration
@@ -56,7 +56,7 @@ object OnboardingBench {
                     return ms
                 }
             }
-            // The same flow straight through the C ABI (`offblocks_onboard`, i.e. Rust's
+            // The same flow straight through the C ABI (`offblocks_client_onboard`, i.e. Rust's
             // Client::onboard behind the FFI layer), from this JVM, without the Kotlin face:
             // JSON in, one call, JSON out. Interleaved flow by flow with the Kotlin face, so
             // both see the same machine; their ratio is what the face adds.
@@ -66,7 +66,7 @@ object OnboardingBench {
                     val signer = wallet.newNativeSigner()
                     try {
                         val start = System.nanoTime()
-                        val result = client.string { h, out -> offblocks_onboard(h, request, signer, null, null, out) }
+                        val result = client.string { h, out -> offblocks_client_onboard(h, request, signer, null, null, out) }
                         val ms = (System.nanoTime() - start) / 1e6
                         check("\"active\"" in result) { "onboarding ended without an active account" }
                         return ms

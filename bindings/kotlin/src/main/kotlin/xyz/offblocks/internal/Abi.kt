@@ -1,4 +1,4 @@
-@file:JvmName("OffblocksNative")
+@file:JvmName("OffblocksAbi")
 @file:Suppress("FunctionName", "LocalVariableName")
 
 // Every function of include/offblocks.h, bound with JNA's direct mapping (static native
@@ -84,10 +84,11 @@ external fun offblocks_client_new_with_observer(
     out_client: PointerByReference?,
 ): Int
 external fun offblocks_config_defaults(out_json: PointerByReference?): Int
+external fun offblocks_onboarding_defaults(out_json: PointerByReference?): Int
 external fun offblocks_client_free(client: Pointer?): Int
 external fun offblocks_client_key_id(client: Pointer?, out_key_id: PointerByReference?): Int
 external fun offblocks_client_set_key_id(client: Pointer?, key_id: ByteArray?): Int
-external fun offblocks_dry_run(
+external fun offblocks_client_dry_run(
     client: Pointer?,
     method: ByteArray?,
     path: ByteArray?,
@@ -108,12 +109,12 @@ external fun offblocks_auth_rotate_credentials(
     idempotency_key: ByteArray?,
 ): Int
 external fun offblocks_auth_revoke_credentials(client: Pointer?, idempotency_key: ByteArray?): Int
-external fun offblocks_signing_key_register(
+external fun offblocks_auth_register_signing_key(
     client: Pointer?,
     idempotency_key: ByteArray?,
     out_key_id: PointerByReference?,
 ): Int
-external fun offblocks_signing_key_delete(client: Pointer?, idempotency_key: ByteArray?): Int
+external fun offblocks_auth_delete_signing_key(client: Pointer?, idempotency_key: ByteArray?): Int
 
 // -- request signers, key rotation ---------------------------------------------------------
 external fun offblocks_request_signer_new(
@@ -141,61 +142,61 @@ external fun offblocks_auth_rotate_signing_key(
 ): Int
 
 // -- customers -----------------------------------------------------------------------------
-external fun offblocks_customer_create(
+external fun offblocks_customers_create(
     client: Pointer?,
     json_body: ByteArray?,
     idempotency_key: ByteArray?,
     out_json: PointerByReference?,
 ): Int
-external fun offblocks_customer_get(client: Pointer?, id: ByteArray?, out_json: PointerByReference?): Int
-external fun offblocks_customer_list(client: Pointer?, out_json: PointerByReference?): Int
-external fun offblocks_customer_challenge(client: Pointer?, id: ByteArray?, out_challenge: PointerByReference?): Int
-external fun offblocks_customer_submit_challenge(
+external fun offblocks_customers_get(client: Pointer?, id: ByteArray?, out_json: PointerByReference?): Int
+external fun offblocks_customers_list(client: Pointer?, out_json: PointerByReference?): Int
+external fun offblocks_customers_challenge(client: Pointer?, id: ByteArray?, out_challenge: PointerByReference?): Int
+external fun offblocks_customers_submit_challenge(
     client: Pointer?,
     id: ByteArray?,
     json_body: ByteArray?,
     idempotency_key: ByteArray?,
 ): Int
-external fun offblocks_customer_deactivate(client: Pointer?, id: ByteArray?, idempotency_key: ByteArray?): Int
+external fun offblocks_customers_deactivate(client: Pointer?, id: ByteArray?, idempotency_key: ByteArray?): Int
 external fun offblocks_simulator_verify_customer(client: Pointer?, id: ByteArray?, idempotency_key: ByteArray?): Int
 external fun offblocks_simulator_reject_customer(client: Pointer?, id: ByteArray?, idempotency_key: ByteArray?): Int
 
 // -- accounts ------------------------------------------------------------------------------
-external fun offblocks_account_create(
+external fun offblocks_accounts_create(
     client: Pointer?,
     customer_id: ByteArray?,
     json_body: ByteArray?,
     idempotency_key: ByteArray?,
     out_json: PointerByReference?,
 ): Int
-external fun offblocks_account_get(client: Pointer?, id: ByteArray?, out_json: PointerByReference?): Int
-external fun offblocks_account_list(client: Pointer?, out_json: PointerByReference?): Int
-external fun offblocks_account_list_for_customer(
+external fun offblocks_accounts_get(client: Pointer?, id: ByteArray?, out_json: PointerByReference?): Int
+external fun offblocks_accounts_list(client: Pointer?, out_json: PointerByReference?): Int
+external fun offblocks_accounts_list_for_customer(
     client: Pointer?,
     customer_id: ByteArray?,
     out_json: PointerByReference?,
 ): Int
-external fun offblocks_account_challenge(client: Pointer?, id: ByteArray?, out_challenge: PointerByReference?): Int
-external fun offblocks_account_submit_challenge(
+external fun offblocks_accounts_challenge(client: Pointer?, id: ByteArray?, out_challenge: PointerByReference?): Int
+external fun offblocks_accounts_submit_challenge(
     client: Pointer?,
     id: ByteArray?,
     json_body: ByteArray?,
     idempotency_key: ByteArray?,
 ): Int
-external fun offblocks_account_activate(client: Pointer?, id: ByteArray?, idempotency_key: ByteArray?): Int
-external fun offblocks_account_deactivate(client: Pointer?, id: ByteArray?, idempotency_key: ByteArray?): Int
-external fun offblocks_account_close(client: Pointer?, id: ByteArray?, idempotency_key: ByteArray?): Int
+external fun offblocks_accounts_activate(client: Pointer?, id: ByteArray?, idempotency_key: ByteArray?): Int
+external fun offblocks_accounts_deactivate(client: Pointer?, id: ByteArray?, idempotency_key: ByteArray?): Int
+external fun offblocks_accounts_close(client: Pointer?, id: ByteArray?, idempotency_key: ByteArray?): Int
 
 // -- webhooks ------------------------------------------------------------------------------
-external fun offblocks_webhook_put(
+external fun offblocks_webhooks_put(
     client: Pointer?,
     json_body: ByteArray?,
     idempotency_key: ByteArray?,
     out_json: PointerByReference?,
 ): Int
-external fun offblocks_webhook_get(client: Pointer?, id: ByteArray?, out_json: PointerByReference?): Int
-external fun offblocks_webhook_list(client: Pointer?, out_json: PointerByReference?): Int
-external fun offblocks_webhook_delete(client: Pointer?, id: ByteArray?, idempotency_key: ByteArray?): Int
+external fun offblocks_webhooks_get(client: Pointer?, id: ByteArray?, out_json: PointerByReference?): Int
+external fun offblocks_webhooks_list(client: Pointer?, out_json: PointerByReference?): Int
+external fun offblocks_webhooks_delete(client: Pointer?, id: ByteArray?, idempotency_key: ByteArray?): Int
 external fun offblocks_webhook_event_parse(body: ByteArray?, out_json: PointerByReference?): Int
 
 // -- webhook inbox -------------------------------------------------------------------------
@@ -258,7 +259,7 @@ external fun offblocks_signer_new(
 external fun offblocks_signer_from_wallet(wallet: Pointer?, out_signer: PointerByReference?): Int
 external fun offblocks_signer_address(signer: Pointer?, out_address: PointerByReference?): Int
 external fun offblocks_signer_free(signer: Pointer?): Int
-external fun offblocks_onboard(
+external fun offblocks_client_onboard(
     client: Pointer?,
     request_json: ByteArray?,
     signer: Pointer?,
@@ -266,7 +267,7 @@ external fun offblocks_onboard(
     user_data: Pointer?,
     out_json: PointerByReference?,
 ): Int
-external fun offblocks_customer_sign_challenge(
+external fun offblocks_customers_sign_challenge(
     client: Pointer?,
     customer_json: ByteArray?,
     expected_owner: ByteArray?,
@@ -274,7 +275,7 @@ external fun offblocks_customer_sign_challenge(
     signer: Pointer?,
     idempotency_key: ByteArray?,
 ): Int
-external fun offblocks_account_sign_challenge(
+external fun offblocks_accounts_sign_challenge(
     client: Pointer?,
     account_json: ByteArray?,
     owner_caip10: ByteArray?,
