@@ -17,10 +17,12 @@ mod ffi;
 mod keys;
 mod parsers;
 mod responses;
+mod signatures;
 
 pub use keys::pem_key;
 pub use parsers::{caip, siwe};
 pub use responses::{json_models, webhook};
+pub use signatures::signed_message;
 
 /// The C ABI driven by a sequence of calls the input chooses: see the `ffi` module for
 /// the encoding.
@@ -33,13 +35,14 @@ pub type Harness = fn(&[u8]);
 
 /// The fuzz targets, by name (the names of `fuzz_targets/*.rs` and of the directories
 /// of `corpus/` and the SDK's `tests/fuzz_regressions/`).
-pub const TARGETS: [(&str, Harness); 6] = [
+pub const TARGETS: [(&str, Harness); 7] = [
     ("siwe", siwe),
     ("caip", caip),
     ("pem_key", pem_key),
     ("json_models", json_models),
     ("webhook", webhook),
     ("ffi", ffi),
+    ("signed_message", signed_message),
 ];
 
 /// Text for the parsers that take `&str`: the bytes when they are UTF-8, else their
