@@ -236,6 +236,7 @@ run_linux_arm64() {
     chmod +x "$unpacked/offblocks/offblocks-sandbox"
     aarch64-linux-gnu-gcc -std=c11 -Wall -Wextra -Werror -I "$root/include" \
         "$root/bindings/c/test_offblocks.c" "$root/bindings/c/test_network.c" "$root/bindings/c/test_inbox.c" \
+        "$root/bindings/c/test_request_signer.c" \
         -L "$unpacked/offblocks" -loffblocks -Wl,-rpath,"$unpacked/offblocks" -lpthread \
         -o "$work/test_wheel_lib"
     # emulator_start runs $CARGO_TARGET_DIR/release/offblocks-sandbox: here the wheel's.

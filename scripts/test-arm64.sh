@@ -101,7 +101,7 @@ here="$root/bindings/c"
 cc=aarch64-linux-gnu-gcc
 cflags=(-std=c11 -Wall -Wextra -Werror -g -I "$root/include")
 ubsan=(-fsanitize=undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
-sources=("$here/test_offblocks.c" "$here/test_network.c" "$here/test_inbox.c")
+sources=("$here/test_offblocks.c" "$here/test_network.c" "$here/test_inbox.c" "$here/test_request_signer.c")
 "$cc" "${cflags[@]}" "${ubsan[@]}" "${sources[@]}" -L "$lib" -loffblocks \
     -Wl,-rpath,"$lib" -lpthread -o "$work/test_dynamic"
 "$cc" "${cflags[@]}" "${sources[@]}" "$lib/liboffblocks.a" -lpthread -ldl -lm \
