@@ -63,8 +63,7 @@ final class RequestSignerTests: XCTestCase {
 
     /// The emulator's registered key ids (its state's `signingKeys`).
     private func registeredKeys() throws -> [String] {
-        let state = try XCTUnwrap(sandbox.control("GET", "state") as? [String: Any])
-        return (state["signingKeys"] as? [Any] ?? []).map { "\($0)" }
+        try XCTUnwrap(sandbox.rawState()["signingKeys"] as? [String])
     }
 
     private func requestPaths() throws -> [String] {
