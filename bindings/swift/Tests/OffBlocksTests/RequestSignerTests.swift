@@ -163,6 +163,20 @@ final class RequestSignerTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(kms.calls, 1)
     }
 
+    func testAnAsyncRotationToAnotherProcessKey() async throws {
+        let kms = try OpensslSigner()
+        let client = try sandbox.client(ClientConfig(baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey,
+                                                     apiSecret: sandbox.apiSecret, generateSigningKey: true))
+        let old = try XCTUnwrap(try client.keyId())
+        let id = try await client.auth.rotateSigningKey(publicKeyPem: kms.publicKeyPem, signer: kms)
+        XCTAssertNotEqual(id, old)
+        // The rotation's own requests are signed with the old key; this one with the new.
+        let before = kms.calls
+        _ = try await client.customers.list()
+        XCTAssertGreaterThan(kms.calls, before)
+        XCTAssertEqual(try registeredKeys().filter { [old, id].contains($0) }, [id])
+    }
+
     func testTheConfigDescriptionNamesNoSignerDetail() {
         let text = "\(config(OfflineSigner(), "pem-text"))"
         XCTAssertTrue(text.contains("requestSigner: [external]"), text)
