@@ -25,7 +25,8 @@ target=${CARGO_TARGET_DIR:-$root/target}
 chroot_dir=${SWIFT_CHROOT:-$target/swift-chroot}
 suite=${SWIFT_SUITE:-trixie}
 marker="$chroot_dir/.offblocks-swift-ready"
-packages=(swiftlang libc6-dev ca-certificates)
+# openssl: the request-signer tests sign in an `openssl` child process.
+packages=(swiftlang libc6-dev ca-certificates openssl)
 
 unavailable() { echo "unavailable: $*" >&2; exit 3; }
 

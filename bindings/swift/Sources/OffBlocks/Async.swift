@@ -117,6 +117,17 @@ extension Auth {
     public func token() async throws -> Token {
         try await offActor { try self.token() }
     }
+
+    @discardableResult
+    public func rotateSigningKey(newKeyPem: String, idempotencyKey: String? = nil) async throws -> String {
+        try await offActor { try self.rotateSigningKey(newKeyPem: newKeyPem, idempotencyKey: idempotencyKey) }
+    }
+
+    @discardableResult
+    public func rotateSigningKey(publicKeyPem: String, signer: any RequestSigner,
+                                 idempotencyKey: String? = nil) async throws -> String {
+        try await offActor { try self.rotateSigningKey(publicKeyPem: publicKeyPem, signer: signer, idempotencyKey: idempotencyKey) }
+    }
 }
 
 extension WebhookInbox {

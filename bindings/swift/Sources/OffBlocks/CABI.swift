@@ -109,6 +109,13 @@ public enum CABI {
         Bound("offblocks_result offblocks_signer_from_wallet(const offblocks_wallet *, offblocks_signer **)", offblocks_signer_from_wallet),
         Bound("offblocks_result offblocks_signer_address(const offblocks_signer *, char **)", offblocks_signer_address),
         Bound("offblocks_result offblocks_signer_free(offblocks_signer *)", offblocks_signer_free),
+        // Request signers held outside the process (RequestSigner.swift, Client.swift, Auth.swift), onboarding defaults (Client.swift)
+        Bound("offblocks_result offblocks_request_signer_new(const char *, offblocks_request_sign_fn, void *, offblocks_free_fn, offblocks_request_signer **)", offblocks_request_signer_new),
+        Bound("offblocks_result offblocks_request_signer_free(offblocks_request_signer *)", offblocks_request_signer_free),
+        Bound("offblocks_result offblocks_request_signer_public_pem(const offblocks_request_signer *, char **)", offblocks_request_signer_public_pem),
+        Bound("offblocks_result offblocks_client_new_with_request_signer(const char *, const offblocks_request_signer *, offblocks_observer_fn, void *, offblocks_client **)", offblocks_client_new_with_request_signer),
+        Bound("offblocks_result offblocks_auth_rotate_signing_key(const offblocks_client *, const char *, const offblocks_request_signer *, const char *, char **)", offblocks_auth_rotate_signing_key),
+        Bound("offblocks_result offblocks_onboarding_defaults(char **)", offblocks_onboarding_defaults),
         Bound("offblocks_result offblocks_client_onboard(const offblocks_client *, const char *, const offblocks_signer *, offblocks_progress_fn, void *, char **)", offblocks_client_onboard),
         Bound("offblocks_result offblocks_customers_sign_challenge(const offblocks_client *, const char *, const char *, const char *, const offblocks_signer *, const char *)", offblocks_customers_sign_challenge),
         Bound("offblocks_result offblocks_accounts_sign_challenge(const offblocks_client *, const char *, const char *, const char *, const offblocks_signer *, const char *)", offblocks_accounts_sign_challenge),

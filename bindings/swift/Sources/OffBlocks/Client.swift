@@ -28,16 +28,35 @@ public final class OffBlocksClient: @unchecked Sendable {
     ///   number, status or transport error, duration, request id, Idempotency-Key; never a
     ///   token or a body), after the attempt, on the thread making the call, possibly on
     ///   several threads at once: it must be thread-safe, and quick.
+    /// With `config.requestSigner`, every request is signed by it (checked against
+    /// `config.signingPublicKeyPem`) instead of a key in memory.
+    ///
     /// - Throws: `OffBlocksError.config` for missing or contradictory settings,
-    ///   `OffBlocksError.invalidKey` for a PEM that is not a P-384 private key,
+    ///   `OffBlocksError.invalidKey` for a PEM that is not a P-384 private key (or, with a
+    ///   `requestSigner`, not a P-384 public key),
     ///   `OffBlocksError.libraryMismatch` for a library this binding cannot use.
     public init(_ config: ClientConfig, observer: (@Sendable (Attempt) -> Void)? = nil) throws {
         try OffBlocks.checkLibrary()
         let arg = try CString(JSON.encode(config), "config")
         defer { arg.free() } // it held the secret and the key
         let box = observer.map(ObserverBox.init)
+        let external: NativeRequestSigner?
+        switch (config.requestSigner, config.signingPublicKeyPem) {
+        case (let signer?, let pem?): external = try NativeRequestSigner(publicKeyPem: pem, signer: signer)
+        case (.some, nil): throw OffBlocksError.config(Failure(message: "a requestSigner needs its signingPublicKeyPem"))
+        case (nil, .some): throw OffBlocksError.config(Failure(message: "signingPublicKeyPem is the public key of a requestSigner; set both"))
+        case (nil, nil): external = nil
+        }
         do {
-            if let box {
+            if let external {
+                // The client keeps the key (and the signer's context); the handle goes.
+                pointer = try withExtendedLifetime(external) {
+                    try Native.handle("offblocks_client_new_with_request_signer") { out in
+                        offblocks_client_new_with_request_signer(arg.pointer, external.pointer, box == nil ? nil : observerTrampoline,
+                                                                 box.map { Unmanaged.passUnretained($0).toOpaque() }, out)
+                    }
+                }
+            } else if let box {
                 pointer = try Native.handle("offblocks_client_new_with_observer") { out in
                     offblocks_client_new_with_observer(arg.pointer, observerTrampoline, Unmanaged.passUnretained(box).toOpaque(), out)
                 }
@@ -165,6 +184,14 @@ public final class OffBlocksClient: @unchecked Sendable {
         }
         withExtendedLifetime(box) {}
         return raw
+    }
+
+    /// Every optional key of the onboarding request with the default the library applies
+    /// when `OnboardingRequest` leaves it nil (`"timeoutMs"` to 120000, `"account"` to a
+    /// EUR card account, `"simulateVerification"` to null: decided by environment…), as
+    /// JSON text.
+    public static func onboardingDefaultsJSON() throws -> String {
+        try Native.string { offblocks_onboarding_defaults($0) }
     }
 
     /// Every setting of the library's JSON configuration with its default, by JSON name

@@ -92,6 +92,13 @@ public struct ClientConfig: Encodable, Sendable, CustomStringConvertible {
     /// Base64 SHA-256 digests of SubjectPublicKeyInfo: the server's chain must carry one
     /// (else `OffBlocksError.tls(.pinMismatch, _)`). None by default (no pinning).
     public var spkiPins: [String]?
+    /// Signs every request with a key held outside the process (a KMS, an HSM), checked
+    /// against `signingPublicKeyPem`. Then neither `signingKeyPem` nor
+    /// `generateSigningKey` is set; `keyId` names the key if it is registered already,
+    /// else `client.auth.registerSigningKey()` registers its public key.
+    public var requestSigner: (any RequestSigner)?
+    /// The public key (SPKI PEM, `BEGIN PUBLIC KEY`) of `requestSigner`; required with it.
+    public var signingPublicKeyPem: String?
 
     public init(baseUrl: String? = nil, environment: String? = nil, apiKey: String? = nil, apiSecret: String? = nil,
                 signingKeyPem: String? = nil, generateSigningKey: Bool = false, keyId: String? = nil,
@@ -102,7 +109,8 @@ public struct ClientConfig: Encodable, Sendable, CustomStringConvertible {
                 signatureLabel: String? = nil, tokenRefreshMargin: Int64? = nil, maxClockCorrection: Int64? = nil,
                 callDeadline: TimeInterval? = nil, accountChallengePolicy: String? = nil, proxy: String? = nil,
                 proxyFromEnv: Bool? = nil, challengeClockTolerance: Int64? = nil, rootStore: String? = nil,
-                caPem: String? = nil, caFile: String? = nil, spkiPins: [String]? = nil) {
+                caPem: String? = nil, caFile: String? = nil, spkiPins: [String]? = nil,
+                requestSigner: (any RequestSigner)? = nil, signingPublicKeyPem: String? = nil) {
         self.baseUrl = baseUrl
         self.environment = environment
         self.apiKey = apiKey
@@ -134,6 +142,8 @@ public struct ClientConfig: Encodable, Sendable, CustomStringConvertible {
         self.caPem = caPem
         self.caFile = caFile
         self.spkiPins = spkiPins
+        self.requestSigner = requestSigner
+        self.signingPublicKeyPem = signingPublicKeyPem
     }
 
     /// The settings of the variables the Rust example reads: `OFFBLOCKS_BASE_URL`,
@@ -201,7 +211,8 @@ public struct ClientConfig: Encodable, Sendable, CustomStringConvertible {
         try c.encodeIfPresent(spkiPins, forKey: .spkiPins)
     }
 
-    /// The JSON names of every setting (what the tests compare with the library's).
+    /// The JSON names of every setting (what the tests compare with the library's);
+    /// `requestSigner` and `signingPublicKeyPem` are not JSON settings.
     public static let settingNames: [String] = [
         "baseUrl", "environment", "apiKey", "apiSecret", "signingKeyPem", "generateSigningKey", "keyId",
         "connectTimeoutMs", "timeoutMs", "retry", "userAgent", "coveredComponents", "digest", "clockSkewSecs",
@@ -215,7 +226,8 @@ public struct ClientConfig: Encodable, Sendable, CustomStringConvertible {
         "ClientConfig(baseUrl: \(baseUrl.map(redactUserinfo) ?? "nil"), environment: \(environment ?? "nil"), apiKey: \(apiKey ?? "nil"), "
             + "apiSecret: \(apiSecret == nil ? "nil" : "[redacted]"), signingKeyPem: \(signingKeyPem == nil ? "nil" : "[redacted]"), "
             + "generateSigningKey: \(generateSigningKey), keyId: \(keyId ?? "nil"), proxy: \(proxy.map(redactUserinfo) ?? "nil"), "
-            + "caFile: \(caFile ?? "nil"), spkiPins: \(spkiPins.map { "\($0.count)" } ?? "nil"), …)"
+            + "caFile: \(caFile ?? "nil"), spkiPins: \(spkiPins.map { "\($0.count)" } ?? "nil"), "
+            + "requestSigner: \(requestSigner == nil ? "nil" : "[external]"), …)"
     }
 }
 

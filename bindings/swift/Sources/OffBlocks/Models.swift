@@ -306,23 +306,28 @@ public struct Attempt: Codable, Hashable, Sendable {
 
 /// What to onboard: the customer `externalId` on CAIP-2 `chain`, with an account of
 /// `accountType` in `currencies`. `timeout` bounds the waits; statuses are polled every
-/// `pollInterval` at first, backing off up to `maxPollInterval` (30 s by default).
-/// `simulateVerification` has the sandbox's simulator verify the customer; nil (the
-/// default) uses it against OffBlocks' sandbox and a loopback emulator only, and `true`
-/// against production is `OffBlocksError.invalidInput`.
+/// `pollInterval` at first, backing off up to `maxPollInterval`. `simulateVerification` has
+/// the sandbox's simulator verify the customer; nil uses it against OffBlocks' sandbox and
+/// a loopback emulator only, and `true` against production is
+/// `OffBlocksError.invalidInput`.
+///
+/// A nil field is not sent: the library's default applies
+/// (`OffBlocksClient.onboardingDefaultsJSON()` lists them: a `card_account` in EUR, 120 s,
+/// 0.1 s, 30 s). With only one of `accountType` and `currencies` set, the other is the
+/// default account's.
 public struct OnboardingRequest: Encodable, Hashable, Sendable {
     public var externalId: String
     public var chain: String
     public var simulateVerification: Bool?
-    public var accountType: AccountType
-    public var currencies: [String]
-    public var timeout: TimeInterval
-    public var pollInterval: TimeInterval
+    public var accountType: AccountType?
+    public var currencies: [String]?
+    public var timeout: TimeInterval?
+    public var pollInterval: TimeInterval?
     public var maxPollInterval: TimeInterval?
 
     public init(externalId: String, chain: String = "eip155:300", simulateVerification: Bool? = nil,
-                accountType: AccountType = .cardAccount, currencies: [String] = ["EUR"],
-                timeout: TimeInterval = 120, pollInterval: TimeInterval = 0.1, maxPollInterval: TimeInterval? = nil) {
+                accountType: AccountType? = nil, currencies: [String]? = nil,
+                timeout: TimeInterval? = nil, pollInterval: TimeInterval? = nil, maxPollInterval: TimeInterval? = nil) {
         self.externalId = externalId
         self.chain = chain
         self.simulateVerification = simulateVerification
@@ -338,18 +343,35 @@ public struct OnboardingRequest: Encodable, Hashable, Sendable {
     }
     enum AccountKeys: String, CodingKey { case type, currencies }
 
+    /// The library's default account (`offblocks_onboarding_defaults`), for the part of
+    /// the account left nil.
+    private struct DefaultAccount: Decodable {
+        struct Account: Decodable { let type: AccountType; let currencies: [String] }
+        let account: Account
+    }
+
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(externalId, forKey: .externalId)
         try c.encode(chain, forKey: .chain)
         try c.encodeIfPresent(simulateVerification, forKey: .simulateVerification)
-        var a = c.nestedContainer(keyedBy: AccountKeys.self, forKey: .account)
-        try a.encode(accountType, forKey: .type)
-        try a.encode(currencies, forKey: .currencies)
-        try c.encode(Int64((timeout * 1000).rounded()), forKey: .timeoutMs)
-        try c.encode(Int64((pollInterval * 1000).rounded()), forKey: .pollIntervalMs)
-        try c.encodeIfPresent(maxPollInterval.map { Int64(($0 * 1000).rounded()) }, forKey: .maxPollIntervalMs)
+        if accountType != nil || currencies != nil {
+            var type = accountType, list = currencies
+            if type == nil || list == nil {
+                let defaults = try JSON.decode(DefaultAccount.self, OffBlocksClient.onboardingDefaultsJSON(), "onboarding defaults")
+                type = type ?? defaults.account.type
+                list = list ?? defaults.account.currencies
+            }
+            var a = c.nestedContainer(keyedBy: AccountKeys.self, forKey: .account)
+            try a.encode(type, forKey: .type)
+            try a.encode(list, forKey: .currencies)
+        }
+        try c.encodeIfPresent(timeout.map(Self.ms), forKey: .timeoutMs)
+        try c.encodeIfPresent(pollInterval.map(Self.ms), forKey: .pollIntervalMs)
+        try c.encodeIfPresent(maxPollInterval.map(Self.ms), forKey: .maxPollIntervalMs)
     }
+
+    private static func ms(_ seconds: TimeInterval) -> Int64 { Int64((seconds * 1000).rounded()) }
 }
 
 /// How `offblocks_client_onboard` treats the waits on OffBlocks (KYC, the account's deployment):

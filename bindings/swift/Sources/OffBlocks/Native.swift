@@ -44,8 +44,14 @@ struct CString {
 
 enum Native {
     /// Throws the error for `rc` (with the last-error detail of this thread) unless it is OK.
+    /// When a Swift `RequestSigner` threw during the call (on this thread), the error is
+    /// `OffBlocksError.signer` with what it threw as `underlying`.
     static func check(_ rc: offblocks_result) throws {
-        if rc != OFFBLOCKS_OK { throw OffBlocksError.fromLastError(rc) }
+        let thrown = PendingSignerError.take()
+        guard rc != OFFBLOCKS_OK else { return }
+        let error = OffBlocksError.fromLastError(rc)
+        if let thrown { throw NativeSigner.wrap(thrown, error.failure, what: "request signer") }
+        throw error
     }
 
     /// Runs `body` with an out-string, checks its result and returns the string (copied;

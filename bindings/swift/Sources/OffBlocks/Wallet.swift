@@ -266,13 +266,13 @@ final class NativeSigner {
     }
 
     /// The error a call throws when its Swift signer threw `error`, with the C call's detail.
-    static func wrap(_ error: any Error, _ detail: Failure?) -> OffBlocksError {
+    static func wrap(_ error: any Error, _ detail: Failure?, what: String = "signer") -> OffBlocksError {
         var f = detail ?? Failure(message: "")
         if case OffBlocksError.signer(let own) = error, own.underlying == nil {
             f.message = own.message
             return .signer(f)
         }
-        f.message = "the signer threw \(type(of: error)): \(error)"
+        f.message = "the \(what) threw \(type(of: error)): \(error)"
         f.underlying = error
         return .signer(f)
     }

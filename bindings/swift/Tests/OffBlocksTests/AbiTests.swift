@@ -239,7 +239,11 @@ final class AbiTests: XCTestCase {
         XCTAssertEqual(header.functions["offblocks_version"], Header.Fn(returns: "const char *", params: []))
         XCTAssertEqual(header.functions["offblocks_wallet_sign_personal"]?.params,
                        ["const offblocks_wallet *", "const uint8_t *", "size_t", "int", "char **"])
-        XCTAssertEqual(Set(header.callbacks.keys), ["offblocks_sign_fn", "offblocks_progress_fn", "offblocks_observer_fn"])
+        XCTAssertEqual(Set(header.callbacks.keys), ["offblocks_sign_fn", "offblocks_progress_fn", "offblocks_observer_fn",
+                                                    "offblocks_request_sign_fn", "offblocks_free_fn"])
+        XCTAssertEqual(header.functions["offblocks_request_signer_new"]?.params,
+                       ["const char *", "offblocks_request_sign_fn", "void *", "offblocks_free_fn", "offblocks_request_signer **"])
+        XCTAssertTrue(header.opaque.contains("offblocks_request_signer"))
         XCTAssertEqual(header.structs["offblocks_event_store"]?.first, "void * user_data")
         XCTAssertEqual(header.functions["offblocks_webhook_inbox_new"]?.params,
                        ["const offblocks_client *", "const char *", "const offblocks_event_store *", "offblocks_webhook_inbox **"])
@@ -344,6 +348,13 @@ final class AbiTests: XCTestCase {
         XCTAssertEqual(OffBlocks.bindingVersionNumber, num)
         XCTAssertEqual(OffBlocks.libraryVersionNumber, num)
         XCTAssertNoThrow(try OffBlocks.checkLibrary())
+    }
+
+    func testTheRequestSignatureRoomIsTheHeaders() throws {
+        let source = try String(contentsOf: TestEnv.header, encoding: .utf8)
+        let max = try XCTUnwrap(Int(Header.matches(source, "#define OFFBLOCKS_REQUEST_SIGNATURE_MAX\\s+(\\d+)")[0][1]))
+        XCTAssertEqual(requestSignatureMax, max)
+        XCTAssertEqual(max, 104)
     }
 
     func testTheLibraryMustMatchInMajorMinorBeforeOneAndInMajorAfter() {

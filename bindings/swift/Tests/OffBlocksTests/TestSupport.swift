@@ -111,9 +111,14 @@ final class LocalSandbox: @unchecked Sendable {
     func addFault(_ rule: [String: Any]) throws { try control("POST", "faults", rule) }
     func clearFaults() throws { try control("DELETE", "faults") }
     func advanceClock(_ seconds: Double) throws { try control("POST", "clock/advance", ["seconds": seconds]) }
-    /// The emulator's customers and accounts.
+    /// The emulator's customers and accounts (its state's lists of objects; the
+    /// `signingKeys` id list is `rawState()`'s).
     func state() throws -> [String: [[String: Any]]] {
-        (try control("GET", "state") as? [String: [[String: Any]]]) ?? [:]
+        (try rawState()).compactMapValues { $0 as? [[String: Any]] }
+    }
+    /// The emulator's whole state as it answers it.
+    func rawState() throws -> [String: Any] {
+        (try control("GET", "state") as? [String: Any]) ?? [:]
     }
 
     deinit {
