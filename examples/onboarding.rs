@@ -13,7 +13,8 @@
 //! `OFFBLOCKS_SIGNING_KEY` (path of a P-384 PEM), and optionally `OFFBLOCKS_KEY_ID`
 //! (the key is registered when absent), `OFFBLOCKS_WALLET_KEY` (hex secp256k1; random
 //! when absent), `OFFBLOCKS_CHAIN` (CAIP-2, default `eip155:300`),
-//! `OFFBLOCKS_SIMULATE_VERIFY` (default on; `0`/`false`/`off` to skip), and
+//! `OFFBLOCKS_SIMULATE_VERIFY` (unset: used against the sandbox or a local emulator only;
+//! `0`/`false`/`off`/`no` to skip, anything else to ask for it), and
 //! `OFFBLOCKS_CA_FILE` (a PEM file of extra trust anchors, for a gateway with a private
 //! CA or `offblocks-sandbox --tls`).
 //!
