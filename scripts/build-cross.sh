@@ -234,6 +234,9 @@ run_linux_arm64() {
     "$tools/bin/python" -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' \
         "$wheel" "$unpacked"
     chmod +x "$unpacked/offblocks/offblocks-sandbox"
+    # shellcheck source=lib/soname.sh
+    source "$root/scripts/lib/soname.sh"
+    offblocks_soname_link "$unpacked/offblocks" >/dev/null
     aarch64-linux-gnu-gcc -std=c11 -Wall -Wextra -Werror -I "$root/include" \
         "$root/bindings/c/test_offblocks.c" "$root/bindings/c/test_network.c" "$root/bindings/c/test_inbox.c" \
         "$root/bindings/c/test_request_signer.c" \

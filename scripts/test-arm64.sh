@@ -91,6 +91,10 @@ aarch64-linux-gnu-objdump -f "$lib/liboffblocks.a" 2>/dev/null |
 [ "$(cat "$work/formats")" = elf64-littleaarch64 ] ||
     fail "liboffblocks.a holds objects of format(s): $(tr '\n' ' ' <"$work/formats")"
 cross_check_exports "$lib/liboffblocks.so" aarch64-linux-gnu-nm
+# A program linked against it asks for its SONAME (liboffblocks.so.0.2) at start-up.
+# shellcheck source=lib/soname.sh
+source "$root/scripts/lib/soname.sh"
+offblocks_soname_link "$lib" >/dev/null
 echo "   liboffblocks.so $(stat -c %s "$lib/liboffblocks.so") bytes" \
     "(stripped $(aarch64-linux-gnu-strip --strip-unneeded -o "$work/stripped.so" \
         "$lib/liboffblocks.so" && stat -c %s "$work/stripped.so")), glibc" \
