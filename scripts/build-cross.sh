@@ -65,6 +65,7 @@ done
 echo "== cross builds: cargo-zigbuild and zig"
 zigbuild_setup || skip "cargo-zigbuild or zig cannot be had"
 command -v llvm-nm >/dev/null || cross_apt llvm || skip "no llvm-nm (apt-get install llvm)"
+command -v file >/dev/null || cross_apt file || skip "no file (apt-get install file)"
 version=$(awk '/^\[/ { in_package = ($0 == "[package]") }
     in_package && /^version *=/ { gsub(/^version *= *"|".*$/, ""); print; exit }' \
     "$root/Cargo.toml")

@@ -58,6 +58,9 @@ command -v aarch64-linux-gnu-gcc >/dev/null || missing+=(gcc-aarch64-linux-gnu)
 [ -f "$sysroot/include/stdio.h" ] || missing+=(libc6-dev-arm64-cross)
 command -v qemu-aarch64 >/dev/null || command -v qemu-aarch64-static >/dev/null ||
     missing+=(qemu-user)
+# `file` and `readelf` check what was built (a minimal image may lack both).
+command -v file >/dev/null || missing+=(file)
+command -v readelf >/dev/null || missing+=(binutils)
 if [ ${#missing[@]} -gt 0 ]; then
     cross_apt "${missing[@]}" || skip "cannot install ${missing[*]} (apt)"
 fi
