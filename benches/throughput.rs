@@ -13,14 +13,9 @@
 
 mod common;
 
-use std::hint::black_box;
-use std::io::Read;
-use std::time::Instant;
-
 use base64::Engine;
 use offblocks::models::NewCustomer;
 use offblocks::wallet::{ChainId, Wallet};
-use p384::ecdsa::signature::Signer;
 
 const ROUNDS: usize = 101;
 
@@ -67,69 +62,14 @@ fn main() {
         v["token"].as_str().expect("token field").to_owned()
     };
     let url = format!("{}/customers/{}", server.url, customer.id);
-    let authority = url.split('/').nth(2).expect("authority").to_owned();
-    let path = format!("/{}", url.splitn(4, '/').nth(3).expect("path"));
     let authorization = format!("Bearer {token}");
-    let bare_one = || {
-        let created = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs();
-        let params = format!(
-            "(\"@method\" \"@authority\" \"@path\" \"authorization\");created={created};\
-             keyid=\"{key_id}\";alg=\"ecdsa-p384-sha384\""
-        );
-        let base = format!(
-            "\"@method\": GET\n\"@authority\": {authority}\n\"@path\": {path}\n\
-             \"authorization\": {authorization}\n\"@signature-params\": {params}"
-        );
-        let sig: p384::ecdsa::Signature = key.sign(base.as_bytes());
-        let sig = base64::engine::general_purpose::STANDARD.encode(sig.to_bytes());
-        let resp = agent
-            .get(&url)
-            .header("Authorization", &authorization)
-            .header("Signature-Input", &format!("sig={params}"))
-            .header("Signature", &format!("sig=:{sig}:"))
-            .call()
-            .expect("bare request");
-        assert_eq!(resp.status(), 200, "the baseline's request verifies");
-        let mut body = String::new();
-        resp.into_body()
-            .into_reader()
-            .read_to_string(&mut body)
-            .unwrap();
-        body
-    };
-    let sdk_one = || client.customers().get(&customer.id).expect("sdk request");
-
-    for _ in 0..20 {
-        black_box(bare_one());
-        black_box(sdk_one());
-    }
-    let mut ratios = Vec::with_capacity(ROUNDS);
-    let (mut bare_total, mut sdk_total) = (0.0, 0.0);
-    for round in 0..ROUNDS {
-        // Alternate which side goes first so neither always follows the other.
-        let time = |f: &dyn Fn()| {
-            let t = Instant::now();
-            for _ in 0..per_round {
-                f();
-            }
-            per_round as f64 / t.elapsed().as_secs_f64()
-        };
-        let (bare_rps, sdk_rps) = if round % 2 == 0 {
-            let b = time(&|| drop(black_box(bare_one())));
-            (b, time(&|| drop(black_box(sdk_one()))))
-        } else {
-            let s = time(&|| drop(black_box(sdk_one())));
-            (time(&|| drop(black_box(bare_one()))), s)
-        };
-        ratios.push(sdk_rps / bare_rps);
-        bare_total += bare_rps;
-        sdk_total += sdk_rps;
-    }
+    let (bare_rps, sdk_rps, mut ratios) = common::interleaved_rps(
+        ROUNDS,
+        per_round,
+        || common::bare_signed_get(&agent, &key, &key_id, &url, &authorization),
+        || client.customers().get(&customer.id).expect("sdk request"),
+    );
     let median = common::quantile(&mut ratios, 0.5);
-    let (bare_rps, sdk_rps) = (bare_total / ROUNDS as f64, sdk_total / ROUNDS as f64);
     println!(
         "signed GET, one connection: bare ureq + p384 {bare_rps:.0} req/s, SDK {sdk_rps:.0} req/s"
     );

@@ -88,3 +88,99 @@ pub fn record(json: serde_json::Value) {
         writeln!(f, "{json}").expect("bench json written");
     }
 }
+
+/// The least a hand-written client does for one signed `GET url`: build the RFC 9421
+/// base by hand, sign it with `p384`, send it on a bare `agent`, read the body as text.
+/// The baseline of the throughput benches.
+pub fn bare_signed_get(
+    agent: &ureq::Agent,
+    key: &p384::ecdsa::SigningKey,
+    key_id: &str,
+    url: &str,
+    authorization: &str,
+) -> String {
+    use base64::Engine;
+    use p384::ecdsa::signature::Signer;
+    use std::io::Read;
+
+    let authority = url.split('/').nth(2).expect("authority");
+    let path = format!("/{}", url.splitn(4, '/').nth(3).expect("path"));
+    let created = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let params = format!(
+        "(\"@method\" \"@authority\" \"@path\" \"authorization\");created={created};\
+         keyid=\"{key_id}\";alg=\"ecdsa-p384-sha384\""
+    );
+    let base = format!(
+        "\"@method\": GET\n\"@authority\": {authority}\n\"@path\": {path}\n\
+         \"authorization\": {authorization}\n\"@signature-params\": {params}"
+    );
+    let sig: p384::ecdsa::Signature = key.sign(base.as_bytes());
+    let sig = base64::engine::general_purpose::STANDARD.encode(sig.to_bytes());
+    let resp = agent
+        .get(url)
+        .header("Authorization", authorization)
+        .header("Signature-Input", &format!("sig={params}"))
+        .header("Signature", &format!("sig=:{sig}:"))
+        .call()
+        .expect("bare request");
+    assert_eq!(resp.status(), 200, "the baseline's request verifies");
+    let mut body = String::new();
+    resp.into_body()
+        .into_reader()
+        .read_to_string(&mut body)
+        .unwrap();
+    body
+}
+
+/// Requests per second of `bare` and `sdk`, after 20 warm-up calls of each: `rounds`
+/// rounds of `per_round` calls each, alternating which side goes first so neither always
+/// follows the other. Returns the mean of each side's rates and the SDK/bare ratio of
+/// every round, sorted.
+pub fn interleaved_rps<B, S>(
+    rounds: usize,
+    per_round: usize,
+    bare: B,
+    sdk: S,
+) -> (f64, f64, Vec<f64>)
+where
+    B: Fn() -> String,
+    S: Fn() -> offblocks::models::Customer,
+{
+    use std::hint::black_box;
+    use std::time::Instant;
+
+    for _ in 0..20 {
+        black_box(bare());
+        black_box(sdk());
+    }
+    let mut ratios = Vec::with_capacity(rounds);
+    let (mut bare_total, mut sdk_total) = (0.0, 0.0);
+    let time = |f: &dyn Fn()| {
+        let t = Instant::now();
+        for _ in 0..per_round {
+            f();
+        }
+        per_round as f64 / t.elapsed().as_secs_f64()
+    };
+    for round in 0..rounds {
+        let (bare_rps, sdk_rps) = if round % 2 == 0 {
+            let b = time(&|| drop(black_box(bare())));
+            (b, time(&|| drop(black_box(sdk()))))
+        } else {
+            let s = time(&|| drop(black_box(sdk())));
+            (time(&|| drop(black_box(bare()))), s)
+        };
+        ratios.push(sdk_rps / bare_rps);
+        bare_total += bare_rps;
+        sdk_total += sdk_rps;
+    }
+    ratios.sort_by(f64::total_cmp);
+    (
+        bare_total / rounds as f64,
+        sdk_total / rounds as f64,
+        ratios,
+    )
+}
